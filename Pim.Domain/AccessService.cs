@@ -1,0 +1,74 @@
+namespace Pim.Domain;
+
+public sealed record AccessDecision(bool Granted, Grant? Grant);
+
+/// <summary>
+/// Who holds which role right now: the hot path other services call, and the check every other use case
+/// authorises with (PIM protects its own administrators: only roles Pim evaluates as active count).
+/// </summary>
+public sealed class AccessService(IAccessReader access, IPrincipals principals, ITenants tenants, TimeProvider time)
+{
+    /// <summary>Maps a token to the principal it acts as in <paramref name="tenantId"/>: itself, or the guest of its home identity.</summary>
+    public async Task<Caller> ResolveCallerAsync(string tenantId, TokenFacts token, RequestOrigin origin, CancellationToken ct)
+    {
+        if (token.TenantId == tenantId) return new Caller(tenantId, token.Subject, token, origin);
+        if (token.TenantId is null) return new Caller(tenantId, null, token, origin);
+        var guest = await principals.FindGuestAsync(tenantId, token.TenantId, token.Subject, ct);
+        return new Caller(tenantId, guest?.Id, token, origin);
+    }
+
+    public async Task<bool> HoldsAnyAsync(Caller caller, IReadOnlyCollection<string> roleIds, CancellationToken ct) =>
+        caller.PrincipalId is { } principalId
+        && (await access.FindGrantsAsync(caller.TenantId, principalId, roleIds, Scopes.Root, time.GetUtcNow(), ct)).Count > 0;
+
+    /// <summary>
+    /// Refuses unless the caller holds one of <paramref name="roleIds"/> now (or is the operator, when allowed).
+    /// A caller that is nobody in the tenant is told the tenant does not exist.
+    /// </summary>
+    public async Task EnsureHoldsAnyAsync(Caller caller, IReadOnlyCollection<string> roleIds, string what, CancellationToken ct, bool operatorAllowed = false)
+    {
+        if (operatorAllowed && caller.IsOperator) return;
+        caller.RequirePrincipal();
+        if (!await HoldsAnyAsync(caller, roleIds, ct))
+            throw Errors.Forbidden($"{what} requires an active {string.Join(" or ", roleIds.Select(r => RoleCatalog.Get(r).DisplayName))} role.");
+    }
+
+    /// <summary>Only the operator, services with the evaluate scope, and the principal itself may ask about a principal.</summary>
+    public static void EnsureMayEvaluate(Caller caller, string principalId)
+    {
+        if (caller.IsOperator || caller.IsEvaluator || caller.Is(principalId)) return;
+        caller.RequirePrincipal();
+        throw Errors.Forbidden("Only the principal itself, the operator or a service with the 'pim.evaluate' scope may evaluate a principal's access.");
+    }
+
+    public async Task<AccessDecision> EvaluateAsync(Caller caller, string principalId, string roleId, string? scope, CancellationToken ct)
+    {
+        EnsureMayEvaluate(caller, principalId);
+        RoleCatalog.Get(roleId);
+        var grants = await access.FindGrantsAsync(caller.TenantId, principalId, [roleId], scope ?? Scopes.Root, time.GetUtcNow(), ct);
+        if (grants.Count == 0)
+        {
+            await tenants.GetAsync(caller.TenantId, ct); // only on the deny path: an unknown tenant answers 404
+            return new AccessDecision(false, null);
+        }
+        return new AccessDecision(true, Longest(grants));
+    }
+
+    /// <summary>The roles the principal holds now, one entry per role and scope, with the longest-lasting grant.</summary>
+    public async Task<IReadOnlyList<Grant>> ActiveRolesAsync(Caller caller, string principalId, CancellationToken ct)
+    {
+        EnsureMayEvaluate(caller, principalId);
+        await tenants.GetAsync(caller.TenantId, ct);
+        var grants = await access.FindGrantsAsync(caller.TenantId, principalId, null, null, time.GetUtcNow(), ct);
+        return grants.GroupBy(g => (g.RoleId, g.Scope)).Select(Longest).OrderBy(g => g.RoleId, StringComparer.Ordinal).ThenBy(g => g.Scope).ToList();
+    }
+
+    private static Grant Longest(IEnumerable<Grant> grants) =>
+        grants.OrderBy(g => g.ValidUntil is null ? 0 : 1).ThenByDescending(g => g.ValidUntil).First();
+}
+
+public static class TenantsExtensions
+{
+    public static async Task<Tenant> GetAsync(this ITenants tenants, string tenantId, CancellationToken ct) =>
+        await tenants.FindAsync(tenantId, ct) ?? throw Errors.NotFound($"Tenant '{tenantId}'");
+}

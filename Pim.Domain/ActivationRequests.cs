@@ -1,0 +1,191 @@
+namespace Pim.Domain;
+
+public enum ActivationStatus { PendingApproval, Scheduled, Active, Denied, TimedOut, Canceled, Deactivated, Expired, Revoked }
+
+public sealed record Ticket(string Number, string? System);
+
+public sealed record ApprovalDecision(bool Approved, string DecidedBy, DateTimeOffset DecidedAt, string? Justification);
+
+/// <summary>A principal's request to activate an eligible role for a bounded time (DESIGN §5).</summary>
+public sealed class ActivationRequest
+{
+    private ActivationRequest() { }
+
+    public string TenantId { get; private init; } = "";
+    public string Id { get; private init; } = "";
+    public string PrincipalId { get; private init; } = "";
+    public string RoleId { get; private init; } = "";
+    public string Scope { get; private init; } = "";
+    /// <summary>The eligible assignment (the principal's own or a group's) this activation is made through.</summary>
+    public string AssignmentId { get; private init; } = "";
+    /// <summary>The status as last recorded; <see cref="StatusAt"/> is the status now.</summary>
+    public ActivationStatus Status { get; private set; }
+    public TimeSpan Duration { get; private init; }
+    public string? Justification { get; private init; }
+    public Ticket? Ticket { get; private init; }
+    public DateTimeOffset RequestedAt { get; private init; }
+    /// <summary>The requested start (scheduled activations); for active ones, when access began.</summary>
+    public DateTimeOffset StartsAt { get; private set; }
+    /// <summary>When access ends; null while approval is pending.</summary>
+    public DateTimeOffset? EndsAt { get; private set; }
+    /// <summary>The eligibility's end when the request was made (null = permanent eligibility).</summary>
+    public DateTimeOffset? EligibilityEndsAt { get; private init; }
+    public DateTimeOffset? ApprovalDeadline { get; private init; }
+    public ApprovalDecision? Decision { get; private set; }
+    public DateTimeOffset? ClosedAt { get; private set; }
+    public int Version { get; private set; }
+
+    public static readonly ActivationStatus[] OpenStatuses = [ActivationStatus.PendingApproval, ActivationStatus.Scheduled, ActivationStatus.Active];
+
+    public bool IsOpenAt(DateTimeOffset now) => OpenStatuses.Contains(StatusAt(now));
+
+    /// <summary>
+    /// Creates a request the policy has already accepted: active now, scheduled for <paramref name="startsAt"/>,
+    /// or waiting for approval.
+    /// </summary>
+    public static ActivationRequest Create(string tenantId, string principalId, RoleAssignment eligibility, string scope,
+        ActivationOutcome outcome, TimeSpan duration, string? justification, Ticket? ticket, DateTimeOffset startsAt,
+        DateTimeOffset now, TimeSpan approvalTimeout)
+    {
+        var request = new ActivationRequest
+        {
+            TenantId = tenantId,
+            Id = NewId.Next(),
+            PrincipalId = principalId,
+            RoleId = eligibility.RoleId,
+            Scope = scope,
+            AssignmentId = eligibility.Id,
+            Duration = duration,
+            Justification = justification,
+            Ticket = ticket,
+            RequestedAt = now,
+            StartsAt = startsAt,
+            EligibilityEndsAt = eligibility.EndsAt,
+            Status = outcome switch
+            {
+                ActivationOutcome.PendingApproval => ActivationStatus.PendingApproval,
+                ActivationOutcome.Scheduled => ActivationStatus.Scheduled,
+                _ => ActivationStatus.Active,
+            },
+            ApprovalDeadline = outcome == ActivationOutcome.PendingApproval ? now + approvalTimeout : null,
+            Version = 1,
+        };
+        if (outcome != ActivationOutcome.PendingApproval) request.EndsAt = request.EndFor(startsAt);
+        return request;
+    }
+
+    public static ActivationRequest Rehydrate(string tenantId, string id, string principalId, string roleId, string scope, string assignmentId,
+        ActivationStatus status, TimeSpan duration, string? justification, Ticket? ticket, DateTimeOffset requestedAt, DateTimeOffset startsAt,
+        DateTimeOffset? endsAt, DateTimeOffset? eligibilityEndsAt, DateTimeOffset? approvalDeadline, ApprovalDecision? decision,
+        DateTimeOffset? closedAt, int version) => new()
+    {
+        TenantId = tenantId, Id = id, PrincipalId = principalId, RoleId = roleId, Scope = scope, AssignmentId = assignmentId,
+        Status = status, Duration = duration, Justification = justification, Ticket = ticket, RequestedAt = requestedAt,
+        StartsAt = startsAt, EndsAt = endsAt, EligibilityEndsAt = eligibilityEndsAt, ApprovalDeadline = approvalDeadline,
+        Decision = decision, ClosedAt = closedAt, Version = version,
+    };
+
+    /// <summary>The status at <paramref name="now"/>: time alone turns scheduled into active, active into expired,
+    /// and an undecided request into timedOut, whether or not a sweep has recorded it yet.</summary>
+    public ActivationStatus StatusAt(DateTimeOffset now) => Status switch
+    {
+        ActivationStatus.PendingApproval when now >= ApprovalDeadline => ActivationStatus.TimedOut,
+        ActivationStatus.Scheduled or ActivationStatus.Active when now >= EndsAt => ActivationStatus.Expired,
+        ActivationStatus.Scheduled when now >= StartsAt => ActivationStatus.Active,
+        _ => Status,
+    };
+
+    /// <summary>
+    /// Records what time alone changed since the last write. Returns the audit actions of the transitions
+    /// recorded (e.g. activated then expired), empty when nothing changed.
+    /// </summary>
+    public IReadOnlyList<string> Settle(DateTimeOffset now)
+    {
+        var actions = new List<string>();
+        var current = StatusAt(now);
+        if (current == Status) return actions;
+        if (Status == ActivationStatus.Scheduled && (current == ActivationStatus.Active || current == ActivationStatus.Expired))
+            actions.Add(AuditActions.ActivationActivated);
+        switch (current)
+        {
+            case ActivationStatus.Expired:
+                actions.Add(AuditActions.ActivationExpired);
+                ClosedAt = EndsAt;
+                break;
+            case ActivationStatus.TimedOut:
+                actions.Add(AuditActions.ActivationTimedOut);
+                ClosedAt = ApprovalDeadline;
+                break;
+        }
+        Status = current;
+        Version++;
+        return actions;
+    }
+
+    public void Approve(string approverId, string? justification, DateTimeOffset now)
+    {
+        EnsureStatus(now, "approved", ActivationStatus.PendingApproval);
+        Decision = new ApprovalDecision(true, approverId, now, justification);
+        // The clock starts at approval, or at the requested start when that is later.
+        if (StartsAt < now) StartsAt = now;
+        EndsAt = EndFor(StartsAt);
+        Status = StartsAt > now ? ActivationStatus.Scheduled : ActivationStatus.Active;
+        Version++;
+    }
+
+    public void Deny(string approverId, string? justification, DateTimeOffset now)
+    {
+        EnsureStatus(now, "denied", ActivationStatus.PendingApproval);
+        Decision = new ApprovalDecision(false, approverId, now, justification);
+        Close(ActivationStatus.Denied, now);
+    }
+
+    public void Cancel(DateTimeOffset now)
+    {
+        EnsureStatus(now, "canceled", ActivationStatus.PendingApproval, ActivationStatus.Scheduled);
+        Close(ActivationStatus.Canceled, now);
+    }
+
+    public void Deactivate(DateTimeOffset now)
+    {
+        EnsureStatus(now, "deactivated", ActivationStatus.Active);
+        EndsAt = now;
+        Close(ActivationStatus.Deactivated, now);
+    }
+
+    /// <summary>The eligibility this request was made through is gone: the request ends now, whatever its state.</summary>
+    public void Revoke(DateTimeOffset now)
+    {
+        EnsureStatus(now, "revoked", OpenStatuses);
+        if (EndsAt is null || EndsAt > now) EndsAt = now;
+        Close(ActivationStatus.Revoked, now);
+    }
+
+    private DateTimeOffset EndFor(DateTimeOffset start)
+    {
+        var end = start + Duration;
+        return EligibilityEndsAt is { } eligibilityEnd && eligibilityEnd < end ? eligibilityEnd : end;
+    }
+
+    private void Close(ActivationStatus status, DateTimeOffset now)
+    {
+        Status = status;
+        ClosedAt = now;
+        Version++;
+    }
+
+    private void EnsureStatus(DateTimeOffset now, string verb, params ActivationStatus[] allowed)
+    {
+        var current = StatusAt(now);
+        if (!allowed.Contains(current))
+            throw new PimException(ErrorCodes.InvalidStateTransition,
+                $"Activation request '{Id}' is {Wire(current)}; only a request that is {string.Join(" or ", allowed.Select(Wire))} can be {verb}.");
+    }
+
+    public static string Wire(ActivationStatus status) => status switch
+    {
+        ActivationStatus.PendingApproval => "pendingApproval",
+        ActivationStatus.TimedOut => "timedOut",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,249 @@
+namespace Pim.Domain;
+
+/// <summary>One line of "My roles": an eligible or active assignment, and where its activation stands.</summary>
+public sealed record MyRole(RoleAssignment Assignment, string Status, DateTimeOffset? ValidUntil, ActivationRequest? Request, ActivationRules Requirements);
+
+/// <summary>Activating eligible roles, approving, and ending activations (DESIGN §5).</summary>
+public sealed class ActivationService(
+    ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests requests,
+    RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, TimeProvider time)
+{
+    public const int MaximumPendingScan = 500;
+
+    public async Task<ActivationRequest> RequestAsync(Caller caller, ActivationAsk ask, CancellationToken ct)
+    {
+        var role = RoleCatalog.Get(ask.RoleId);
+        var now = time.GetUtcNow();
+        await using var tx = await uow.BeginAsync(ct);
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        var principalId = caller.RequirePrincipal();
+        tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
+        var scope = ask.Scope ?? Scopes.Root;
+        var at = ask.StartsAt is { } s && s > now ? s : now;
+
+        var eligibility = (await assignments.ListForPrincipalAsync(tenant.Id, principalId, ct))
+            .Where(a => a.Type == AssignmentType.Eligible && a.RoleId == role.Id && a.Scope == scope && a.IsInForceAt(at))
+            .OrderBy(a => a.EndsAt is null ? 0 : 1).ThenByDescending(a => a.EndsAt)
+            .FirstOrDefault()
+            ?? throw new PimException(ErrorCodes.NotEligible, $"You are not eligible for '{role.Id}' at scope '{scope}'.");
+
+        var policy = (await settings.EffectiveAsync(tenant.Id, role.Id, ct)).Settings;
+        var verdict = ActivationPolicy.Evaluate(policy, eligibility, ask, caller.Token, now);
+
+        if (await requests.FindRecordedOpenAsync(tenant.Id, principalId, role.Id, scope, ct) is { } open)
+        {
+            if (open.IsOpenAt(now))
+                throw new PimException(ErrorCodes.ActivationAlreadyOpen,
+                    $"Activation request '{open.Id}' for '{role.Id}' is already {ActivationRequest.Wire(open.StatusAt(now))}.");
+            await SettleAsync(caller, open, now, ct); // frees the slot the partial unique index keeps for open requests
+        }
+
+        var request = ActivationRequest.Create(tenant.Id, principalId, eligibility, scope, verdict.Outcome, verdict.Duration,
+            ask.Justification, ask.Ticket, verdict.StartsAt, now, policy.Activation.ApprovalTimeout);
+        await requests.InsertAsync(request, ct);
+        await audit.AppendAsync(AuditOf(caller, now, AuditActions.ActivationRequested, request), ct);
+        if (request.Status == ActivationStatus.Active)
+            await audit.AppendAsync(AuditOf(caller, now, AuditActions.ActivationActivated, request), ct);
+        await tx.CommitAsync(ct);
+        return request;
+    }
+
+    public async Task<ActivationRequest> GetAsync(Caller caller, string requestId, CancellationToken ct)
+    {
+        var request = await FindAsync(caller, requestId, ct);
+        if (!caller.Is(request.PrincipalId) && !await access.HoldsAnyAsync(caller, RoleCatalog.AuditReaders, ct)
+            && !await IsApproverAsync(caller, request.RoleId, ct))
+        {
+            caller.RequirePrincipal();
+            throw Errors.Forbidden("Only the requester, its approvers and security administrators may read an activation request.");
+        }
+        return request;
+    }
+
+    /// <summary>The caller's own requests; every request for security administrators and auditors.</summary>
+    public async Task<Page<ActivationRequest>> ListAsync(Caller caller, ActivationFilter filter, CancellationToken ct)
+    {
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        var principalId = caller.RequirePrincipal();
+        tenant.EnsureConsented();
+        if (filter.PrincipalId != principalId && !await access.HoldsAnyAsync(caller, RoleCatalog.AuditReaders, ct))
+        {
+            if (filter.PrincipalId is not null) throw Errors.Forbidden("Only security administrators and auditors may list other principals' requests.");
+            filter = filter with { PrincipalId = principalId };
+        }
+        var rows = await requests.ListAsync(tenant.Id, filter with { PageSize = filter.PageSize + 1 }, time.GetUtcNow(), ct);
+        return Paging.Of(rows, filter.PageSize, r => r.Id);
+    }
+
+    /// <summary>Requests waiting for the caller's decision.</summary>
+    public async Task<IReadOnlyList<ActivationRequest>> PendingApprovalsAsync(Caller caller, CancellationToken ct)
+    {
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        var principalId = caller.RequirePrincipal();
+        tenant.EnsureConsented();
+        var now = time.GetUtcNow();
+        var waiting = new List<ActivationRequest>();
+        var approverOf = new Dictionary<string, bool>();
+        foreach (var request in await requests.ListRecordedPendingAsync(tenant.Id, MaximumPendingScan, ct))
+        {
+            if (request.PrincipalId == principalId || request.StatusAt(now) != ActivationStatus.PendingApproval) continue;
+            if (!approverOf.TryGetValue(request.RoleId, out var isApprover))
+                approverOf[request.RoleId] = isApprover = await IsApproverAsync(caller, request.RoleId, ct);
+            if (isApprover) waiting.Add(request);
+        }
+        return waiting;
+    }
+
+    public Task<ActivationRequest> ApproveAsync(Caller caller, string requestId, string? justification, CancellationToken ct) =>
+        DecideAsync(caller, requestId, approve: true, justification, ct);
+
+    public Task<ActivationRequest> DenyAsync(Caller caller, string requestId, string? justification, CancellationToken ct) =>
+        DecideAsync(caller, requestId, approve: false, justification, ct);
+
+    private async Task<ActivationRequest> DecideAsync(Caller caller, string requestId, bool approve, string? justification, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var tx = await uow.BeginAsync(ct);
+        var request = await FindAsync(caller, requestId, ct);
+        var approverId = caller.RequirePrincipal();
+        if (request.PrincipalId == approverId)
+            throw new PimException(ErrorCodes.SelfApprovalForbidden, "Nobody approves or denies their own activation request.");
+        if (!await IsApproverAsync(caller, request.RoleId, ct))
+            throw Errors.Forbidden($"You are not an approver of '{request.RoleId}'.");
+
+        var version = request.Version;
+        if (approve) request.Approve(approverId, justification, now);
+        else request.Deny(approverId, justification, now);
+        await SaveAsync(request, version, ct);
+        await audit.AppendAsync(AuditOf(caller, now, approve ? AuditActions.ActivationApproved : AuditActions.ActivationDenied, request) with
+        {
+            Justification = justification,
+        }, ct);
+        if (request.Status == ActivationStatus.Active)
+            await audit.AppendAsync(AuditOf(caller, now, AuditActions.ActivationActivated, request), ct);
+        await tx.CommitAsync(ct);
+        return request;
+    }
+
+    /// <summary>The requester withdraws a request that is pending approval or scheduled.</summary>
+    public async Task<ActivationRequest> CancelAsync(Caller caller, string requestId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var tx = await uow.BeginAsync(ct);
+        var request = await FindAsync(caller, requestId, ct);
+        if (!caller.Is(request.PrincipalId))
+        {
+            caller.RequirePrincipal();
+            throw Errors.Forbidden("Only the requester may cancel an activation request.");
+        }
+        var version = request.Version;
+        request.Cancel(now);
+        await SaveAsync(request, version, ct);
+        await audit.AppendAsync(AuditOf(caller, now, AuditActions.ActivationCanceled, request), ct);
+        await tx.CommitAsync(ct);
+        return request;
+    }
+
+    /// <summary>Ends an active activation before its time: the requester, or a PIM administrator.</summary>
+    public async Task<ActivationRequest> DeactivateAsync(Caller caller, string requestId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var tx = await uow.BeginAsync(ct);
+        var request = await FindAsync(caller, requestId, ct);
+        if (!caller.Is(request.PrincipalId))
+            await access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, "Deactivating another principal's role", ct);
+        var version = request.Version;
+        request.Deactivate(now);
+        await SaveAsync(request, version, ct);
+        await audit.AppendAsync(AuditOf(caller, now, AuditActions.ActivationDeactivated, request), ct);
+        await tx.CommitAsync(ct);
+        return request;
+    }
+
+    /// <summary>"My roles": the caller's eligible and active assignments, each with its activation status and requirements.</summary>
+    public async Task<IReadOnlyList<MyRole>> MyRolesAsync(Caller caller, CancellationToken ct)
+    {
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        var principalId = caller.RequirePrincipal();
+        tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
+        var now = time.GetUtcNow();
+        var open = (await requests.ListRecordedOpenByPrincipalAsync(tenant.Id, principalId, ct)).Where(r => r.IsOpenAt(now)).ToList();
+        var policies = new Dictionary<string, ActivationRules>();
+        var roles = new List<MyRole>();
+        foreach (var assignment in (await assignments.ListForPrincipalAsync(tenant.Id, principalId, ct)).Where(a => a.EndsAt is null || a.EndsAt > now))
+        {
+            if (!policies.TryGetValue(assignment.RoleId, out var rules))
+                policies[assignment.RoleId] = rules = (await settings.EffectiveAsync(tenant.Id, assignment.RoleId, ct)).Settings.Activation;
+            if (assignment.Type == AssignmentType.Active)
+            {
+                roles.Add(new MyRole(assignment, "active", assignment.EndsAt, null, rules));
+                continue;
+            }
+            var request = open.FirstOrDefault(r => r.AssignmentId == assignment.Id);
+            var status = request is null ? "eligible" : ActivationRequest.Wire(request.StatusAt(now));
+            roles.Add(new MyRole(assignment, status, request?.EndsAt, request, rules));
+        }
+        return roles.OrderBy(r => r.Assignment.RoleId, StringComparer.Ordinal).ThenBy(r => r.Assignment.Type).ToList();
+    }
+
+    /// <summary>Approvers are the settings' explicit users and groups; when none are named, the principals who hold an
+    /// active Privileged Role or Security Administrator role at decision time.</summary>
+    private async Task<bool> IsApproverAsync(Caller caller, string roleId, CancellationToken ct)
+    {
+        if (caller.PrincipalId is not { } principalId) return false;
+        var approvers = (await settings.EffectiveAsync(caller.TenantId, roleId, ct)).Settings.Activation.Approvers;
+        if (approvers.Count == 0) return await access.HoldsAnyAsync(caller, RoleCatalog.DefaultApprovers, ct);
+        if (approvers.Contains(principalId)) return true;
+        var principal = await principals.FindAsync(caller.TenantId, principalId, ct);
+        return principal is not null && principal.MemberOf.Any(approvers.Contains);
+    }
+
+    private async Task<ActivationRequest> FindAsync(Caller caller, string requestId, CancellationToken ct)
+    {
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        if (!caller.IsOperator) caller.RequirePrincipal();
+        tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
+        return await requests.FindAsync(tenant.Id, requestId, ct) ?? throw Errors.NotFound($"Activation request '{requestId}'");
+    }
+
+    private async Task SaveAsync(ActivationRequest request, int expectedVersion, CancellationToken ct)
+    {
+        if (!await requests.UpdateAsync(request, expectedVersion, ct))
+            throw new PimException(ErrorCodes.InvalidStateTransition,
+                $"Activation request '{request.Id}' was changed by another request at the same time; read it again.");
+    }
+
+    /// <summary>Records what time alone changed on a request (expired, timedOut, activated), with its audit events.</summary>
+    private async Task SettleAsync(Caller caller, ActivationRequest request, DateTimeOffset now, CancellationToken ct)
+    {
+        var version = request.Version;
+        var actions = request.Settle(now);
+        if (actions.Count == 0) return;
+        await SaveAsync(request, version, ct);
+        foreach (var action in actions)
+            await audit.AppendAsync(AuditOf(caller, now, action, request), ct);
+    }
+
+    public static AuditEvent AuditOf(Caller caller, DateTimeOffset now, string action, ActivationRequest request) =>
+        AuditEvent.For(caller, now, action, "activationRequest", request.Id) with
+        {
+            PrincipalId = request.PrincipalId,
+            RoleId = request.RoleId,
+            Scope = request.Scope,
+            Justification = request.Justification,
+            TicketNumber = request.Ticket?.Number,
+            TicketSystem = request.Ticket?.System,
+        };
+}
+
+public sealed class AuditService(ITenants tenants, IAuditLog audit, AccessService access)
+{
+    public async Task<Page<AuditEvent>> QueryAsync(Caller caller, AuditQuery query, CancellationToken ct)
+    {
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        await access.EnsureHoldsAnyAsync(caller, RoleCatalog.AuditReaders, "Reading the audit trail", ct, operatorAllowed: true);
+        if (!caller.IsOperator) tenant.EnsureConsented();
+        var rows = await audit.QueryAsync(tenant.Id, query with { PageSize = query.PageSize + 1 }, ct);
+        return Paging.Of(rows, query.PageSize, e => e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,155 @@
+namespace Pim.Domain;
+
+public sealed record NewAssignment(string PrincipalId, string RoleId, string Scope, AssignmentType Type,
+    DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Justification);
+
+public sealed record RoleMember(RoleAssignment Assignment, Principal? Principal);
+
+/// <summary>Eligible and active role assignments: directory sync, "make eligible", and a role's members.</summary>
+public sealed class AssignmentService(
+    ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests activations,
+    RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, TimeProvider time)
+{
+    /// <summary>
+    /// Creates an assignment. The operator may create active assignments at any time (directory sync mirrors the
+    /// directory as it is); everything else is PIM administration and needs consent, sign-up and an active administrator.
+    /// </summary>
+    public async Task<RoleAssignment> CreateAsync(Caller caller, NewAssignment request, CancellationToken ct)
+    {
+        RoleCatalog.Get(request.RoleId);
+        var now = time.GetUtcNow();
+        await using var tx = await uow.BeginAsync(ct);
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        var directorySync = caller.IsOperator && request.Type == AssignmentType.Active;
+        var startsAt = request.StartsAt ?? now;
+        if (!directorySync)
+        {
+            await EnsureAdministratorAsync(caller, tenant, "Assigning roles", ct);
+            var policy = await settings.EffectiveAsync(tenant.Id, request.RoleId, ct);
+            policy.Settings.EnsureAssignmentWindowAllowed(request.Type, startsAt, request.EndsAt);
+        }
+        if (await principals.FindAsync(tenant.Id, request.PrincipalId, ct) is null)
+            throw new PimException(ErrorCodes.UnknownPrincipal, $"Principal '{request.PrincipalId}' does not exist in tenant '{tenant.Id}'.");
+
+        var assignment = RoleAssignment.Create(tenant.Id, request.PrincipalId, request.RoleId, request.Scope, request.Type,
+            startsAt, request.EndsAt, request.Justification, now, caller.ActorId);
+        await assignments.InsertAsync(assignment, ct);
+        await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentCreated, assignment), ct);
+        await tx.CommitAsync(ct);
+        return assignment;
+    }
+
+    public async Task<RoleAssignment> GetAsync(Caller caller, string assignmentId, CancellationToken ct)
+    {
+        var assignment = await assignments.FindAsync(caller.TenantId, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
+        if (!caller.Is(assignment.PrincipalId))
+            await access.EnsureHoldsAnyAsync(caller, RoleCatalog.DirectoryReaders, "Reading role assignments", ct, operatorAllowed: true);
+        return assignment;
+    }
+
+    public async Task<Page<RoleAssignment>> ListAsync(Caller caller, AssignmentFilter filter, CancellationToken ct)
+    {
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        if (!(filter.PrincipalId is { } own && caller.Is(own)))
+            await access.EnsureHoldsAnyAsync(caller, RoleCatalog.DirectoryReaders, "Listing role assignments", ct, operatorAllowed: true);
+        if (!caller.IsOperator) tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
+        var items = await assignments.ListAsync(tenant.Id, filter with { PageSize = filter.PageSize + 1 }, ct);
+        return Paging.Of(items, filter.PageSize, a => a.Id);
+    }
+
+    /// <summary>A role's members: who holds it eligibly or actively, and for which window.</summary>
+    public async Task<Page<RoleMember>> MembersAsync(Caller caller, string roleId, string? after, int pageSize, CancellationToken ct)
+    {
+        RoleCatalog.Get(roleId);
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        await access.EnsureHoldsAnyAsync(caller, RoleCatalog.DirectoryReaders, "Listing a role's members", ct, operatorAllowed: true);
+        if (!caller.IsOperator) tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
+        var page = Paging.Of(await assignments.ListAsync(tenant.Id, new AssignmentFilter(null, roleId, null, after, pageSize + 1), ct), pageSize, a => a.Id);
+        var byId = (await principals.FindManyAsync(tenant.Id, page.Items.Select(a => a.PrincipalId).Distinct().ToList(), ct)).ToDictionary(p => p.Id);
+        return new Page<RoleMember>(page.Items.Select(a => new RoleMember(a, byId.GetValueOrDefault(a.PrincipalId))).ToList(), page.NextPageToken);
+    }
+
+    /// <summary>Removes an assignment; open activations made through an eligibility end with it (revoked).</summary>
+    public async Task RemoveAsync(Caller caller, string assignmentId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var tx = await uow.BeginAsync(ct);
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        if (!caller.IsOperator) await EnsureAdministratorAsync(caller, tenant, "Removing role assignments", ct);
+        var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
+        await RevokeActivationsThroughAsync(caller, assignment, now, ct);
+        if (!await assignments.DeleteAsync(tenant.Id, assignmentId, ct)) throw AssignmentNotFound(assignmentId);
+        await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentRemoved, assignment), ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>"Make eligible": the standing right ends now; the principal must activate to hold the role again.</summary>
+    public Task<RoleAssignment> MakeEligibleAsync(Caller caller, string assignmentId, CancellationToken ct) =>
+        ChangeTypeAsync(caller, assignmentId, a => a.MakeEligible(), AuditActions.AssignmentMadeEligible, ct);
+
+    public Task<RoleAssignment> MakeActiveAsync(Caller caller, string assignmentId, CancellationToken ct) =>
+        ChangeTypeAsync(caller, assignmentId, a => a.MakeActive(), AuditActions.AssignmentMadeActive, ct);
+
+    private async Task<RoleAssignment> ChangeTypeAsync(Caller caller, string assignmentId, Action<RoleAssignment> change, string action, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var tx = await uow.BeginAsync(ct);
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        await EnsureAdministratorAsync(caller, tenant, "Changing role assignments", ct);
+        var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
+        var version = assignment.Version;
+        change(assignment);
+        if (!await assignments.UpdateTypeAsync(assignment, version, ct))
+            throw new PimException(ErrorCodes.Conflict, $"Assignment '{assignmentId}' was changed by another request; read it again.");
+        await audit.AppendAsync(AuditOf(caller, now, action, assignment), ct);
+        await tx.CommitAsync(ct);
+        return assignment;
+    }
+
+    private async Task RevokeActivationsThroughAsync(Caller caller, RoleAssignment assignment, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var request in await activations.ListRecordedOpenByAssignmentAsync(assignment.TenantId, assignment.Id, ct))
+        {
+            var version = request.Version;
+            var actions = request.Settle(now).ToList();
+            if (request.IsOpenAt(now))
+            {
+                request.Revoke(now);
+                actions.Add(AuditActions.ActivationRevoked);
+            }
+            if (!await activations.UpdateAsync(request, version, ct))
+                throw new PimException(ErrorCodes.Conflict, $"Activation request '{request.Id}' changed meanwhile; try again.");
+            foreach (var action in actions)
+                await audit.AppendAsync(ActivationService.AuditOf(caller, now, action, request), ct);
+        }
+    }
+
+    private async Task EnsureAdministratorAsync(Caller caller, Tenant tenant, string what, CancellationToken ct)
+    {
+        await access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, what, ct, operatorAllowed: true);
+        tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
+    }
+
+    private static PimException AssignmentNotFound(string id) => Errors.NotFound($"Role assignment '{id}'");
+
+    public static AuditEvent AuditOf(Caller caller, DateTimeOffset now, string action, RoleAssignment assignment) =>
+        AuditEvent.For(caller, now, action, "roleAssignment", assignment.Id) with
+        {
+            PrincipalId = assignment.PrincipalId,
+            RoleId = assignment.RoleId,
+            Scope = assignment.Scope,
+            Justification = assignment.Justification,
+        };
+}
+
+public static class Paging
+{
+    public const int DefaultPageSize = 50;
+    public const int MaximumPageSize = 200;
+
+    /// <summary>Turns a list fetched with pageSize + 1 rows into a page and the token of the next one.</summary>
+    public static Page<T> Of<T>(IReadOnlyList<T> rows, int pageSize, Func<T, string> key) =>
+        rows.Count > pageSize
+            ? new Page<T>(rows.Take(pageSize).ToList(), key(rows[pageSize - 1]))
+            : new Page<T>(rows, null);
+}

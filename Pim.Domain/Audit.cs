@@ -1,0 +1,62 @@
+namespace Pim.Domain;
+
+public static class AuditActions
+{
+    public const string TenantUpserted = "tenant.upserted";
+    public const string PrincipalUpserted = "principal.upserted";
+    public const string ConsentGranted = "consent.granted";
+    public const string SignUpCreated = "signUp.created";
+    public const string AssignmentCreated = "assignment.created";
+    public const string AssignmentRemoved = "assignment.removed";
+    public const string AssignmentMadeEligible = "assignment.madeEligible";
+    public const string AssignmentMadeActive = "assignment.madeActive";
+    public const string RoleSettingsUpdated = "roleSettings.updated";
+    public const string ActivationRequested = "activation.requested";
+    public const string ActivationApproved = "activation.approved";
+    public const string ActivationDenied = "activation.denied";
+    public const string ActivationActivated = "activation.activated";
+    public const string ActivationCanceled = "activation.canceled";
+    public const string ActivationDeactivated = "activation.deactivated";
+    public const string ActivationExpired = "activation.expired";
+    public const string ActivationTimedOut = "activation.timedOut";
+    public const string ActivationRevoked = "activation.revoked";
+}
+
+/// <summary>One append-only line of the audit trail: who, what, when, where and why.</summary>
+public sealed record AuditEvent
+{
+    public long Id { get; init; }
+    public required string TenantId { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string ActorId { get; init; }
+    public required string Action { get; init; }
+    public required string TargetType { get; init; }
+    public required string TargetId { get; init; }
+    public string? PrincipalId { get; init; }
+    public string? RoleId { get; init; }
+    public string? Scope { get; init; }
+    public string? Justification { get; init; }
+    public string? TicketNumber { get; init; }
+    public string? TicketSystem { get; init; }
+    public string? ClientIp { get; init; }
+    public string? UserAgent { get; init; }
+    public string? CorrelationId { get; init; }
+    /// <summary>Further facts as JSON, e.g. the old and new role settings.</summary>
+    public string? Details { get; init; }
+
+    public static AuditEvent For(Caller caller, DateTimeOffset now, string action, string targetType, string targetId) => new()
+    {
+        TenantId = caller.TenantId,
+        OccurredAt = now,
+        ActorId = caller.ActorId,
+        Action = action,
+        TargetType = targetType,
+        TargetId = targetId,
+        ClientIp = caller.Origin.ClientIp,
+        UserAgent = caller.Origin.UserAgent,
+        CorrelationId = caller.Origin.CorrelationId,
+    };
+}
+
+public sealed record AuditQuery(
+    DateTimeOffset? From, DateTimeOffset? To, string? PrincipalId, string? RoleId, string? Action, long? After, int PageSize);

@@ -1,0 +1,32 @@
+namespace Pim.Domain;
+
+/// <summary>What a validated bearer token says about its holder.</summary>
+public sealed record TokenFacts(string Subject, string? TenantId, IReadOnlySet<string> Scopes, bool Mfa, DateTimeOffset? AuthTime)
+{
+    public const string OperatorScope = "pim.operator";
+    public const string EvaluateScope = "pim.evaluate";
+}
+
+/// <summary>Where a request came from: reported in every audit event.</summary>
+public sealed record RequestOrigin(string? ClientIp, string? UserAgent, string? CorrelationId)
+{
+    public static readonly RequestOrigin None = new(null, null, null);
+}
+
+/// <summary>
+/// The caller of one request, resolved against the tenant in the path: the principal it acts as
+/// (its own id, or the guest that maps its home identity), its token facts and its origin.
+/// </summary>
+public sealed record Caller(string TenantId, string? PrincipalId, TokenFacts Token, RequestOrigin Origin)
+{
+    public bool IsOperator => Token.Scopes.Contains(TokenFacts.OperatorScope);
+    public bool IsEvaluator => Token.Scopes.Contains(TokenFacts.EvaluateScope);
+
+    /// <summary>The id recorded as the actor in audit events.</summary>
+    public string ActorId => PrincipalId ?? Token.Subject;
+
+    public bool Is(string principalId) => PrincipalId == principalId;
+
+    public string RequirePrincipal() =>
+        PrincipalId ?? throw Errors.NotFound($"Tenant '{TenantId}'");
+}

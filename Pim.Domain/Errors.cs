@@ -1,0 +1,56 @@
+namespace Pim.Domain;
+
+/// <summary>
+/// A request the domain refuses. <see cref="Code"/> is the stable problem code clients switch on;
+/// the API maps codes to HTTP statuses in one place.
+/// </summary>
+public sealed class PimException(string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
+    : Exception(detail)
+{
+    public string Code { get; } = code;
+    public IReadOnlyDictionary<string, string[]>? Errors { get; } = errors;
+}
+
+/// <summary>The stable problem codes. Each belongs to one HTTP status (see the API's ProblemMapping).</summary>
+public static class ErrorCodes
+{
+    // 400
+    public const string ValidationFailed = "validation-failed";
+    public const string MalformedRequest = "malformed-request";
+    public const string InvalidPageToken = "invalid-page-token";
+    // 401
+    public const string Unauthenticated = "unauthenticated";
+    public const string MfaRequired = "mfa-required";
+    // 403
+    public const string Forbidden = "forbidden";
+    public const string SelfApprovalForbidden = "self-approval-forbidden";
+    // 404
+    public const string NotFound = "not-found";
+    // 409
+    public const string ConsentRequired = "consent-required";
+    public const string SignUpRequired = "sign-up-required";
+    public const string ActivationAlreadyOpen = "activation-already-open";
+    public const string InvalidStateTransition = "invalid-state-transition";
+    public const string AssignmentExists = "assignment-exists";
+    public const string Conflict = "conflict";
+    // 412 / 428
+    public const string PreconditionFailed = "precondition-failed";
+    public const string PreconditionRequired = "precondition-required";
+    // 422
+    public const string NotEligible = "not-eligible";
+    public const string DurationExceedsMaximum = "duration-exceeds-maximum";
+    public const string JustificationRequired = "justification-required";
+    public const string TicketRequired = "ticket-required";
+    public const string PermanentAssignmentForbidden = "permanent-assignment-forbidden";
+    public const string AssignmentDurationExceedsMaximum = "assignment-duration-exceeds-maximum";
+    public const string UnknownApprover = "unknown-approver";
+    public const string UnknownPrincipal = "unknown-principal";
+    public const string InvalidScope = "invalid-scope";
+}
+
+public static class Errors
+{
+    public static PimException NotFound(string what) => new(ErrorCodes.NotFound, $"{what} was not found.");
+    public static PimException Forbidden(string detail) => new(ErrorCodes.Forbidden, detail);
+    public static PimException Conflict(string code, string detail) => new(code, detail);
+}

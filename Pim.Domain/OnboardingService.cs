@@ -1,0 +1,121 @@
+namespace Pim.Domain;
+
+public sealed record ConsentStatus(bool Consented, DateTimeOffset? ConsentedAt, string? ConsentedBy);
+
+/// <summary>Bringing a tenant under PIM: directory sync by the operator, consent, and sign-up.</summary>
+public sealed class OnboardingService(
+    ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IAuditLog audit, IUnitOfWork uow,
+    AccessService access, TimeProvider time)
+{
+    public async Task<(Tenant Tenant, bool Created)> UpsertTenantAsync(Caller caller, string displayName, CancellationToken ct)
+    {
+        EnsureOperator(caller);
+        var now = time.GetUtcNow();
+        await using var tx = await uow.BeginAsync(ct);
+        var tenant = await tenants.FindAsync(caller.TenantId, ct) ?? Tenant.Create(caller.TenantId, displayName);
+        tenant.Rename(displayName);
+        var created = await tenants.UpsertAsync(tenant, now, ct);
+        await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.TenantUpserted, "tenant", tenant.Id), ct);
+        await tx.CommitAsync(ct);
+        return (tenant, created);
+    }
+
+    public async Task<(Principal Principal, bool Created)> UpsertPrincipalAsync(Caller caller, Principal principal, CancellationToken ct)
+    {
+        EnsureOperator(caller);
+        var now = time.GetUtcNow();
+        await using var tx = await uow.BeginAsync(ct);
+        await tenants.GetAsync(caller.TenantId, ct);
+        if (principal.MemberOf.Count > 0)
+        {
+            var groups = await principals.FindManyAsync(caller.TenantId, principal.MemberOf, ct);
+            var missing = principal.MemberOf.Except(groups.Where(g => g.Kind == PrincipalKind.Group).Select(g => g.Id)).ToList();
+            if (missing.Count > 0)
+                throw new PimException(ErrorCodes.UnknownPrincipal,
+                    $"memberOf names principals that are not groups of this tenant: {string.Join(", ", missing)}. Sync groups before their members.");
+        }
+        var created = await principals.UpsertAsync(principal, now, ct);
+        await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.PrincipalUpserted, "principal", principal.Id) with { PrincipalId = principal.Id }, ct);
+        await tx.CommitAsync(ct);
+        return (principal, created);
+    }
+
+    public async Task<Principal> GetPrincipalAsync(Caller caller, string principalId, CancellationToken ct)
+    {
+        if (!caller.Is(principalId))
+            await access.EnsureHoldsAnyAsync(caller, RoleCatalog.DirectoryReaders, "Reading another principal", ct, operatorAllowed: true);
+        return await principals.FindAsync(caller.TenantId, principalId, ct) ?? throw Errors.NotFound($"Principal '{principalId}'");
+    }
+
+    public async Task<ConsentStatus> GetConsentAsync(Caller caller, CancellationToken ct)
+    {
+        if (!caller.IsOperator) caller.RequirePrincipal();
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        return new ConsentStatus(tenant.HasConsented, tenant.ConsentedAt, tenant.ConsentedBy);
+    }
+
+    /// <summary>
+    /// An active Global Administrator consents to PIM. The first consenter becomes permanent active Privileged Role
+    /// Administrator and Security Administrator; consenting again changes nothing.
+    /// </summary>
+    public async Task<ConsentStatus> ConsentAsync(Caller caller, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var tx = await uow.BeginAsync(ct);
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        await access.EnsureHoldsAnyAsync(caller, [RoleCatalog.GlobalAdministrator], "Consenting to PIM", ct);
+        var consenter = caller.RequirePrincipal();
+        if (tenant.Consent(consenter, now) && await tenants.RecordConsentAsync(tenant, ct))
+        {
+            await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.ConsentGranted, "tenant", tenant.Id), ct);
+            var held = (await assignments.ListForPrincipalAsync(tenant.Id, consenter, ct))
+                .Where(a => a.PrincipalId == consenter && a.Scope == Scopes.Root).Select(a => a.RoleId).ToHashSet();
+            foreach (var roleId in new[] { RoleCatalog.PrivilegedRoleAdministrator, RoleCatalog.SecurityAdministrator }.Where(r => !held.Contains(r)))
+            {
+                var assignment = RoleAssignment.Create(tenant.Id, consenter, roleId, Scopes.Root, AssignmentType.Active, now, null,
+                    "Granted to the first consenter to PIM.", now, consenter);
+                await assignments.InsertAsync(assignment, ct);
+                await audit.AppendAsync(AssignmentService.AuditOf(caller, now, AuditActions.AssignmentCreated, assignment), ct);
+            }
+            await tx.CommitAsync(ct);
+            return new ConsentStatus(true, now, consenter);
+        }
+        var current = await tenants.GetAsync(caller.TenantId, ct);
+        return new ConsentStatus(true, current.ConsentedAt, current.ConsentedBy);
+    }
+
+    public async Task<IReadOnlyList<SignUp>> ListSignUpsAsync(Caller caller, CancellationToken ct)
+    {
+        if (!caller.IsOperator) caller.RequirePrincipal();
+        return (await tenants.GetAsync(caller.TenantId, ct)).SignUps;
+    }
+
+    /// <summary>Signs up a management area; returns the sign-up and whether this call created it.</summary>
+    public async Task<(SignUp SignUp, bool Created)> SignUpAsync(Caller caller, string area, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var tx = await uow.BeginAsync(ct);
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        await access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, "Signing up for PIM", ct);
+        var signUp = tenant.SignUp(area, caller.RequirePrincipal(), now);
+        if (signUp is null || !await tenants.AddSignUpAsync(tenant.Id, signUp, ct))
+            return (tenant.SignUps.FirstOrDefault(s => s.Area == area) ?? (await tenants.GetAsync(tenant.Id, ct)).SignUps.First(s => s.Area == area), false);
+        await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.SignUpCreated, "signUp", area) with { Scope = signUp.Scope }, ct);
+        await tx.CommitAsync(ct);
+        return (signUp, true);
+    }
+
+    /// <summary>The role catalog, as a caller of the tenant sees it.</summary>
+    public async Task<IReadOnlyList<RoleDefinition>> RolesAsync(Caller caller, CancellationToken ct)
+    {
+        if (!caller.IsOperator) caller.RequirePrincipal();
+        await tenants.GetAsync(caller.TenantId, ct);
+        return RoleCatalog.All;
+    }
+
+    private static void EnsureOperator(Caller caller)
+    {
+        if (!caller.IsOperator)
+            throw Errors.Forbidden($"Directory sync requires the '{TokenFacts.OperatorScope}' scope.");
+    }
+}

@@ -1,0 +1,28 @@
+namespace Pim.Domain;
+
+public enum PrincipalKind { User, Guest, ServicePrincipal, Group }
+
+/// <summary>A user, guest, service principal or group, as synced from the directory.</summary>
+public sealed record Principal(
+    string TenantId,
+    string Id,
+    PrincipalKind Kind,
+    string DisplayName,
+    string? Email,
+    string? HomeTenantId,
+    string? HomePrincipalId,
+    IReadOnlyList<string> MemberOf)
+{
+    public bool IsNonInteractive => Kind == PrincipalKind.ServicePrincipal;
+}
+
+/// <summary>Principal kinds as they are written on the wire and in the store.</summary>
+public static class PrincipalKinds
+{
+    public static string ToText(PrincipalKind kind) => kind == PrincipalKind.ServicePrincipal ? "servicePrincipal" : kind.ToString().ToLowerInvariant();
+
+    public static PrincipalKind? Parse(string? text) =>
+        Enum.GetValues<PrincipalKind>().Select(k => (PrincipalKind?)k).FirstOrDefault(k => ToText(k!.Value) == text);
+
+    public static readonly string[] All = Enum.GetValues<PrincipalKind>().Select(ToText).ToArray();
+}

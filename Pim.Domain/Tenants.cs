@@ -1,0 +1,79 @@
+namespace Pim.Domain;
+
+public static class ManagementArea
+{
+    public const string DirectoryRoles = "directoryRoles";
+    public static readonly string[] All = [DirectoryRoles];
+}
+
+public sealed record SignUp(string Area, string Scope, DateTimeOffset SignedUpAt, string SignedUpBy);
+
+/// <summary>A directory brought (or not yet brought) under PIM.</summary>
+public sealed class Tenant
+{
+    private readonly List<SignUp> _signUps;
+
+    private Tenant(string id, string displayName, DateTimeOffset? consentedAt, string? consentedBy, List<SignUp> signUps)
+    {
+        Id = id;
+        DisplayName = displayName;
+        ConsentedAt = consentedAt;
+        ConsentedBy = consentedBy;
+        _signUps = signUps;
+    }
+
+    public string Id { get; }
+    public string DisplayName { get; private set; }
+    public DateTimeOffset? ConsentedAt { get; private set; }
+    public string? ConsentedBy { get; private set; }
+    public IReadOnlyList<SignUp> SignUps => _signUps;
+    public bool HasConsented => ConsentedAt is not null;
+
+    public static Tenant Create(string id, string displayName) => new(id, displayName, null, null, []);
+
+    public static Tenant Rehydrate(string id, string displayName, DateTimeOffset? consentedAt, string? consentedBy, IEnumerable<SignUp> signUps) =>
+        new(id, displayName, consentedAt, consentedBy, signUps.ToList());
+
+    public void Rename(string displayName) => DisplayName = displayName;
+
+    /// <summary>Records consent. Returns false when the tenant had already consented (consent is idempotent).</summary>
+    public bool Consent(string principalId, DateTimeOffset now)
+    {
+        if (HasConsented) return false;
+        ConsentedAt = now;
+        ConsentedBy = principalId;
+        return true;
+    }
+
+    public bool IsSignedUp(string area) => _signUps.Any(s => s.Area == area);
+
+    /// <summary>Signs up a management area. Returns the sign-up, or null when the area was already signed up.</summary>
+    public SignUp? SignUp(string area, string principalId, DateTimeOffset now)
+    {
+        EnsureConsented();
+        if (IsSignedUp(area)) return null;
+        var signUp = new SignUp(area, Scopes.Root, now, principalId);
+        _signUps.Add(signUp);
+        return signUp;
+    }
+
+    public void EnsureConsented()
+    {
+        if (!HasConsented)
+            throw new PimException(ErrorCodes.ConsentRequired,
+                $"Tenant '{Id}' has not consented to PIM. An active Global Administrator must consent first (POST /v1/tenants/{Id}/consent).");
+    }
+
+    public void EnsureSignedUp(string area)
+    {
+        EnsureConsented();
+        if (!IsSignedUp(area))
+            throw new PimException(ErrorCodes.SignUpRequired,
+                $"Tenant '{Id}' has not signed up '{area}' for PIM (POST /v1/tenants/{Id}/sign-ups).");
+    }
+}
+
+public static class Scopes
+{
+    public const string Root = "/";
+}
