@@ -1,0 +1,156 @@
+using Dapper;
+using Pim.Domain;
+
+namespace Pim.Infrastructure;
+
+public sealed class ActivationRequestRepository(DbSession db) : IActivationRequests
+{
+    private sealed class RequestRow
+    {
+        public string TenantId { get; set; } = "";
+        public string RequestId { get; set; } = "";
+        public string PrincipalId { get; set; } = "";
+        public string RoleId { get; set; } = "";
+        public string Scope { get; set; } = "";
+        public string AssignmentId { get; set; } = "";
+        public string Status { get; set; } = "";
+        public long DurationSeconds { get; set; }
+        public string? Justification { get; set; }
+        public string? TicketNumber { get; set; }
+        public string? TicketSystem { get; set; }
+        public DateTimeOffset RequestedAt { get; set; }
+        public DateTimeOffset StartsAt { get; set; }
+        public DateTimeOffset? EndsAt { get; set; }
+        public DateTimeOffset? EligibilityEndsAt { get; set; }
+        public DateTimeOffset? ApprovalDeadline { get; set; }
+        public string? Decision { get; set; }
+        public string? DecidedBy { get; set; }
+        public DateTimeOffset? DecidedAt { get; set; }
+        public string? DecisionJustification { get; set; }
+        public DateTimeOffset? ClosedAt { get; set; }
+        public int Version { get; set; }
+
+        public ActivationRequest ToDomain() => ActivationRequest.Rehydrate(TenantId, RequestId, PrincipalId, RoleId, Scope, AssignmentId,
+            ParseStatus(Status), TimeSpan.FromSeconds(DurationSeconds), Justification,
+            TicketNumber is null ? null : new Ticket(TicketNumber, TicketSystem), RequestedAt, StartsAt, EndsAt, EligibilityEndsAt,
+            ApprovalDeadline, Decision is null ? null : new ApprovalDecision(Decision == "approved", DecidedBy!, DecidedAt!.Value, DecisionJustification),
+            ClosedAt, Version);
+    }
+
+    private const string Select = """
+        SELECT tenant_id, request_id, principal_id, role_id, scope, assignment_id, status, duration_seconds, justification,
+               ticket_number, ticket_system, requested_at, starts_at, ends_at, eligibility_ends_at, approval_deadline,
+               decision, decided_by, decided_at, decision_justification, closed_at, version
+        FROM activation_requests
+        """;
+
+    private const string RecordedOpen = "status IN ('pendingApproval', 'scheduled', 'active')";
+
+    private static ActivationStatus ParseStatus(string status) =>
+        Enum.GetValues<ActivationStatus>().First(s => ActivationRequest.Wire(s) == status);
+
+    public async Task<ActivationRequest?> FindAsync(string tenantId, string requestId, CancellationToken ct)
+    {
+        const string sql = Select + " WHERE tenant_id = @tenantId AND request_id = @requestId";
+        return (await QueryAsync(sql, new { tenantId, requestId }, ct)).SingleOrDefault();
+    }
+
+    public async Task<ActivationRequest?> FindRecordedOpenAsync(string tenantId, string principalId, string roleId, string scope, CancellationToken ct)
+    {
+        const string sql = Select + $"""
+             WHERE tenant_id = @tenantId AND principal_id = @principalId AND role_id = @roleId AND scope = @scope AND {RecordedOpen}
+            """;
+        return (await QueryAsync(sql, new { tenantId, principalId, roleId, scope }, ct)).SingleOrDefault();
+    }
+
+    public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByAssignmentAsync(string tenantId, string assignmentId, CancellationToken ct) =>
+        QueryAsync(Select + $" WHERE tenant_id = @tenantId AND assignment_id = @assignmentId AND {RecordedOpen}", new { tenantId, assignmentId }, ct);
+
+    public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByPrincipalAsync(string tenantId, string principalId, CancellationToken ct) =>
+        QueryAsync(Select + $" WHERE tenant_id = @tenantId AND principal_id = @principalId AND {RecordedOpen}", new { tenantId, principalId }, ct);
+
+    public Task<IReadOnlyList<ActivationRequest>> ListRecordedPendingAsync(string tenantId, int limit, CancellationToken ct) =>
+        QueryAsync(Select + " WHERE tenant_id = @tenantId AND status = 'pendingApproval' ORDER BY requested_at LIMIT @limit", new { tenantId, limit }, ct);
+
+    public Task<IReadOnlyList<ActivationRequest>> ListAsync(string tenantId, ActivationFilter filter, DateTimeOffset now, CancellationToken ct)
+    {
+        // The status filter is on the status now, which time alone may have moved past the recorded one.
+        var status = filter.Status switch
+        {
+            null => "",
+            ActivationStatus.Active => " AND status IN ('active', 'scheduled') AND starts_at <= @now AND ends_at > @now",
+            ActivationStatus.Scheduled => " AND status = 'scheduled' AND starts_at > @now",
+            ActivationStatus.PendingApproval => " AND status = 'pendingApproval' AND approval_deadline > @now",
+            ActivationStatus.Expired => " AND (status = 'expired' OR (status IN ('active', 'scheduled') AND ends_at <= @now))",
+            ActivationStatus.TimedOut => " AND (status = 'timedOut' OR (status = 'pendingApproval' AND approval_deadline <= @now))",
+            _ => " AND status = @statusText",
+        };
+        var sql = Select + """
+             WHERE tenant_id = @tenantId
+              AND (@PrincipalId IS NULL OR principal_id = @PrincipalId)
+              AND (@RoleId IS NULL OR role_id = @RoleId)
+              AND (@After IS NULL OR request_id < @After)
+            """ + status + " ORDER BY request_id DESC LIMIT @PageSize";
+        var statusText = filter.Status is { } s ? ActivationRequest.Wire(s) : null;
+        return QueryAsync(sql, new { tenantId, filter.PrincipalId, filter.RoleId, filter.After, filter.PageSize, now, statusText }, ct);
+    }
+
+    public async Task InsertAsync(ActivationRequest r, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO activation_requests (tenant_id, request_id, principal_id, role_id, scope, assignment_id, status, duration_seconds,
+                justification, ticket_number, ticket_system, requested_at, starts_at, ends_at, eligibility_ends_at, approval_deadline,
+                decision, decided_by, decided_at, decision_justification, closed_at, version)
+            VALUES (@TenantId, @Id, @PrincipalId, @RoleId, @Scope, @AssignmentId, @Status, @DurationSeconds,
+                @Justification, @TicketNumber, @TicketSystem, @RequestedAt, @StartsAt, @EndsAt, @EligibilityEndsAt, @ApprovalDeadline,
+                @Decision, @DecidedBy, @DecidedAt, @DecisionJustification, @ClosedAt, @Version)
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        try
+        {
+            await connection.ExecuteAsync(db.Command(sql, Parameters(r), ct));
+        }
+        catch (Exception e) when (Store.IsUniqueViolation(e))
+        {
+            throw new PimException(ErrorCodes.ActivationAlreadyOpen,
+                $"An activation request for '{r.RoleId}' at scope '{r.Scope}' is already open.");
+        }
+    }
+
+    public async Task<bool> UpdateAsync(ActivationRequest r, int expectedVersion, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE activation_requests SET status = @Status, starts_at = @StartsAt, ends_at = @EndsAt, decision = @Decision,
+                decided_by = @DecidedBy, decided_at = @DecidedAt, decision_justification = @DecisionJustification,
+                closed_at = @ClosedAt, version = @Version
+            WHERE tenant_id = @TenantId AND request_id = @Id AND version = @expectedVersion
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        var parameters = new DynamicParameters(Parameters(r));
+        parameters.Add("expectedVersion", expectedVersion);
+        try
+        {
+            return await connection.ExecuteAsync(db.Command(sql, parameters, ct)) == 1;
+        }
+        catch (Exception e) when (Store.IsUniqueViolation(e))
+        {
+            return false;
+        }
+    }
+
+    private static object Parameters(ActivationRequest r) => new
+    {
+        r.TenantId, r.Id, r.PrincipalId, r.RoleId, r.Scope, r.AssignmentId, Status = ActivationRequest.Wire(r.Status),
+        DurationSeconds = (long)r.Duration.TotalSeconds, r.Justification, TicketNumber = r.Ticket?.Number, TicketSystem = r.Ticket?.System,
+        r.RequestedAt, r.StartsAt, r.EndsAt, r.EligibilityEndsAt, r.ApprovalDeadline,
+        Decision = r.Decision is null ? null : r.Decision.Approved ? "approved" : "denied",
+        DecidedBy = r.Decision?.DecidedBy, DecidedAt = r.Decision?.DecidedAt, DecisionJustification = r.Decision?.Justification,
+        r.ClosedAt, r.Version,
+    };
+
+    private async Task<IReadOnlyList<ActivationRequest>> QueryAsync(string sql, object parameters, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QueryAsync<RequestRow>(db.Command(sql, parameters, ct))).Select(r => r.ToDomain()).ToList();
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Dapper;
+using Pim.Domain;
+
+namespace Pim.Infrastructure;
+
+/// <summary>Role settings are one JSON document per tenant, role and scope, versioned for If-Match.</summary>
+public sealed class RoleSettingsRepository(DbSession db) : IRoleSettingsStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private sealed class SettingsRow
+    {
+        public string Document { get; set; } = "";
+        public int Version { get; set; }
+    }
+
+    public async Task<StoredRoleSettings?> FindAsync(string tenantId, string roleId, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT document, version FROM role_settings
+            WHERE tenant_id = @tenantId AND role_id = @roleId AND scope = '/'
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<SettingsRow>(db.Command(sql, new { tenantId, roleId }, ct));
+        return row is null ? null : new StoredRoleSettings(JsonSerializer.Deserialize<RoleSettings>(row.Document, Json)!, row.Version);
+    }
+
+    public async Task<bool> SaveAsync(string tenantId, RoleSettings settings, int expectedVersion, DateTimeOffset now, string updatedBy, CancellationToken ct)
+    {
+        const string insert = """
+            INSERT INTO role_settings (tenant_id, role_id, scope, document, version, updated_at, updated_by)
+            VALUES (@tenantId, @RoleId, '/', @document, 1, @now, @updatedBy)
+            ON CONFLICT (tenant_id, role_id, scope) DO NOTHING
+            """;
+        const string update = """
+            UPDATE role_settings SET document = @document, version = version + 1, updated_at = @now, updated_by = @updatedBy
+            WHERE tenant_id = @tenantId AND role_id = @RoleId AND scope = '/' AND version = @expectedVersion
+            """;
+        var document = JsonSerializer.Serialize(settings, Json);
+        var connection = await db.ConnectionAsync(ct);
+        var sql = expectedVersion == 0 ? insert : update;
+        return await connection.ExecuteAsync(db.Command(sql, new { tenantId, settings.RoleId, document, now, updatedBy, expectedVersion }, ct)) == 1;
+    }
+}
+
+public sealed class AuditRepository(DbSession db) : IAuditLog
+{
+    public async Task AppendAsync(AuditEvent e, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO audit_events (tenant_id, occurred_at, actor_id, action, target_type, target_id, principal_id, role_id, scope,
+                                      justification, ticket_number, ticket_system, client_ip, user_agent, correlation_id, details)
+            VALUES (@TenantId, @OccurredAt, @ActorId, @Action, @TargetType, @TargetId, @PrincipalId, @RoleId, @Scope,
+                    @Justification, @TicketNumber, @TicketSystem, @ClientIp, @UserAgent, @CorrelationId, @Details)
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        await connection.ExecuteAsync(db.Command(sql, e, ct));
+    }
+
+    private sealed class AuditRow
+    {
+        public string TenantId { get; set; } = "";
+        public long EventId { get; set; }
+        public DateTimeOffset OccurredAt { get; set; }
+        public string ActorId { get; set; } = "";
+        public string Action { get; set; } = "";
+        public string TargetType { get; set; } = "";
+        public string TargetId { get; set; } = "";
+        public string? PrincipalId { get; set; }
+        public string? RoleId { get; set; }
+        public string? Scope { get; set; }
+        public string? Justification { get; set; }
+        public string? TicketNumber { get; set; }
+        public string? TicketSystem { get; set; }
+        public string? ClientIp { get; set; }
+        public string? UserAgent { get; set; }
+        public string? CorrelationId { get; set; }
+        public string? Details { get; set; }
+    }
+
+    public async Task<IReadOnlyList<AuditEvent>> QueryAsync(string tenantId, AuditQuery query, CancellationToken ct)
+    {
+        // principalId matches the actor or the principal acted on.
+        const string sql = """
+            SELECT tenant_id, event_id, occurred_at, actor_id, action, target_type, target_id, principal_id, role_id, scope,
+                   justification, ticket_number, ticket_system, client_ip, user_agent, correlation_id, details
+            FROM audit_events
+            WHERE tenant_id = @tenantId
+              AND (@From IS NULL OR occurred_at >= @From)
+              AND (@To IS NULL OR occurred_at < @To)
+              AND (@PrincipalId IS NULL OR principal_id = @PrincipalId OR actor_id = @PrincipalId)
+              AND (@RoleId IS NULL OR role_id = @RoleId)
+              AND (@Action IS NULL OR action = @Action)
+              AND (@After IS NULL OR event_id > @After)
+            ORDER BY event_id
+            LIMIT @PageSize
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        var rows = await connection.QueryAsync<AuditRow>(db.Command(sql, new
+        {
+            tenantId, query.From, query.To, query.PrincipalId, query.RoleId, query.Action, query.After, query.PageSize,
+        }, ct));
+        return rows.Select(r => new AuditEvent
+        {
+            Id = r.EventId, TenantId = r.TenantId, OccurredAt = r.OccurredAt, ActorId = r.ActorId, Action = r.Action,
+            TargetType = r.TargetType, TargetId = r.TargetId, PrincipalId = r.PrincipalId, RoleId = r.RoleId, Scope = r.Scope,
+            Justification = r.Justification, TicketNumber = r.TicketNumber, TicketSystem = r.TicketSystem, ClientIp = r.ClientIp,
+            UserAgent = r.UserAgent, CorrelationId = r.CorrelationId, Details = r.Details,
+        }).ToList();
+    }
+}

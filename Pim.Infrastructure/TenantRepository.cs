@@ -1,0 +1,132 @@
+using Dapper;
+using Pim.Domain;
+
+namespace Pim.Infrastructure;
+
+public sealed class TenantRepository(DbSession db) : ITenants
+{
+    private sealed class TenantRow { public string TenantId { get; set; } = ""; public string DisplayName { get; set; } = ""; public DateTimeOffset? ConsentedAt { get; set; } public string? ConsentedBy { get; set; } }
+    private sealed class SignUpRow { public string Area { get; set; } = ""; public string Scope { get; set; } = ""; public DateTimeOffset SignedUpAt { get; set; } public string SignedUpBy { get; set; } = ""; }
+
+    public async Task<Tenant?> FindAsync(string tenantId, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT tenant_id, display_name, consented_at, consented_by FROM tenants WHERE tenant_id = @tenantId;
+            SELECT area, scope, signed_up_at, signed_up_by FROM sign_ups WHERE tenant_id = @tenantId ORDER BY signed_up_at;
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        using var results = await connection.QueryMultipleAsync(db.Command(sql, new { tenantId }, ct));
+        var row = await results.ReadSingleOrDefaultAsync<TenantRow>();
+        if (row is null) return null;
+        var signUps = (await results.ReadAsync<SignUpRow>()).Select(s => new SignUp(s.Area, s.Scope, s.SignedUpAt, s.SignedUpBy));
+        return Tenant.Rehydrate(row.TenantId, row.DisplayName, row.ConsentedAt, row.ConsentedBy, signUps);
+    }
+
+    public async Task<bool> UpsertAsync(Tenant tenant, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO tenants (tenant_id, display_name, created_at, updated_at)
+            VALUES (@Id, @DisplayName, @now, @now)
+            ON CONFLICT (tenant_id) DO UPDATE SET display_name = excluded.display_name, updated_at = excluded.updated_at
+            RETURNING created_at
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        var createdAt = await connection.ExecuteScalarAsync<DateTimeOffset>(db.Command(sql, new { tenant.Id, tenant.DisplayName, now }, ct));
+        return createdAt == now;
+    }
+
+    public async Task<bool> RecordConsentAsync(Tenant tenant, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE tenants SET consented_at = @ConsentedAt, consented_by = @ConsentedBy
+            WHERE tenant_id = @Id AND consented_at IS NULL
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        return await connection.ExecuteAsync(db.Command(sql, new { tenant.Id, tenant.ConsentedAt, tenant.ConsentedBy }, ct)) == 1;
+    }
+
+    public async Task<bool> AddSignUpAsync(string tenantId, SignUp signUp, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO sign_ups (tenant_id, area, scope, signed_up_at, signed_up_by)
+            VALUES (@tenantId, @Area, @Scope, @SignedUpAt, @SignedUpBy)
+            ON CONFLICT (tenant_id, area, scope) DO NOTHING
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        return await connection.ExecuteAsync(db.Command(sql, new { tenantId, signUp.Area, signUp.Scope, signUp.SignedUpAt, signUp.SignedUpBy }, ct)) == 1;
+    }
+}
+
+public sealed class PrincipalRepository(DbSession db) : IPrincipals
+{
+    private sealed class PrincipalRow { public string TenantId { get; set; } = ""; public string PrincipalId { get; set; } = ""; public string Kind { get; set; } = ""; public string DisplayName { get; set; } = ""; public string? Email { get; set; } public string? HomeTenantId { get; set; } public string? HomePrincipalId { get; set; } public string? MemberOf { get; set; } }
+
+    // Group memberships come along as one comma-separated column, so a principal is one row.
+    private const string Select = """
+        SELECT p.tenant_id, p.principal_id, p.kind, p.display_name, p.email, p.home_tenant_id, p.home_principal_id,
+               (SELECT string_agg(g.group_id, ',') FROM group_memberships g
+                 WHERE g.tenant_id = p.tenant_id AND g.member_id = p.principal_id) AS member_of
+        FROM principals p
+        """;
+
+    public async Task<Principal?> FindAsync(string tenantId, string principalId, CancellationToken ct)
+    {
+        const string sql = Select + " WHERE p.tenant_id = @tenantId AND p.principal_id = @principalId";
+        var connection = await db.ConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<PrincipalRow>(db.Command(Sql(sql), new { tenantId, principalId }, ct));
+        return row is null ? null : Map(row);
+    }
+
+    public async Task<Principal?> FindGuestAsync(string tenantId, string homeTenantId, string homePrincipalId, CancellationToken ct)
+    {
+        const string sql = Select + """
+             WHERE p.tenant_id = @tenantId AND p.home_tenant_id = @homeTenantId AND p.home_principal_id = @homePrincipalId
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<PrincipalRow>(db.Command(Sql(sql), new { tenantId, homeTenantId, homePrincipalId }, ct));
+        return row is null ? null : Map(row);
+    }
+
+    public async Task<IReadOnlyList<Principal>> FindManyAsync(string tenantId, IReadOnlyCollection<string> principalIds, CancellationToken ct)
+    {
+        if (principalIds.Count == 0) return [];
+        var sql = Select + $" WHERE p.tenant_id = @tenantId AND {db.Store.In("p.principal_id", "ids")}";
+        var connection = await db.ConnectionAsync(ct);
+        var rows = await connection.QueryAsync<PrincipalRow>(db.Command(Sql(sql), new { tenantId, ids = principalIds.ToArray() }, ct));
+        return rows.Select(Map).ToList();
+    }
+
+    public async Task<bool> UpsertAsync(Principal principal, DateTimeOffset now, CancellationToken ct)
+    {
+        const string upsert = """
+            INSERT INTO principals (tenant_id, principal_id, kind, display_name, email, home_tenant_id, home_principal_id, created_at, updated_at)
+            VALUES (@TenantId, @Id, @Kind, @DisplayName, @Email, @HomeTenantId, @HomePrincipalId, @now, @now)
+            ON CONFLICT (tenant_id, principal_id) DO UPDATE SET
+                kind = excluded.kind, display_name = excluded.display_name, email = excluded.email,
+                home_tenant_id = excluded.home_tenant_id, home_principal_id = excluded.home_principal_id, updated_at = excluded.updated_at
+            RETURNING created_at
+            """;
+        const string clearMemberships = "DELETE FROM group_memberships WHERE tenant_id = @TenantId AND member_id = @Id";
+        const string addMembership = "INSERT INTO group_memberships (tenant_id, member_id, group_id) VALUES (@TenantId, @MemberId, @GroupId)";
+        var connection = await db.ConnectionAsync(ct);
+        var createdAt = await connection.ExecuteScalarAsync<DateTimeOffset>(db.Command(upsert, new
+        {
+            principal.TenantId, principal.Id, Kind = PrincipalKinds.ToText(principal.Kind), principal.DisplayName, principal.Email,
+            principal.HomeTenantId, principal.HomePrincipalId, now,
+        }, ct));
+        await connection.ExecuteAsync(db.Command(clearMemberships, new { principal.TenantId, principal.Id }, ct));
+        if (principal.MemberOf.Count > 0)
+            await connection.ExecuteAsync(db.Command(addMembership,
+                principal.MemberOf.Distinct().Select(g => new { principal.TenantId, MemberId = principal.Id, GroupId = g }).ToArray(), ct));
+        return createdAt == now;
+    }
+
+    /// <summary>SQLite spells string_agg group_concat.</summary>
+    private string Sql(string sql) => db.Store.Provider == StoreProvider.Sqlite ? sql.Replace("string_agg(", "group_concat(") : sql;
+
+    private static Principal Map(PrincipalRow row) => new(
+        row.TenantId, row.PrincipalId,
+        PrincipalKinds.Parse(row.Kind) ?? throw new InvalidDataException($"Unknown principal kind '{row.Kind}'."),
+        row.DisplayName, row.Email, row.HomeTenantId, row.HomePrincipalId,
+        row.MemberOf is null ? [] : row.MemberOf.Split(',').Order(StringComparer.Ordinal).ToList());
+}
