@@ -1,0 +1,142 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pim.Api.Features.Roles;
+using Pim.Api.Infrastructure;
+using Pim.Domain;
+
+namespace Pim.Api.Features.Activations;
+
+public sealed record TicketDto(string Number, string? System = null);
+
+public sealed record ActivationRequestBody(string RoleId, string? Scope = null, string? Duration = null, string? Justification = null,
+    TicketDto? Ticket = null, DateTimeOffset? StartsAt = null);
+
+public sealed record DecisionRequest(string Justification);
+
+public sealed record DecisionResponse(string Decision, string DecidedBy, DateTimeOffset DecidedAt, string? Justification);
+
+public sealed record ActivationRequestResponse(string Id, string PrincipalId, string RoleId, string Scope, string AssignmentId, string Status,
+    string Duration, string? Justification, TicketDto? Ticket, DateTimeOffset RequestedAt, DateTimeOffset StartsAt, DateTimeOffset? EndsAt,
+    DateTimeOffset? ApprovalDeadline, DecisionResponse? Decision)
+{
+    /// <summary>The status is the status now: time alone may have moved it past the recorded one.</summary>
+    public static ActivationRequestResponse From(ActivationRequest r, DateTimeOffset now) => new(r.Id, r.PrincipalId, r.RoleId, r.Scope,
+        r.AssignmentId, ActivationRequest.Wire(r.StatusAt(now)), IsoDuration.Format(r.Duration), r.Justification,
+        r.Ticket is null ? null : new TicketDto(r.Ticket.Number, r.Ticket.System), r.RequestedAt, r.StartsAt, r.EndsAt, r.ApprovalDeadline,
+        r.Decision is null ? null : new DecisionResponse(r.Decision.Approved ? "approved" : "denied", r.Decision.DecidedBy, r.Decision.DecidedAt,
+            r.Decision.Justification));
+}
+
+public sealed record MyRoleResponse(string RoleId, string RoleDisplayName, string Scope, string AssignmentId, string AssignmentType,
+    string? ViaGroupId, string Status, DateTimeOffset? ValidUntil, string? ActivationRequestId, ActivationSettingsDto Requirements);
+
+public sealed record MyRolesResponse(IReadOnlyList<MyRoleResponse> Items);
+
+public sealed record ApprovalListResponse(IReadOnlyList<ActivationRequestResponse> Items);
+
+public sealed class ActivationRequestValidator : AbstractValidator<ActivationRequestBody>
+{
+    public ActivationRequestValidator()
+    {
+        RuleFor(r => r.RoleId).NotEmpty().MustBeRole();
+        RuleFor(r => r.Scope).MustBeScope();
+        RuleFor(r => r.Duration).MustBeDuration();
+        RuleFor(r => r.Justification).MaximumLength(Rules.MaxJustification);
+        RuleFor(r => r.Ticket!.Number).NotEmpty().MaximumLength(Rules.MaxTicketNumber).When(r => r.Ticket is not null);
+        RuleFor(r => r.Ticket!.System).MaximumLength(Rules.MaxTicketSystem).When(r => r.Ticket is not null);
+    }
+}
+
+public sealed class DecisionRequestValidator : AbstractValidator<DecisionRequest>
+{
+    public DecisionRequestValidator() => RuleFor(r => r.Justification).NotEmpty().MaximumLength(Rules.MaxJustification);
+}
+
+/// <summary>"My roles", activation requests, and approvals.</summary>
+public static class ActivationEndpoints
+{
+    public static void MapActivations(this RouteGroupBuilder tenant)
+    {
+        tenant.MapGet("/me/roles", MyRoles).WithTags("My roles").WithName("ListMyRoles")
+            .WithSummary("The caller's eligible and active roles: status, access valid until, and what activating requires.");
+        tenant.MapGet("/approvals", Approvals).WithTags("Approvals").WithName("ListApprovals")
+            .WithSummary("Activation requests waiting for the caller's decision.");
+
+        var group = tenant.MapGroup("/activation-requests").WithTags("Activation requests");
+        group.MapPost("", Request).WithName("RequestActivation")
+            .WithSummary("Activate an eligible role for the caller, under the role's settings.").Validate<ActivationRequestBody>();
+        group.MapGet("", List).WithName("ListActivationRequests")
+            .WithSummary("The caller's requests; every request for security administrators and auditors.");
+        group.MapGet("/{requestId:id}", Get).WithName("GetActivationRequest").WithSummary("Read one activation request.");
+        group.MapPost("/{requestId:id}/cancel", Cancel).WithName("CancelActivationRequest")
+            .WithSummary("Withdraw a request that is pending approval or scheduled (requester).");
+        group.MapPost("/{requestId:id}/deactivate", Deactivate).WithName("DeactivateActivationRequest")
+            .WithSummary("End an active activation now (requester or PIM administrator).");
+        group.MapPost("/{requestId:id}/approve", Approve).WithName("ApproveActivationRequest")
+            .WithSummary("Approve a pending request (approvers; never one's own).").Validate<DecisionRequest>();
+        group.MapPost("/{requestId:id}/deny", Deny).WithName("DenyActivationRequest")
+            .WithSummary("Deny a pending request (approvers; never one's own).").Validate<DecisionRequest>();
+    }
+
+    public static async Task<Created<ActivationRequestResponse>> Request(string tenantId, ActivationRequestBody body, Callers callers,
+        ActivationService activations, TimeProvider time, CancellationToken ct)
+    {
+        var ask = new ActivationAsk(body.RoleId, body.Scope, body.Duration is null ? null : IsoDuration.Parse(body.Duration), body.Justification,
+            body.Ticket is null ? null : new Ticket(body.Ticket.Number, body.Ticket.System), body.StartsAt?.ToUniversalTime());
+        var request = await activations.RequestAsync(await callers.ResolveAsync(tenantId, ct), ask, ct);
+        return TypedResults.Created($"/v1/tenants/{tenantId}/activation-requests/{request.Id}", ActivationRequestResponse.From(request, time.GetUtcNow()));
+    }
+
+    public static async Task<Ok<PageResponse<ActivationRequestResponse>>> List(string tenantId, string? status, string? roleId, string? principalId,
+        int? pageSize, string? pageToken, Callers callers, ActivationService activations, TimeProvider time, CancellationToken ct)
+    {
+        ActivationStatus? parsed = status is null ? null
+            : Enum.GetValues<ActivationStatus>().Select(s => (ActivationStatus?)s).FirstOrDefault(s => ActivationRequest.Wire(s!.Value) == status)
+              ?? throw new PimException(ErrorCodes.ValidationFailed, "Unknown status.",
+                  new Dictionary<string, string[]> { ["status"] = [$"status must be one of: {string.Join(", ", Enum.GetValues<ActivationStatus>().Select(ActivationRequest.Wire))}."] });
+        var filter = new ActivationFilter(principalId, roleId, parsed, PageTokens.Decode(pageToken), PageTokens.Size(pageSize));
+        var page = await activations.ListAsync(await callers.ResolveAsync(tenantId, ct), filter, ct);
+        var now = time.GetUtcNow();
+        return TypedResults.Ok(page.Map(r => ActivationRequestResponse.From(r, now)));
+    }
+
+    public static async Task<Ok<ActivationRequestResponse>> Get(string tenantId, string requestId, Callers callers, ActivationService activations,
+        TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(ActivationRequestResponse.From(await activations.GetAsync(await callers.ResolveAsync(tenantId, ct), requestId, ct), time.GetUtcNow()));
+
+    public static async Task<Ok<ActivationRequestResponse>> Cancel(string tenantId, string requestId, Callers callers, ActivationService activations,
+        TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(ActivationRequestResponse.From(await activations.CancelAsync(await callers.ResolveAsync(tenantId, ct), requestId, ct), time.GetUtcNow()));
+
+    public static async Task<Ok<ActivationRequestResponse>> Deactivate(string tenantId, string requestId, Callers callers, ActivationService activations,
+        TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(ActivationRequestResponse.From(await activations.DeactivateAsync(await callers.ResolveAsync(tenantId, ct), requestId, ct), time.GetUtcNow()));
+
+    public static async Task<Ok<ActivationRequestResponse>> Approve(string tenantId, string requestId, DecisionRequest body, Callers callers,
+        ActivationService activations, TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(ActivationRequestResponse.From(
+            await activations.ApproveAsync(await callers.ResolveAsync(tenantId, ct), requestId, body.Justification, ct), time.GetUtcNow()));
+
+    public static async Task<Ok<ActivationRequestResponse>> Deny(string tenantId, string requestId, DecisionRequest body, Callers callers,
+        ActivationService activations, TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(ActivationRequestResponse.From(
+            await activations.DenyAsync(await callers.ResolveAsync(tenantId, ct), requestId, body.Justification, ct), time.GetUtcNow()));
+
+    public static async Task<Ok<ApprovalListResponse>> Approvals(string tenantId, Callers callers, ActivationService activations,
+        TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var waiting = await activations.PendingApprovalsAsync(await callers.ResolveAsync(tenantId, ct), ct);
+        return TypedResults.Ok(new ApprovalListResponse(waiting.Select(r => ActivationRequestResponse.From(r, now)).ToList()));
+    }
+
+    public static async Task<Ok<MyRolesResponse>> MyRoles(string tenantId, Callers callers, ActivationService activations, CancellationToken ct)
+    {
+        var caller = await callers.ResolveAsync(tenantId, ct);
+        var roles = await activations.MyRolesAsync(caller, ct);
+        return TypedResults.Ok(new MyRolesResponse(roles.Select(r => new MyRoleResponse(
+            r.Assignment.RoleId, RoleCatalog.Get(r.Assignment.RoleId).DisplayName, r.Assignment.Scope, r.Assignment.Id,
+            AssignmentTypes.ToText(r.Assignment.Type), r.Assignment.PrincipalId == caller.PrincipalId ? null : r.Assignment.PrincipalId,
+            r.Status, r.ValidUntil, r.Request?.Id, ActivationSettingsDto.From(r.Requirements))).ToList()));
+    }
+}

@@ -1,0 +1,85 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pim.Api.Infrastructure;
+using Pim.Domain;
+
+namespace Pim.Api.Features.Assignments;
+
+public sealed record RoleAssignmentRequest(string PrincipalId, string RoleId, string Type, string? Scope = null,
+    DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null, string? Justification = null);
+
+public sealed record RoleAssignmentResponse(string Id, string PrincipalId, string RoleId, string Scope, string Type,
+    DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string? Justification, DateTimeOffset CreatedAt, string CreatedBy)
+{
+    public static RoleAssignmentResponse From(RoleAssignment a) => new(a.Id, a.PrincipalId, a.RoleId, a.Scope, AssignmentTypes.ToText(a.Type),
+        a.StartsAt, a.EndsAt, a.Justification, a.CreatedAt, a.CreatedBy);
+}
+
+public sealed class RoleAssignmentRequestValidator : AbstractValidator<RoleAssignmentRequest>
+{
+    public RoleAssignmentRequestValidator()
+    {
+        RuleFor(r => r.PrincipalId).NotEmpty().MustBeId();
+        RuleFor(r => r.RoleId).NotEmpty().MustBeRole();
+        RuleFor(r => r.Type).NotEmpty().Must(t => AssignmentTypes.Parse(t) is not null).WithMessage("'type' must be eligible or active.");
+        RuleFor(r => r.Scope).MustBeScope();
+        RuleFor(r => r.EndsAt).GreaterThan(r => r.StartsAt).When(r => r.StartsAt is not null && r.EndsAt is not null)
+            .WithMessage("'endsAt' must be after 'startsAt'.");
+        RuleFor(r => r.Justification).MaximumLength(Rules.MaxJustification);
+    }
+}
+
+/// <summary>Eligible and active assignments, and "make eligible".</summary>
+public static class AssignmentEndpoints
+{
+    public static void MapAssignments(this RouteGroupBuilder tenant)
+    {
+        var group = tenant.MapGroup("/role-assignments").WithTags("Role assignments");
+        group.MapGet("", List).WithName("ListRoleAssignments").WithSummary("Role assignments, filtered by principal, role and type.");
+        group.MapPost("", Create).WithName("CreateRoleAssignment")
+            .WithSummary("Assign a role eligibly or actively (the operator may create active assignments at any time: directory sync).")
+            .Validate<RoleAssignmentRequest>();
+        group.MapGet("/{assignmentId:id}", Get).WithName("GetRoleAssignment").WithSummary("Read one role assignment.");
+        group.MapDelete("/{assignmentId:id}", Remove).WithName("RemoveRoleAssignment")
+            .WithSummary("Remove an assignment; activations made through an eligibility are revoked.");
+        group.MapPost("/{assignmentId:id}/make-eligible", MakeEligible).WithName("MakeRoleAssignmentEligible")
+            .WithSummary("Turn standing access into eligibility: the principal must activate to hold the role again.");
+        group.MapPost("/{assignmentId:id}/make-active", MakeActive).WithName("MakeRoleAssignmentActive")
+            .WithSummary("Turn an eligibility into standing access.");
+    }
+
+    public static async Task<Ok<PageResponse<RoleAssignmentResponse>>> List(string tenantId, string? principalId, string? roleId, string? type,
+        int? pageSize, string? pageToken, Callers callers, AssignmentService assignments, CancellationToken ct)
+    {
+        AssignmentType? parsedType = type is null ? null : AssignmentTypes.Parse(type)
+            ?? throw new PimException(ErrorCodes.ValidationFailed, "type must be eligible or active.",
+                new Dictionary<string, string[]> { ["type"] = ["type must be eligible or active."] });
+        var filter = new AssignmentFilter(principalId, roleId, parsedType, PageTokens.Decode(pageToken), PageTokens.Size(pageSize));
+        var page = await assignments.ListAsync(await callers.ResolveAsync(tenantId, ct), filter, ct);
+        return TypedResults.Ok(page.Map(RoleAssignmentResponse.From));
+    }
+
+    public static async Task<Created<RoleAssignmentResponse>> Create(string tenantId, RoleAssignmentRequest body, Callers callers,
+        AssignmentService assignments, CancellationToken ct)
+    {
+        var request = new NewAssignment(body.PrincipalId, body.RoleId, body.Scope ?? Scopes.Root, AssignmentTypes.Parse(body.Type)!.Value,
+            body.StartsAt?.ToUniversalTime(), body.EndsAt?.ToUniversalTime(), body.Justification);
+        var assignment = await assignments.CreateAsync(await callers.ResolveAsync(tenantId, ct), request, ct);
+        return TypedResults.Created($"/v1/tenants/{tenantId}/role-assignments/{assignment.Id}", RoleAssignmentResponse.From(assignment));
+    }
+
+    public static async Task<Ok<RoleAssignmentResponse>> Get(string tenantId, string assignmentId, Callers callers, AssignmentService assignments, CancellationToken ct) =>
+        TypedResults.Ok(RoleAssignmentResponse.From(await assignments.GetAsync(await callers.ResolveAsync(tenantId, ct), assignmentId, ct)));
+
+    public static async Task<NoContent> Remove(string tenantId, string assignmentId, Callers callers, AssignmentService assignments, CancellationToken ct)
+    {
+        await assignments.RemoveAsync(await callers.ResolveAsync(tenantId, ct), assignmentId, ct);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<RoleAssignmentResponse>> MakeEligible(string tenantId, string assignmentId, Callers callers, AssignmentService assignments, CancellationToken ct) =>
+        TypedResults.Ok(RoleAssignmentResponse.From(await assignments.MakeEligibleAsync(await callers.ResolveAsync(tenantId, ct), assignmentId, ct)));
+
+    public static async Task<Ok<RoleAssignmentResponse>> MakeActive(string tenantId, string assignmentId, Callers callers, AssignmentService assignments, CancellationToken ct) =>
+        TypedResults.Ok(RoleAssignmentResponse.From(await assignments.MakeActiveAsync(await callers.ResolveAsync(tenantId, ct), assignmentId, ct)));
+}

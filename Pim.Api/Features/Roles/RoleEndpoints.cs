@@ -1,0 +1,153 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Pim.Api.Infrastructure;
+using Pim.Domain;
+
+namespace Pim.Api.Features.Roles;
+
+public sealed record RoleResponse(string Id, string DisplayName, string Description, bool Privileged)
+{
+    public static RoleResponse From(RoleDefinition r) => new(r.Id, r.DisplayName, r.Description, r.Privileged);
+}
+public sealed record RoleListResponse(IReadOnlyList<RoleResponse> Items);
+
+public sealed record RoleMemberResponse(string AssignmentId, string PrincipalId, string? PrincipalKind, string? PrincipalDisplayName,
+    string RoleId, string Scope, string Type, DateTimeOffset StartsAt, DateTimeOffset? EndsAt)
+{
+    public static RoleMemberResponse From(RoleMember m) => new(m.Assignment.Id, m.Assignment.PrincipalId,
+        m.Principal is null ? null : PrincipalKinds.ToText(m.Principal.Kind), m.Principal?.DisplayName,
+        m.Assignment.RoleId, m.Assignment.Scope, AssignmentTypes.ToText(m.Assignment.Type),
+        m.Assignment.StartsAt, m.Assignment.EndsAt);
+}
+
+public sealed record ActivationSettingsDto(string MaximumDuration, bool RequireMfa, string? MfaMaxAge, bool RequireJustification,
+    bool RequireTicket, bool RequireApproval, IReadOnlyList<string> Approvers, string ApprovalTimeout)
+{
+    public static ActivationSettingsDto From(ActivationRules a) => new(IsoDuration.Format(a.MaximumDuration), a.RequireMfa,
+        a.MfaMaxAge is { } m ? IsoDuration.Format(m) : null, a.RequireJustification, a.RequireTicket, a.RequireApproval, a.Approvers,
+        IsoDuration.Format(a.ApprovalTimeout));
+
+    public ActivationRules ToDomain() => new(IsoDuration.Parse(MaximumDuration), RequireMfa, MfaMaxAge is null ? null : IsoDuration.Parse(MfaMaxAge),
+        RequireJustification, RequireTicket, RequireApproval, Approvers.Distinct().ToList(), IsoDuration.Parse(ApprovalTimeout));
+}
+
+public sealed record AssignmentSettingsDto(bool AllowPermanentEligible, string MaximumEligibleDuration, bool AllowPermanentActive, string MaximumActiveDuration)
+{
+    public static AssignmentSettingsDto From(AssignmentRules a) => new(a.AllowPermanentEligible, IsoDuration.Format(a.MaximumEligibleDuration),
+        a.AllowPermanentActive, IsoDuration.Format(a.MaximumActiveDuration));
+
+    public AssignmentRules ToDomain() => new(AllowPermanentEligible, IsoDuration.Parse(MaximumEligibleDuration), AllowPermanentActive,
+        IsoDuration.Parse(MaximumActiveDuration));
+}
+
+public sealed record OnActivationDto(bool NotifyRoleAdministrators, IReadOnlyList<string> AdditionalRecipients);
+public sealed record NotificationSettingsDto(OnActivationDto OnActivation);
+
+/// <summary>A role's settings on the wire (DESIGN §4). Durations are ISO 8601.</summary>
+public sealed record RoleSettingsDto(ActivationSettingsDto Activation, AssignmentSettingsDto Assignment, NotificationSettingsDto Notifications)
+{
+    public static RoleSettingsDto From(RoleSettings s) => new(ActivationSettingsDto.From(s.Activation), AssignmentSettingsDto.From(s.Assignment),
+        new NotificationSettingsDto(new OnActivationDto(s.Notifications.OnActivation.NotifyRoleAdministrators, s.Notifications.OnActivation.AdditionalRecipients)));
+
+    public RoleSettings ToDomain(string roleId) => new(roleId, Activation.ToDomain(), Assignment.ToDomain(),
+        new NotificationRules(new ActivationNotification(Notifications.OnActivation.NotifyRoleAdministrators,
+            Notifications.OnActivation.AdditionalRecipients.Distinct().ToList())));
+}
+
+public sealed record RoleSettingsResponse(string RoleId, string Scope, ActivationSettingsDto Activation, AssignmentSettingsDto Assignment,
+    NotificationSettingsDto Notifications)
+{
+    public static RoleSettingsResponse From(RoleSettings s)
+    {
+        var dto = RoleSettingsDto.From(s);
+        return new(s.RoleId, Scopes.Root, dto.Activation, dto.Assignment, dto.Notifications);
+    }
+}
+
+public sealed class RoleSettingsValidator : AbstractValidator<RoleSettingsDto>
+{
+    public RoleSettingsValidator()
+    {
+        RuleFor(s => s.Activation).NotNull();
+        RuleFor(s => s.Assignment).NotNull();
+        RuleFor(s => s.Notifications).NotNull();
+        RuleFor(s => s.Notifications.OnActivation).NotNull().When(s => s.Notifications is not null);
+        When(s => s.Activation is not null, () =>
+        {
+            RuleFor(s => s.Activation.MaximumDuration).NotEmpty().MustBeDuration()
+                .Must(d => IsoDuration.TryParse(d, out var v) && v >= RoleSettings.MinimumActivationDuration && v <= RoleSettings.MaximumActivationDuration)
+                .WithMessage("'maximumDuration' must be between PT30M and PT72H.");
+            RuleFor(s => s.Activation.MfaMaxAge).MustBeDuration();
+            RuleFor(s => s.Activation.ApprovalTimeout).NotEmpty().MustBeDuration()
+                .Must(d => IsoDuration.TryParse(d, out var v) && v >= RoleSettings.MinimumApprovalTimeout && v <= RoleSettings.MaximumApprovalTimeout)
+                .WithMessage("'approvalTimeout' must be between PT5M and P7D.");
+            RuleFor(s => s.Activation.Approvers).NotNull().Must(a => a is null || a.Count <= RoleSettings.MaximumApprovers)
+                .WithMessage($"At most {RoleSettings.MaximumApprovers} approvers.");
+            RuleForEach(s => s.Activation.Approvers).NotEmpty().MustBeId();
+        });
+        When(s => s.Assignment is not null, () =>
+        {
+            RuleFor(s => s.Assignment.MaximumEligibleDuration).NotEmpty().MustBeDuration();
+            RuleFor(s => s.Assignment.MaximumActiveDuration).NotEmpty().MustBeDuration();
+        });
+        When(s => s.Notifications?.OnActivation is not null, () =>
+        {
+            RuleFor(s => s.Notifications.OnActivation.AdditionalRecipients).NotNull()
+                .Must(r => r is null || r.Count <= RoleSettings.MaximumRecipients).WithMessage($"At most {RoleSettings.MaximumRecipients} additional recipients.");
+            RuleForEach(s => s.Notifications.OnActivation.AdditionalRecipients).NotEmpty().EmailAddress().MaximumLength(Rules.MaxEmail);
+        });
+    }
+}
+
+/// <summary>The role catalog, a role's members, and its settings.</summary>
+public static class RoleEndpoints
+{
+    public static void MapRoles(this RouteGroupBuilder tenant)
+    {
+        var group = tenant.MapGroup("/roles").WithTags("Roles");
+        group.MapGet("", ListRoles).WithName("ListRoles").WithSummary("The built-in role catalog.");
+        group.MapGet("/{roleId:id}", GetRole).WithName("GetRole").WithSummary("One role of the catalog.");
+        group.MapGet("/{roleId:id}/members", ListMembers).WithName("ListRoleMembers")
+            .WithSummary("Who holds the role, eligibly or actively, and for which window.");
+        group.MapGet("/{roleId:id}/settings", GetSettings).WithName("GetRoleSettings")
+            .WithSummary("The role's settings (defaults until changed), with an ETag.");
+        group.MapPut("/{roleId:id}/settings", PutSettings).WithName("PutRoleSettings")
+            .WithSummary("Replace the role's settings; requires If-Match with the ETag read.").Validate<RoleSettingsDto>()
+            .ProducesProblem(412).ProducesProblem(428);
+    }
+
+    public static async Task<Ok<RoleListResponse>> ListRoles(string tenantId, Callers callers, OnboardingService onboarding, CancellationToken ct) =>
+        TypedResults.Ok(new RoleListResponse((await onboarding.RolesAsync(await callers.ResolveAsync(tenantId, ct), ct)).Select(RoleResponse.From).ToList()));
+
+    public static async Task<Ok<RoleResponse>> GetRole(string tenantId, string roleId, Callers callers, OnboardingService onboarding, CancellationToken ct)
+    {
+        await onboarding.RolesAsync(await callers.ResolveAsync(tenantId, ct), ct);
+        return TypedResults.Ok(RoleResponse.From(RoleCatalog.Get(roleId)));
+    }
+
+    public static async Task<Ok<PageResponse<RoleMemberResponse>>> ListMembers(string tenantId, string roleId, int? pageSize, string? pageToken,
+        Callers callers, AssignmentService assignments, CancellationToken ct)
+    {
+        var page = await assignments.MembersAsync(await callers.ResolveAsync(tenantId, ct), roleId, PageTokens.Decode(pageToken), PageTokens.Size(pageSize), ct);
+        return TypedResults.Ok(page.Map(RoleMemberResponse.From));
+    }
+
+    public static async Task<Ok<RoleSettingsResponse>> GetSettings(string tenantId, string roleId, HttpContext http, Callers callers,
+        RoleSettingsService settings, CancellationToken ct)
+    {
+        var effective = await settings.GetAsync(await callers.ResolveAsync(tenantId, ct), roleId, ct);
+        http.Response.Headers.ETag = effective.ETag;
+        return TypedResults.Ok(RoleSettingsResponse.From(effective.Settings));
+    }
+
+    public static async Task<Ok<RoleSettingsResponse>> PutSettings(string tenantId, string roleId, RoleSettingsDto body,
+        [FromHeader(Name = "If-Match")] string? ifMatch, HttpContext http, Callers callers, RoleSettingsService settings, CancellationToken ct)
+    {
+        int? version = string.IsNullOrWhiteSpace(ifMatch) ? null
+            : int.TryParse(ifMatch.Trim().TrimStart('W', '/').Trim('"'), out var v) ? v : -1;
+        var updated = await settings.UpdateAsync(await callers.ResolveAsync(tenantId, ct), body.ToDomain(roleId), version, ct);
+        http.Response.Headers.ETag = updated.ETag;
+        return TypedResults.Ok(RoleSettingsResponse.From(updated.Settings));
+    }
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Pim.Domain;
+
+namespace Pim.Api.Infrastructure;
+
+public sealed class AuthOptions
+{
+    public string? Authority { get; set; }
+    public string Audience { get; set; } = "pim";
+    public ClaimNames Claims { get; set; } = new();
+    public DevIssuerOptions DevIssuer { get; set; } = new();
+
+    public sealed class ClaimNames
+    {
+        public string Subject { get; set; } = "sub";
+        public string TenantId { get; set; } = "tid";
+        public string AuthenticationMethods { get; set; } = "amr";
+        public string MfaMethod { get; set; } = "mfa";
+    }
+
+    public sealed class DevIssuerOptions
+    {
+        public bool Enabled { get; set; }
+    }
+}
+
+/// <summary>
+/// The development issuer: mints signed JWTs for any subject, tenant and MFA state, so that Pim can be tried and
+/// tested without an identity provider. Its RSA key is generated on first start and kept under the data directory.
+/// </summary>
+public sealed class DevTokenIssuer
+{
+    public const string Issuer = "pim-dev-issuer";
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+
+    private readonly SigningCredentials _credentials;
+    private readonly string _audience;
+    private readonly TimeProvider _time;
+
+    public DevTokenIssuer(string keyPath, string audience, TimeProvider time)
+    {
+        var rsa = RSA.Create();
+        if (File.Exists(keyPath))
+        {
+            rsa.ImportFromPem(File.ReadAllText(keyPath));
+        }
+        else
+        {
+            rsa.KeySize = 2048;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyPath))!);
+            File.WriteAllText(keyPath, rsa.ExportRSAPrivateKeyPem());
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        Key = new RsaSecurityKey(rsa) { KeyId = "pim-dev" };
+        _credentials = new SigningCredentials(Key, SecurityAlgorithms.RsaSha256);
+        _audience = audience;
+        _time = time;
+    }
+
+    public RsaSecurityKey Key { get; }
+
+    public string Issue(string subject, string? tenantId, bool mfa, IEnumerable<string> scopes, DateTimeOffset? authTime)
+    {
+        var now = _time.GetUtcNow();
+        var claims = new Dictionary<string, object> { ["sub"] = subject };
+        if (tenantId is not null) claims["tid"] = tenantId;
+        claims["amr"] = mfa ? new[] { "pwd", "mfa" } : new[] { "pwd" };
+        var scopeList = scopes.ToArray();
+        if (scopeList.Length > 0) claims["scp"] = string.Join(' ', scopeList);
+        claims["auth_time"] = (authTime ?? now).ToUnixTimeSeconds();
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = _audience,
+            Claims = claims,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = (now + Lifetime).UtcDateTime,
+            SigningCredentials = _credentials,
+        });
+    }
+}
+
+public static class AuthSetup
+{
+    public static void AddPimAuthentication(this WebApplicationBuilder builder, AuthOptions options, string dataDirectory)
+    {
+        DevTokenIssuer? devIssuer = null;
+        if (options.DevIssuer.Enabled)
+        {
+            devIssuer = new DevTokenIssuer(Path.Combine(dataDirectory, "dev-issuer-key.pem"), options.Audience, TimeProvider.System);
+            builder.Services.AddSingleton(devIssuer);
+        }
+        else if (string.IsNullOrWhiteSpace(options.Authority))
+        {
+            throw new InvalidOperationException(
+                "Pim:Auth:Authority must name the identity provider that issues Pim's tokens (or enable the development issuer in Development).");
+        }
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidateIssuer = true,
+                ValidateAudience = true,
+                ValidAudience = options.Audience,
+                ValidateLifetime = true,
+                ValidateIssuerSigningKey = true,
+                RequireSignedTokens = true,
+                RequireExpirationTime = true,
+                ClockSkew = TimeSpan.FromSeconds(30),
+                ValidAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+                    SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.RsaSsaPssSha256],
+                NameClaimType = options.Claims.Subject,
+            };
+            if (devIssuer is not null)
+            {
+                jwt.TokenValidationParameters.ValidIssuer = DevTokenIssuer.Issuer;
+                jwt.TokenValidationParameters.IssuerSigningKey = devIssuer.Key;
+            }
+            else
+            {
+                jwt.Authority = options.Authority;
+            }
+            jwt.Events = new JwtBearerEvents
+            {
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    var failed = context.AuthenticateFailure is not null;
+                    context.Response.Headers.WWWAuthenticate = failed ? "Bearer error=\"invalid_token\"" : "Bearer";
+                    await Problems.WriteAsync(context.HttpContext, ErrorCodes.Unauthenticated,
+                        failed ? "The bearer token is invalid or expired." : "A bearer token is required.");
+                },
+            };
+        });
+        builder.Services.AddAuthorization();
+    }
+
+    /// <summary>What the validated token says: subject, tenant, scopes, MFA and the time of sign-in.</summary>
+    public static TokenFacts ToTokenFacts(this ClaimsPrincipal user, AuthOptions options)
+    {
+        var subject = user.FindFirst(options.Claims.Subject)?.Value
+            ?? throw new PimException(ErrorCodes.Unauthenticated, $"The token has no '{options.Claims.Subject}' claim.");
+        var scopes = user.FindAll("scp").Concat(user.FindAll("scope"))
+            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
+        var mfa = user.FindAll(options.Claims.AuthenticationMethods).Any(c => c.Value == options.Claims.MfaMethod);
+        DateTimeOffset? authTime = long.TryParse(user.FindFirst("auth_time")?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+        return new TokenFacts(subject, user.FindFirst(options.Claims.TenantId)?.Value, scopes, mfa, authTime);
+    }
+
+    public static bool IsLoopback(this HttpContext http) =>
+        http.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip);
+}
+
+/// <summary>Resolves the caller of the current request against the tenant in its path.</summary>
+public sealed class Callers(IHttpContextAccessor accessor, AccessService access, AuthOptions options)
+{
+    public Task<Caller> ResolveAsync(string tenantId, CancellationToken ct)
+    {
+        var http = accessor.HttpContext ?? throw new InvalidOperationException("No current request.");
+        var origin = new RequestOrigin(
+            http.Connection.RemoteIpAddress?.ToString(),
+            http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null,
+            System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier);
+        return access.ResolveCallerAsync(tenantId, http.User.ToTokenFacts(options), origin, ct);
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace Pim.Api.Infrastructure;
+
+public static class OpenApiSetup
+{
+    public const string BearerScheme = "bearer";
+
+    public static void AddPimOpenApi(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(swagger =>
+        {
+            swagger.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "Pim",
+                Version = "v1",
+                Description = "Just-in-time privileged access: eligible role assignments, time-bound activation under per-role policy " +
+                              "(MFA, justification, ticket, approval), access evaluation and a complete audit trail.",
+            });
+            swagger.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A JWT from the organisation's identity provider (or, in Development, from POST /dev/token).",
+            });
+            swagger.OperationFilter<BearerRequirementFilter>();
+            swagger.SupportNonNullableReferenceTypes();
+            swagger.NonNullableReferenceTypesAsRequired();
+            swagger.CustomSchemaIds(type => type.Name.Replace("Dto", "", StringComparison.Ordinal));
+        });
+    }
+
+    /// <summary>Operations that require authentication name the bearer scheme.</summary>
+    private sealed class BearerRequirementFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+            if (!metadata.OfType<IAuthorizeData>().Any() || metadata.OfType<IAllowAnonymous>().Any()) return;
+            operation.Security ??= [];
+            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
+        }
+    }
+}

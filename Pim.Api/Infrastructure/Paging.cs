@@ -1,0 +1,36 @@
+using System.Buffers.Text;
+using System.Text;
+using Pim.Domain;
+
+namespace Pim.Api.Infrastructure;
+
+public sealed record PageResponse<T>(IReadOnlyList<T> Items, string? NextPageToken);
+
+/// <summary>Opaque page tokens over the domain's keyset cursors, and the page size bounds.</summary>
+public static class PageTokens
+{
+    public static string? Encode(string? key) => key is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes("k:" + key));
+
+    public static string? Decode(string? token)
+    {
+        if (string.IsNullOrEmpty(token)) return null;
+        try
+        {
+            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+            if (text.StartsWith("k:", StringComparison.Ordinal) && text.Length <= 200) return text[2..];
+        }
+        catch (FormatException) { }
+        throw new PimException(ErrorCodes.InvalidPageToken, "pageToken is not a token this API gave out.");
+    }
+
+    public static int Size(int? pageSize) => pageSize switch
+    {
+        null => Paging.DefaultPageSize,
+        >= 1 and <= Paging.MaximumPageSize => pageSize.Value,
+        _ => throw new PimException(ErrorCodes.ValidationFailed, $"pageSize must be between 1 and {Paging.MaximumPageSize}.",
+            new Dictionary<string, string[]> { ["pageSize"] = [$"pageSize must be between 1 and {Paging.MaximumPageSize}."] }),
+    };
+
+    public static PageResponse<TOut> Map<TIn, TOut>(this Page<TIn> page, Func<TIn, TOut> map) =>
+        new(page.Items.Select(map).ToList(), Encode(page.NextPageToken));
+}

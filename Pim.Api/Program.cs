@@ -1,0 +1,135 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using FluentValidation;
+using Pim.Api.Features.Access;
+using Pim.Api.Features.Activations;
+using Pim.Api.Features.Assignments;
+using Pim.Api.Features.Audit;
+using Pim.Api.Features.Dev;
+using Pim.Api.Features.Roles;
+using Pim.Api.Features.Tenants;
+using Pim.Api.Infrastructure;
+using Pim.Infrastructure;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    var production = builder.Environment.IsProduction();
+
+    builder.Services.AddSerilog((services, logger) =>
+    {
+        logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
+        if (production) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+        else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} (trace {TraceId}){NewLine}{Exception}");
+    });
+
+    // Store: SQLite by default (a file under the content root), Postgres in production.
+    var provider = (builder.Configuration["Pim:Store:Provider"] ?? "sqlite").ToLowerInvariant() switch
+    {
+        "sqlite" => StoreProvider.Sqlite,
+        "postgres" => StoreProvider.Postgres,
+        var other => throw new InvalidOperationException($"Pim:Store:Provider must be 'sqlite' or 'postgres', not '{other}'."),
+    };
+    var connectionString = builder.Configuration.GetConnectionString("Pim")
+        ?? throw new InvalidOperationException("ConnectionStrings:Pim is not set.");
+    if (provider == StoreProvider.Sqlite) connectionString = SqlitePaths.UnderContentRoot(connectionString, builder.Environment.ContentRootPath);
+    builder.Services.AddPimStore(provider, connectionString);
+    builder.Services.TryAddSingleton(TimeProvider.System);
+
+    // Authentication: the organisation's identity provider, or the development issuer (never in Production).
+    var auth = builder.Configuration.GetSection("Pim:Auth").Get<AuthOptions>() ?? new AuthOptions();
+    if (production && auth.DevIssuer.Enabled)
+        throw new InvalidOperationException("Pim:Auth:DevIssuer:Enabled is true in Production: the development issuer mints tokens for anyone. Turn it off and set Pim:Auth:Authority.");
+    var dataDirectory = Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Pim:DataDirectory"] ?? "data");
+    builder.AddPimAuthentication(auth, dataDirectory);
+    builder.Services.AddHttpContextAccessor();
+    builder.Services.AddScoped<Callers>();
+
+    // The wire: camelCase JSON, enums as camelCase strings, unknown fields and missing required fields refused.
+    builder.Services.ConfigureHttpJsonOptions(json =>
+    {
+        json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        json.SerializerOptions.RespectNullableAnnotations = true;
+        json.SerializerOptions.RespectRequiredConstructorParameters = true;
+        json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+    });
+    builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+    builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<IdRouteConstraint>("id"));
+    builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 256 * 1024);
+    builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
+    builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => Problems.Enrich(c.HttpContext, c.ProblemDetails));
+    builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+    builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+    builder.Services.AddPimOpenApi();
+
+    // X-Forwarded-For is honoured only from the proxies named in Pim:Network:TrustedProxies.
+    builder.Services.Configure<ForwardedHeadersOptions>(o =>
+    {
+        o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        o.KnownProxies.Clear();
+        o.KnownIPNetworks.Clear();
+        foreach (var proxy in builder.Configuration.GetSection("Pim:Network:TrustedProxies").Get<string[]>() ?? [])
+            o.KnownProxies.Add(IPAddress.Parse(proxy));
+    });
+
+    var app = builder.Build();
+    app.Services.GetRequiredService<Migrator>().Apply();
+
+    app.UseForwardedHeaders();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseSerilogRequestLogging();
+    app.UseSwagger();
+    if (builder.Configuration.GetValue<bool>("Pim:Swagger:UiEnabled")) app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Pim v1"));
+    app.UseAuthentication();
+    app.UseAuthorization();
+
+    app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+    app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+    if (app.Environment.IsDevelopment() && auth.DevIssuer.Enabled) app.MapDevToken();
+
+    var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization()
+        .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+    tenant.MapTenants();
+    tenant.MapRoles();
+    tenant.MapAssignments();
+    tenant.MapActivations();
+    tenant.MapAccess();
+    tenant.MapAudit();
+
+    app.Run();
+    return 0;
+}
+catch (Exception e) when (e is not HostAbortedException)
+{
+    Log.Fatal(e, "Pim failed to start: {Reason}", e.Message);
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}
+
+/// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;
+
+internal static class SqlitePaths
+{
+    /// <summary>A relative SQLite file is kept under the content root, not wherever the process was started.</summary>
+    public static string UnderContentRoot(string connectionString, string contentRoot)
+    {
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
+            builder.DataSource = Path.Combine(contentRoot, builder.DataSource);
+        return builder.ToString();
+    }
+}
