@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The whole PIM flow with curl, against a running Pim in Development (dev issuer on):
+#   onboarding (tenant, principals, consent, sign-up) → make eligible → role settings (MFA + ticket + approval)
+#   → activation refused without MFA, then without a ticket → activation → approval → "my roles" → access evaluation
+#   → deactivation → audit export.
+# Usage: examples/walkthrough.sh [base-url]   (default http://localhost:5080). Needs curl and jq.
+set -euo pipefail
+BASE=${1:-${PIM_URL:-http://localhost:5080}}
+T=walkthrough-$(date +%s)-$RANDOM   # a fresh tenant each run
+
+# call METHOD PATH TOKEN EXPECTED-STATUS [JSON-BODY] [extra curl args…]: prints the body, fails on another status.
+call() {
+  local method=$1 path=$2 token=$3 expected=$4 body=${5:-} out status
+  shift 5 2>/dev/null || shift $#
+  out=$(mktemp)
+  status=$(curl -sS -o "$out" -w '%{http_code}' -X "$method" "$BASE$path" \
+    -H "Authorization: Bearer $token" -H 'Content-Type: application/json' ${body:+--data "$body"} "$@")
+  if [[ "$status" != "$expected" ]]; then
+    echo "FAILED: $method $path answered $status, expected $expected:" >&2; cat "$out" >&2; echo >&2; rm -f "$out"; exit 1
+  fi
+  cat "$out"; rm -f "$out"
+}
+token() { # token SUBJECT TENANT MFA SCOPES-JSON
+  jq -n --arg sub "$1" --arg tid "$2" --argjson mfa "$3" --argjson scopes "$4" \
+    '{subject: $sub, tenantId: (if $tid == "" then null else $tid end), mfa: $mfa, scopes: $scopes}' \
+  | curl -sS -X POST "$BASE/dev/token" -H 'Content-Type: application/json' --data @- | jq -r .accessToken
+}
+step() { printf '\n== %s\n' "$*"; }
+
+step "Tokens from the development issuer: the directory-sync operator, a monitoring service, Alice and Bob"
+OPERATOR=$(token sync-service "" false '["pim.operator"]')
+SERVICE=$(token exchange-gateway "" false '["pim.evaluate"]')
+ALICE=$(token alice "$T" true '[]')          # Global Administrator, signed in with MFA
+BOB=$(token bob "$T" false '[]')             # Exchange Administrator, signed in without MFA
+BOB_MFA=$(token bob "$T" true '[]')          # … and after stepping up to MFA
+
+step "Directory sync (operator): the tenant, its people, their standing admin roles"
+call PUT "/v1/tenants/$T" "$OPERATOR" 201 '{"displayName":"Contoso"}' | jq -c .
+call PUT "/v1/tenants/$T/principals/alice" "$OPERATOR" 201 '{"kind":"user","displayName":"Alice","email":"alice@contoso.example"}' | jq -c .
+call PUT "/v1/tenants/$T/principals/bob" "$OPERATOR" 201 '{"kind":"user","displayName":"Bob","email":"bob@contoso.example"}' | jq -c .
+call POST "/v1/tenants/$T/role-assignments" "$OPERATOR" 201 '{"principalId":"alice","roleId":"global-administrator","type":"active"}' | jq -c .
+BOB_ASSIGNMENT=$(call POST "/v1/tenants/$T/role-assignments" "$OPERATOR" 201 \
+  '{"principalId":"bob","roleId":"exchange-administrator","type":"active"}' | jq -r .id)
+
+step "Before consent, PIM operations answer 409 consent-required"
+call GET "/v1/tenants/$T/roles/exchange-administrator/settings" "$ALICE" 409 | jq -c '{status, code}'
+
+step "Alice, an active Global Administrator, consents; she becomes Privileged Role and Security Administrator"
+call POST "/v1/tenants/$T/consent" "$ALICE" 200 | jq -c .
+step "… and signs up directory roles"
+call POST "/v1/tenants/$T/sign-ups" "$ALICE" 201 '{"area":"directoryRoles"}' | jq -c .
+
+step "Members of Exchange Administrator"
+call GET "/v1/tenants/$T/roles/exchange-administrator/members" "$ALICE" 200 | jq -c '.items[] | {principalId, type, startsAt, endsAt}'
+
+step "Make Bob's standing right eligible: he loses it until he activates"
+call POST "/v1/tenants/$T/role-assignments/$BOB_ASSIGNMENT/make-eligible" "$ALICE" 200 | jq -c '{id, type}'
+call POST "/v1/tenants/$T/access/evaluation" "$SERVICE" 200 '{"principalId":"bob","roleId":"exchange-administrator"}' | jq -c .
+
+step "Role settings: MFA, justification, a ticket and approval, at most 2 hours"
+ETAG=$(curl -sS -D - -o /dev/null "$BASE/v1/tenants/$T/roles/exchange-administrator/settings" -H "Authorization: Bearer $ALICE" \
+  | tr -d '\r' | awk 'tolower($1)=="etag:" {print $2}')
+call PUT "/v1/tenants/$T/roles/exchange-administrator/settings" "$ALICE" 200 '{
+  "activation": {"maximumDuration":"PT2H","requireMfa":true,"mfaMaxAge":null,"requireJustification":true,"requireTicket":true,
+                 "requireApproval":true,"approvers":[],"approvalTimeout":"P1D"},
+  "assignment": {"allowPermanentEligible":true,"maximumEligibleDuration":"P365D","allowPermanentActive":true,"maximumActiveDuration":"P180D"},
+  "notifications": {"onActivation":{"notifyRoleAdministrators":true,"additionalRecipients":[]}}
+}' -H "If-Match: $ETAG" | jq -c .activation
+
+step "Bob's roles: eligible, and what activating requires"
+call GET "/v1/tenants/$T/me/roles" "$BOB" 200 | jq -c '.items[] | {roleId, status, validUntil, requirements: .requirements | {requireMfa, requireTicket, requireApproval}}'
+
+step "Activation without MFA: 401 with WWW-Authenticate insufficient_user_authentication"
+call POST "/v1/tenants/$T/activation-requests" "$BOB" 401 \
+  '{"roleId":"exchange-administrator","duration":"PT1H","justification":"Mailbox migration"}' | jq -c '{status, code}'
+step "With MFA but without a ticket: 422 ticket-required"
+call POST "/v1/tenants/$T/activation-requests" "$BOB_MFA" 422 \
+  '{"roleId":"exchange-administrator","duration":"PT1H","justification":"Mailbox migration"}' | jq -c '{status, code}'
+step "With MFA, justification and ticket: pending approval"
+REQUEST=$(call POST "/v1/tenants/$T/activation-requests" "$BOB_MFA" 201 \
+  '{"roleId":"exchange-administrator","duration":"PT1H","justification":"Mailbox migration","ticket":{"number":"CHG-4711","system":"ServiceNow"}}' \
+  | jq -r .id)
+call GET "/v1/tenants/$T/activation-requests/$REQUEST" "$BOB" 200 | jq -c '{id, status, duration, ticket}'
+
+step "Alice sees it waiting for her, and approves"
+call GET "/v1/tenants/$T/approvals" "$ALICE" 200 | jq -c '.items[] | {id, principalId, roleId, justification}'
+call POST "/v1/tenants/$T/activation-requests/$REQUEST/approve" "$ALICE" 200 '{"justification":"Change CHG-4711 approved"}' \
+  | jq -c '{status, startsAt, endsAt, decision}'
+
+step "Bob's roles: active, access valid until …"
+call GET "/v1/tenants/$T/me/roles" "$BOB" 200 | jq -c '.items[] | {roleId, status, validUntil}'
+step "Another service asks: is Bob an Exchange Administrator right now?"
+call POST "/v1/tenants/$T/access/evaluation" "$SERVICE" 200 '{"principalId":"bob","roleId":"exchange-administrator"}' | jq -c .
+call GET "/v1/tenants/$T/principals/bob/active-roles" "$SERVICE" 200 | jq -c '.items[]'
+
+step "Bob is done early and deactivates; the answer is deny again"
+call POST "/v1/tenants/$T/activation-requests/$REQUEST/deactivate" "$BOB" 200 | jq -c '{status, endsAt}'
+call POST "/v1/tenants/$T/access/evaluation" "$SERVICE" 200 '{"principalId":"bob","roleId":"exchange-administrator"}' | jq -c .
+
+step "The audit trail as CSV: who, when, where from, why"
+call GET "/v1/tenants/$T/audit-events?roleId=exchange-administrator" "$ALICE" 200 "" -H 'Accept: text/csv' \
+  | cut -d, -f2,3,4,10,11,12,13
+echo
+echo "Walkthrough complete for tenant $T."
