@@ -19,7 +19,7 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
 
     public async Task<bool> HoldsAnyAsync(Caller caller, IReadOnlyCollection<string> roleIds, CancellationToken ct) =>
         caller.PrincipalId is { } principalId
-        && (await access.FindGrantsAsync(caller.TenantId, principalId, roleIds, Scopes.Root, time.GetUtcNow(), ct)).Count > 0;
+        && (await access.FindGrantsAsync(caller.TenantId, principalId, roleIds, Scopes.Root, time.Now(), ct)).Count > 0;
 
     /// <summary>
     /// Refuses unless the caller holds one of <paramref name="roleIds"/> now (or is the operator, when allowed).
@@ -45,7 +45,7 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
     {
         EnsureMayEvaluate(caller, principalId);
         RoleCatalog.Get(roleId);
-        var grants = await access.FindGrantsAsync(caller.TenantId, principalId, [roleId], scope ?? Scopes.Root, time.GetUtcNow(), ct);
+        var grants = await access.FindGrantsAsync(caller.TenantId, principalId, [roleId], scope ?? Scopes.Root, time.Now(), ct);
         if (grants.Count == 0)
         {
             await tenants.GetAsync(caller.TenantId, ct); // only on the deny path: an unknown tenant answers 404
@@ -59,7 +59,7 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
     {
         EnsureMayEvaluate(caller, principalId);
         await tenants.GetAsync(caller.TenantId, ct);
-        var grants = await access.FindGrantsAsync(caller.TenantId, principalId, null, null, time.GetUtcNow(), ct);
+        var grants = await access.FindGrantsAsync(caller.TenantId, principalId, null, null, time.Now(), ct);
         return grants.GroupBy(g => (g.RoleId, g.Scope)).Select(Longest).OrderBy(g => g.RoleId, StringComparer.Ordinal).ThenBy(g => g.Scope).ToList();
     }
 

@@ -13,7 +13,7 @@ public sealed class ActivationService(
     public async Task<ActivationRequest> RequestAsync(Caller caller, ActivationAsk ask, CancellationToken ct)
     {
         var role = RoleCatalog.Get(ask.RoleId);
-        var now = time.GetUtcNow();
+        var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         var principalId = caller.RequirePrincipal();
@@ -71,7 +71,7 @@ public sealed class ActivationService(
             if (filter.PrincipalId is not null) throw Errors.Forbidden("Only security administrators and auditors may list other principals' requests.");
             filter = filter with { PrincipalId = principalId };
         }
-        var rows = await requests.ListAsync(tenant.Id, filter with { PageSize = filter.PageSize + 1 }, time.GetUtcNow(), ct);
+        var rows = await requests.ListAsync(tenant.Id, filter with { PageSize = filter.PageSize + 1 }, time.Now(), ct);
         return Paging.Of(rows, filter.PageSize, r => r.Id);
     }
 
@@ -81,7 +81,7 @@ public sealed class ActivationService(
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         var principalId = caller.RequirePrincipal();
         tenant.EnsureConsented();
-        var now = time.GetUtcNow();
+        var now = time.Now();
         var waiting = new List<ActivationRequest>();
         var approverOf = new Dictionary<string, bool>();
         foreach (var request in await requests.ListRecordedPendingAsync(tenant.Id, MaximumPendingScan, ct))
@@ -102,7 +102,7 @@ public sealed class ActivationService(
 
     private async Task<ActivationRequest> DecideAsync(Caller caller, string requestId, bool approve, string? justification, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var request = await FindAsync(caller, requestId, ct);
         var approverId = caller.RequirePrincipal();
@@ -128,7 +128,7 @@ public sealed class ActivationService(
     /// <summary>The requester withdraws a request that is pending approval or scheduled.</summary>
     public async Task<ActivationRequest> CancelAsync(Caller caller, string requestId, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var request = await FindAsync(caller, requestId, ct);
         if (!caller.Is(request.PrincipalId))
@@ -147,7 +147,7 @@ public sealed class ActivationService(
     /// <summary>Ends an active activation before its time: the requester, or a PIM administrator.</summary>
     public async Task<ActivationRequest> DeactivateAsync(Caller caller, string requestId, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var request = await FindAsync(caller, requestId, ct);
         if (!caller.Is(request.PrincipalId))
@@ -166,7 +166,7 @@ public sealed class ActivationService(
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         var principalId = caller.RequirePrincipal();
         tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
-        var now = time.GetUtcNow();
+        var now = time.Now();
         var open = (await requests.ListRecordedOpenByPrincipalAsync(tenant.Id, principalId, ct)).Where(r => r.IsOpenAt(now)).ToList();
         var policies = new Dictionary<string, ActivationRules>();
         var roles = new List<MyRole>();

@@ -17,7 +17,7 @@ public sealed class AssignmentService(
     public async Task<RoleAssignment> CreateAsync(Caller caller, NewAssignment request, CancellationToken ct)
     {
         RoleCatalog.Get(request.RoleId);
-        var now = time.GetUtcNow();
+        var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         var directorySync = caller.IsOperator && request.Type == AssignmentType.Active;
@@ -72,7 +72,7 @@ public sealed class AssignmentService(
     /// <summary>Removes an assignment; open activations made through an eligibility end with it (revoked).</summary>
     public async Task RemoveAsync(Caller caller, string assignmentId, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         if (!caller.IsOperator) await EnsureAdministratorAsync(caller, tenant, "Removing role assignments", ct);
@@ -92,7 +92,7 @@ public sealed class AssignmentService(
 
     private async Task<RoleAssignment> ChangeTypeAsync(Caller caller, string assignmentId, Action<RoleAssignment> change, string action, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         await EnsureAdministratorAsync(caller, tenant, "Changing role assignments", ct);

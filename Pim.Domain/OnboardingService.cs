@@ -10,7 +10,7 @@ public sealed class OnboardingService(
     public async Task<(Tenant Tenant, bool Created)> UpsertTenantAsync(Caller caller, string displayName, CancellationToken ct)
     {
         EnsureOperator(caller);
-        var now = time.GetUtcNow();
+        var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.FindAsync(caller.TenantId, ct) ?? Tenant.Create(caller.TenantId, displayName);
         tenant.Rename(displayName);
@@ -23,7 +23,7 @@ public sealed class OnboardingService(
     public async Task<(Principal Principal, bool Created)> UpsertPrincipalAsync(Caller caller, Principal principal, CancellationToken ct)
     {
         EnsureOperator(caller);
-        var now = time.GetUtcNow();
+        var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         await tenants.GetAsync(caller.TenantId, ct);
         if (principal.MemberOf.Count > 0)
@@ -60,7 +60,7 @@ public sealed class OnboardingService(
     /// </summary>
     public async Task<ConsentStatus> ConsentAsync(Caller caller, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         await access.EnsureHoldsAnyAsync(caller, [RoleCatalog.GlobalAdministrator], "Consenting to PIM", ct);
@@ -93,7 +93,7 @@ public sealed class OnboardingService(
     /// <summary>Signs up a management area; returns the sign-up and whether this call created it.</summary>
     public async Task<(SignUp SignUp, bool Created)> SignUpAsync(Caller caller, string area, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         await access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, "Signing up for PIM", ct);

@@ -31,7 +31,7 @@ public sealed class RoleSettingsService(
     public async Task<EffectiveRoleSettings> UpdateAsync(Caller caller, RoleSettings settings, int? ifMatch, CancellationToken ct)
     {
         RoleCatalog.Get(settings.RoleId);
-        var now = time.GetUtcNow();
+        var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         await access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, "Changing role settings", ct);

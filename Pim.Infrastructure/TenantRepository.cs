@@ -24,15 +24,16 @@ public sealed class TenantRepository(DbSession db) : ITenants
 
     public async Task<bool> UpsertAsync(Tenant tenant, DateTimeOffset now, CancellationToken ct)
     {
-        const string sql = """
+        const string exists = "SELECT COUNT(*) FROM tenants WHERE tenant_id = @Id";
+        const string upsert = """
             INSERT INTO tenants (tenant_id, display_name, created_at, updated_at)
             VALUES (@Id, @DisplayName, @now, @now)
             ON CONFLICT (tenant_id) DO UPDATE SET display_name = excluded.display_name, updated_at = excluded.updated_at
-            RETURNING created_at
             """;
         var connection = await db.ConnectionAsync(ct);
-        var createdAt = await connection.ExecuteScalarAsync<DateTimeOffset>(db.Command(sql, new { tenant.Id, tenant.DisplayName, now }, ct));
-        return createdAt == now;
+        var existed = await connection.ExecuteScalarAsync<long>(db.Command(exists, new { tenant.Id }, ct)) > 0;
+        await connection.ExecuteAsync(db.Command(upsert, new { tenant.Id, tenant.DisplayName, now }, ct));
+        return !existed;
     }
 
     public async Task<bool> RecordConsentAsync(Tenant tenant, CancellationToken ct)
@@ -98,18 +99,19 @@ public sealed class PrincipalRepository(DbSession db) : IPrincipals
 
     public async Task<bool> UpsertAsync(Principal principal, DateTimeOffset now, CancellationToken ct)
     {
+        const string exists = "SELECT COUNT(*) FROM principals WHERE tenant_id = @TenantId AND principal_id = @Id";
         const string upsert = """
             INSERT INTO principals (tenant_id, principal_id, kind, display_name, email, home_tenant_id, home_principal_id, created_at, updated_at)
             VALUES (@TenantId, @Id, @Kind, @DisplayName, @Email, @HomeTenantId, @HomePrincipalId, @now, @now)
             ON CONFLICT (tenant_id, principal_id) DO UPDATE SET
                 kind = excluded.kind, display_name = excluded.display_name, email = excluded.email,
                 home_tenant_id = excluded.home_tenant_id, home_principal_id = excluded.home_principal_id, updated_at = excluded.updated_at
-            RETURNING created_at
             """;
         const string clearMemberships = "DELETE FROM group_memberships WHERE tenant_id = @TenantId AND member_id = @Id";
         const string addMembership = "INSERT INTO group_memberships (tenant_id, member_id, group_id) VALUES (@TenantId, @MemberId, @GroupId)";
         var connection = await db.ConnectionAsync(ct);
-        var createdAt = await connection.ExecuteScalarAsync<DateTimeOffset>(db.Command(upsert, new
+        var existed = await connection.ExecuteScalarAsync<long>(db.Command(exists, new { principal.TenantId, principal.Id }, ct)) > 0;
+        await connection.ExecuteAsync(db.Command(upsert, new
         {
             principal.TenantId, principal.Id, Kind = PrincipalKinds.ToText(principal.Kind), principal.DisplayName, principal.Email,
             principal.HomeTenantId, principal.HomePrincipalId, now,
@@ -118,7 +120,7 @@ public sealed class PrincipalRepository(DbSession db) : IPrincipals
         if (principal.MemberOf.Count > 0)
             await connection.ExecuteAsync(db.Command(addMembership,
                 principal.MemberOf.Distinct().Select(g => new { principal.TenantId, MemberId = principal.Id, GroupId = g }).ToArray(), ct));
-        return createdAt == now;
+        return !existed;
     }
 
     /// <summary>SQLite spells string_agg group_concat.</summary>

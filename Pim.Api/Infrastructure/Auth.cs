@@ -67,7 +67,7 @@ public sealed class DevTokenIssuer
 
     public string Issue(string subject, string? tenantId, bool mfa, IEnumerable<string> scopes, DateTimeOffset? authTime)
     {
-        var now = _time.GetUtcNow();
+        var now = _time.Now();
         var claims = new Dictionary<string, object> { ["sub"] = subject };
         if (tenantId is not null) claims["tid"] = tenantId;
         claims["amr"] = mfa ? new[] { "pwd", "mfa" } : new[] { "pwd" };
@@ -91,11 +91,10 @@ public static class AuthSetup
 {
     public static void AddPimAuthentication(this WebApplicationBuilder builder, AuthOptions options, string dataDirectory)
     {
-        DevTokenIssuer? devIssuer = null;
         if (options.DevIssuer.Enabled)
         {
-            devIssuer = new DevTokenIssuer(Path.Combine(dataDirectory, "dev-issuer-key.pem"), options.Audience, TimeProvider.System);
-            builder.Services.AddSingleton(devIssuer);
+            var keyPath = Path.Combine(dataDirectory, "dev-issuer-key.pem");
+            builder.Services.AddSingleton(sp => new DevTokenIssuer(keyPath, options.Audience, sp.GetRequiredService<TimeProvider>()));
         }
         else if (string.IsNullOrWhiteSpace(options.Authority))
         {
@@ -104,8 +103,11 @@ public static class AuthSetup
         }
 
         builder.Services.AddSingleton(options);
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IServiceProvider>((jwt, services) =>
         {
+            var time = services.GetRequiredService<TimeProvider>();
+            var skew = TimeSpan.FromSeconds(30);
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
@@ -113,22 +115,28 @@ public static class AuthSetup
                 ValidateAudience = true,
                 ValidAudience = options.Audience,
                 ValidateLifetime = true,
+                RequireExpirationTime = true,
+                // Lifetime is checked against Pim's clock, the same one every other rule uses.
+                LifetimeValidator = (notBefore, expires, _, _) =>
+                {
+                    var now = time.Now().UtcDateTime;
+                    return (notBefore is null || notBefore.Value <= now + skew) && expires is not null && expires.Value > now - skew;
+                },
                 ValidateIssuerSigningKey = true,
                 RequireSignedTokens = true,
-                RequireExpirationTime = true,
-                ClockSkew = TimeSpan.FromSeconds(30),
                 ValidAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
                     SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.RsaSsaPssSha256],
                 NameClaimType = options.Claims.Subject,
             };
-            if (devIssuer is not null)
+            if (options.DevIssuer.Enabled)
             {
                 jwt.TokenValidationParameters.ValidIssuer = DevTokenIssuer.Issuer;
-                jwt.TokenValidationParameters.IssuerSigningKey = devIssuer.Key;
+                jwt.TokenValidationParameters.IssuerSigningKey = services.GetRequiredService<DevTokenIssuer>().Key;
             }
             else
             {
                 jwt.Authority = options.Authority;
+                jwt.Audience = options.Audience;
             }
             jwt.Events = new JwtBearerEvents
             {

@@ -82,9 +82,9 @@ public static class ActivationEndpoints
         ActivationService activations, TimeProvider time, CancellationToken ct)
     {
         var ask = new ActivationAsk(body.RoleId, body.Scope, body.Duration is null ? null : IsoDuration.Parse(body.Duration), body.Justification,
-            body.Ticket is null ? null : new Ticket(body.Ticket.Number, body.Ticket.System), body.StartsAt?.ToUniversalTime());
+            body.Ticket is null ? null : new Ticket(body.Ticket.Number, body.Ticket.System), Clock.Normalize(body.StartsAt));
         var request = await activations.RequestAsync(await callers.ResolveAsync(tenantId, ct), ask, ct);
-        return TypedResults.Created($"/v1/tenants/{tenantId}/activation-requests/{request.Id}", ActivationRequestResponse.From(request, time.GetUtcNow()));
+        return TypedResults.Created($"/v1/tenants/{tenantId}/activation-requests/{request.Id}", ActivationRequestResponse.From(request, time.Now()));
     }
 
     public static async Task<Ok<PageResponse<ActivationRequestResponse>>> List(string tenantId, string? status, string? roleId, string? principalId,
@@ -96,36 +96,36 @@ public static class ActivationEndpoints
                   new Dictionary<string, string[]> { ["status"] = [$"status must be one of: {string.Join(", ", Enum.GetValues<ActivationStatus>().Select(ActivationRequest.Wire))}."] });
         var filter = new ActivationFilter(principalId, roleId, parsed, PageTokens.Decode(pageToken), PageTokens.Size(pageSize));
         var page = await activations.ListAsync(await callers.ResolveAsync(tenantId, ct), filter, ct);
-        var now = time.GetUtcNow();
+        var now = time.Now();
         return TypedResults.Ok(page.Map(r => ActivationRequestResponse.From(r, now)));
     }
 
     public static async Task<Ok<ActivationRequestResponse>> Get(string tenantId, string requestId, Callers callers, ActivationService activations,
         TimeProvider time, CancellationToken ct) =>
-        TypedResults.Ok(ActivationRequestResponse.From(await activations.GetAsync(await callers.ResolveAsync(tenantId, ct), requestId, ct), time.GetUtcNow()));
+        TypedResults.Ok(ActivationRequestResponse.From(await activations.GetAsync(await callers.ResolveAsync(tenantId, ct), requestId, ct), time.Now()));
 
     public static async Task<Ok<ActivationRequestResponse>> Cancel(string tenantId, string requestId, Callers callers, ActivationService activations,
         TimeProvider time, CancellationToken ct) =>
-        TypedResults.Ok(ActivationRequestResponse.From(await activations.CancelAsync(await callers.ResolveAsync(tenantId, ct), requestId, ct), time.GetUtcNow()));
+        TypedResults.Ok(ActivationRequestResponse.From(await activations.CancelAsync(await callers.ResolveAsync(tenantId, ct), requestId, ct), time.Now()));
 
     public static async Task<Ok<ActivationRequestResponse>> Deactivate(string tenantId, string requestId, Callers callers, ActivationService activations,
         TimeProvider time, CancellationToken ct) =>
-        TypedResults.Ok(ActivationRequestResponse.From(await activations.DeactivateAsync(await callers.ResolveAsync(tenantId, ct), requestId, ct), time.GetUtcNow()));
+        TypedResults.Ok(ActivationRequestResponse.From(await activations.DeactivateAsync(await callers.ResolveAsync(tenantId, ct), requestId, ct), time.Now()));
 
     public static async Task<Ok<ActivationRequestResponse>> Approve(string tenantId, string requestId, DecisionRequest body, Callers callers,
         ActivationService activations, TimeProvider time, CancellationToken ct) =>
         TypedResults.Ok(ActivationRequestResponse.From(
-            await activations.ApproveAsync(await callers.ResolveAsync(tenantId, ct), requestId, body.Justification, ct), time.GetUtcNow()));
+            await activations.ApproveAsync(await callers.ResolveAsync(tenantId, ct), requestId, body.Justification, ct), time.Now()));
 
     public static async Task<Ok<ActivationRequestResponse>> Deny(string tenantId, string requestId, DecisionRequest body, Callers callers,
         ActivationService activations, TimeProvider time, CancellationToken ct) =>
         TypedResults.Ok(ActivationRequestResponse.From(
-            await activations.DenyAsync(await callers.ResolveAsync(tenantId, ct), requestId, body.Justification, ct), time.GetUtcNow()));
+            await activations.DenyAsync(await callers.ResolveAsync(tenantId, ct), requestId, body.Justification, ct), time.Now()));
 
     public static async Task<Ok<ApprovalListResponse>> Approvals(string tenantId, Callers callers, ActivationService activations,
         TimeProvider time, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        var now = time.Now();
         var waiting = await activations.PendingApprovalsAsync(await callers.ResolveAsync(tenantId, ct), ct);
         return TypedResults.Ok(new ApprovalListResponse(waiting.Select(r => ActivationRequestResponse.From(r, now)).ToList()));
     }

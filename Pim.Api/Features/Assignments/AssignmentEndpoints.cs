@@ -63,7 +63,7 @@ public static class AssignmentEndpoints
         AssignmentService assignments, CancellationToken ct)
     {
         var request = new NewAssignment(body.PrincipalId, body.RoleId, body.Scope ?? Scopes.Root, AssignmentTypes.Parse(body.Type)!.Value,
-            body.StartsAt?.ToUniversalTime(), body.EndsAt?.ToUniversalTime(), body.Justification);
+            Clock.Normalize(body.StartsAt), Clock.Normalize(body.EndsAt), body.Justification);
         var assignment = await assignments.CreateAsync(await callers.ResolveAsync(tenantId, ct), request, ct);
         return TypedResults.Created($"/v1/tenants/{tenantId}/role-assignments/{assignment.Id}", RoleAssignmentResponse.From(assignment));
     }

@@ -1,0 +1,57 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Pim.Api.Tests.Support;
+
+/// <summary>
+/// A tenant of its own for one test: Alice is an active Global Administrator, Bob a standing Exchange Administrator,
+/// Carol a plain user. <see cref="OnboardAsync"/> can also consent (Alice) and sign up directory roles.
+/// </summary>
+public sealed class Scenario(PimApp app, string tenantId)
+{
+    public PimApp App { get; } = app;
+    public string Id { get; } = tenantId;
+    public string BobExchangeAssignment { get; private set; } = "";
+
+    public HttpClient Operator => App.Operator();
+    public HttpClient Alice => User("alice");
+    public HttpClient Bob => User("bob");
+    public HttpClient Carol => User("carol");
+
+    public HttpClient User(string subject, bool mfa = true) => App.Client(subject, Id, mfa);
+
+    public string Path(string rest = "") => $"/v1/tenants/{Id}{rest}";
+
+    public static async Task<Scenario> OnboardAsync(PimApp app, bool consent = true, bool signUp = true)
+    {
+        var scenario = new Scenario(app, "t-" + Guid.NewGuid().ToString("N")[..16]);
+        var op = scenario.Operator;
+        await op.PutJsonAsync(scenario.Path(), new { displayName = "Contoso" }).ExpectAsync(HttpStatusCode.Created);
+        foreach (var name in new[] { "alice", "bob", "carol" })
+            await op.PutJsonAsync(scenario.Path($"/principals/{name}"),
+                new { kind = "user", displayName = char.ToUpperInvariant(name[0]) + name[1..], email = $"{name}@contoso.example" })
+                .ExpectAsync(HttpStatusCode.Created);
+        await scenario.AssignAsync(op, "alice", "global-administrator", "active", HttpStatusCode.Created);
+        scenario.BobExchangeAssignment = (await scenario.AssignAsync(op, "bob", "exchange-administrator", "active", HttpStatusCode.Created)).Str("id");
+        if (consent) await scenario.Alice.PostJsonAsync(scenario.Path("/consent")).ExpectAsync(HttpStatusCode.OK);
+        if (consent && signUp)
+            await scenario.Alice.PostJsonAsync(scenario.Path("/sign-ups"), new { area = "directoryRoles" }).ExpectAsync(HttpStatusCode.Created);
+        return scenario;
+    }
+
+    public Task<JsonElement> AssignAsync(HttpClient client, string principalId, string roleId, string type, HttpStatusCode expected,
+        DateTimeOffset? endsAt = null) =>
+        client.PostJsonAsync(Path("/role-assignments"), new { principalId, roleId, type, endsAt }).ExpectAsync(expected);
+
+    public async Task<JsonElement> AuditAsync(string? query = null) =>
+        (await Alice.GetAsync(Path("/audit-events?pageSize=200" + (query is null ? "" : "&" + query))).ExpectAsync(HttpStatusCode.OK)).GetProperty("items");
+
+    public async Task<string[]> AuditActionsAsync(string? query = null) =>
+        (await AuditAsync(query)).EnumerateArray().Select(e => e.Str("action")).ToArray();
+
+    public async Task<bool> EvaluateAsync(string principalId, string roleId)
+    {
+        var answer = await App.Evaluator().PostJsonAsync(Path("/access/evaluation"), new { principalId, roleId }).ExpectAsync(HttpStatusCode.OK);
+        return answer.Str("decision") == "allow";
+    }
+}
