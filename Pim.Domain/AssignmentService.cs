@@ -24,7 +24,7 @@ public sealed class AssignmentService(
         var startsAt = request.StartsAt ?? now;
         if (!directorySync)
         {
-            await EnsureAdministratorAsync(caller, tenant, "Assigning roles", ct);
+            await EnsureAdministratorAsync(caller, tenant, "Assigning eligible or time-bound roles", ct);
             var policy = await settings.EffectiveAsync(tenant.Id, request.RoleId, ct);
             policy.Settings.EnsureAssignmentWindowAllowed(request.Type, startsAt, request.EndsAt);
         }
@@ -75,7 +75,7 @@ public sealed class AssignmentService(
         var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
-        if (!caller.IsOperator) await EnsureAdministratorAsync(caller, tenant, "Removing role assignments", ct);
+        if (!caller.IsOperator) await EnsureAdministratorAsync(caller, tenant, "Removing role assignments", ct); // the operator: directory sync
         var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
         await RevokeActivationsThroughAsync(caller, assignment, now, ct);
         if (!await assignments.DeleteAsync(tenant.Id, assignmentId, ct)) throw AssignmentNotFound(assignmentId);
@@ -124,9 +124,10 @@ public sealed class AssignmentService(
         }
     }
 
+    /// <summary>PIM administration: an active Global or Privileged Role Administrator, in a tenant signed up for directory roles.</summary>
     private async Task EnsureAdministratorAsync(Caller caller, Tenant tenant, string what, CancellationToken ct)
     {
-        await access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, what, ct, operatorAllowed: true);
+        await access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, what, ct);
         tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
     }
 

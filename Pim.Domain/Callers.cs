@@ -27,6 +27,12 @@ public sealed record Caller(string TenantId, string? PrincipalId, TokenFacts Tok
 
     public bool Is(string principalId) => PrincipalId == principalId;
 
+    /// <summary>
+    /// The principal the caller acts as. A token of another tenant that maps to no guest is told the tenant does not
+    /// exist (another tenant's data looks like "not found"); a service token (no tenant) is told it may not.
+    /// </summary>
     public string RequirePrincipal() =>
-        PrincipalId ?? throw Errors.NotFound($"Tenant '{TenantId}'");
+        PrincipalId ?? throw (Token.TenantId is null
+            ? Errors.Forbidden("A service token acts as no principal of the tenant; this operation needs one.")
+            : Errors.NotFound($"Tenant '{TenantId}'"));
 }

@@ -6,7 +6,7 @@ namespace Pim.Domain;
 /// </summary>
 public static class Clock
 {
-    public static DateTimeOffset Now(this TimeProvider time) => Normalize(time.Now());
+    public static DateTimeOffset Now(this TimeProvider time) => Normalize(time.GetUtcNow());
 
     public static DateTimeOffset Normalize(DateTimeOffset instant)
     {

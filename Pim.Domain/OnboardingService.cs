@@ -115,7 +115,8 @@ public sealed class OnboardingService(
 
     private static void EnsureOperator(Caller caller)
     {
-        if (!caller.IsOperator)
-            throw Errors.Forbidden($"Directory sync requires the '{TokenFacts.OperatorScope}' scope.");
+        if (caller.IsOperator) return;
+        caller.RequirePrincipal();
+        throw Errors.Forbidden($"Directory sync requires the '{TokenFacts.OperatorScope}' scope.");
     }
 }

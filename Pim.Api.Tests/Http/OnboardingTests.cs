@@ -76,10 +76,13 @@ public abstract class OnboardingTests(PimApp app)
     {
         var s = await Scenario.OnboardAsync(app, consent: false);
         await s.Bob.PostJsonAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        await s.Operator.PostJsonAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await s.Operator.PostJsonAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
 
-        // An eligible (not active) Global Administrator does not count.
+        // A Global Administrator assignment that has ended does not count.
         await s.Operator.PutJsonAsync(s.Path("/principals/erin"), new { kind = "user", displayName = "Erin" }).ExpectAsync(HttpStatusCode.Created);
+        await s.AssignAsync(s.Operator, "erin", "global-administrator", "active", HttpStatusCode.Created, endsAt: s.App.Time.GetUtcNow().AddHours(1));
+        s.App.Time.Advance(TimeSpan.FromHours(2));
+        await s.User("erin").PostJsonAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         var status = await s.Alice.GetAsync(s.Path("/consent")).ExpectAsync(HttpStatusCode.OK);
         Assert.False(status.GetProperty("consented").GetBoolean());
     }

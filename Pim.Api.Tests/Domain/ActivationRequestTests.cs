@@ -1,0 +1,191 @@
+using Microsoft.Extensions.Time.Testing;
+using Pim.Domain;
+
+namespace Pim.Api.Tests.Domain;
+
+/// <summary>The activation request state machine (DESIGN §5), valid and invalid transitions, on a fake clock.</summary>
+public sealed class ActivationRequestTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    private ActivationRequest Request(ActivationOutcome outcome, DateTimeOffset? eligibilityEnds = null, DateTimeOffset? startsAt = null)
+    {
+        var eligibility = RoleAssignment.Create("contoso", "bob", "exchange-administrator", "/", AssignmentType.Eligible, Now.AddDays(-1),
+            eligibilityEnds, null, Now, "alice");
+        return ActivationRequest.Create("contoso", "bob", eligibility, "/", outcome, TimeSpan.FromHours(1), "why", new Ticket("CHG-1", "SN"),
+            startsAt ?? Now, Now, TimeSpan.FromDays(1));
+    }
+
+    private static void Refused(Action transition) =>
+        Assert.Equal(ErrorCodes.InvalidStateTransition, Assert.Throws<PimException>(transition).Code);
+
+    [Fact]
+    public void An_active_request_ends_after_its_duration()
+    {
+        var request = Request(ActivationOutcome.Active);
+        Assert.Equal(Now.AddHours(1), request.EndsAt);
+        Assert.Equal(ActivationStatus.Active, request.StatusAt(Now.AddMinutes(59)));
+        Assert.Equal(ActivationStatus.Expired, request.StatusAt(Now.AddHours(1)));
+    }
+
+    [Fact]
+    public void Access_never_outlives_the_eligibility()
+    {
+        var request = Request(ActivationOutcome.Active, eligibilityEnds: Now.AddMinutes(20));
+        Assert.Equal(Now.AddMinutes(20), request.EndsAt);
+    }
+
+    [Fact]
+    public void A_scheduled_request_becomes_active_at_its_start()
+    {
+        var request = Request(ActivationOutcome.Scheduled, startsAt: Now.AddHours(2));
+        Assert.Equal(ActivationStatus.Scheduled, request.StatusAt(Now.AddHours(1)));
+        Assert.Equal(ActivationStatus.Active, request.StatusAt(Now.AddHours(2)));
+        Assert.Equal(ActivationStatus.Expired, request.StatusAt(Now.AddHours(3)));
+        Assert.Equal([AuditActions.ActivationActivated], request.Settle(Now.AddHours(2)));
+        Assert.Equal(ActivationStatus.Active, request.Status);
+    }
+
+    [Fact]
+    public void The_approval_clock_starts_at_approval()
+    {
+        var request = Request(ActivationOutcome.PendingApproval);
+        Assert.Null(request.EndsAt);
+        _time.Advance(TimeSpan.FromHours(3));
+        request.Approve("alice", "ok", Now);
+        Assert.Equal(ActivationStatus.Active, request.Status);
+        Assert.Equal(Now, request.StartsAt);
+        Assert.Equal(Now.AddHours(1), request.EndsAt);
+        Assert.Equal(new ApprovalDecision(true, "alice", Now, "ok"), request.Decision);
+    }
+
+    [Fact]
+    public void Approving_a_request_for_a_later_start_schedules_it()
+    {
+        var request = Request(ActivationOutcome.PendingApproval, startsAt: Now.AddHours(5));
+        request.Approve("alice", "ok", Now.AddHours(1));
+        Assert.Equal(ActivationStatus.Scheduled, request.Status);
+        Assert.Equal(Now.AddHours(5), request.StartsAt);
+        Assert.Equal(Now.AddHours(6), request.EndsAt);
+    }
+
+    [Fact]
+    public void An_undecided_request_times_out()
+    {
+        var request = Request(ActivationOutcome.PendingApproval);
+        Assert.Equal(ActivationStatus.PendingApproval, request.StatusAt(Now.AddHours(23)));
+        Assert.Equal(ActivationStatus.TimedOut, request.StatusAt(Now.AddDays(1)));
+        Refused(() => request.Approve("alice", "late", Now.AddDays(1)));
+        Assert.Equal([AuditActions.ActivationTimedOut], request.Settle(Now.AddDays(1)));
+        Assert.Empty(request.Settle(Now.AddDays(2)));
+    }
+
+    [Fact]
+    public void Deny_closes_a_pending_request()
+    {
+        var request = Request(ActivationOutcome.PendingApproval);
+        request.Deny("alice", "no ticket", Now);
+        Assert.Equal(ActivationStatus.Denied, request.Status);
+        Assert.False(request.Decision!.Approved);
+        Refused(() => request.Approve("alice", "changed my mind", Now));
+        Refused(() => request.Cancel(Now));
+    }
+
+    [Fact]
+    public void Cancel_is_for_pending_or_scheduled_requests()
+    {
+        var pending = Request(ActivationOutcome.PendingApproval);
+        pending.Cancel(Now);
+        Assert.Equal(ActivationStatus.Canceled, pending.Status);
+
+        var scheduled = Request(ActivationOutcome.Scheduled, startsAt: Now.AddHours(1));
+        scheduled.Cancel(Now);
+        Assert.Equal(ActivationStatus.Canceled, scheduled.Status);
+
+        Refused(() => Request(ActivationOutcome.Active).Cancel(Now));
+    }
+
+    [Fact]
+    public void Deactivate_ends_an_active_request_now()
+    {
+        var request = Request(ActivationOutcome.Active);
+        _time.Advance(TimeSpan.FromMinutes(10));
+        request.Deactivate(Now);
+        Assert.Equal((ActivationStatus.Deactivated, (DateTimeOffset?)Now), (request.Status, request.EndsAt));
+        Refused(() => request.Deactivate(Now));
+        Refused(() => Request(ActivationOutcome.PendingApproval).Deactivate(Now));
+        var expired = Request(ActivationOutcome.Active);
+        Refused(() => expired.Deactivate(Now.AddHours(2)));
+    }
+
+    [Fact]
+    public void Revoke_ends_any_open_request()
+    {
+        foreach (var outcome in Enum.GetValues<ActivationOutcome>())
+        {
+            var request = Request(outcome, startsAt: outcome == ActivationOutcome.Scheduled ? Now.AddHours(1) : null);
+            request.Revoke(Now);
+            Assert.Equal(ActivationStatus.Revoked, request.Status);
+            Assert.False(request.IsOpenAt(Now));
+        }
+        var expired = Request(ActivationOutcome.Active);
+        Refused(() => expired.Revoke(Now.AddHours(2)));
+    }
+
+    [Fact]
+    public void Every_transition_moves_the_version()
+    {
+        var request = Request(ActivationOutcome.PendingApproval);
+        var version = request.Version;
+        request.Approve("alice", "ok", Now);
+        Assert.Equal(version + 1, request.Version);
+    }
+}
+
+public sealed class TenantTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Consent_is_recorded_once()
+    {
+        var tenant = Tenant.Create("contoso", "Contoso");
+        Assert.True(tenant.Consent("alice", Now));
+        Assert.False(tenant.Consent("gina", Now.AddDays(1)));
+        Assert.Equal(("alice", (DateTimeOffset?)Now), (tenant.ConsentedBy, tenant.ConsentedAt));
+    }
+
+    [Fact]
+    public void Sign_up_needs_consent_and_happens_once()
+    {
+        var tenant = Tenant.Create("contoso", "Contoso");
+        Assert.Equal(ErrorCodes.ConsentRequired, Assert.Throws<PimException>(() => tenant.SignUp(ManagementArea.DirectoryRoles, "alice", Now)).Code);
+        Assert.Equal(ErrorCodes.ConsentRequired, Assert.Throws<PimException>(() => tenant.EnsureSignedUp(ManagementArea.DirectoryRoles)).Code);
+        tenant.Consent("alice", Now);
+        Assert.Equal(ErrorCodes.SignUpRequired, Assert.Throws<PimException>(() => tenant.EnsureSignedUp(ManagementArea.DirectoryRoles)).Code);
+        Assert.NotNull(tenant.SignUp(ManagementArea.DirectoryRoles, "alice", Now));
+        Assert.Null(tenant.SignUp(ManagementArea.DirectoryRoles, "alice", Now));
+        tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
+    }
+
+    [Fact]
+    public void Make_eligible_and_make_active_swap_the_type_once()
+    {
+        var assignment = RoleAssignment.Create("contoso", "bob", "exchange-administrator", "/", AssignmentType.Active, Now, null, null, Now, "sync");
+        assignment.MakeEligible();
+        Assert.Equal(AssignmentType.Eligible, assignment.Type);
+        Assert.Equal(ErrorCodes.InvalidStateTransition, Assert.Throws<PimException>(assignment.MakeEligible).Code);
+        assignment.MakeActive();
+        Assert.Equal(AssignmentType.Active, assignment.Type);
+    }
+
+    [Fact]
+    public void Callers_from_another_tenant_are_told_not_found_and_services_forbidden()
+    {
+        var token = new TokenFacts("mallory", "fabrikam", new HashSet<string>(), false, null);
+        Assert.Equal(ErrorCodes.NotFound, Assert.Throws<PimException>(() => new Caller("contoso", null, token, RequestOrigin.None).RequirePrincipal()).Code);
+        var service = token with { TenantId = null };
+        Assert.Equal(ErrorCodes.Forbidden, Assert.Throws<PimException>(() => new Caller("contoso", null, service, RequestOrigin.None).RequirePrincipal()).Code);
+    }
+}
