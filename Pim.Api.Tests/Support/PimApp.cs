@@ -21,6 +21,7 @@ namespace Pim.Api.Tests.Support;
 public abstract class PimApp : WebApplicationFactory<Program>
 {
     public const string RemoteIpHeader = "X-Test-Remote-Ip";
+    public const string TrustedProxy = "10.20.30.40";
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("pim-test-").FullName;
@@ -36,6 +37,7 @@ public abstract class PimApp : WebApplicationFactory<Program>
         builder.UseSetting("Pim:DataDirectory", DataDirectory);
         builder.UseSetting("Pim:Auth:DevIssuer:Enabled", "true");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        builder.UseSetting("Pim:Network:TrustedProxies:0", TrustedProxy);
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

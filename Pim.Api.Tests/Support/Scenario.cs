@@ -55,3 +55,37 @@ public sealed class Scenario(PimApp app, string tenantId)
         return answer.Str("decision") == "allow";
     }
 }
+
+public static class ScenarioSettings
+{
+    /// <summary>The role settings document with the defaults of DESIGN §4, changed where a test says.</summary>
+    public static object Document(string maximumDuration = "PT1H", bool requireMfa = true, string? mfaMaxAge = null, bool requireJustification = true,
+        bool requireTicket = false, bool requireApproval = false, string[]? approvers = null, string approvalTimeout = "P1D",
+        bool allowPermanentEligible = true, string maximumEligibleDuration = "P365D") => new
+    {
+        activation = new { maximumDuration, requireMfa, mfaMaxAge, requireJustification, requireTicket, requireApproval, approvers = approvers ?? [], approvalTimeout },
+        assignment = new { allowPermanentEligible, maximumEligibleDuration, allowPermanentActive = true, maximumActiveDuration = "P180D" },
+        notifications = new { onActivation = new { notifyRoleAdministrators = true, additionalRecipients = Array.Empty<string>() } },
+    };
+
+    /// <summary>Reads the settings' ETag and replaces them (as Alice, an active Privileged Role Administrator).</summary>
+    public static async Task<JsonElement> SetSettingsAsync(this Scenario s, string roleId, object document)
+    {
+        using var current = await s.Alice.GetAsync(s.Path($"/roles/{roleId}/settings"));
+        await current.ExpectAsync(HttpStatusCode.OK);
+        var request = new HttpRequestMessage(HttpMethod.Put, s.Path($"/roles/{roleId}/settings"))
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(document, options: HttpAssertions.Json),
+        };
+        request.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
+        return await (await s.Alice.SendAsync(request)).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    /// <summary>Bob's standing Exchange Administrator right, made eligible.</summary>
+    public static Task MakeBobEligibleAsync(this Scenario s) =>
+        s.Alice.PostJsonAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}/make-eligible")).ExpectAsync(HttpStatusCode.OK);
+
+    public static Task<HttpResponseMessage> ActivateAsync(this Scenario s, HttpClient client, string roleId = "exchange-administrator",
+        string? duration = null, string? justification = "Mailbox migration", object? ticket = null, DateTimeOffset? startsAt = null) =>
+        client.PostJsonAsync(s.Path("/activation-requests"), new { roleId, duration, justification, ticket, startsAt });
+}
