@@ -30,9 +30,15 @@ public static class OpenApiSetup
             swagger.OperationFilter<BearerRequirementFilter>();
             swagger.SupportNonNullableReferenceTypes();
             swagger.NonNullableReferenceTypesAsRequired();
-            swagger.CustomSchemaIds(type => type.Name.Replace("Dto", "", StringComparison.Ordinal));
+            swagger.CustomSchemaIds(SchemaId);
         });
     }
+
+    /// <summary>Schema names without "Dto"; PageResponse&lt;RoleAssignmentResponse&gt; is "RoleAssignmentPage".</summary>
+    private static string SchemaId(Type type) => type.IsGenericType
+        ? string.Concat(type.GetGenericArguments().Select(a => SchemaId(a).Replace("Response", "", StringComparison.Ordinal)))
+          + type.Name[..type.Name.IndexOf('`')].Replace("Response", "", StringComparison.Ordinal)
+        : type.Name.Replace("Dto", "", StringComparison.Ordinal);
 
     /// <summary>Operations that require authentication name the bearer scheme.</summary>
     private sealed class BearerRequirementFilter : IOperationFilter

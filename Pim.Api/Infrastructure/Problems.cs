@@ -117,8 +117,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             case OperationCanceledException when http.RequestAborted.IsCancellationRequested:
                 return true;
             default:
-                logger.LogError(exception, "Unhandled exception on {Method} {Path} (trace {TraceId})",
-                    http.Request.Method, http.Request.Path, Activity.Current?.TraceId.ToString());
+                logger.LogError(exception, "Unhandled exception on {Method} {Path}", http.Request.Method, http.Request.Path);
                 return false; // the default handler writes a bare 500 problem
         }
     }
