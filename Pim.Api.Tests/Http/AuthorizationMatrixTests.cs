@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using Pim.Api.Tests.Support;
+
+namespace Pim.Api.Tests.Http;
+
+[Collection(SqliteCollection.Name)]
+public sealed class AuthorizationMatrixTests_Sqlite(SqliteApp app) : AuthorizationMatrixTests(app);
+
+[Collection(PostgresCollection.Name)]
+public sealed class AuthorizationMatrixTests_Postgres(PostgresApp app) : AuthorizationMatrixTests(app);
+
+/// <summary>
+/// Every endpoint × every kind of caller → the expected status. Personas, in the order they call:
+/// anonymous · a Global Administrator of another tenant · a plain user (Carol) · an eligible-but-inactive Privileged Role
+/// Administrator (Dave) · a service with pim.evaluate · the operator · an active administrator (Alice).
+/// Each row runs in a fresh tenant where Bob is eligible for Exchange Administrator and has a request pending approval,
+/// and Carol holds Helpdesk Administrator actively.
+/// </summary>
+public abstract class AuthorizationMatrixTests(PimApp app)
+{
+    public sealed record Row(string Method, string Path, object? Body, int Anonymous, int OtherTenant, int User, int EligibleAdmin,
+        int Evaluator, int Operator, int Admin)
+    {
+        public override string ToString() => $"{Method} {Path}";
+    }
+
+    // {r}: Bob's pending request; {bob}: Bob's eligible assignment; {carol}: Carol's active Helpdesk Administrator assignment.
+    public static TheoryData<Row> Rows => new()
+    {
+        new("PUT", "", new { displayName = "Renamed" }, 401, 404, 403, 403, 403, 200, 403),
+        new("PUT", "/principals/zed", new { kind = "user", displayName = "Zed" }, 401, 404, 403, 403, 403, 201, 403),
+        new("GET", "/principals/bob", null, 401, 404, 403, 403, 403, 200, 200),
+        new("GET", "/consent", null, 401, 404, 200, 200, 403, 200, 200),
+        new("POST", "/consent", null, 401, 404, 403, 403, 403, 403, 200),
+        new("GET", "/sign-ups", null, 401, 404, 200, 200, 403, 200, 200),
+        new("POST", "/sign-ups", new { area = "directoryRoles" }, 401, 404, 403, 403, 403, 403, 200),
+        new("GET", "/roles", null, 401, 404, 200, 200, 403, 200, 200),
+        new("GET", "/roles/exchange-administrator", null, 401, 404, 200, 200, 403, 200, 200),
+        new("GET", "/roles/exchange-administrator/members", null, 401, 404, 403, 403, 403, 200, 200),
+        new("GET", "/roles/exchange-administrator/settings", null, 401, 404, 200, 200, 403, 200, 200),
+        new("PUT", "/roles/exchange-administrator/settings", ScenarioSettings.Document(requireApproval: true), 401, 404, 403, 403, 403, 403, 428),
+        new("GET", "/role-assignments", null, 401, 404, 403, 403, 403, 200, 200),
+        new("POST", "/role-assignments", new { principalId = "carol", roleId = "user-administrator", type = "eligible" }, 401, 404, 403, 403, 403, 403, 201),
+        new("POST", "/role-assignments", new { principalId = "carol", roleId = "user-administrator", type = "active" }, 401, 404, 403, 403, 403, 201, 409),
+        new("GET", "/role-assignments/{bob}", null, 401, 404, 403, 403, 403, 200, 200),
+        new("DELETE", "/role-assignments/{carol}", null, 401, 404, 403, 403, 403, 204, 404),
+        new("POST", "/role-assignments/{carol}/make-eligible", null, 401, 404, 403, 403, 403, 403, 200),
+        new("POST", "/role-assignments/{bob}/make-active", null, 401, 404, 403, 403, 403, 403, 200),
+        new("GET", "/me/roles", null, 401, 404, 200, 200, 403, 403, 200),
+        new("POST", "/activation-requests", new { roleId = "exchange-administrator", justification = "x" }, 401, 404, 422, 422, 403, 403, 422),
+        new("GET", "/activation-requests", null, 401, 404, 200, 200, 403, 403, 200),
+        new("GET", "/activation-requests/{r}", null, 401, 404, 403, 403, 403, 403, 200),
+        new("POST", "/activation-requests/{r}/approve", new { justification = "ok" }, 401, 404, 403, 403, 403, 403, 200),
+        new("POST", "/activation-requests/{r}/deny", new { justification = "no" }, 401, 404, 403, 403, 403, 403, 200),
+        new("POST", "/activation-requests/{r}/cancel", null, 401, 404, 403, 403, 403, 403, 403),
+        new("POST", "/activation-requests/{r}/deactivate", null, 401, 404, 403, 403, 403, 403, 409),
+        new("GET", "/approvals", null, 401, 404, 200, 200, 403, 403, 200),
+        new("POST", "/access/evaluation", new { principalId = "bob", roleId = "exchange-administrator" }, 401, 404, 403, 403, 200, 200, 403),
+        new("GET", "/principals/bob/active-roles", null, 401, 404, 403, 403, 200, 200, 403),
+        new("GET", "/audit-events", null, 401, 404, 403, 403, 403, 200, 200),
+    };
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public async Task Each_caller_gets_the_expected_status(Row row)
+    {
+        var s = await Scenario.OnboardAsync(app);
+        await s.SetSettingsAsync("exchange-administrator", ScenarioSettings.Document(requireApproval: true));
+        await s.MakeBobEligibleAsync();
+        var request = (await s.ActivateAsync(s.Bob).ExpectAsync(HttpStatusCode.Created)).Str("id");
+        await s.Operator.PutJsonAsync(s.Path("/principals/dave"), new { kind = "user", displayName = "Dave" }).ExpectAsync(HttpStatusCode.Created);
+        await s.AssignAsync(s.Alice, "dave", "privileged-role-administrator", "eligible", HttpStatusCode.Created);
+        var carols = (await s.AssignAsync(s.Operator, "carol", "helpdesk-administrator", "active", HttpStatusCode.Created)).Str("id");
+        var other = await Scenario.OnboardAsync(app, consent: false);
+
+        var path = s.Path(row.Path.Replace("{r}", request).Replace("{bob}", s.BobExchangeAssignment).Replace("{carol}", carols));
+        var callers = new (string Who, HttpClient Client, int Expected)[]
+        {
+            ("anonymous", app.Anonymous(), row.Anonymous),
+            ("other tenant's Global Administrator", other.Alice, row.OtherTenant),
+            ("plain user", s.Carol, row.User),
+            ("eligible-but-inactive administrator", s.User("dave"), row.EligibleAdmin),
+            ("evaluate-scoped service", app.Evaluator(), row.Evaluator),
+            ("operator", s.Operator, row.Operator),
+            ("active administrator", s.Alice, row.Admin),
+        };
+        foreach (var (who, client, expected) in callers)
+        {
+            using var message = new HttpRequestMessage(new HttpMethod(row.Method), path);
+            if (row.Body is not null) message.Content = JsonContent.Create(row.Body, options: HttpAssertions.Json);
+            using var response = await client.SendAsync(message);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True((int)response.StatusCode == expected, $"{row} as {who}: expected {expected}, got {(int)response.StatusCode} {body}");
+            if (expected >= 400) Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Pim.Api.Tests.Support;
+using Pim.Infrastructure;
+
+namespace Pim.Api.Tests.Http;
+
+/// <summary>Start-up: migrations on both stores, and the guards that keep the development issuer out of production.</summary>
+public sealed class StartupTests
+{
+    public static TheoryData<string> Stores => new() { "sqlite", "postgres" };
+
+    private static async Task<(Store Store, Func<Task> Drop)> FreshStoreAsync(string provider)
+    {
+        if (provider == "sqlite")
+        {
+            var dir = Directory.CreateTempSubdirectory("pim-migrate-").FullName;
+            return (new Store(StoreProvider.Sqlite, $"Data Source={Path.Combine(dir, "pim.db")}"),
+                () => { Directory.Delete(dir, true); return Task.CompletedTask; });
+        }
+        var database = "pim_migrate_" + Guid.NewGuid().ToString("N")[..10];
+        await using (var connection = new NpgsqlConnection(PostgresApp.Maintenance))
+        {
+            await connection.OpenAsync();
+            await new NpgsqlCommand($"CREATE DATABASE {database}", connection).ExecuteNonQueryAsync();
+        }
+        var store = new Store(StoreProvider.Postgres, new NpgsqlConnectionStringBuilder(PostgresApp.Maintenance) { Database = database, Pooling = false }.ToString());
+        return (store, async () =>
+        {
+            await using var connection = new NpgsqlConnection(PostgresApp.Maintenance);
+            await connection.OpenAsync();
+            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", connection).ExecuteNonQueryAsync();
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Migrations_apply_once_and_a_second_start_applies_nothing(string provider)
+    {
+        var (store, drop) = await FreshStoreAsync(provider);
+        try
+        {
+            var migrator = new Migrator(store, NullLogger<Migrator>.Instance);
+            Assert.NotEmpty(migrator.Pending());
+            migrator.Apply();
+            Assert.Empty(migrator.Pending());
+            migrator.Apply();
+            Assert.Empty(migrator.Pending());
+        }
+        finally { await drop(); }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_failing_migration_stops_start_up_with_the_scripts_name(string provider)
+    {
+        var (store, drop) = await FreshStoreAsync(provider);
+        try
+        {
+            await using (var connection = await store.OpenAsync(CancellationToken.None))
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "CREATE TABLE tenants (unexpected integer)";
+                await command.ExecuteNonQueryAsync();
+            }
+            var failure = Assert.Throws<InvalidOperationException>(() => new Migrator(store, NullLogger<Migrator>.Instance).Apply());
+            Assert.Contains("0001_initial.sql failed", failure.Message);
+        }
+        finally { await drop(); }
+    }
+
+    [Fact]
+    public void Production_refuses_to_start_with_the_development_issuer()
+    {
+        var (exitCode, output) = RunApi(("ASPNETCORE_ENVIRONMENT", "Production"), ("Pim__Auth__DevIssuer__Enabled", "true"));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("DevIssuer", output);
+        Assert.Contains("Pim failed to start", output);
+    }
+
+    [Fact]
+    public void Production_refuses_to_start_without_an_authority()
+    {
+        var (exitCode, output) = RunApi(("ASPNETCORE_ENVIRONMENT", "Production"));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Pim:Auth:Authority", output);
+    }
+
+    [Fact]
+    public async Task Production_serves_no_token_endpoint_and_no_swagger_ui()
+    {
+        await using var production = new ProductionApp();
+        var client = production.CreateClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostJsonAsync("/dev/token", new { subject = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/swagger/index.html")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/swagger/v1/swagger.json")).StatusCode);
+    }
+
+    /// <summary>Starts the built Pim.Api.dll as its own process, as an operator would, and returns its exit code and output.</summary>
+    private static (int ExitCode, string Output) RunApi(params (string Name, string Value)[] environment)
+    {
+        var apiDirectory = AppContext.BaseDirectory.Replace("Pim.Api.Tests", "Pim.Api", StringComparison.Ordinal);
+        var data = Directory.CreateTempSubdirectory("pim-start-").FullName;
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(apiDirectory, "Pim.Api.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = data,
+        };
+        start.Environment["ConnectionStrings__Pim"] = $"Data Source={Path.Combine(data, "pim.db")}";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("Pim did not stop by itself.");
+        }
+        Directory.Delete(data, true);
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private sealed class ProductionApp : WebApplicationFactory<Program>
+    {
+        private readonly string _data = Directory.CreateTempSubdirectory("pim-prod-").FullName;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            builder.UseSetting("ConnectionStrings:Pim", $"Data Source={Path.Combine(_data, "pim.db")}");
+            builder.UseSetting("Pim:Auth:Authority", "https://login.example.invalid/contoso/v2.0");
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            Directory.Delete(_data, true);
+        }
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class DevTokenTests(SqliteApp app)
+{
+    [Fact]
+    public async Task The_development_issuer_answers_loopback_callers_only()
+    {
+        var local = await app.Anonymous().PostJsonAsync("/dev/token", new { subject = "alice", tenantId = "contoso", mfa = true })
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("Bearer", 3600), (local.Str("tokenType"), local.GetProperty("expiresIn").GetInt32()));
+        Assert.Equal(3, local.Str("accessToken").Split('.').Length);
+
+        var remote = new HttpRequestMessage(HttpMethod.Post, "/dev/token") { Content = System.Net.Http.Json.JsonContent.Create(new { subject = "alice" }) };
+        remote.Headers.Add(PimApp.RemoteIpHeader, "192.0.2.10");
+        await (await app.Anonymous().SendAsync(remote)).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await app.Anonymous().PostJsonAsync("/dev/token", new { subject = "" }).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+    }
+}
