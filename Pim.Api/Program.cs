@@ -17,7 +17,8 @@ using Pim.Infrastructure;
 using Serilog;
 using Serilog.Formatting.Compact;
 
-Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+// Start-up failures are written here; once built, the host logs through its own configured logger.
+Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateLogger();
 try
 {
     var builder = WebApplication.CreateBuilder(args);
@@ -28,7 +29,7 @@ try
         logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
         if (production) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
         else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} (trace {TraceId}){NewLine}{Exception}");
-    });
+    }, preserveStaticLogger: true);
 
     // Store: SQLite by default (a file under the content root), Postgres in production.
     var provider = (builder.Configuration["Pim:Store:Provider"] ?? "sqlite").ToLowerInvariant() switch
@@ -45,6 +46,7 @@ try
 
     // Authentication: the organisation's identity provider, or the development issuer (never in Production).
     var auth = builder.Configuration.GetSection("Pim:Auth").Get<AuthOptions>() ?? new AuthOptions();
+    auth.DevIssuer.Enabled = builder.Configuration.GetValue<bool?>("Pim:Auth:DevIssuer:Enabled") ?? builder.Environment.IsDevelopment();
     if (production && auth.DevIssuer.Enabled)
         throw new InvalidOperationException("Pim:Auth:DevIssuer:Enabled is true in Production: the development issuer mints tokens for anyone. Turn it off and set Pim:Auth:Authority.");
     var dataDirectory = Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Pim:DataDirectory"] ?? "data");
@@ -87,13 +89,17 @@ try
     app.UseStatusCodePages();
     app.UseSerilogRequestLogging();
     app.UseSwagger();
-    if (builder.Configuration.GetValue<bool>("Pim:Swagger:UiEnabled")) app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Pim v1"));
+    if (builder.Configuration.GetValue<bool?>("Pim:Swagger:UiEnabled") ?? app.Environment.IsDevelopment()) app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Pim v1"));
     app.UseAuthentication();
     app.UseAuthorization();
 
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
     app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
     if (app.Environment.IsDevelopment() && auth.DevIssuer.Enabled) app.MapDevToken();
+    // bench/: a bare endpoint with the same authentication and JSON, to compare access evaluation against.
+    if (builder.Configuration.GetValue<bool>("Pim:Benchmark:BareEndpoint"))
+        app.MapPost("/bench/bare", (EvaluationRequest body) => TypedResults.Ok(new { decision = "deny", body.PrincipalId }))
+            .RequireAuthorization().ExcludeFromDescription();
 
     var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization()
         .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)

@@ -14,6 +14,7 @@ PG_BIN="${PIM_PG_BIN:-/usr/lib/postgresql/15/bin}"
 PG_TMP=""
 PG_DATA=""
 PG_STARTED=0
+API_PID=""
 
 die() {
   {
@@ -42,6 +43,10 @@ as_pg() {
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  if [[ -n "$API_PID" ]]; then
+    kill "$API_PID" 2>/dev/null || true
+    wait "$API_PID" 2>/dev/null || true
+  fi
   if [[ "$PG_STARTED" -eq 1 ]]; then
     as_pg "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m immediate -w >/dev/null 2>&1 || true
   fi
@@ -153,7 +158,49 @@ export PIM_TEST_POSTGRES="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=p
 # ---------------------------------------------------------------- tests
 cd "$ROOT"
 set +e
-dotnet test Pim.sln "$@"
-rc=$?
+dotnet test Pim.sln "$@" 2>&1 | tee "$PG_TMP/dotnet-test.log"
+rc=${PIPESTATUS[0]}
 set -e
-exit "$rc"
+[[ "$rc" -eq 0 ]] || exit "$rc"
+# e.g. "Passed!  - Failed:     0, Passed:   204, Skipped:     0, Total:   204"
+PASSED=$(grep -oE 'Passed: +[0-9]+' "$PG_TMP/dotnet-test.log" | awk '{n += $2} END {print n + 0}')
+
+# ---------------------------------------------------------------- README walkthrough
+# The README's curl walkthrough is examples/walkthrough.sh: run it against a real Pim process on each store,
+# so that the README cannot go stale.
+run_walkthrough() {
+  local provider=$1 connection=$2 dir port ready=0
+  dir="$PG_TMP/walkthrough-$provider"
+  mkdir -p "$dir"
+  port="$(pick_port)" || die "could not find a free TCP port for the walkthrough."
+  ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
+    Pim__Store__Provider="$provider" ConnectionStrings__Pim="$connection" Pim__DataDirectory="$dir" \
+    Serilog__MinimumLevel__Default=Warning \
+    dotnet "$ROOT/Pim.Api/bin/Debug/net10.0/Pim.Api.dll" >"$dir/api.log" 2>&1 &
+  API_PID=$!
+  for _ in $(seq 1 120); do
+    if curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then ready=1; break; fi
+    kill -0 "$API_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  if [[ "$ready" -ne 1 ]]; then
+    cat "$dir/api.log" >&2
+    die "Pim did not become ready for the walkthrough on $provider."
+  fi
+  if ! bash "$ROOT/examples/walkthrough.sh" "http://127.0.0.1:$port" >"$dir/walkthrough.log" 2>&1; then
+    cat "$dir/walkthrough.log" >&2
+    echo "---- Pim log ----" >&2
+    cat "$dir/api.log" >&2
+    die "examples/walkthrough.sh failed against $provider (output above)."
+  fi
+  kill "$API_PID" && wait "$API_PID" 2>/dev/null || true
+  API_PID=""
+  echo "scripts/test.sh: README walkthrough passed on $provider"
+}
+
+"$PG_BIN/psql" -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "CREATE DATABASE pim_walkthrough" >/dev/null \
+  || die "could not create the walkthrough database."
+run_walkthrough sqlite "Data Source=$PG_TMP/walkthrough-sqlite/pim.db"
+run_walkthrough postgres "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=pim_walkthrough"
+echo "scripts/test.sh: all tests and both README walkthroughs passed"
+echo "tests: $((PASSED + 2)) passed, 0 failed"
