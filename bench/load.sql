@@ -1,0 +1,81 @@
+-- Loads one benchmark tenant into a database that Pim has already migrated.
+-- psql variables (set by bench/run.sh): tenant, n (role assignments in all), groups, users (= n - groups).
+--
+-- Shape, for user number i (principal 'u<i>', 1 <= i <= n):
+--   * users 1..:users hold exactly one role assignment at scope '/', role = roles[i % 13 + 1]:
+--       i % 5 <> 0 -> type 'active'   (evaluated "allow" through the assignment branch)
+--       i % 5 =  0 -> type 'eligible' (i % 10 = 0 also has an 'active' activation request: "allow" through the
+--                                      activation branch; i % 10 = 5 has none: "deny", never asked by the load)
+--       ends_at NULL for i % 3 = 0, else about 180 days ahead; starts_at about 30 days back.
+--   * :groups group principals 'grp<j>', each with one active assignment (these make up the rest of the n rows).
+--   * every fourth user is a member of one group (the group branch of the query has rows to join).
+--   * every eligible user has one 'expired' activation request in its history.
+-- The roles array must stay in the same order as in bench/access.lua and bench/sql-only.pgbench.
+\set ON_ERROR_STOP on
+\timing off
+SET synchronous_commit = off;
+SET maintenance_work_mem = '256MB';
+
+BEGIN;
+
+CREATE TEMP TABLE bench_roles (pos int PRIMARY KEY, role_id text NOT NULL) ON COMMIT DROP;
+INSERT INTO bench_roles (pos, role_id) VALUES
+  (1, 'global-administrator'), (2, 'privileged-role-administrator'), (3, 'security-administrator'),
+  (4, 'security-reader'), (5, 'global-reader'), (6, 'exchange-administrator'), (7, 'sharepoint-administrator'),
+  (8, 'teams-administrator'), (9, 'intune-administrator'), (10, 'user-administrator'), (11, 'helpdesk-administrator'),
+  (12, 'billing-administrator'), (13, 'compliance-administrator');
+
+INSERT INTO tenants (tenant_id, display_name, consented_at, consented_by, created_at, updated_at)
+VALUES (:'tenant', 'Benchmark tenant', NULL, NULL, now() - interval '90 days', now() - interval '90 days');
+
+INSERT INTO principals (tenant_id, principal_id, kind, display_name, email, created_at, updated_at)
+SELECT :'tenant', 'u' || i, 'user', 'Bench User ' || i, 'u' || i || '@bench.example',
+       now() - interval '60 days', now() - interval '60 days'
+FROM generate_series(1, :n) AS i;
+
+INSERT INTO principals (tenant_id, principal_id, kind, display_name, created_at, updated_at)
+SELECT :'tenant', 'grp' || j, 'group', 'Bench Group ' || j, now() - interval '60 days', now() - interval '60 days'
+FROM generate_series(1, :groups) AS j;
+
+INSERT INTO role_assignments (tenant_id, assignment_id, principal_id, role_id, scope, type, starts_at, ends_at,
+                              justification, created_at, created_by, version)
+SELECT :'tenant', 'ra-u' || i, 'u' || i, r.role_id, '/',
+       CASE WHEN i % 5 = 0 THEN 'eligible' ELSE 'active' END,
+       now() - interval '30 days' - (i % 1000) * interval '1 minute',
+       CASE WHEN i % 3 = 0 THEN NULL ELSE now() + interval '180 days' + (i % 1000) * interval '1 minute' END,
+       'benchmark load', now() - interval '30 days', 'bench-loader', 1
+FROM generate_series(1, :users) AS i
+JOIN bench_roles r ON r.pos = i % 13 + 1;
+
+INSERT INTO role_assignments (tenant_id, assignment_id, principal_id, role_id, scope, type, starts_at, ends_at,
+                              justification, created_at, created_by, version)
+SELECT :'tenant', 'ra-g' || j, 'grp' || j, r.role_id, '/', 'active',
+       now() - interval '30 days', NULL, 'benchmark load', now() - interval '30 days', 'bench-loader', 1
+FROM generate_series(1, :groups) AS j
+JOIN bench_roles r ON r.pos = j % 13 + 1;
+
+INSERT INTO group_memberships (tenant_id, member_id, group_id)
+SELECT :'tenant', 'u' || i, 'grp' || (i % :groups + 1)
+FROM generate_series(4, :n, 4) AS i;
+
+-- Open activations: eligible users with i % 10 = 0, active now for 8 hours (1 hour in, 7 to go).
+INSERT INTO activation_requests (tenant_id, request_id, principal_id, role_id, scope, assignment_id, status,
+                                 duration_seconds, justification, requested_at, starts_at, ends_at,
+                                 eligibility_ends_at, decision, decided_by, decided_at, version)
+SELECT :'tenant', 'act-' || i, 'u' || i, r.role_id, '/', 'ra-u' || i, 'active',
+       28800, 'benchmark activation', now() - interval '1 hour', now() - interval '1 hour', now() + interval '7 hours',
+       CASE WHEN i % 3 = 0 THEN NULL ELSE now() + interval '180 days' END, NULL, NULL, NULL, 1
+FROM generate_series(10, :users, 10) AS i
+JOIN bench_roles r ON r.pos = i % 13 + 1;
+
+-- History: one expired activation for every eligible user.
+INSERT INTO activation_requests (tenant_id, request_id, principal_id, role_id, scope, assignment_id, status,
+                                 duration_seconds, justification, requested_at, starts_at, ends_at,
+                                 eligibility_ends_at, closed_at, version)
+SELECT :'tenant', 'exp-' || i, 'u' || i, r.role_id, '/', 'ra-u' || i, 'expired',
+       28800, 'benchmark history', now() - interval '10 days', now() - interval '10 days',
+       now() - interval '10 days' + interval '8 hours', NULL, now() - interval '10 days' + interval '8 hours', 1
+FROM generate_series(5, :users, 5) AS i
+JOIN bench_roles r ON r.pos = i % 13 + 1;
+
+COMMIT;
