@@ -10,6 +10,7 @@ using Pim.Api.Features.Activations;
 using Pim.Api.Features.Assignments;
 using Pim.Api.Features.Audit;
 using Pim.Api.Features.Dev;
+using Pim.Api.Features.Notifications;
 using Pim.Api.Features.Roles;
 using Pim.Api.Features.Tenants;
 using Pim.Api.Infrastructure;
@@ -43,6 +44,16 @@ try
     if (provider == StoreProvider.Sqlite) connectionString = SqlitePaths.UnderContentRoot(connectionString, builder.Environment.ContentRootPath);
     builder.Services.AddPimStore(provider, connectionString);
     builder.Services.TryAddSingleton(TimeProvider.System);
+
+    // Notifications: email to a pickup directory (default) or SMTP, signed webhooks, all through the outbox.
+    var email = builder.Configuration.GetSection("Pim:Email").Get<EmailOptions>() ?? new EmailOptions();
+    email.PickupDirectory = Path.Combine(builder.Environment.ContentRootPath, email.PickupDirectory);
+    var outbox = builder.Configuration.GetSection("Pim:Outbox").Get<OutboxOptions>() ?? new OutboxOptions();
+    var webhooks = builder.Configuration.GetSection("Pim:Webhooks").Get<WebhookOptions>() ?? new WebhookOptions();
+    webhooks.AllowInsecureTargets = builder.Configuration.GetValue<bool?>("Pim:Webhooks:AllowInsecureTargets") ?? builder.Environment.IsDevelopment();
+    if (production && webhooks.AllowInsecureTargets)
+        throw new InvalidOperationException("Pim:Webhooks:AllowInsecureTargets is true in Production: webhooks could reach internal addresses (SSRF).");
+    builder.Services.AddPimNotifications(email, outbox, webhooks);
 
     // Authentication: the organisation's identity provider, or the development issuer (never in Production).
     var auth = builder.Configuration.GetSection("Pim:Auth").Get<AuthOptions>() ?? new AuthOptions();
@@ -111,6 +122,7 @@ try
     tenant.MapActivations();
     tenant.MapAccess();
     tenant.MapAudit();
+    tenant.MapNotifications();
 
     app.Run();
     return 0;

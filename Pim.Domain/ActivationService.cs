@@ -6,7 +6,7 @@ public sealed record MyRole(RoleAssignment Assignment, string Status, DateTimeOf
 /// <summary>Activating eligible roles, approving, and ending activations (DESIGN §5).</summary>
 public sealed class ActivationService(
     ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests requests,
-    RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, TimeProvider time)
+    RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, Notifier notifier, TimeProvider time)
 {
     public const int MaximumPendingScan = 500;
 
@@ -42,8 +42,8 @@ public sealed class ActivationService(
             ask.Justification, ask.Ticket, verdict.StartsAt, now, policy.Activation.ApprovalTimeout);
         await requests.InsertAsync(request, ct);
         await audit.AppendAsync(AuditOf(caller, now, AuditActions.ActivationRequested, request), ct);
-        if (request.Status == ActivationStatus.Active)
-            await audit.AppendAsync(AuditOf(caller, now, AuditActions.ActivationActivated, request), ct);
+        if (request.Status == ActivationStatus.PendingApproval) await notifier.ApprovalNeededAsync(request, ct);
+        if (request.Status == ActivationStatus.Active) await ActivatedAsync(caller, request, now, ct);
         await tx.CommitAsync(ct);
         return request;
     }
@@ -119,8 +119,8 @@ public sealed class ActivationService(
         {
             Justification = justification,
         }, ct);
-        if (request.Status == ActivationStatus.Active)
-            await audit.AppendAsync(AuditOf(caller, now, AuditActions.ActivationActivated, request), ct);
+        await notifier.DecisionAsync(request, ct);
+        if (request.Status == ActivationStatus.Active) await ActivatedAsync(caller, request, now, ct);
         await tx.CommitAsync(ct);
         return request;
     }
@@ -213,7 +213,22 @@ public sealed class ActivationService(
                 $"Activation request '{request.Id}' was changed by another request at the same time; read it again.");
     }
 
-    /// <summary>Records what time alone changed on a request (expired, timedOut, activated), with its audit events.</summary>
+    /// <summary>
+    /// Records what time alone changes (scheduled activations that started, activations that expired, approvals that
+    /// timed out) for a batch of requests in any tenant, once each even with several sweepers. Returns how many.
+    /// </summary>
+    public async Task<int> SweepAsync(int limit, CancellationToken ct)
+    {
+        var now = time.Now();
+        await using var tx = await uow.BeginAsync(ct);
+        var due = await requests.ClaimDueAsync(now, limit, ct);
+        foreach (var request in due)
+            await SettleAsync(Caller.System(request.TenantId), request, now, ct);
+        await tx.CommitAsync(ct);
+        return due.Count;
+    }
+
+    /// <summary>Records what time alone changed on a request, with its audit events and notifications.</summary>
     private async Task SettleAsync(Caller caller, ActivationRequest request, DateTimeOffset now, CancellationToken ct)
     {
         var version = request.Version;
@@ -221,7 +236,21 @@ public sealed class ActivationService(
         if (actions.Count == 0) return;
         await SaveAsync(request, version, ct);
         foreach (var action in actions)
+        {
+            if (action == AuditActions.ActivationActivated)
+            {
+                await ActivatedAsync(caller, request, now, ct);
+                continue;
+            }
             await audit.AppendAsync(AuditOf(caller, now, action, request), ct);
+            if (action == AuditActions.ActivationTimedOut) await notifier.DecisionAsync(request, ct);
+        }
+    }
+
+    private async Task ActivatedAsync(Caller caller, ActivationRequest request, DateTimeOffset now, CancellationToken ct)
+    {
+        await audit.AppendAsync(AuditOf(caller, now, AuditActions.ActivationActivated, request), ct);
+        await notifier.ActivationStartedAsync(request, ct);
     }
 
     public static AuditEvent AuditOf(Caller caller, DateTimeOffset now, string action, ActivationRequest request) =>

@@ -8,7 +8,7 @@ public sealed record RoleMember(RoleAssignment Assignment, Principal? Principal)
 /// <summary>Eligible and active role assignments: directory sync, "make eligible", and a role's members.</summary>
 public sealed class AssignmentService(
     ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests activations,
-    RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, TimeProvider time)
+    RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, Notifier notifier, TimeProvider time)
 {
     /// <summary>
     /// Creates an assignment. The operator may create active assignments at any time (directory sync mirrors the
@@ -35,6 +35,7 @@ public sealed class AssignmentService(
             startsAt, request.EndsAt, request.Justification, now, caller.ActorId);
         await assignments.InsertAsync(assignment, ct);
         await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentCreated, assignment), ct);
+        await notifier.AssignmentCreatedAsync(assignment, ct);
         await tx.CommitAsync(ct);
         return assignment;
     }

@@ -20,6 +20,9 @@ public static class AuditActions
     public const string ActivationExpired = "activation.expired";
     public const string ActivationTimedOut = "activation.timedOut";
     public const string ActivationRevoked = "activation.revoked";
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookDeleted = "webhook.deleted";
+    public const string NotificationRetried = "notification.retried";
 }
 
 /// <summary>One append-only line of the audit trail: who, what, when, where and why.</summary>
@@ -43,6 +46,9 @@ public sealed record AuditEvent
     public string? CorrelationId { get; init; }
     /// <summary>Further facts as JSON, e.g. the old and new role settings.</summary>
     public string? Details { get; init; }
+
+    /// <summary>The actor of what time alone changes (expiry, timeout, a scheduled start).</summary>
+    public const string SystemActor = "pim-system";
 
     public static AuditEvent For(Caller caller, DateTimeOffset now, string action, string targetType, string targetId) => new()
     {

@@ -19,6 +19,10 @@ public sealed record RequestOrigin(string? ClientIp, string? UserAgent, string? 
 /// </summary>
 public sealed record Caller(string TenantId, string? PrincipalId, TokenFacts Token, RequestOrigin Origin)
 {
+    /// <summary>Pim itself, recording what time alone changed.</summary>
+    public static Caller System(string tenantId) =>
+        new(tenantId, null, new TokenFacts(AuditEvent.SystemActor, null, new HashSet<string>(), false, null), RequestOrigin.None);
+
     public bool IsOperator => Token.Scopes.Contains(TokenFacts.OperatorScope);
     public bool IsEvaluator => Token.Scopes.Contains(TokenFacts.EvaluateScope);
 

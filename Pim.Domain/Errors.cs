@@ -46,6 +46,7 @@ public static class ErrorCodes
     public const string UnknownApprover = "unknown-approver";
     public const string UnknownPrincipal = "unknown-principal";
     public const string InvalidScope = "invalid-scope";
+    public const string WebhookUrlRefused = "webhook-url-refused";
 }
 
 public static class Errors

@@ -5,7 +5,7 @@ public sealed record ConsentStatus(bool Consented, DateTimeOffset? ConsentedAt, 
 /// <summary>Bringing a tenant under PIM: directory sync by the operator, consent, and sign-up.</summary>
 public sealed class OnboardingService(
     ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IAuditLog audit, IUnitOfWork uow,
-    AccessService access, TimeProvider time)
+    AccessService access, Notifier notifier, TimeProvider time)
 {
     public async Task<(Tenant Tenant, bool Created)> UpsertTenantAsync(Caller caller, string displayName, CancellationToken ct)
     {
@@ -76,6 +76,7 @@ public sealed class OnboardingService(
                     "Granted to the first consenter to PIM.", now, consenter);
                 await assignments.InsertAsync(assignment, ct);
                 await audit.AppendAsync(AssignmentService.AuditOf(caller, now, AuditActions.AssignmentCreated, assignment), ct);
+                await notifier.AssignmentCreatedAsync(assignment, ct);
             }
             await tx.CommitAsync(ct);
             return new ConsentStatus(true, now, consenter);

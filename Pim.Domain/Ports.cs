@@ -30,6 +30,8 @@ public interface IPrincipals
     Task<Principal?> FindGuestAsync(string tenantId, string homeTenantId, string homePrincipalId, CancellationToken ct);
     /// <summary>Of <paramref name="principalIds"/>, those that exist in the tenant.</summary>
     Task<IReadOnlyList<Principal>> FindManyAsync(string tenantId, IReadOnlyCollection<string> principalIds, CancellationToken ct);
+    /// <summary>The members of the given groups.</summary>
+    Task<IReadOnlyList<string>> ListMembersAsync(string tenantId, IReadOnlyCollection<string> groupIds, CancellationToken ct);
     /// <summary>Creates or replaces (including group memberships); returns true when created.</summary>
     Task<bool> UpsertAsync(Principal principal, DateTimeOffset now, CancellationToken ct);
 }
@@ -76,6 +78,11 @@ public interface IActivationRequests
     Task InsertAsync(ActivationRequest request, CancellationToken ct);
     /// <summary>Writes the request if nobody changed it since it was read; false otherwise.</summary>
     Task<bool> UpdateAsync(ActivationRequest request, int expectedVersion, CancellationToken ct);
+    /// <summary>
+    /// Claims (locks, skipping rows other sweepers hold) requests, in any tenant, whose recorded status time alone has
+    /// moved on: expired, timed out, or scheduled and started.
+    /// </summary>
+    Task<IReadOnlyList<ActivationRequest>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken ct);
 }
 
 public interface IAuditLog
@@ -95,4 +102,7 @@ public interface IAccessReader
     /// </summary>
     Task<IReadOnlyList<Grant>> FindGrantsAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds, string? scope,
         DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Who holds any of the roles at <paramref name="now"/> (at the root scope), directly, through a group or an activation.</summary>
+    Task<IReadOnlyList<string>> ListHoldersAsync(string tenantId, IReadOnlyCollection<string> roleIds, DateTimeOffset now, CancellationToken ct);
 }

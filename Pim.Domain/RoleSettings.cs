@@ -20,7 +20,16 @@ public sealed record AssignmentRules(
 
 public sealed record ActivationNotification(bool NotifyRoleAdministrators, IReadOnlyList<string> AdditionalRecipients);
 
-public sealed record NotificationRules(ActivationNotification OnActivation);
+public sealed record ApprovalNeededNotification(bool NotifyApprovers);
+
+public sealed record DecisionNotification(bool NotifyRequester);
+
+public sealed record AssignmentNotification(bool NotifyAssignee);
+
+/// <summary>Who is emailed: on activation (role administrators and more), approval needed (approvers), decision
+/// (requester: approved, denied, timed out) and assignment (the assignee).</summary>
+public sealed record NotificationRules(ActivationNotification OnActivation, ApprovalNeededNotification OnApprovalNeeded,
+    DecisionNotification OnDecision, AssignmentNotification OnAssignment);
 
 /// <summary>A role's PIM policy in one tenant (DESIGN §4). Pure data plus pure rules.</summary>
 public sealed record RoleSettings(string RoleId, ActivationRules Activation, AssignmentRules Assignment, NotificationRules Notifications)
@@ -48,7 +57,9 @@ public sealed record RoleSettings(string RoleId, ActivationRules Activation, Ass
             MaximumEligibleDuration: TimeSpan.FromDays(365),
             AllowPermanentActive: true,
             MaximumActiveDuration: TimeSpan.FromDays(180)),
-        new NotificationRules(new ActivationNotification(NotifyRoleAdministrators: true, AdditionalRecipients: [])));
+        new NotificationRules(new ActivationNotification(NotifyRoleAdministrators: true, AdditionalRecipients: []),
+            new ApprovalNeededNotification(NotifyApprovers: true), new DecisionNotification(NotifyRequester: true),
+            new AssignmentNotification(NotifyAssignee: true)));
 
     /// <summary>Checks an assignment's window against the assignment rules.</summary>
     public void EnsureAssignmentWindowAllowed(AssignmentType type, DateTimeOffset startsAt, DateTimeOffset? endsAt)

@@ -95,6 +95,17 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
         return QueryAsync(sql, new { tenantId, filter.PrincipalId, filter.RoleId, filter.After, filter.PageSize, now, statusText }, ct);
     }
 
+    public Task<IReadOnlyList<ActivationRequest>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken ct)
+    {
+        var sql = Select + """
+             WHERE (status IN ('active', 'scheduled') AND ends_at <= @now)
+                OR (status = 'scheduled' AND starts_at <= @now)
+                OR (status = 'pendingApproval' AND approval_deadline <= @now)
+            LIMIT @limit
+            """ + db.Store.SkipLocked;
+        return QueryAsync(sql, new { now, limit }, ct);
+    }
+
     public async Task InsertAsync(ActivationRequest r, CancellationToken ct)
     {
         const string sql = """

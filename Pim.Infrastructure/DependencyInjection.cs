@@ -28,4 +28,30 @@ public static class DependencyInjection
         services.AddScoped<AuditService>();
         return services;
     }
+
+    /// <summary>The outbox, email (pickup directory or SMTP), signed webhooks, the dispatcher and the sweeper.</summary>
+    public static IServiceCollection AddPimNotifications(this IServiceCollection services, EmailOptions email, OutboxOptions outbox, WebhookOptions webhooks)
+    {
+        services.AddSingleton(email).AddSingleton(outbox).AddSingleton(webhooks);
+        services.AddScoped<OutboxRepository>();
+        services.AddScoped<IOutbox>(sp => sp.GetRequiredService<OutboxRepository>());
+        services.AddScoped<WebhookRepository>();
+        services.AddScoped<IWebhooks>(sp => sp.GetRequiredService<WebhookRepository>());
+        services.AddSingleton<IWebhookUrlPolicy, WebhookUrlPolicy>();
+        services.AddScoped<Notifier>();
+        services.AddScoped<WebhookService>();
+        services.AddScoped<NotificationService>();
+
+        if (string.IsNullOrWhiteSpace(email.Smtp.Host)) services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
+        else services.AddSingleton<IEmailSender, SmtpEmailSender>();
+        services.AddHttpClient(WebhookSender.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => WebhookUrlPolicy.Handler(webhooks));
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<OutboxDispatcher>();
+        if (outbox.BackgroundEnabled)
+        {
+            services.AddHostedService<OutboxDispatcherService>();
+            services.AddHostedService<SweeperService>();
+        }
+        return services;
+    }
 }

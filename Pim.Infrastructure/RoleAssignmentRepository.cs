@@ -157,4 +157,25 @@ public sealed class AccessReader(DbSession db) : IAccessReader
         var rows = await connection.QueryAsync<GrantRow>(db.Command(sql, new { tenantId, principalId, roleIds = roleIds?.ToArray(), scope, now }, ct));
         return rows.Select(r => new Grant(r.RoleId, r.Scope, r.ValidUntil, r.AssignmentId, r.ActivationRequestId, r.ViaPrincipalId)).ToList();
     }
+
+    public async Task<IReadOnlyList<string>> ListHoldersAsync(string tenantId, IReadOnlyCollection<string> roleIds, DateTimeOffset now, CancellationToken ct)
+    {
+        var roles = db.Store.In("a.role_id", "roleIds");
+        var sql = $"""
+            SELECT a.principal_id FROM role_assignments a
+            WHERE a.tenant_id = @tenantId AND a.type = 'active' AND a.scope = '/' AND {roles}
+              AND a.starts_at <= @now AND (a.ends_at IS NULL OR a.ends_at > @now)
+            UNION
+            SELECT g.member_id FROM role_assignments a
+            JOIN group_memberships g ON g.tenant_id = a.tenant_id AND g.group_id = a.principal_id
+            WHERE a.tenant_id = @tenantId AND a.type = 'active' AND a.scope = '/' AND {roles}
+              AND a.starts_at <= @now AND (a.ends_at IS NULL OR a.ends_at > @now)
+            UNION
+            SELECT a.principal_id FROM activation_requests a
+            WHERE a.tenant_id = @tenantId AND a.status IN ('active', 'scheduled') AND a.scope = '/' AND {roles}
+              AND a.starts_at <= @now AND a.ends_at > @now
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QueryAsync<string>(db.Command(sql, new { tenantId, roleIds = roleIds.ToArray(), now }, ct))).ToList();
+    }
 }

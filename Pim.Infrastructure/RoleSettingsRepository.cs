@@ -44,8 +44,11 @@ public sealed class RoleSettingsRepository(DbSession db) : IRoleSettingsStore
     }
 }
 
-public sealed class AuditRepository(DbSession db) : IAuditLog
+/// <summary>The append-only audit trail; every event is also published to the tenant's webhooks that want it.</summary>
+public sealed class AuditRepository(DbSession db, OutboxRepository outbox) : IAuditLog
 {
+    private static readonly JsonSerializerOptions CloudEventJson = new(JsonSerializerDefaults.Web);
+
     public async Task AppendAsync(AuditEvent e, CancellationToken ct)
     {
         const string sql = """
@@ -56,6 +59,44 @@ public sealed class AuditRepository(DbSession db) : IAuditLog
             """;
         var connection = await db.ConnectionAsync(ct);
         await connection.ExecuteAsync(db.Command(sql, e, ct));
+        await PublishAsync(e, ct);
+    }
+
+    private sealed class SubscriberRow
+    {
+        public string WebhookId { get; set; } = "";
+        public string Url { get; set; } = "";
+    }
+
+    /// <summary>One outbox message per subscribed webhook, carrying the event as a CloudEvents 1.0 JSON document.</summary>
+    private async Task PublishAsync(AuditEvent e, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT webhook_id, url FROM webhook_subscriptions
+            WHERE tenant_id = @TenantId AND event_types LIKE '%,' || @type || ',%'
+            """;
+        var type = WebhookEventTypes.Of(e.Action);
+        var connection = await db.ConnectionAsync(ct);
+        foreach (var subscriber in await connection.QueryAsync<SubscriberRow>(db.Command(sql, new { e.TenantId, type }, ct)))
+        {
+            var id = NewId.Next();
+            var cloudEvent = JsonSerializer.Serialize(new
+            {
+                specversion = "1.0",
+                id,
+                source = $"/v1/tenants/{e.TenantId}",
+                type,
+                subject = $"{e.TargetType}/{e.TargetId}",
+                time = e.OccurredAt,
+                datacontenttype = "application/json",
+                data = new
+                {
+                    e.TenantId, e.Action, e.ActorId, e.TargetType, e.TargetId, e.PrincipalId, e.RoleId, e.Scope, e.Justification,
+                    e.TicketNumber, e.TicketSystem, e.ClientIp, e.CorrelationId, e.OccurredAt,
+                },
+            }, CloudEventJson);
+            await outbox.EnqueueWebhookAsync(e.TenantId, id, new WebhookPayload(subscriber.WebhookId, subscriber.Url, type, cloudEvent), ct);
+        }
     }
 
     private sealed class AuditRow

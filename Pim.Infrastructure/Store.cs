@@ -52,6 +52,9 @@ public sealed class Store : IAsyncDisposable
     public string In(string column, string parameter) =>
         Provider == StoreProvider.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
 
+    /// <summary>Postgres: claim rows other workers have not locked. SQLite: its write lock already serialises writers.</summary>
+    public string SkipLocked => Provider == StoreProvider.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
+
     public static bool IsUniqueViolation(Exception e) => e switch
     {
         PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,

@@ -97,6 +97,13 @@ public sealed class PrincipalRepository(DbSession db) : IPrincipals
         return rows.Select(Map).ToList();
     }
 
+    public async Task<IReadOnlyList<string>> ListMembersAsync(string tenantId, IReadOnlyCollection<string> groupIds, CancellationToken ct)
+    {
+        var sql = $"SELECT DISTINCT member_id FROM group_memberships WHERE tenant_id = @tenantId AND {db.Store.In("group_id", "groupIds")}";
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QueryAsync<string>(db.Command(sql, new { tenantId, groupIds = groupIds.ToArray() }, ct))).ToList();
+    }
+
     public async Task<bool> UpsertAsync(Principal principal, DateTimeOffset now, CancellationToken ct)
     {
         const string exists = "SELECT COUNT(*) FROM principals WHERE tenant_id = @TenantId AND principal_id = @Id";

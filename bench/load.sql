@@ -7,7 +7,9 @@
 --       i % 5 =  0 -> type 'eligible' (i % 10 = 0 also has an 'active' activation request: "allow" through the
 --                                      activation branch; i % 10 = 5 has none: "deny", never asked by the load)
 --       ends_at NULL for i % 3 = 0, else about 180 days ahead; starts_at about 30 days back.
---   * :groups group principals 'grp<j>', each with one active assignment (these make up the rest of the n rows).
+--   * :groups group principals 'u<j * n / groups>-grp', each with one active assignment (these make up the rest of
+--     the n rows). Their ids are spread through the users' key range, as GUIDs would be: ids that all sort before or
+--     after the users' would flatter or penalise a merge join on the group branch.
 --   * every fourth user is a member of one group (the group branch of the query has rows to join).
 --   * every eligible user has one 'expired' activation request in its history.
 -- The roles array must stay in the same order as in bench/access.lua and bench/sql-only.pgbench.
@@ -34,7 +36,7 @@ SELECT :'tenant', 'u' || i, 'user', 'Bench User ' || i, 'u' || i || '@bench.exam
 FROM generate_series(1, :n) AS i;
 
 INSERT INTO principals (tenant_id, principal_id, kind, display_name, created_at, updated_at)
-SELECT :'tenant', 'grp' || j, 'group', 'Bench Group ' || j, now() - interval '60 days', now() - interval '60 days'
+SELECT :'tenant', 'u' || (j * (:n / :groups)) || '-grp', 'group', 'Bench Group ' || j, now() - interval '60 days', now() - interval '60 days'
 FROM generate_series(1, :groups) AS j;
 
 INSERT INTO role_assignments (tenant_id, assignment_id, principal_id, role_id, scope, type, starts_at, ends_at,
@@ -49,13 +51,13 @@ JOIN bench_roles r ON r.pos = i % 13 + 1;
 
 INSERT INTO role_assignments (tenant_id, assignment_id, principal_id, role_id, scope, type, starts_at, ends_at,
                               justification, created_at, created_by, version)
-SELECT :'tenant', 'ra-g' || j, 'grp' || j, r.role_id, '/', 'active',
+SELECT :'tenant', 'ra-g' || j, 'u' || (j * (:n / :groups)) || '-grp', r.role_id, '/', 'active',
        now() - interval '30 days', NULL, 'benchmark load', now() - interval '30 days', 'bench-loader', 1
 FROM generate_series(1, :groups) AS j
 JOIN bench_roles r ON r.pos = j % 13 + 1;
 
 INSERT INTO group_memberships (tenant_id, member_id, group_id)
-SELECT :'tenant', 'u' || i, 'grp' || (i % :groups + 1)
+SELECT :'tenant', 'u' || i, 'u' || ((i % :groups + 1) * (:n / :groups)) || '-grp'
 FROM generate_series(4, :n, 4) AS i;
 
 -- Open activations: eligible users with i % 10 = 0, active now for 8 hours (1 hour in, 7 to go).

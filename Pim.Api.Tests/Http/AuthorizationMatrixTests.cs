@@ -59,6 +59,10 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         new("POST", "/access/evaluation", new { principalId = "bob", roleId = "exchange-administrator" }, 401, 404, 403, 403, 200, 200, 403),
         new("GET", "/principals/bob/active-roles", null, 401, 404, 403, 403, 200, 200, 403),
         new("GET", "/audit-events", null, 401, 404, 403, 403, 403, 200, 200),
+        new("GET", "/webhooks", null, 401, 404, 403, 403, 403, 403, 200),
+        new("POST", "/webhooks", new { url = "http://127.0.0.1:9/hook", eventTypes = new[] { "pim.activation.approved" } }, 401, 404, 403, 403, 403, 403, 201),
+        new("GET", "/notifications", null, 401, 404, 403, 403, 403, 200, 200),
+        new("POST", "/notifications/00000000-0000-0000-0000-000000000000/retry", null, 401, 404, 403, 403, 403, 403, 409),
     };
 
     [Theory]

@@ -25,6 +25,7 @@ public abstract class PimApp : WebApplicationFactory<Program>
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("pim-test-").FullName;
+    public string MailDirectory => Path.Combine(DataDirectory, "mail");
 
     public abstract string Provider { get; }
     public abstract string ConnectionString { get; }
@@ -38,6 +39,12 @@ public abstract class PimApp : WebApplicationFactory<Program>
         builder.UseSetting("Pim:Auth:DevIssuer:Enabled", "true");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Pim:Network:TrustedProxies:0", TrustedProxy);
+        // Background work is driven by the tests (DispatchOnceAsync, SweepOnceAsync) on the fake clock.
+        builder.UseSetting("Pim:Outbox:BackgroundEnabled", "false");
+        builder.UseSetting("Pim:Outbox:QuickRetries", "0");
+        builder.UseSetting("Pim:Outbox:DeliveryTimeout", "00:00:01");
+        builder.UseSetting("Pim:Outbox:MaxAttempts", "3");
+        builder.UseSetting("Pim:Email:PickupDirectory", MailDirectory);
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

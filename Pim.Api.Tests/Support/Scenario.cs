@@ -29,7 +29,7 @@ public sealed class Scenario(PimApp app, string tenantId)
         await op.PutJsonAsync(scenario.Path(), new { displayName = "Contoso" }).ExpectAsync(HttpStatusCode.Created);
         foreach (var name in new[] { "alice", "bob", "carol" })
             await op.PutJsonAsync(scenario.Path($"/principals/{name}"),
-                new { kind = "user", displayName = char.ToUpperInvariant(name[0]) + name[1..], email = $"{name}@contoso.example" })
+                new { kind = "user", displayName = char.ToUpperInvariant(name[0]) + name[1..], email = $"{name}@{scenario.Id}.example" })
                 .ExpectAsync(HttpStatusCode.Created);
         await scenario.AssignAsync(op, "alice", "global-administrator", "active", HttpStatusCode.Created);
         scenario.BobExchangeAssignment = (await scenario.AssignAsync(op, "bob", "exchange-administrator", "active", HttpStatusCode.Created)).Str("id");

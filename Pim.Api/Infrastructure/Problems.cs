@@ -35,6 +35,7 @@ public static class Problems
         [ErrorCodes.UnknownApprover] = 422,
         [ErrorCodes.UnknownPrincipal] = 422,
         [ErrorCodes.InvalidScope] = 422,
+        [ErrorCodes.WebhookUrlRefused] = 422,
         [PayloadTooLarge] = 413,
     };
 

@@ -42,17 +42,32 @@ public sealed record AssignmentSettingsDto(bool AllowPermanentEligible, string M
 }
 
 public sealed record OnActivationDto(bool NotifyRoleAdministrators, IReadOnlyList<string> AdditionalRecipients);
-public sealed record NotificationSettingsDto(OnActivationDto OnActivation);
+public sealed record OnApprovalNeededDto(bool NotifyApprovers);
+public sealed record OnDecisionDto(bool NotifyRequester);
+public sealed record OnAssignmentDto(bool NotifyAssignee);
+
+/// <summary>Who is emailed. The last three are optional in a PUT and default to true.</summary>
+public sealed record NotificationSettingsDto(OnActivationDto OnActivation, OnApprovalNeededDto? OnApprovalNeeded = null,
+    OnDecisionDto? OnDecision = null, OnAssignmentDto? OnAssignment = null)
+{
+    public static NotificationSettingsDto From(NotificationRules n) => new(
+        new OnActivationDto(n.OnActivation.NotifyRoleAdministrators, n.OnActivation.AdditionalRecipients),
+        new OnApprovalNeededDto(n.OnApprovalNeeded.NotifyApprovers), new OnDecisionDto(n.OnDecision.NotifyRequester),
+        new OnAssignmentDto(n.OnAssignment.NotifyAssignee));
+
+    public NotificationRules ToDomain() => new(
+        new ActivationNotification(OnActivation.NotifyRoleAdministrators, OnActivation.AdditionalRecipients.Distinct(StringComparer.OrdinalIgnoreCase).ToList()),
+        new ApprovalNeededNotification(OnApprovalNeeded?.NotifyApprovers ?? true), new DecisionNotification(OnDecision?.NotifyRequester ?? true),
+        new AssignmentNotification(OnAssignment?.NotifyAssignee ?? true));
+}
 
 /// <summary>A role's settings on the wire (DESIGN §4). Durations are ISO 8601.</summary>
 public sealed record RoleSettingsDto(ActivationSettingsDto Activation, AssignmentSettingsDto Assignment, NotificationSettingsDto Notifications)
 {
     public static RoleSettingsDto From(RoleSettings s) => new(ActivationSettingsDto.From(s.Activation), AssignmentSettingsDto.From(s.Assignment),
-        new NotificationSettingsDto(new OnActivationDto(s.Notifications.OnActivation.NotifyRoleAdministrators, s.Notifications.OnActivation.AdditionalRecipients)));
+        NotificationSettingsDto.From(s.Notifications));
 
-    public RoleSettings ToDomain(string roleId) => new(roleId, Activation.ToDomain(), Assignment.ToDomain(),
-        new NotificationRules(new ActivationNotification(Notifications.OnActivation.NotifyRoleAdministrators,
-            Notifications.OnActivation.AdditionalRecipients.Distinct().ToList())));
+    public RoleSettings ToDomain(string roleId) => new(roleId, Activation.ToDomain(), Assignment.ToDomain(), Notifications.ToDomain());
 }
 
 public sealed record RoleSettingsResponse(string RoleId, string Scope, ActivationSettingsDto Activation, AssignmentSettingsDto Assignment,

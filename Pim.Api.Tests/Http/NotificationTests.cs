@@ -1,0 +1,333 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using MimeKit;
+using Pim.Api.Tests.Support;
+using Pim.Domain;
+using Pim.Infrastructure;
+
+namespace Pim.Api.Tests.Http;
+
+[Collection(SqliteCollection.Name)]
+public sealed class NotificationTests_Sqlite(SqliteApp app) : NotificationTests(app);
+
+[Collection(PostgresCollection.Name)]
+public sealed class NotificationTests_Postgres(PostgresApp app) : NotificationTests(app);
+
+/// <summary>The outbox, email in the pickup directory, signed webhooks, retries, re-drive, and the sweeper.</summary>
+public abstract class NotificationTests(PimApp app)
+{
+    private DateTimeOffset Now => app.Time.GetUtcNow();
+
+    private async Task DispatchAllAsync()
+    {
+        var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
+        for (var i = 0; i < 100 && await dispatcher.DispatchOnceAsync(CancellationToken.None) > 0; i++) { }
+    }
+
+    private Task SweepAsync() => SweeperService.SweepOnceAsync(app.Services.GetRequiredService<IServiceScopeFactory>(), CancellationToken.None);
+
+    /// <summary>The .eml files in the pickup directory addressed to <paramref name="address"/>.</summary>
+    private List<MimeMessage> MailTo(string address) => !Directory.Exists(app.MailDirectory) ? []
+        : Directory.GetFiles(app.MailDirectory, "*.eml").Select(f => MimeMessage.Load(f))
+            .Where(m => m.To.Mailboxes.Any(b => b.Address.Equals(address, StringComparison.OrdinalIgnoreCase))).ToList();
+
+    private static string Address(Scenario s, string name) => $"{name}@{s.Id}.example";
+
+    [Fact]
+    public async Task An_activation_emails_the_role_administrators_and_additional_recipients()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        var settings = ScenarioSettings.Document(requireTicket: true);
+        await s.SetSettingsAsync("exchange-administrator", JsonSerializer.Deserialize<JsonElement>(JsonSerializer.Serialize(settings)
+            .Replace("\"additionalRecipients\":[]", $"\"additionalRecipients\":[\"soc@{s.Id}.example\"]")));
+        await s.MakeBobEligibleAsync();
+        var request = await s.ActivateAsync(s.Bob, ticket: new { number = "CHG-77", system = "Jira" }).ExpectAsync(HttpStatusCode.Created);
+        Assert.Empty(MailTo(Address(s, "alice"))); // nothing is sent before the dispatcher runs
+        await DispatchAllAsync();
+
+        var mail = Assert.Single(MailTo(Address(s, "alice")), m => (m.Subject ?? "").Contains("activated"));
+        Assert.Equal("PIM: Bob activated Exchange Administrator", mail.Subject);
+        var body = mail.TextBody;
+        foreach (var expected in new[] { "Exchange Administrator", "Bob (bob)", "Scope: /", "Justification: Mailbox migration", "CHG-77 (Jira)",
+                     $"Request id: {request.Str("id")}", "Start: ", "End: " })
+            Assert.Contains(expected, body);
+        Assert.Contains(Address(s, "soc"), mail.To.Mailboxes.Select(m => m.Address));
+        Assert.DoesNotContain(MailTo(Address(s, "carol")), m => (m.Subject ?? "").Contains("activated"));
+    }
+
+    [Fact]
+    public async Task Approvers_hear_of_a_waiting_request_and_the_requester_of_the_decision()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        await s.SetSettingsAsync("exchange-administrator", ScenarioSettings.Document(requireApproval: true));
+        await s.MakeBobEligibleAsync();
+        var request = await s.ActivateAsync(s.Bob).ExpectAsync(HttpStatusCode.Created);
+        await DispatchAllAsync();
+        var waiting = Assert.Single(MailTo(Address(s, "alice")), m => (m.Subject ?? "").StartsWith("PIM: approval needed"));
+        Assert.Equal("PIM: approval needed for Bob to activate Exchange Administrator", waiting.Subject);
+        Assert.Contains(request.Str("id"), waiting.TextBody);
+        Assert.DoesNotContain(MailTo(Address(s, "bob")), m => (m.Subject ?? "").StartsWith("PIM: approval needed"));
+
+        await s.Alice.PostJsonAsync(s.Path($"/activation-requests/{request.Str("id")}/deny"), new { justification = "No ticket" }).ExpectAsync(HttpStatusCode.OK);
+        await DispatchAllAsync();
+        var decision = MailTo(Address(s, "bob")).Single(m => m.Subject?.Contains("denied") == true);
+        Assert.Contains("No ticket", decision.TextBody);
+    }
+
+    [Fact]
+    public async Task A_request_that_times_out_is_recorded_once_by_the_sweeper_and_the_requester_told()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        await s.SetSettingsAsync("exchange-administrator", ScenarioSettings.Document(requireApproval: true, approvalTimeout: "PT1H"));
+        await s.MakeBobEligibleAsync();
+        await s.ActivateAsync(s.Bob).ExpectAsync(HttpStatusCode.Created);
+        app.Time.Advance(TimeSpan.FromHours(1));
+        await SweepAsync();
+        await SweepAsync();
+        Assert.Single(await s.AuditActionsAsync("action=activation.timedOut"));
+        Assert.Equal(AuditEvent.SystemActor, (await s.AuditAsync("action=activation.timedOut"))[0].Str("actorId"));
+        await DispatchAllAsync();
+        Assert.Single(MailTo(Address(s, "bob")), m => m.Subject == "PIM: your activation of Exchange Administrator was timed out without a decision");
+    }
+
+    [Fact]
+    public async Task A_scheduled_activation_is_recorded_as_started_and_then_expired()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        await s.MakeBobEligibleAsync();
+        await s.ActivateAsync(s.Bob, startsAt: Now.AddHours(1)).ExpectAsync(HttpStatusCode.Created);
+        await DispatchAllAsync();
+        Assert.DoesNotContain(MailTo(Address(s, "alice")), m => m.Subject?.Contains("activated") == true);
+        app.Time.Advance(TimeSpan.FromHours(1));
+        await SweepAsync();
+        Assert.Single(await s.AuditActionsAsync("action=activation.activated"));
+        await DispatchAllAsync();
+        Assert.Single(MailTo(Address(s, "alice")), m => m.Subject == "PIM: Bob activated Exchange Administrator");
+        app.Time.Advance(TimeSpan.FromHours(1));
+        await SweepAsync();
+        Assert.Single(await s.AuditActionsAsync("action=activation.expired"));
+    }
+
+    [Fact]
+    public async Task A_new_assignment_emails_the_assignee_and_recipients_without_email_are_skipped()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        await s.AssignAsync(s.Alice, "carol", "user-administrator", "eligible", HttpStatusCode.Created, endsAt: Now.AddDays(30));
+        await s.Operator.PutJsonAsync(s.Path("/principals/noemail"), new { kind = "user", displayName = "No Mail" }).ExpectAsync(HttpStatusCode.Created);
+        await s.AssignAsync(s.Alice, "noemail", "user-administrator", "eligible", HttpStatusCode.Created);
+        await DispatchAllAsync();
+        var mail = Assert.Single(MailTo(Address(s, "carol")));
+        Assert.Equal("PIM: you are eligible for User Administrator", mail.Subject);
+        Assert.Contains("Type: eligible", mail.TextBody);
+        var failed = await s.Alice.GetAsync(s.Path("/notifications?status=failed")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0, failed.GetProperty("items").GetArrayLength());
+    }
+
+    private static async Task<(string Id, string Secret)> SubscribeAsync(Scenario s, string url, params string[] types)
+    {
+        var created = await s.Alice.PostJsonAsync(s.Path("/webhooks"), new { url, eventTypes = types }).ExpectAsync(HttpStatusCode.Created);
+        return (created.Str("id"), created.Str("secret"));
+    }
+
+    [Fact]
+    public async Task Webhooks_receive_signed_CloudEvents()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var s = await Scenario.OnboardAsync(app);
+        var (id, secret) = await SubscribeAsync(s, receiver.Url, "pim.activation.approved", "pim.activation.requested");
+        Assert.StartsWith("whsec_", secret);
+        var listed = (await s.Alice.GetAsync(s.Path("/webhooks")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().Single();
+        Assert.False(listed.TryGetProperty("secret", out _));
+        Assert.Equal(id, listed.Str("id"));
+
+        await s.SetSettingsAsync("exchange-administrator", ScenarioSettings.Document(requireApproval: true));
+        await s.MakeBobEligibleAsync();
+        var request = await s.ActivateAsync(s.Bob).ExpectAsync(HttpStatusCode.Created);
+        await s.Alice.PostJsonAsync(s.Path($"/activation-requests/{request.Str("id")}/approve"), new { justification = "ok" }).ExpectAsync(HttpStatusCode.OK);
+        await DispatchAllAsync();
+
+        var deliveries = receiver.Deliveries.ToList();
+        Assert.Equal(2, deliveries.Count);
+        Assert.All(deliveries, d => Assert.True(WebhookReceiver.Verify(secret, d), "signature does not verify"));
+        Assert.All(deliveries, d => Assert.Equal("application/cloudevents+json", d.ContentType.Split(';')[0]));
+        var approved = deliveries.Select(d => JsonDocument.Parse(d.Body).RootElement).Single(e => e.Str("type") == "pim.activation.approved");
+        Assert.Equal("1.0", approved.Str("specversion"));
+        Assert.Equal($"activationRequest/{request.Str("id")}", approved.Str("subject"));
+        Assert.Equal("alice", approved.GetProperty("data").Str("actorId"));
+        Assert.False(WebhookReceiver.Verify("whsec_" + Convert.ToBase64String(new byte[32]), deliveries[0]));
+
+        await s.Alice.DeleteAsync(s.Path($"/webhooks/{id}")).ExpectAsync(HttpStatusCode.NoContent);
+        await s.Alice.GetAsync(s.Path($"/webhooks/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task Failing_deliveries_back_off_then_fail_and_can_be_re_driven()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Status = 500;
+        var s = await Scenario.OnboardAsync(app);
+        await SubscribeAsync(s, receiver.Url, "pim.principal.upserted");
+        await s.Operator.PutJsonAsync(s.Path("/principals/dora"), new { kind = "user", displayName = "Dora" }).ExpectAsync(HttpStatusCode.Created);
+
+        await DispatchAllAsync();
+        var pending = (await s.Alice.GetAsync(s.Path("/notifications?status=pending")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(1, pending.GetProperty("attempts").GetInt32());
+        Assert.Contains("500", pending.Str("lastError"));
+        Assert.True(pending.GetProperty("nextAttemptAt").GetDateTimeOffset() > Now);
+        await DispatchAllAsync(); // not due yet: no second attempt
+        Assert.Single(receiver.Deliveries);
+
+        for (var attempt = 2; attempt <= 3; attempt++)
+        {
+            app.Time.Advance(TimeSpan.FromHours(2));
+            await DispatchAllAsync();
+        }
+        Assert.Equal(3, receiver.Deliveries.Count);
+        var failed = (await s.Alice.GetAsync(s.Path("/notifications?status=failed")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(3, failed.GetProperty("attempts").GetInt32());
+        await s.Carol.GetAsync(s.Path("/notifications?status=failed")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+
+        receiver.Status = 204;
+        var retried = await s.Alice.PostJsonAsync(s.Path($"/notifications/{failed.Str("id")}/retry")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("pending", retried.Str("status"));
+        await s.Alice.PostJsonAsync(s.Path($"/notifications/{failed.Str("id")}/retry")).ExpectProblemAsync(HttpStatusCode.Conflict, "invalid-state-transition");
+        await DispatchAllAsync();
+        Assert.Equal(4, receiver.Deliveries.Count);
+        var delivered = (await s.Alice.GetAsync(s.Path("/notifications?status=delivered")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items");
+        Assert.Contains(delivered.EnumerateArray(), m => m.Str("id") == failed.Str("id"));
+        Assert.Single(await s.AuditActionsAsync("action=notification.retried"));
+    }
+
+    [Fact]
+    public async Task A_receiver_that_does_not_answer_in_time_is_retried_later()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Delay = TimeSpan.FromSeconds(3);
+        var s = await Scenario.OnboardAsync(app);
+        await SubscribeAsync(s, receiver.Url, "pim.principal.upserted");
+        await s.Operator.PutJsonAsync(s.Path("/principals/dora"), new { kind = "user", displayName = "Dora" }).ExpectAsync(HttpStatusCode.Created);
+        await DispatchAllAsync();
+        var pending = (await s.Alice.GetAsync(s.Path("/notifications?status=pending")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().Single();
+        Assert.Contains("No answer within 1 s", pending.Str("lastError"));
+    }
+
+    [Fact]
+    public async Task A_message_claimed_by_a_dispatcher_that_died_is_delivered_after_its_lease()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var s = await Scenario.OnboardAsync(app);
+        await SubscribeAsync(s, receiver.Url, "pim.principal.upserted");
+        await s.Operator.PutJsonAsync(s.Path("/principals/dora"), new { kind = "user", displayName = "Dora" }).ExpectAsync(HttpStatusCode.Created);
+
+        // A replica claims the message and is killed before it delivers.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var claimed = await scope.ServiceProvider.GetRequiredService<OutboxRepository>().ClaimAsync(1000, TimeSpan.FromMinutes(2), CancellationToken.None);
+            Assert.Contains(claimed, m => m.TenantId == s.Id);
+        }
+        await DispatchAllAsync();
+        Assert.Empty(receiver.Deliveries);
+        app.Time.Advance(TimeSpan.FromMinutes(2));
+        await DispatchAllAsync();
+        Assert.Single(receiver.Deliveries);
+    }
+
+    [Fact]
+    public async Task Shutdown_mid_delivery_releases_the_message()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Delay = TimeSpan.FromMilliseconds(600);
+        var s = await Scenario.OnboardAsync(app);
+        await SubscribeAsync(s, receiver.Url, "pim.principal.upserted");
+        await s.Operator.PutJsonAsync(s.Path("/principals/dora"), new { kind = "user", displayName = "Dora" }).ExpectAsync(HttpStatusCode.Created);
+        await DispatchAllAsync(); // other tests' messages out of the way … and this one, delivered slowly
+        Assert.Single(receiver.Deliveries);
+
+        await s.Operator.PutJsonAsync(s.Path("/principals/dora"), new { kind = "user", displayName = "Dora B." }).ExpectAsync(HttpStatusCode.OK);
+        using var shutdown = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await app.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(shutdown.Token);
+        var pending = (await s.Alice.GetAsync(s.Path("/notifications?status=pending")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(0, pending.GetProperty("attempts").GetInt32()); // released: the interrupted attempt does not count
+        receiver.Delay = TimeSpan.Zero;
+        await DispatchAllAsync(); // claimable again at once, no lease to wait for
+        var delivered = (await s.Alice.GetAsync(s.Path("/notifications?status=delivered")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items");
+        Assert.Contains(delivered.EnumerateArray(), m => m.Str("id") == pending.Str("id"));
+    }
+
+    [Fact]
+    public async Task Two_dispatchers_and_two_sweepers_do_each_thing_once()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var s = await Scenario.OnboardAsync(app);
+        await SubscribeAsync(s, receiver.Url, "pim.principal.upserted", "pim.activation.expired");
+        await s.SetSettingsAsync("helpdesk-administrator", ScenarioSettings.Document(requireMfa: false, requireJustification: false));
+        const int people = 12;
+        for (var i = 0; i < people; i++)
+        {
+            await s.Operator.PutJsonAsync(s.Path($"/principals/p{i}"), new { kind = "user", displayName = $"P{i}", email = $"p{i}@{s.Id}.example" })
+                .ExpectAsync(HttpStatusCode.Created);
+            await s.AssignAsync(s.Alice, $"p{i}", "helpdesk-administrator", "eligible", HttpStatusCode.Created);
+            await s.ActivateAsync(s.User($"p{i}"), roleId: "helpdesk-administrator").ExpectAsync(HttpStatusCode.Created);
+        }
+        app.Time.Advance(TimeSpan.FromHours(1));
+
+        var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
+        async Task SweepUntilDone() { while (await SweeperService.SweepOnceAsync(scopes, CancellationToken.None) > 0) { } }
+        await Task.WhenAll(SweepUntilDone(), SweepUntilDone());
+        var expired = await s.AuditAsync("action=activation.expired");
+        Assert.Equal(people, expired.GetArrayLength());
+        Assert.Equal(people, expired.EnumerateArray().Select(e => e.Str("targetId")).Distinct().Count());
+
+        OutboxDispatcher NewDispatcher() => new(scopes, app.Services.GetRequiredService<IEmailSender>(), app.Services.GetRequiredService<WebhookSender>(),
+            app.Services.GetRequiredService<OutboxOptions>(), app.Time, NullLogger<OutboxDispatcher>.Instance);
+        async Task DispatchUntilDone(OutboxDispatcher d) { while (await d.DispatchOnceAsync(CancellationToken.None) > 0) { } }
+        await Task.WhenAll(DispatchUntilDone(NewDispatcher()), DispatchUntilDone(NewDispatcher()));
+
+        var ids = receiver.Deliveries.Select(d => d.Id).ToList();
+        Assert.Equal(2 * people, ids.Count); // an upsert and an expiry per person
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Webhook_urls_are_checked()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        await s.Alice.PostJsonAsync(s.Path("/webhooks"), new { url = "ftp://example.com/x", eventTypes = new[] { "pim.activation.approved" } })
+            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "webhook-url-refused");
+        await s.Alice.PostJsonAsync(s.Path("/webhooks"), new { url = "https://example.com/x", eventTypes = new[] { "pim.nothing" } })
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        await s.Carol.PostJsonAsync(s.Path("/webhooks"), new { url = "https://example.com/x", eventTypes = new[] { "pim.activation.approved" } })
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+    }
+}
+
+/// <summary>The production URL policy (no http, no loopback, link-local or private targets).</summary>
+public sealed class WebhookUrlPolicyTests
+{
+    private static readonly WebhookUrlPolicy Production = new(new WebhookOptions { AllowInsecureTargets = false });
+
+    [Theory]
+    [InlineData("http://93.184.216.34/hook")]
+    [InlineData("https://127.0.0.1/hook")]
+    [InlineData("https://localhost/hook")]
+    [InlineData("https://10.1.2.3/hook")]
+    [InlineData("https://172.20.0.1/hook")]
+    [InlineData("https://192.168.1.1/hook")]
+    [InlineData("https://169.254.169.254/latest/meta-data")]
+    [InlineData("https://100.64.0.1/hook")]
+    [InlineData("https://[::1]/hook")]
+    [InlineData("https://[fe80::1]/hook")]
+    [InlineData("https://[fd00::1]/hook")]
+    [InlineData("https://[::ffff:10.0.0.1]/hook")]
+    [InlineData("https://user:pass@93.184.216.34/hook")]
+    public async Task Production_refuses(string url) => Assert.NotNull(await Production.RefusalAsync(new Uri(url), CancellationToken.None));
+
+    [Fact]
+    public async Task Production_allows_https_to_a_public_address() =>
+        Assert.Null(await Production.RefusalAsync(new Uri("https://93.184.216.34/hook"), CancellationToken.None));
+
+    [Fact]
+    public async Task Development_allows_http_to_loopback() =>
+        Assert.Null(await new WebhookUrlPolicy(new WebhookOptions { AllowInsecureTargets = true }).RefusalAsync(new Uri("http://127.0.0.1:5000/hook"), CancellationToken.None));
+}

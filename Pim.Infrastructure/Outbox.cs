@@ -1,0 +1,141 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Pim.Domain;
+
+namespace Pim.Infrastructure;
+
+public sealed record EmailPayload(IReadOnlyList<string> To, string Subject, string Body);
+
+public sealed record WebhookPayload(string WebhookId, string Url, string EventType, string Body);
+
+/// <summary>A message a dispatcher has claimed (leased) for delivery.</summary>
+public sealed record ClaimedMessage(string TenantId, string MessageId, string Kind, string Payload, int Attempts);
+
+/// <summary>
+/// The transactional outbox in SQL: messages are inserted on the request's transaction; dispatchers claim due messages
+/// with a lease (<c>FOR UPDATE SKIP LOCKED</c> on Postgres), so replicas never deliver the same message at once, and a
+/// message whose dispatcher died is claimed again once its lease ends (at least once).
+/// </summary>
+public sealed class OutboxRepository(DbSession db, TimeProvider time, ILogger<OutboxRepository> logger) : IOutbox
+{
+    public const string Email = "email";
+    public const string Webhook = "webhook";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Task EnqueueEmailAsync(string tenantId, EmailMessage email, CancellationToken ct)
+    {
+        if (email.SkippedRecipients.Count > 0)
+            logger.LogWarning("Email '{Subject}' skips recipients without an email address: {Skipped}", email.Subject, email.SkippedRecipients);
+        if (email.To.Count == 0) return Task.CompletedTask;
+        var summary = $"{email.Subject} → {string.Join(", ", email.To)}";
+        return InsertAsync(tenantId, NewId.Next(), Email, JsonSerializer.Serialize(new EmailPayload(email.To, email.Subject, email.Body), Json), summary, ct);
+    }
+
+    /// <summary>Enqueues a webhook delivery; <paramref name="messageId"/> is its webhook-id (and the CloudEvent's id).</summary>
+    public Task EnqueueWebhookAsync(string tenantId, string messageId, WebhookPayload payload, CancellationToken ct) =>
+        InsertAsync(tenantId, messageId, Webhook, JsonSerializer.Serialize(payload, Json), $"{payload.EventType} → {payload.Url}", ct);
+
+    private async Task InsertAsync(string tenantId, string id, string kind, string payload, string summary, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO outbox_messages (tenant_id, message_id, kind, payload, summary, status, attempts, next_attempt_at, created_at)
+            VALUES (@tenantId, @id, @kind, @payload, @summary, 'pending', 0, @now, @now)
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        var now = time.Now();
+        await connection.ExecuteAsync(db.Command(sql, new { tenantId, id, kind, payload, summary = summary.Length > 500 ? summary[..500] : summary, now }, ct));
+    }
+
+    private sealed class MessageRow
+    {
+        public string TenantId { get; set; } = "";
+        public string MessageId { get; set; } = "";
+        public string Kind { get; set; } = "";
+        public string Status { get; set; } = "";
+        public int Attempts { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset NextAttemptAt { get; set; }
+        public DateTimeOffset? DeliveredAt { get; set; }
+        public string? LastError { get; set; }
+        public string Summary { get; set; } = "";
+        public string Payload { get; set; } = "";
+
+        public OutboxMessage ToDomain() => new(TenantId, MessageId, Kind, Status, Attempts, CreatedAt, NextAttemptAt, DeliveredAt, LastError, Summary);
+    }
+
+    private const string Select = """
+        SELECT tenant_id, message_id, kind, status, attempts, created_at, next_attempt_at, delivered_at, last_error, summary, payload
+        FROM outbox_messages
+        """;
+
+    public async Task<IReadOnlyList<OutboxMessage>> ListAsync(string tenantId, string? status, string? after, int pageSize, CancellationToken ct)
+    {
+        const string sql = Select + """
+             WHERE tenant_id = @tenantId AND (@status IS NULL OR status = @status) AND (@after IS NULL OR message_id < @after)
+            ORDER BY message_id DESC LIMIT @pageSize
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QueryAsync<MessageRow>(db.Command(sql, new { tenantId, status, after, pageSize }, ct))).Select(r => r.ToDomain()).ToList();
+    }
+
+    public async Task<OutboxMessage?> RetryAsync(string tenantId, string messageId, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE outbox_messages SET status = 'pending', attempts = 0, next_attempt_at = @now, locked_until = NULL
+            WHERE tenant_id = @tenantId AND message_id = @messageId AND status = 'failed'
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        if (await connection.ExecuteAsync(db.Command(sql, new { tenantId, messageId, now }, ct)) == 0) return null;
+        return (await connection.QuerySingleAsync<MessageRow>(db.Command(Select + " WHERE tenant_id = @tenantId AND message_id = @messageId",
+            new { tenantId, messageId }, ct))).ToDomain();
+    }
+
+    /// <summary>Claims up to <paramref name="limit"/> due messages for <paramref name="lease"/>, counting the attempt.</summary>
+    public async Task<IReadOnlyList<ClaimedMessage>> ClaimAsync(int limit, TimeSpan lease, CancellationToken ct)
+    {
+        var sql = $"""
+            UPDATE outbox_messages SET locked_until = @lockedUntil, attempts = attempts + 1
+            WHERE (tenant_id, message_id) IN (
+                SELECT tenant_id, message_id FROM outbox_messages
+                WHERE status = 'pending' AND next_attempt_at <= @now AND (locked_until IS NULL OR locked_until <= @now)
+                ORDER BY next_attempt_at
+                LIMIT @limit{db.Store.SkipLocked})
+            RETURNING tenant_id, message_id, kind, payload, attempts
+            """;
+        var now = time.Now();
+        var connection = await db.ConnectionAsync(ct);
+        var rows = await connection.QueryAsync<MessageRow>(db.Command(sql, new { now, lockedUntil = now + lease, limit }, ct));
+        return rows.Select(r => new ClaimedMessage(r.TenantId, r.MessageId, r.Kind, r.Payload, r.Attempts)).ToList();
+    }
+
+    public Task MarkDeliveredAsync(ClaimedMessage m, CancellationToken ct) => UpdateAsync("""
+        UPDATE outbox_messages SET status = 'delivered', delivered_at = @now, locked_until = NULL, last_error = NULL
+        WHERE tenant_id = @TenantId AND message_id = @MessageId
+        """, m, null, null, ct);
+
+    public Task RescheduleAsync(ClaimedMessage m, DateTimeOffset nextAttemptAt, string error, CancellationToken ct) => UpdateAsync("""
+        UPDATE outbox_messages SET next_attempt_at = @next, locked_until = NULL, last_error = @error
+        WHERE tenant_id = @TenantId AND message_id = @MessageId
+        """, m, nextAttemptAt, error, ct);
+
+    public Task MarkFailedAsync(ClaimedMessage m, string error, CancellationToken ct) => UpdateAsync("""
+        UPDATE outbox_messages SET status = 'failed', locked_until = NULL, last_error = @error
+        WHERE tenant_id = @TenantId AND message_id = @MessageId
+        """, m, null, error, ct);
+
+    /// <summary>Gives a claimed message back undelivered (shutdown): the attempt does not count.</summary>
+    public Task ReleaseAsync(ClaimedMessage m, CancellationToken ct) => UpdateAsync("""
+        UPDATE outbox_messages SET locked_until = NULL, attempts = attempts - 1
+        WHERE tenant_id = @TenantId AND message_id = @MessageId
+        """, m, null, null, ct);
+
+    private async Task UpdateAsync(string sql, ClaimedMessage m, DateTimeOffset? next, string? error, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        await connection.ExecuteAsync(db.Command(sql, new
+        {
+            m.TenantId, m.MessageId, now = time.Now(), next, error = error is { Length: > 1000 } ? error[..1000] : error,
+        }, ct));
+    }
+}
