@@ -96,6 +96,7 @@ try
     app.Services.GetRequiredService<Migrator>().Apply();
 
     app.UseForwardedHeaders();
+    app.UseMiddleware<IdempotencyMiddleware>();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseSerilogRequestLogging();

@@ -6,7 +6,7 @@ public sealed record AccessDecision(bool Granted, Grant? Grant);
 /// Who holds which role right now: the hot path other services call, and the check every other use case
 /// authorises with (PIM protects its own administrators: only roles Pim evaluates as active count).
 /// </summary>
-public sealed class AccessService(IAccessReader access, IPrincipals principals, ITenants tenants, TimeProvider time)
+public sealed class AccessService(IAccessReader access, IPrincipals principals, ITenants tenants, IUsageRecorder usage, TimeProvider time)
 {
     /// <summary>Maps a token to the principal it acts as in <paramref name="tenantId"/>: itself, or the guest of its home identity.</summary>
     public async Task<Caller> ResolveCallerAsync(string tenantId, TokenFacts token, RequestOrigin origin, CancellationToken ct)
@@ -45,12 +45,16 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
     {
         EnsureMayEvaluate(caller, principalId);
         RoleCatalog.Get(roleId);
-        var grants = await access.FindGrantsAsync(caller.TenantId, principalId, [roleId], scope ?? Scopes.Root, time.Now(), ct);
+        var now = time.Now();
+        var grants = await access.FindGrantsAsync(caller.TenantId, principalId, [roleId], scope ?? Scopes.Root, now, ct);
         if (grants.Count == 0)
         {
             await tenants.GetAsync(caller.TenantId, ct); // only on the deny path: an unknown tenant answers 404
             return new AccessDecision(false, null);
         }
+        // Which client relied on a standing assignment, so that "make eligible" can tell what it will break.
+        foreach (var standing in grants.Where(g => g.ActivationRequestId is null))
+            usage.Record(caller.TenantId, standing.AssignmentId, caller.PrincipalId ?? caller.Token.Subject, now, service: caller.PrincipalId is null);
         return new AccessDecision(true, Longest(grants));
     }
 

@@ -17,9 +17,12 @@ public static class ActivationPolicy
     /// Decides an activation: refused with a typed <see cref="PimException"/>, or accepted as active, scheduled or
     /// pending approval. MFA is checked first so that a client can step up before filling in the rest.
     /// </summary>
-    public static ActivationVerdict Evaluate(RoleSettings settings, RoleAssignment eligibility, ActivationAsk ask, TokenFacts token, DateTimeOffset now)
+    public static ActivationVerdict Evaluate(RoleSettings settings, RoleAssignment eligibility, ActivationAsk ask, TokenFacts token, DateTimeOffset now,
+        bool guest = false)
     {
         var rules = settings.Activation;
+        if (guest && !rules.AllowGuests)
+            throw new PimException(ErrorCodes.GuestNotAllowed, $"The settings of '{settings.RoleId}' do not let guests from other tenants activate it.");
         EnsureMfa(rules, token, now);
 
         var duration = ask.Duration ?? rules.MaximumDuration;
@@ -43,6 +46,25 @@ public static class ActivationPolicy
             : startsAt > now ? ActivationOutcome.Scheduled
             : ActivationOutcome.Active;
         return new ActivationVerdict(outcome, duration, startsAt);
+    }
+
+    /// <summary>
+    /// An extension is held to the same policy as the activation: guests, MFA, and a total (start to new end) of at most
+    /// the role's maximum duration. Returns whether it needs approval.
+    /// </summary>
+    public static bool EvaluateExtension(RoleSettings settings, ActivationRequest request, TimeSpan duration, TokenFacts token, DateTimeOffset now,
+        bool guest = false)
+    {
+        var rules = settings.Activation;
+        if (guest && !rules.AllowGuests)
+            throw new PimException(ErrorCodes.GuestNotAllowed, $"The settings of '{settings.RoleId}' do not let guests from other tenants activate it.");
+        EnsureMfa(rules, token, now);
+        var total = (request.EndsAt ?? now) + duration - request.StartsAt;
+        if (total > rules.MaximumDuration)
+            throw new PimException(ErrorCodes.DurationExceedsMaximum,
+                $"The settings of '{settings.RoleId}' allow an activation of at most {IsoDuration.Format(rules.MaximumDuration)} in all; " +
+                $"extending by {IsoDuration.Format(duration)} would make it {IsoDuration.Format(total)}.");
+        return rules.RequireApproval;
     }
 
     public static void EnsureMfa(ActivationRules rules, TokenFacts token, DateTimeOffset now)

@@ -6,6 +6,9 @@ public sealed record Ticket(string Number, string? System);
 
 public sealed record ApprovalDecision(bool Approved, string DecidedBy, DateTimeOffset DecidedAt, string? Justification);
 
+/// <summary>An extension of an active activation that waits for approval.</summary>
+public sealed record PendingExtension(TimeSpan Duration, string? Justification, DateTimeOffset RequestedAt, DateTimeOffset Deadline);
+
 /// <summary>A principal's request to activate an eligible role for a bounded time (DESIGN §5).</summary>
 public sealed class ActivationRequest
 {
@@ -20,7 +23,7 @@ public sealed class ActivationRequest
     public string AssignmentId { get; private init; } = "";
     /// <summary>The status as last recorded; <see cref="StatusAt"/> is the status now.</summary>
     public ActivationStatus Status { get; private set; }
-    public TimeSpan Duration { get; private init; }
+    public TimeSpan Duration { get; private set; }
     public string? Justification { get; private init; }
     public Ticket? Ticket { get; private init; }
     public DateTimeOffset RequestedAt { get; private init; }
@@ -33,6 +36,7 @@ public sealed class ActivationRequest
     public DateTimeOffset? ApprovalDeadline { get; private init; }
     public ApprovalDecision? Decision { get; private set; }
     public DateTimeOffset? ClosedAt { get; private set; }
+    public PendingExtension? Extension { get; private set; }
     public int Version { get; private set; }
 
     public static readonly ActivationStatus[] OpenStatuses = [ActivationStatus.PendingApproval, ActivationStatus.Scheduled, ActivationStatus.Active];
@@ -77,8 +81,9 @@ public sealed class ActivationRequest
     public static ActivationRequest Rehydrate(string tenantId, string id, string principalId, string roleId, string scope, string assignmentId,
         ActivationStatus status, TimeSpan duration, string? justification, Ticket? ticket, DateTimeOffset requestedAt, DateTimeOffset startsAt,
         DateTimeOffset? endsAt, DateTimeOffset? eligibilityEndsAt, DateTimeOffset? approvalDeadline, ApprovalDecision? decision,
-        DateTimeOffset? closedAt, int version) => new()
+        DateTimeOffset? closedAt, int version, PendingExtension? extension = null) => new()
     {
+        Extension = extension,
         TenantId = tenantId, Id = id, PrincipalId = principalId, RoleId = roleId, Scope = scope, AssignmentId = assignmentId,
         Status = status, Duration = duration, Justification = justification, Ticket = ticket, RequestedAt = requestedAt,
         StartsAt = startsAt, EndsAt = endsAt, EligibilityEndsAt = eligibilityEndsAt, ApprovalDeadline = approvalDeadline,
@@ -151,6 +156,58 @@ public sealed class ActivationRequest
         EnsureStatus(now, "deactivated", ActivationStatus.Active);
         EndsAt = now;
         Close(ActivationStatus.Deactivated, now);
+    }
+
+    /// <summary>An extension waits for a decision (and the activation it extends is still active).</summary>
+    public bool HasPendingExtensionAt(DateTimeOffset now) =>
+        Extension is { } e && now < e.Deadline && StatusAt(now) == ActivationStatus.Active;
+
+    /// <summary>Lengthens an active activation now (no approval needed), never past its eligibility.</summary>
+    public void Extend(TimeSpan duration, DateTimeOffset now)
+    {
+        EnsureStatus(now, "extended", ActivationStatus.Active);
+        EnsureNoPendingExtension(now);
+        Lengthen(duration);
+    }
+
+    /// <summary>Asks approvers to lengthen an active activation.</summary>
+    public void RequestExtension(TimeSpan duration, string? justification, DateTimeOffset now, TimeSpan approvalTimeout)
+    {
+        EnsureStatus(now, "extended", ActivationStatus.Active);
+        EnsureNoPendingExtension(now);
+        Extension = new PendingExtension(duration, justification, now, now + approvalTimeout);
+        Version++;
+    }
+
+    public void ApproveExtension(DateTimeOffset now)
+    {
+        if (!HasPendingExtensionAt(now))
+            throw new PimException(ErrorCodes.InvalidStateTransition, $"Activation request '{Id}' has no extension waiting for a decision.");
+        var duration = Extension!.Duration;
+        Extension = null;
+        Lengthen(duration);
+    }
+
+    public void DenyExtension(DateTimeOffset now)
+    {
+        if (!HasPendingExtensionAt(now))
+            throw new PimException(ErrorCodes.InvalidStateTransition, $"Activation request '{Id}' has no extension waiting for a decision.");
+        Extension = null;
+        Version++;
+    }
+
+    private void EnsureNoPendingExtension(DateTimeOffset now)
+    {
+        if (HasPendingExtensionAt(now))
+            throw new PimException(ErrorCodes.InvalidStateTransition, $"An extension of activation request '{Id}' already waits for approval.");
+    }
+
+    private void Lengthen(TimeSpan duration)
+    {
+        var end = EndsAt!.Value + duration;
+        EndsAt = EligibilityEndsAt is { } eligibilityEnd && eligibilityEnd < end ? eligibilityEnd : end;
+        Duration = EndsAt.Value - StartsAt;
+        Version++;
     }
 
     /// <summary>The eligibility this request was made through is gone: the request ends now, whatever its state.</summary>

@@ -1,5 +1,8 @@
 namespace Pim.Domain;
 
+/// <summary>One item of a batch activation: the request created, or the problem that refused it.</summary>
+public sealed record BatchItem(string RoleId, string Scope, ActivationRequest? Request, PimException? Problem);
+
 /// <summary>One line of "My roles": an eligible or active assignment, and where its activation stands.</summary>
 public sealed record MyRole(RoleAssignment Assignment, string Status, DateTimeOffset? ValidUntil, ActivationRequest? Request, ActivationRules Requirements);
 
@@ -28,7 +31,7 @@ public sealed class ActivationService(
             ?? throw new PimException(ErrorCodes.NotEligible, $"You are not eligible for '{role.Id}' at scope '{scope}'.");
 
         var policy = (await settings.EffectiveAsync(tenant.Id, role.Id, ct)).Settings;
-        var verdict = ActivationPolicy.Evaluate(policy, eligibility, ask, caller.Token, now);
+        var verdict = ActivationPolicy.Evaluate(policy, eligibility, ask, caller.Token, now, caller.IsGuest);
 
         if (await requests.FindRecordedOpenAsync(tenant.Id, principalId, role.Id, scope, ct) is { } open)
         {
@@ -46,6 +49,39 @@ public sealed class ActivationService(
         if (request.Status == ActivationStatus.Active) await ActivatedAsync(caller, request, now, ct);
         await tx.CommitAsync(ct);
         return request;
+    }
+
+    public const int MaximumBatch = 50;
+
+    /// <summary>
+    /// Activates several eligible roles with one justification, ticket and duration. One MFA step-up covers the batch
+    /// (checked up front); each item is its own request, audited and answered on its own: partial success is explicit.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchItem>> RequestBatchAsync(Caller caller, IReadOnlyList<string>? roleIds, bool all, ActivationAsk common, CancellationToken ct)
+    {
+        var targets = all
+            ? (await MyRolesAsync(caller, ct)).Where(r => r.Status == "eligible").Select(r => r.Assignment.RoleId).Distinct().ToList()
+            : (roleIds ?? []).Distinct().ToList();
+        if (targets.Count > MaximumBatch)
+            throw new PimException(ErrorCodes.BatchTooLarge, $"A batch activates at most {MaximumBatch} roles; {targets.Count} were asked.");
+        var now = time.Now();
+        foreach (var roleId in targets.Where(r => RoleCatalog.Find(r) is not null))
+            ActivationPolicy.EnsureMfa((await settings.EffectiveAsync(caller.TenantId, roleId, ct)).Settings.Activation, caller.Token, now);
+
+        var items = new List<BatchItem>();
+        foreach (var roleId in targets)
+        {
+            var scope = common.Scope ?? Scopes.Root;
+            try
+            {
+                items.Add(new BatchItem(roleId, scope, await RequestAsync(caller, common with { RoleId = roleId }, ct), null));
+            }
+            catch (PimException problem)
+            {
+                items.Add(new BatchItem(roleId, scope, null, problem));
+            }
+        }
+        return items;
     }
 
     public async Task<ActivationRequest> GetAsync(Caller caller, string requestId, CancellationToken ct)
@@ -86,7 +122,8 @@ public sealed class ActivationService(
         var approverOf = new Dictionary<string, bool>();
         foreach (var request in await requests.ListRecordedPendingAsync(tenant.Id, MaximumPendingScan, ct))
         {
-            if (request.PrincipalId == principalId || request.StatusAt(now) != ActivationStatus.PendingApproval) continue;
+            if (request.PrincipalId == principalId
+                || (request.StatusAt(now) != ActivationStatus.PendingApproval && !request.HasPendingExtensionAt(now))) continue;
             if (!approverOf.TryGetValue(request.RoleId, out var isApprover))
                 approverOf[request.RoleId] = isApprover = await IsApproverAsync(caller, request.RoleId, ct);
             if (isApprover) waiting.Add(request);
@@ -112,6 +149,19 @@ public sealed class ActivationService(
             throw Errors.Forbidden($"You are not an approver of '{request.RoleId}'.");
 
         var version = request.Version;
+        if (request.HasPendingExtensionAt(now))
+        {
+            if (approve) request.ApproveExtension(now);
+            else request.DenyExtension(now);
+            await SaveAsync(request, version, ct);
+            await audit.AppendAsync(AuditOf(caller, now, approve ? AuditActions.ActivationExtensionApproved : AuditActions.ActivationExtensionDenied, request) with
+            {
+                Justification = justification,
+            }, ct);
+            if (approve) await audit.AppendAsync(AuditOf(caller, now, AuditActions.ActivationExtended, request), ct);
+            await tx.CommitAsync(ct);
+            return request;
+        }
         if (approve) request.Approve(approverId, justification, now);
         else request.Deny(approverId, justification, now);
         await SaveAsync(request, version, ct);
@@ -121,6 +171,33 @@ public sealed class ActivationService(
         }, ct);
         await notifier.DecisionAsync(request, ct);
         if (request.Status == ActivationStatus.Active) await ActivatedAsync(caller, request, now, ct);
+        await tx.CommitAsync(ct);
+        return request;
+    }
+
+    /// <summary>
+    /// The requester lengthens an active activation, under the same policy; with approval required the extension waits
+    /// for an approver (the activation stays active meanwhile).
+    /// </summary>
+    public async Task<ActivationRequest> ExtendAsync(Caller caller, string requestId, TimeSpan duration, string? justification, CancellationToken ct)
+    {
+        var now = time.Now();
+        await using var tx = await uow.BeginAsync(ct);
+        var request = await FindAsync(caller, requestId, ct);
+        if (!caller.Is(request.PrincipalId))
+        {
+            caller.RequirePrincipal();
+            throw Errors.Forbidden("Only the requester may extend an activation.");
+        }
+        var policy = (await settings.EffectiveAsync(request.TenantId, request.RoleId, ct)).Settings;
+        var needsApproval = ActivationPolicy.EvaluateExtension(policy, request, duration, caller.Token, now, caller.IsGuest);
+        var version = request.Version;
+        if (needsApproval) request.RequestExtension(duration, justification, now, policy.Activation.ApprovalTimeout);
+        else request.Extend(duration, now);
+        await SaveAsync(request, version, ct);
+        var audited = AuditOf(caller, now, needsApproval ? AuditActions.ActivationExtensionRequested : AuditActions.ActivationExtended, request);
+        await audit.AppendAsync(audited with { Justification = justification ?? request.Justification, Details = $"{{\"duration\":\"{IsoDuration.Format(duration)}\"}}" }, ct);
+        if (needsApproval) await notifier.ApprovalNeededAsync(request, ct);
         await tx.CommitAsync(ct);
         return request;
     }

@@ -8,7 +8,8 @@ public sealed record RoleMember(RoleAssignment Assignment, Principal? Principal)
 /// <summary>Eligible and active role assignments: directory sync, "make eligible", and a role's members.</summary>
 public sealed class AssignmentService(
     ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests activations,
-    RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, Notifier notifier, TimeProvider time)
+    RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, Notifier notifier, IAssignmentUsage usage,
+    TimeProvider time)
 {
     /// <summary>
     /// Creates an assignment. The operator may create active assignments at any time (directory sync mirrors the
@@ -84,14 +85,33 @@ public sealed class AssignmentService(
         await tx.CommitAsync(ct);
     }
 
-    /// <summary>"Make eligible": the standing right ends now; the principal must activate to hold the role again.</summary>
-    public Task<RoleAssignment> MakeEligibleAsync(Caller caller, string assignmentId, CancellationToken ct) =>
-        ChangeTypeAsync(caller, assignmentId, a => a.MakeEligible(), AuditActions.AssignmentMadeEligible, ct);
+    /// <summary>Who relied on the assignment, and when last.</summary>
+    public async Task<IReadOnlyList<AssignmentUse>> UsageAsync(Caller caller, string assignmentId, CancellationToken ct)
+    {
+        await GetAsync(caller, assignmentId, ct);
+        return await usage.ListAsync(caller.TenantId, assignmentId, ct);
+    }
+
+    /// <summary>
+    /// "Make eligible": the standing right ends now; the principal must activate to hold the role again. Scripts and
+    /// services that relied on it in the last 30 days are named in warnings; a dry run changes nothing.
+    /// </summary>
+    public async Task<MakeEligibleOutcome> MakeEligibleAsync(Caller caller, string assignmentId, bool dryRun, CancellationToken ct)
+    {
+        var assignment = await ChangeTypeAsync(caller, assignmentId, a => a.MakeEligible(), AuditActions.AssignmentMadeEligible, ct, dryRun);
+        var since = time.Now() - MakeEligibleOutcome.Lookback;
+        var recent = (await usage.ListAsync(caller.TenantId, assignmentId, ct)).Where(u => u.NonInteractive && u.LastUsedAt >= since).ToList();
+        var warnings = recent.Select(u =>
+            $"{(u.ClientKind == AssignmentUse.ServiceKind ? "Service" : "Service principal")} '{u.ClientId}' relied on this assignment " +
+            $"{u.Uses} time(s), last at {u.LastUsedAt:O}; it loses access until '{assignment.PrincipalId}' activates '{assignment.RoleId}'.").ToList();
+        return new MakeEligibleOutcome(assignment, dryRun, recent, warnings);
+    }
 
     public Task<RoleAssignment> MakeActiveAsync(Caller caller, string assignmentId, CancellationToken ct) =>
         ChangeTypeAsync(caller, assignmentId, a => a.MakeActive(), AuditActions.AssignmentMadeActive, ct);
 
-    private async Task<RoleAssignment> ChangeTypeAsync(Caller caller, string assignmentId, Action<RoleAssignment> change, string action, CancellationToken ct)
+    private async Task<RoleAssignment> ChangeTypeAsync(Caller caller, string assignmentId, Action<RoleAssignment> change, string action, CancellationToken ct,
+        bool dryRun = false)
     {
         var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
@@ -100,6 +120,7 @@ public sealed class AssignmentService(
         var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
         var version = assignment.Version;
         change(assignment);
+        if (dryRun) return assignment; // every check ran; the transaction is not committed
         if (!await assignments.UpdateTypeAsync(assignment, version, ct))
             throw new PimException(ErrorCodes.Conflict, $"Assignment '{assignmentId}' was changed by another request; read it again.");
         await audit.AppendAsync(AuditOf(caller, now, action, assignment), ct);

@@ -20,6 +20,10 @@ public static class AuditActions
     public const string ActivationExpired = "activation.expired";
     public const string ActivationTimedOut = "activation.timedOut";
     public const string ActivationRevoked = "activation.revoked";
+    public const string ActivationExtensionRequested = "activation.extensionRequested";
+    public const string ActivationExtensionApproved = "activation.extensionApproved";
+    public const string ActivationExtensionDenied = "activation.extensionDenied";
+    public const string ActivationExtended = "activation.extended";
     public const string WebhookCreated = "webhook.created";
     public const string WebhookDeleted = "webhook.deleted";
     public const string NotificationRetried = "notification.retried";

@@ -24,6 +24,9 @@ public sealed record Caller(string TenantId, string? PrincipalId, TokenFacts Tok
         new(tenantId, null, new TokenFacts(AuditEvent.SystemActor, null, new HashSet<string>(), false, null), RequestOrigin.None);
 
     public bool IsOperator => Token.Scopes.Contains(TokenFacts.OperatorScope);
+
+    /// <summary>A token of another tenant acting as the guest that maps its home identity.</summary>
+    public bool IsGuest => PrincipalId is not null && Token.TenantId is not null && Token.TenantId != TenantId;
     public bool IsEvaluator => Token.Scopes.Contains(TokenFacts.EvaluateScope);
 
     /// <summary>The id recorded as the actor in audit events.</summary>

@@ -47,6 +47,10 @@ public static class ErrorCodes
     public const string UnknownPrincipal = "unknown-principal";
     public const string InvalidScope = "invalid-scope";
     public const string WebhookUrlRefused = "webhook-url-refused";
+    public const string GuestNotAllowed = "guest-not-allowed";
+    public const string BatchTooLarge = "batch-too-large";
+    public const string IdempotencyKeyReused = "idempotency-key-reused";
+    public const string IdempotencyKeyInUse = "idempotency-key-in-use";
 }
 
 public static class Errors

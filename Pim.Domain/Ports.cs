@@ -71,7 +71,7 @@ public interface IActivationRequests
     Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByAssignmentAsync(string tenantId, string assignmentId, CancellationToken ct);
     /// <summary>Requests recorded as open for the principal.</summary>
     Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByPrincipalAsync(string tenantId, string principalId, CancellationToken ct);
-    /// <summary>Requests recorded as pending approval in the tenant, oldest first.</summary>
+    /// <summary>Requests recorded as pending approval, or active with an extension pending, in the tenant, oldest first.</summary>
     Task<IReadOnlyList<ActivationRequest>> ListRecordedPendingAsync(string tenantId, int limit, CancellationToken ct);
     Task<IReadOnlyList<ActivationRequest>> ListAsync(string tenantId, ActivationFilter filter, DateTimeOffset now, CancellationToken ct);
     /// <summary>Throws <see cref="ErrorCodes.ActivationAlreadyOpen"/> when another open request holds the slot.</summary>

@@ -10,7 +10,8 @@ public sealed record ActivationRules(
     bool RequireTicket,
     bool RequireApproval,
     IReadOnlyList<string> Approvers,
-    TimeSpan ApprovalTimeout);
+    TimeSpan ApprovalTimeout,
+    bool AllowGuests);
 
 public sealed record AssignmentRules(
     bool AllowPermanentEligible,
@@ -51,7 +52,8 @@ public sealed record RoleSettings(string RoleId, ActivationRules Activation, Ass
             RequireTicket: false,
             RequireApproval: false,
             Approvers: [],
-            ApprovalTimeout: TimeSpan.FromDays(1)),
+            ApprovalTimeout: TimeSpan.FromDays(1),
+            AllowGuests: DefaultAllowGuests(roleId)),
         new AssignmentRules(
             AllowPermanentEligible: true,
             MaximumEligibleDuration: TimeSpan.FromDays(365),
@@ -60,6 +62,10 @@ public sealed record RoleSettings(string RoleId, ActivationRules Activation, Ass
         new NotificationRules(new ActivationNotification(NotifyRoleAdministrators: true, AdditionalRecipients: []),
             new ApprovalNeededNotification(NotifyApprovers: true), new DecisionNotification(NotifyRequester: true),
             new AssignmentNotification(NotifyAssignee: true)));
+
+    /// <summary>Guests from other tenants may activate any role but the two that rule the whole directory.</summary>
+    public static bool DefaultAllowGuests(string roleId) =>
+        roleId is not (RoleCatalog.GlobalAdministrator or RoleCatalog.PrivilegedRoleAdministrator);
 
     /// <summary>Checks an assignment's window against the assignment rules.</summary>
     public void EnsureAssignmentWindowAllowed(AssignmentType type, DateTimeOffset startsAt, DateTimeOffset? endsAt)

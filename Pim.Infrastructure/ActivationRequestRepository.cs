@@ -29,18 +29,25 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
         public string? DecisionJustification { get; set; }
         public DateTimeOffset? ClosedAt { get; set; }
         public int Version { get; set; }
+        public long? ExtensionDurationSeconds { get; set; }
+        public string? ExtensionJustification { get; set; }
+        public DateTimeOffset? ExtensionRequestedAt { get; set; }
+        public DateTimeOffset? ExtensionDeadline { get; set; }
 
         public ActivationRequest ToDomain() => ActivationRequest.Rehydrate(TenantId, RequestId, PrincipalId, RoleId, Scope, AssignmentId,
             ParseStatus(Status), TimeSpan.FromSeconds(DurationSeconds), Justification,
             TicketNumber is null ? null : new Ticket(TicketNumber, TicketSystem), RequestedAt, StartsAt, EndsAt, EligibilityEndsAt,
             ApprovalDeadline, Decision is null ? null : new ApprovalDecision(Decision == "approved", DecidedBy!, DecidedAt!.Value, DecisionJustification),
-            ClosedAt, Version);
+            ClosedAt, Version,
+            ExtensionRequestedAt is null ? null
+                : new PendingExtension(TimeSpan.FromSeconds(ExtensionDurationSeconds!.Value), ExtensionJustification, ExtensionRequestedAt.Value, ExtensionDeadline!.Value));
     }
 
     private const string Select = """
         SELECT tenant_id, request_id, principal_id, role_id, scope, assignment_id, status, duration_seconds, justification,
                ticket_number, ticket_system, requested_at, starts_at, ends_at, eligibility_ends_at, approval_deadline,
-               decision, decided_by, decided_at, decision_justification, closed_at, version
+               decision, decided_by, decided_at, decision_justification, closed_at, version,
+               extension_duration_seconds, extension_justification, extension_requested_at, extension_deadline
         FROM activation_requests
         """;
 
@@ -70,7 +77,11 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
         QueryAsync(Select + $" WHERE tenant_id = @tenantId AND principal_id = @principalId AND {RecordedOpen}", new { tenantId, principalId }, ct);
 
     public Task<IReadOnlyList<ActivationRequest>> ListRecordedPendingAsync(string tenantId, int limit, CancellationToken ct) =>
-        QueryAsync(Select + " WHERE tenant_id = @tenantId AND status = 'pendingApproval' ORDER BY requested_at LIMIT @limit", new { tenantId, limit }, ct);
+        QueryAsync(Select + """
+             WHERE tenant_id = @tenantId
+              AND (status = 'pendingApproval' OR (status = 'active' AND extension_requested_at IS NOT NULL))
+            ORDER BY requested_at LIMIT @limit
+            """, new { tenantId, limit }, ct);
 
     public Task<IReadOnlyList<ActivationRequest>> ListAsync(string tenantId, ActivationFilter filter, DateTimeOffset now, CancellationToken ct)
     {
@@ -111,10 +122,12 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
         const string sql = """
             INSERT INTO activation_requests (tenant_id, request_id, principal_id, role_id, scope, assignment_id, status, duration_seconds,
                 justification, ticket_number, ticket_system, requested_at, starts_at, ends_at, eligibility_ends_at, approval_deadline,
-                decision, decided_by, decided_at, decision_justification, closed_at, version)
+                decision, decided_by, decided_at, decision_justification, closed_at, version,
+                extension_duration_seconds, extension_justification, extension_requested_at, extension_deadline)
             VALUES (@TenantId, @Id, @PrincipalId, @RoleId, @Scope, @AssignmentId, @Status, @DurationSeconds,
                 @Justification, @TicketNumber, @TicketSystem, @RequestedAt, @StartsAt, @EndsAt, @EligibilityEndsAt, @ApprovalDeadline,
-                @Decision, @DecidedBy, @DecidedAt, @DecisionJustification, @ClosedAt, @Version)
+                @Decision, @DecidedBy, @DecidedAt, @DecisionJustification, @ClosedAt, @Version,
+                @ExtensionDurationSeconds, @ExtensionJustification, @ExtensionRequestedAt, @ExtensionDeadline)
             """;
         var connection = await db.ConnectionAsync(ct);
         try
@@ -133,7 +146,9 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
         const string sql = """
             UPDATE activation_requests SET status = @Status, starts_at = @StartsAt, ends_at = @EndsAt, decision = @Decision,
                 decided_by = @DecidedBy, decided_at = @DecidedAt, decision_justification = @DecisionJustification,
-                closed_at = @ClosedAt, version = @Version
+                closed_at = @ClosedAt, version = @Version, duration_seconds = @DurationSeconds,
+                extension_duration_seconds = @ExtensionDurationSeconds, extension_justification = @ExtensionJustification,
+                extension_requested_at = @ExtensionRequestedAt, extension_deadline = @ExtensionDeadline
             WHERE tenant_id = @TenantId AND request_id = @Id AND version = @expectedVersion
             """;
         var connection = await db.ConnectionAsync(ct);
@@ -157,6 +172,8 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
         Decision = r.Decision is null ? null : r.Decision.Approved ? "approved" : "denied",
         DecidedBy = r.Decision?.DecidedBy, DecidedAt = r.Decision?.DecidedAt, DecisionJustification = r.Decision?.Justification,
         r.ClosedAt, r.Version,
+        ExtensionDurationSeconds = r.Extension is null ? (long?)null : (long)r.Extension.Duration.TotalSeconds,
+        ExtensionJustification = r.Extension?.Justification, ExtensionRequestedAt = r.Extension?.RequestedAt, ExtensionDeadline = r.Extension?.Deadline,
     };
 
     private async Task<IReadOnlyList<ActivationRequest>> QueryAsync(string sql, object parameters, CancellationToken ct)

@@ -374,7 +374,9 @@ public sealed class SweeperService(IServiceScopeFactory scopes, OutboxOptions op
     public static async Task<int> SweepOnceAsync(IServiceScopeFactory scopes, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ActivationService>().SweepAsync(BatchSize, ct);
+        var services = scope.ServiceProvider;
+        await services.GetRequiredService<IdempotencyStore>().PurgeAsync(services.GetRequiredService<TimeProvider>().Now(), ct);
+        return await services.GetRequiredService<ActivationService>().SweepAsync(BatchSize, ct);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

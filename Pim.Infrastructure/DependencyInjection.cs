@@ -10,6 +10,7 @@ public static class DependencyInjection
     {
         services.AddSingleton(_ => new Store(provider, connectionString));
         services.AddSingleton<Migrator>();
+        services.AddSingleton<IdempotencyStore>();
         services.AddScoped<DbSession>();
         services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<DbSession>());
         services.AddScoped<ITenants, TenantRepository>();
@@ -19,6 +20,10 @@ public static class DependencyInjection
         services.AddScoped<IActivationRequests, ActivationRequestRepository>();
         services.AddScoped<IAuditLog, AuditRepository>();
         services.AddScoped<IAccessReader, AccessReader>();
+        services.AddSingleton<UsageRecorder>();
+        services.AddSingleton<IUsageRecorder>(sp => sp.GetRequiredService<UsageRecorder>());
+        services.AddScoped<AssignmentUsageRepository>();
+        services.AddScoped<IAssignmentUsage>(sp => sp.GetRequiredService<AssignmentUsageRepository>());
 
         services.AddScoped<AccessService>();
         services.AddScoped<OnboardingService>();
@@ -51,6 +56,7 @@ public static class DependencyInjection
         {
             services.AddHostedService<OutboxDispatcherService>();
             services.AddHostedService<SweeperService>();
+            services.AddHostedService<UsageFlushService>();
         }
         return services;
     }

@@ -36,6 +36,10 @@ public static class Problems
         [ErrorCodes.UnknownPrincipal] = 422,
         [ErrorCodes.InvalidScope] = 422,
         [ErrorCodes.WebhookUrlRefused] = 422,
+        [ErrorCodes.GuestNotAllowed] = 422,
+        [ErrorCodes.BatchTooLarge] = 400,
+        [ErrorCodes.IdempotencyKeyReused] = 422,
+        [ErrorCodes.IdempotencyKeyInUse] = 409,
         [PayloadTooLarge] = 413,
     };
 
@@ -86,7 +90,7 @@ public static class Problems
         problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
     }
 
-    private static string TitleOf(string code) => string.Join(' ', code.Split('-')) is var words && words.Length > 0
+    public static string TitleOf(string code) => string.Join(' ', code.Split('-')) is var words && words.Length > 0
         ? char.ToUpperInvariant(words[0]) + words[1..]
         : code;
 

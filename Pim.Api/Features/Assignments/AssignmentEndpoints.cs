@@ -15,6 +15,17 @@ public sealed record RoleAssignmentResponse(string Id, string PrincipalId, strin
         a.StartsAt, a.EndsAt, a.Justification, a.CreatedAt, a.CreatedBy);
 }
 
+public sealed record AssignmentUseResponse(string ClientId, string ClientKind, bool NonInteractive, DateTimeOffset FirstUsedAt, DateTimeOffset LastUsedAt, long Uses)
+{
+    public static AssignmentUseResponse From(AssignmentUse u) => new(u.ClientId, u.ClientKind, u.NonInteractive, u.FirstUsedAt, u.LastUsedAt, u.Uses);
+}
+
+public sealed record AssignmentUsageResponse(string AssignmentId, IReadOnlyList<AssignmentUseResponse> Items);
+
+/// <summary>The assignment after (or, in a dry run, as it would be after) "make eligible", and what it breaks.</summary>
+public sealed record MakeEligibleResponse(string Id, string PrincipalId, string RoleId, string Scope, string Type, DateTimeOffset StartsAt,
+    DateTimeOffset? EndsAt, bool DryRun, IReadOnlyList<AssignmentUseResponse> RecentNonInteractiveUse, IReadOnlyList<string> Warnings);
+
 public sealed class RoleAssignmentRequestValidator : AbstractValidator<RoleAssignmentRequest>
 {
     public RoleAssignmentRequestValidator()
@@ -43,7 +54,10 @@ public static class AssignmentEndpoints
         group.MapDelete("/{assignmentId:id}", Remove).WithName("RemoveRoleAssignment")
             .WithSummary("Remove an assignment; activations made through an eligibility are revoked.");
         group.MapPost("/{assignmentId:id}/make-eligible", MakeEligible).WithName("MakeRoleAssignmentEligible")
-            .WithSummary("Turn standing access into eligibility: the principal must activate to hold the role again.");
+            .WithSummary("Turn standing access into eligibility: the principal must activate to hold the role again. " +
+                         "dryRun=true shows the impact without changing anything; warnings name scripts and services that relied on it in the last 30 days.");
+        group.MapGet("/{assignmentId:id}/usage", Usage).WithName("GetRoleAssignmentUsage")
+            .WithSummary("Which clients this assignment granted access to (access evaluation), and when last.");
         group.MapPost("/{assignmentId:id}/make-active", MakeActive).WithName("MakeRoleAssignmentActive")
             .WithSummary("Turn an eligibility into standing access.");
     }
@@ -77,8 +91,18 @@ public static class AssignmentEndpoints
         return TypedResults.NoContent();
     }
 
-    public static async Task<Ok<RoleAssignmentResponse>> MakeEligible(string tenantId, string assignmentId, Callers callers, AssignmentService assignments, CancellationToken ct) =>
-        TypedResults.Ok(RoleAssignmentResponse.From(await assignments.MakeEligibleAsync(await callers.ResolveAsync(tenantId, ct), assignmentId, ct)));
+    public static async Task<Ok<MakeEligibleResponse>> MakeEligible(string tenantId, string assignmentId, bool? dryRun, Callers callers,
+        AssignmentService assignments, CancellationToken ct)
+    {
+        var outcome = await assignments.MakeEligibleAsync(await callers.ResolveAsync(tenantId, ct), assignmentId, dryRun ?? false, ct);
+        var a = outcome.Assignment;
+        return TypedResults.Ok(new MakeEligibleResponse(a.Id, a.PrincipalId, a.RoleId, a.Scope, AssignmentTypes.ToText(a.Type), a.StartsAt, a.EndsAt,
+            outcome.DryRun, outcome.RecentNonInteractiveUse.Select(AssignmentUseResponse.From).ToList(), outcome.Warnings));
+    }
+
+    public static async Task<Ok<AssignmentUsageResponse>> Usage(string tenantId, string assignmentId, Callers callers, AssignmentService assignments, CancellationToken ct) =>
+        TypedResults.Ok(new AssignmentUsageResponse(assignmentId,
+            (await assignments.UsageAsync(await callers.ResolveAsync(tenantId, ct), assignmentId, ct)).Select(AssignmentUseResponse.From).ToList()));
 
     public static async Task<Ok<RoleAssignmentResponse>> MakeActive(string tenantId, string assignmentId, Callers callers, AssignmentService assignments, CancellationToken ct) =>
         TypedResults.Ok(RoleAssignmentResponse.From(await assignments.MakeActiveAsync(await callers.ResolveAsync(tenantId, ct), assignmentId, ct)));

@@ -22,14 +22,16 @@ public sealed record RoleMemberResponse(string AssignmentId, string PrincipalId,
 }
 
 public sealed record ActivationSettingsDto(string MaximumDuration, bool RequireMfa, string? MfaMaxAge, bool RequireJustification,
-    bool RequireTicket, bool RequireApproval, IReadOnlyList<string> Approvers, string ApprovalTimeout)
+    bool RequireTicket, bool RequireApproval, IReadOnlyList<string> Approvers, string ApprovalTimeout, bool? AllowGuests = null)
 {
     public static ActivationSettingsDto From(ActivationRules a) => new(IsoDuration.Format(a.MaximumDuration), a.RequireMfa,
         a.MfaMaxAge is { } m ? IsoDuration.Format(m) : null, a.RequireJustification, a.RequireTicket, a.RequireApproval, a.Approvers,
-        IsoDuration.Format(a.ApprovalTimeout));
+        IsoDuration.Format(a.ApprovalTimeout), a.AllowGuests);
 
-    public ActivationRules ToDomain() => new(IsoDuration.Parse(MaximumDuration), RequireMfa, MfaMaxAge is null ? null : IsoDuration.Parse(MfaMaxAge),
-        RequireJustification, RequireTicket, RequireApproval, Approvers.Distinct().ToList(), IsoDuration.Parse(ApprovalTimeout));
+    /// <summary>allowGuests may be left out of a PUT: it then keeps the role's default.</summary>
+    public ActivationRules ToDomain(string roleId) => new(IsoDuration.Parse(MaximumDuration), RequireMfa, MfaMaxAge is null ? null : IsoDuration.Parse(MfaMaxAge),
+        RequireJustification, RequireTicket, RequireApproval, Approvers.Distinct().ToList(), IsoDuration.Parse(ApprovalTimeout),
+        AllowGuests ?? RoleSettings.DefaultAllowGuests(roleId));
 }
 
 public sealed record AssignmentSettingsDto(bool AllowPermanentEligible, string MaximumEligibleDuration, bool AllowPermanentActive, string MaximumActiveDuration)
@@ -67,7 +69,7 @@ public sealed record RoleSettingsDto(ActivationSettingsDto Activation, Assignmen
     public static RoleSettingsDto From(RoleSettings s) => new(ActivationSettingsDto.From(s.Activation), AssignmentSettingsDto.From(s.Assignment),
         NotificationSettingsDto.From(s.Notifications));
 
-    public RoleSettings ToDomain(string roleId) => new(roleId, Activation.ToDomain(), Assignment.ToDomain(), Notifications.ToDomain());
+    public RoleSettings ToDomain(string roleId) => new(roleId, Activation.ToDomain(roleId), Assignment.ToDomain(), Notifications.ToDomain());
 }
 
 public sealed record RoleSettingsResponse(string RoleId, string Scope, ActivationSettingsDto Activation, AssignmentSettingsDto Assignment,
