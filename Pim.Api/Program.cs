@@ -12,6 +12,7 @@ using Pim.Api.Features.Audit;
 using Pim.Api.Features.Dev;
 using Pim.Api.Features.Notifications;
 using Pim.Api.Features.Roles;
+using Pim.Api.Features.Resources;
 using Pim.Api.Features.Tenants;
 using Pim.Api.Infrastructure;
 using Pim.Infrastructure;
@@ -124,6 +125,7 @@ try
     tenant.MapAccess();
     tenant.MapAudit();
     tenant.MapNotifications();
+    tenant.MapScopes();
 
     app.Run();
     return 0;

@@ -6,7 +6,7 @@ public sealed record AccessDecision(bool Granted, Grant? Grant);
 /// Who holds which role right now: the hot path other services call, and the check every other use case
 /// authorises with (PIM protects its own administrators: only roles Pim evaluates as active count).
 /// </summary>
-public sealed class AccessService(IAccessReader access, IPrincipals principals, ITenants tenants, IUsageRecorder usage, TimeProvider time)
+public sealed class AccessService(IAccessReader access, IPrincipals principals, ITenants tenants, IUsageRecorder usage, IScopes scopes, TimeProvider time)
 {
     /// <summary>Maps a token to the principal it acts as in <paramref name="tenantId"/>: itself, or the guest of its home identity.</summary>
     public async Task<Caller> ResolveCallerAsync(string tenantId, TokenFacts token, RequestOrigin origin, CancellationToken ct)
@@ -17,9 +17,27 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
         return new Caller(tenantId, guest?.Id, token, origin);
     }
 
-    public async Task<bool> HoldsAnyAsync(Caller caller, IReadOnlyCollection<string> roleIds, CancellationToken ct) =>
+    public Task<bool> HoldsAnyAsync(Caller caller, IReadOnlyCollection<string> roleIds, CancellationToken ct) =>
+        HoldsAnyAtAsync(caller, roleIds, Scopes.Root, ct);
+
+    /// <summary>Whether the caller holds one of the roles at the scope, directly or inherited from an ancestor scope.</summary>
+    public async Task<bool> HoldsAnyAtAsync(Caller caller, IReadOnlyCollection<string> roleIds, string scope, CancellationToken ct) =>
         caller.PrincipalId is { } principalId
-        && (await access.FindGrantsAsync(caller.TenantId, principalId, roleIds, Scopes.Root, time.Now(), ct)).Count > 0;
+        && (await access.FindGrantsAsync(caller.TenantId, principalId, roleIds, scope, time.Now(), ct)).Count > 0;
+
+    /// <summary>
+    /// Who administers PIM for a role at a scope: the directory's PIM administrators everywhere, and for resource roles
+    /// also the active Owners and User Access Administrators of the scope (or above it).
+    /// </summary>
+    public async Task EnsureAdministersAsync(Caller caller, RoleDefinition role, string scope, string what, CancellationToken ct)
+    {
+        caller.RequirePrincipal();
+        if (await HoldsAnyAsync(caller, RoleCatalog.PimAdministrators, ct)) return;
+        if (role.Resource && scope != Scopes.Root && await HoldsAnyAtAsync(caller, RoleCatalog.ResourceAdministrators, scope, ct)) return;
+        throw Errors.Forbidden(role.Resource
+            ? $"{what} requires an active Global or Privileged Role Administrator, or an active Owner or User Access Administrator of '{scope}'."
+            : $"{what} requires an active Global Administrator or Privileged Role Administrator role.");
+    }
 
     /// <summary>
     /// Refuses unless the caller holds one of <paramref name="roleIds"/> now (or is the operator, when allowed).
@@ -46,10 +64,14 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
         EnsureMayEvaluate(caller, principalId);
         RoleCatalog.Get(roleId);
         var now = time.Now();
+        // One query: grants at the scope or any of its ancestors (closure table).
         var grants = await access.FindGrantsAsync(caller.TenantId, principalId, [roleId], scope ?? Scopes.Root, now, ct);
         if (grants.Count == 0)
         {
-            await tenants.GetAsync(caller.TenantId, ct); // only on the deny path: an unknown tenant answers 404
+            // Only on the deny path: an unknown tenant or scope answers 404.
+            await tenants.GetAsync(caller.TenantId, ct);
+            if (scope is not null && scope != Scopes.Root && await scopes.FindAsync(caller.TenantId, scope, ct) is null)
+                throw Errors.NotFound($"Scope '{scope}'");
             return new AccessDecision(false, null);
         }
         // Which client relied on a standing assignment, so that "make eligible" can tell what it will break.

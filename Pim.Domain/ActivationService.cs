@@ -9,7 +9,7 @@ public sealed record MyRole(RoleAssignment Assignment, string Status, DateTimeOf
 /// <summary>Activating eligible roles, approving, and ending activations (DESIGN §5).</summary>
 public sealed class ActivationService(
     ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests requests,
-    RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, Notifier notifier, TimeProvider time)
+    RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, Notifier notifier, IScopes scopes, TimeProvider time)
 {
     public const int MaximumPendingScan = 500;
 
@@ -20,17 +20,20 @@ public sealed class ActivationService(
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         var principalId = caller.RequirePrincipal();
-        tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
         var scope = ask.Scope ?? Scopes.Root;
+        role.EnsureScopeFits(scope);
+        var ancestors = await scopes.AncestorsOrRootAsync(tenant.Id, scope, ct);
+        tenant.EnsureManaged(role, ancestors);
         var at = ask.StartsAt is { } s && s > now ? s : now;
 
+        // An eligibility at the scope or above it; the activation may be for a narrower scope than the eligibility's.
         var eligibility = (await assignments.ListForPrincipalAsync(tenant.Id, principalId, ct))
-            .Where(a => a.Type == AssignmentType.Eligible && a.RoleId == role.Id && a.Scope == scope && a.IsInForceAt(at))
+            .Where(a => a.Type == AssignmentType.Eligible && a.RoleId == role.Id && ancestors.Contains(a.Scope) && a.IsInForceAt(at))
             .OrderBy(a => a.EndsAt is null ? 0 : 1).ThenByDescending(a => a.EndsAt)
             .FirstOrDefault()
             ?? throw new PimException(ErrorCodes.NotEligible, $"You are not eligible for '{role.Id}' at scope '{scope}'.");
 
-        var policy = (await settings.EffectiveAsync(tenant.Id, role.Id, ct)).Settings;
+        var policy = (await settings.EffectiveAtAsync(tenant.Id, role.Id, scope, ct)).Settings;
         var verdict = ActivationPolicy.Evaluate(policy, eligibility, ask, caller.Token, now, caller.IsGuest);
 
         if (await requests.FindRecordedOpenAsync(tenant.Id, principalId, role.Id, scope, ct) is { } open)
@@ -66,7 +69,12 @@ public sealed class ActivationService(
             throw new PimException(ErrorCodes.BatchTooLarge, $"A batch activates at most {MaximumBatch} roles; {targets.Count} were asked.");
         var now = time.Now();
         foreach (var roleId in targets.Where(r => RoleCatalog.Find(r) is not null))
-            ActivationPolicy.EnsureMfa((await settings.EffectiveAsync(caller.TenantId, roleId, ct)).Settings.Activation, caller.Token, now);
+        {
+            EffectiveRoleSettings policy;
+            try { policy = await settings.EffectiveAtAsync(caller.TenantId, roleId, common.Scope ?? Scopes.Root, ct); }
+            catch (PimException) { continue; } // the item itself will say what is wrong
+            ActivationPolicy.EnsureMfa(policy.Settings.Activation, caller.Token, now);
+        }
 
         var items = new List<BatchItem>();
         foreach (var roleId in targets)
@@ -88,7 +96,7 @@ public sealed class ActivationService(
     {
         var request = await FindAsync(caller, requestId, ct);
         if (!caller.Is(request.PrincipalId) && !await access.HoldsAnyAsync(caller, RoleCatalog.AuditReaders, ct)
-            && !await IsApproverAsync(caller, request.RoleId, ct))
+            && !await IsApproverAsync(caller, request, ct))
         {
             caller.RequirePrincipal();
             throw Errors.Forbidden("Only the requester, its approvers and security administrators may read an activation request.");
@@ -119,13 +127,13 @@ public sealed class ActivationService(
         tenant.EnsureConsented();
         var now = time.Now();
         var waiting = new List<ActivationRequest>();
-        var approverOf = new Dictionary<string, bool>();
+        var approverOf = new Dictionary<(string, string), bool>();
         foreach (var request in await requests.ListRecordedPendingAsync(tenant.Id, MaximumPendingScan, ct))
         {
             if (request.PrincipalId == principalId
                 || (request.StatusAt(now) != ActivationStatus.PendingApproval && !request.HasPendingExtensionAt(now))) continue;
-            if (!approverOf.TryGetValue(request.RoleId, out var isApprover))
-                approverOf[request.RoleId] = isApprover = await IsApproverAsync(caller, request.RoleId, ct);
+            if (!approverOf.TryGetValue((request.RoleId, request.Scope), out var isApprover))
+                approverOf[(request.RoleId, request.Scope)] = isApprover = await IsApproverAsync(caller, request, ct);
             if (isApprover) waiting.Add(request);
         }
         return waiting;
@@ -145,7 +153,7 @@ public sealed class ActivationService(
         var approverId = caller.RequirePrincipal();
         if (request.PrincipalId == approverId)
             throw new PimException(ErrorCodes.SelfApprovalForbidden, "Nobody approves or denies their own activation request.");
-        if (!await IsApproverAsync(caller, request.RoleId, ct))
+        if (!await IsApproverAsync(caller, request, ct))
             throw Errors.Forbidden($"You are not an approver of '{request.RoleId}'.");
 
         var version = request.Version;
@@ -189,7 +197,7 @@ public sealed class ActivationService(
             caller.RequirePrincipal();
             throw Errors.Forbidden("Only the requester may extend an activation.");
         }
-        var policy = (await settings.EffectiveAsync(request.TenantId, request.RoleId, ct)).Settings;
+        var policy = (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
         var needsApproval = ActivationPolicy.EvaluateExtension(policy, request, duration, caller.Token, now, caller.IsGuest);
         var version = request.Version;
         if (needsApproval) request.RequestExtension(duration, justification, now, policy.Activation.ApprovalTimeout);
@@ -242,15 +250,16 @@ public sealed class ActivationService(
     {
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         var principalId = caller.RequirePrincipal();
-        tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
+        tenant.EnsureConsented();
         var now = time.Now();
         var open = (await requests.ListRecordedOpenByPrincipalAsync(tenant.Id, principalId, ct)).Where(r => r.IsOpenAt(now)).ToList();
-        var policies = new Dictionary<string, ActivationRules>();
+        var policies = new Dictionary<(string, string), ActivationRules>();
         var roles = new List<MyRole>();
         foreach (var assignment in (await assignments.ListForPrincipalAsync(tenant.Id, principalId, ct)).Where(a => a.EndsAt is null || a.EndsAt > now))
         {
-            if (!policies.TryGetValue(assignment.RoleId, out var rules))
-                policies[assignment.RoleId] = rules = (await settings.EffectiveAsync(tenant.Id, assignment.RoleId, ct)).Settings.Activation;
+            if (!policies.TryGetValue((assignment.RoleId, assignment.Scope), out var rules))
+                policies[(assignment.RoleId, assignment.Scope)] = rules =
+                    (await settings.EffectiveAtAsync(tenant.Id, assignment.RoleId, assignment.Scope, ct)).Settings.Activation;
             if (assignment.Type == AssignmentType.Active)
             {
                 roles.Add(new MyRole(assignment, "active", assignment.EndsAt, null, rules));
@@ -265,10 +274,10 @@ public sealed class ActivationService(
 
     /// <summary>Approvers are the settings' explicit users and groups; when none are named, the principals who hold an
     /// active Privileged Role or Security Administrator role at decision time.</summary>
-    private async Task<bool> IsApproverAsync(Caller caller, string roleId, CancellationToken ct)
+    private async Task<bool> IsApproverAsync(Caller caller, ActivationRequest request, CancellationToken ct)
     {
         if (caller.PrincipalId is not { } principalId) return false;
-        var approvers = (await settings.EffectiveAsync(caller.TenantId, roleId, ct)).Settings.Activation.Approvers;
+        var approvers = (await settings.EffectiveAtAsync(caller.TenantId, request.RoleId, request.Scope, ct)).Settings.Activation.Approvers;
         if (approvers.Count == 0) return await access.HoldsAnyAsync(caller, RoleCatalog.DefaultApprovers, ct);
         if (approvers.Contains(principalId)) return true;
         var principal = await principals.FindAsync(caller.TenantId, principalId, ct);
@@ -279,7 +288,7 @@ public sealed class ActivationService(
     {
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         if (!caller.IsOperator) caller.RequirePrincipal();
-        tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
+        tenant.EnsureConsented(); // the request was gated by sign-up when it was made
         return await requests.FindAsync(tenant.Id, requestId, ct) ?? throw Errors.NotFound($"Activation request '{requestId}'");
     }
 
@@ -328,6 +337,23 @@ public sealed class ActivationService(
     {
         await audit.AppendAsync(AuditOf(caller, now, AuditActions.ActivationActivated, request), ct);
         await notifier.ActivationStartedAsync(request, ct);
+    }
+
+    /// <summary>Ends a request whose eligibility is gone (recording first what time alone changed), with its audit events.</summary>
+    public static async Task RevokeAsync(IActivationRequests requests, IAuditLog audit, Caller caller, ActivationRequest request, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var version = request.Version;
+        var actions = request.Settle(now).ToList();
+        if (request.IsOpenAt(now))
+        {
+            request.Revoke(now);
+            actions.Add(AuditActions.ActivationRevoked);
+        }
+        if (!await requests.UpdateAsync(request, version, ct))
+            throw new PimException(ErrorCodes.Conflict, $"Activation request '{request.Id}' changed meanwhile; try again.");
+        foreach (var action in actions)
+            await audit.AppendAsync(AuditOf(caller, now, action, request), ct);
     }
 
     public static AuditEvent AuditOf(Caller caller, DateTimeOffset now, string action, ActivationRequest request) =>

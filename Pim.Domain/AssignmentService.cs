@@ -9,7 +9,7 @@ public sealed record RoleMember(RoleAssignment Assignment, Principal? Principal)
 public sealed class AssignmentService(
     ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests activations,
     RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, Notifier notifier, IAssignmentUsage usage,
-    TimeProvider time)
+    IScopes scopes, TimeProvider time)
 {
     /// <summary>
     /// Creates an assignment. The operator may create active assignments at any time (directory sync mirrors the
@@ -17,16 +17,18 @@ public sealed class AssignmentService(
     /// </summary>
     public async Task<RoleAssignment> CreateAsync(Caller caller, NewAssignment request, CancellationToken ct)
     {
-        RoleCatalog.Get(request.RoleId);
+        var role = RoleCatalog.Get(request.RoleId);
+        role.EnsureScopeFits(request.Scope);
         var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        await scopes.AncestorsOrRootAsync(tenant.Id, request.Scope, ct); // the scope must be registered
         var directorySync = caller.IsOperator && request.Type == AssignmentType.Active;
         var startsAt = request.StartsAt ?? now;
         if (!directorySync)
         {
-            await EnsureAdministratorAsync(caller, tenant, "Assigning eligible or time-bound roles", ct);
-            var policy = await settings.EffectiveAsync(tenant.Id, request.RoleId, ct);
+            await EnsureAdministratorAsync(caller, tenant, role, request.Scope, "Assigning eligible or time-bound roles", ct);
+            var policy = await settings.EffectiveAtAsync(tenant.Id, request.RoleId, request.Scope, ct);
             policy.Settings.EnsureAssignmentWindowAllowed(request.Type, startsAt, request.EndsAt);
         }
         if (await principals.FindAsync(tenant.Id, request.PrincipalId, ct) is null)
@@ -54,7 +56,7 @@ public sealed class AssignmentService(
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         if (!(filter.PrincipalId is { } own && caller.Is(own)))
             await access.EnsureHoldsAnyAsync(caller, RoleCatalog.DirectoryReaders, "Listing role assignments", ct, operatorAllowed: true);
-        if (!caller.IsOperator) tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
+        if (!caller.IsOperator) tenant.EnsureConsented();
         var items = await assignments.ListAsync(tenant.Id, filter with { PageSize = filter.PageSize + 1 }, ct);
         return Paging.Of(items, filter.PageSize, a => a.Id);
     }
@@ -62,10 +64,10 @@ public sealed class AssignmentService(
     /// <summary>A role's members: who holds it eligibly or actively, and for which window.</summary>
     public async Task<Page<RoleMember>> MembersAsync(Caller caller, string roleId, string? after, int pageSize, CancellationToken ct)
     {
-        RoleCatalog.Get(roleId);
+        var role = RoleCatalog.Get(roleId);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         await access.EnsureHoldsAnyAsync(caller, RoleCatalog.DirectoryReaders, "Listing a role's members", ct, operatorAllowed: true);
-        if (!caller.IsOperator) tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
+        if (!caller.IsOperator) tenant.EnsureManaged(role, [Scopes.Root]);
         var page = Paging.Of(await assignments.ListAsync(tenant.Id, new AssignmentFilter(null, roleId, null, after, pageSize + 1), ct), pageSize, a => a.Id);
         var byId = (await principals.FindManyAsync(tenant.Id, page.Items.Select(a => a.PrincipalId).Distinct().ToList(), ct)).ToDictionary(p => p.Id);
         return new Page<RoleMember>(page.Items.Select(a => new RoleMember(a, byId.GetValueOrDefault(a.PrincipalId))).ToList(), page.NextPageToken);
@@ -77,8 +79,10 @@ public sealed class AssignmentService(
         var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
-        if (!caller.IsOperator) await EnsureAdministratorAsync(caller, tenant, "Removing role assignments", ct); // the operator: directory sync
+        if (!caller.IsOperator) caller.RequirePrincipal();
         var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
+        if (!caller.IsOperator) // the operator: directory sync
+            await EnsureAdministratorAsync(caller, tenant, RoleCatalog.Get(assignment.RoleId), assignment.Scope, "Removing role assignments", ct);
         await RevokeActivationsThroughAsync(caller, assignment, now, ct);
         if (!await assignments.DeleteAsync(tenant.Id, assignmentId, ct)) throw AssignmentNotFound(assignmentId);
         await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentRemoved, assignment), ct);
@@ -116,8 +120,9 @@ public sealed class AssignmentService(
         var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
-        await EnsureAdministratorAsync(caller, tenant, "Changing role assignments", ct);
+        caller.RequirePrincipal();
         var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
+        await EnsureAdministratorAsync(caller, tenant, RoleCatalog.Get(assignment.RoleId), assignment.Scope, "Changing role assignments", ct);
         var version = assignment.Version;
         change(assignment);
         if (dryRun) return assignment; // every check ran; the transaction is not committed
@@ -131,26 +136,14 @@ public sealed class AssignmentService(
     private async Task RevokeActivationsThroughAsync(Caller caller, RoleAssignment assignment, DateTimeOffset now, CancellationToken ct)
     {
         foreach (var request in await activations.ListRecordedOpenByAssignmentAsync(assignment.TenantId, assignment.Id, ct))
-        {
-            var version = request.Version;
-            var actions = request.Settle(now).ToList();
-            if (request.IsOpenAt(now))
-            {
-                request.Revoke(now);
-                actions.Add(AuditActions.ActivationRevoked);
-            }
-            if (!await activations.UpdateAsync(request, version, ct))
-                throw new PimException(ErrorCodes.Conflict, $"Activation request '{request.Id}' changed meanwhile; try again.");
-            foreach (var action in actions)
-                await audit.AppendAsync(ActivationService.AuditOf(caller, now, action, request), ct);
-        }
+            await ActivationService.RevokeAsync(activations, audit, caller, request, now, ct);
     }
 
-    /// <summary>PIM administration: an active Global or Privileged Role Administrator, in a tenant signed up for directory roles.</summary>
-    private async Task EnsureAdministratorAsync(Caller caller, Tenant tenant, string what, CancellationToken ct)
+    /// <summary>PIM administration of a role at a scope, where PIM manages it (signed up).</summary>
+    private async Task EnsureAdministratorAsync(Caller caller, Tenant tenant, RoleDefinition role, string scope, string what, CancellationToken ct)
     {
-        await access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, what, ct);
-        tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
+        await access.EnsureAdministersAsync(caller, role, scope, what, ct);
+        tenant.EnsureManaged(role, await scopes.AncestorsOrRootAsync(tenant.Id, scope, ct));
     }
 
     private static PimException AssignmentNotFound(string id) => Errors.NotFound($"Role assignment '{id}'");

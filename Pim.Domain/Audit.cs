@@ -24,6 +24,7 @@ public static class AuditActions
     public const string ActivationExtensionApproved = "activation.extensionApproved";
     public const string ActivationExtensionDenied = "activation.extensionDenied";
     public const string ActivationExtended = "activation.extended";
+    public const string ScopeUpserted = "scope.upserted";
     public const string WebhookCreated = "webhook.created";
     public const string WebhookDeleted = "webhook.deleted";
     public const string NotificationRetried = "notification.retried";

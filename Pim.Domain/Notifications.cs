@@ -36,7 +36,7 @@ public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutb
 {
     public async Task ActivationStartedAsync(ActivationRequest request, CancellationToken ct)
     {
-        var rules = (await settings.EffectiveAsync(request.TenantId, request.RoleId, ct)).Settings.Notifications.OnActivation;
+        var rules = (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings.Notifications.OnActivation;
         var ids = rules.NotifyRoleAdministrators
             ? await access.ListHoldersAsync(request.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct)
             : [];
@@ -47,7 +47,7 @@ public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutb
 
     public async Task ApprovalNeededAsync(ActivationRequest request, CancellationToken ct)
     {
-        var policy = (await settings.EffectiveAsync(request.TenantId, request.RoleId, ct)).Settings;
+        var policy = (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
         if (!policy.Notifications.OnApprovalNeeded.NotifyApprovers) return;
         var ids = policy.Activation.Approvers.Count > 0
             ? await ExpandGroupsAsync(request.TenantId, policy.Activation.Approvers, ct)
@@ -62,7 +62,7 @@ public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutb
     /// <summary>The requester learns that its request was approved, denied or timed out.</summary>
     public async Task DecisionAsync(ActivationRequest request, CancellationToken ct)
     {
-        var rules = (await settings.EffectiveAsync(request.TenantId, request.RoleId, ct)).Settings.Notifications.OnDecision;
+        var rules = (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings.Notifications.OnDecision;
         if (!rules.NotifyRequester) return;
         var outcome = request.Status switch
         {
@@ -78,7 +78,7 @@ public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutb
 
     public async Task AssignmentCreatedAsync(RoleAssignment assignment, CancellationToken ct)
     {
-        var rules = (await settings.EffectiveAsync(assignment.TenantId, assignment.RoleId, ct)).Settings.Notifications.OnAssignment;
+        var rules = (await settings.EffectiveAtAsync(assignment.TenantId, assignment.RoleId, assignment.Scope, ct)).Settings.Notifications.OnAssignment;
         if (!rules.NotifyAssignee) return;
         var kind = assignment.Type == AssignmentType.Eligible ? "eligible for" : "assigned";
         var body = new StringBuilder()

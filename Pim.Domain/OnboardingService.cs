@@ -5,7 +5,7 @@ public sealed record ConsentStatus(bool Consented, DateTimeOffset? ConsentedAt, 
 /// <summary>Bringing a tenant under PIM: directory sync by the operator, consent, and sign-up.</summary>
 public sealed class OnboardingService(
     ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IAuditLog audit, IUnitOfWork uow,
-    AccessService access, Notifier notifier, TimeProvider time)
+    AccessService access, Notifier notifier, IScopes scopes, TimeProvider time)
 {
     public async Task<(Tenant Tenant, bool Created)> UpsertTenantAsync(Caller caller, string displayName, CancellationToken ct)
     {
@@ -91,16 +91,34 @@ public sealed class OnboardingService(
         return (await tenants.GetAsync(caller.TenantId, ct)).SignUps;
     }
 
-    /// <summary>Signs up a management area; returns the sign-up and whether this call created it.</summary>
-    public async Task<(SignUp SignUp, bool Created)> SignUpAsync(Caller caller, string area, CancellationToken ct)
+    /// <summary>
+    /// Signs up a management area; returns the sign-up and whether this call created it. Directory roles: an active
+    /// Global or Privileged Role Administrator. Resources (a management group or subscription): an active Owner or User
+    /// Access Administrator of that scope, or a Global Administrator.
+    /// </summary>
+    public async Task<(SignUp SignUp, bool Created)> SignUpAsync(Caller caller, string area, string? scope, CancellationToken ct)
     {
         var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
-        await access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, "Signing up for PIM", ct);
-        var signUp = tenant.SignUp(area, caller.RequirePrincipal(), now);
+        scope ??= Scopes.Root;
+        if (area == ManagementArea.DirectoryRoles)
+        {
+            if (scope != Scopes.Root) throw new PimException(ErrorCodes.InvalidScope, "Directory roles are signed up at '/'.");
+            await access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, "Signing up directory roles for PIM", ct);
+        }
+        else
+        {
+            if (await scopes.FindAsync(tenant.Id, scope, ct) is not { Kind: ScopeKind.ManagementGroup or ScopeKind.Subscription })
+                throw new PimException(ErrorCodes.InvalidScope, $"Resources are signed up at a registered management group or subscription; '{scope}' is not one.");
+            caller.RequirePrincipal();
+            if (!await access.HoldsAnyAsync(caller, [RoleCatalog.GlobalAdministrator], ct)
+                && !await access.HoldsAnyAtAsync(caller, RoleCatalog.ResourceAdministrators, scope, ct))
+                throw Errors.Forbidden($"Signing up '{scope}' requires an active Owner or User Access Administrator of it, or a Global Administrator.");
+        }
+        var signUp = tenant.SignUp(area, scope, caller.RequirePrincipal(), now);
         if (signUp is null || !await tenants.AddSignUpAsync(tenant.Id, signUp, ct))
-            return (tenant.SignUps.FirstOrDefault(s => s.Area == area) ?? (await tenants.GetAsync(tenant.Id, ct)).SignUps.First(s => s.Area == area), false);
+            return ((await tenants.GetAsync(tenant.Id, ct)).SignUps.First(s => s.Area == area && s.Scope == scope), false);
         await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.SignUpCreated, "signUp", area) with { Scope = signUp.Scope }, ct);
         await tx.CommitAsync(ct);
         return (signUp, true);

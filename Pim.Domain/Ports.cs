@@ -51,13 +51,14 @@ public interface IRoleAssignments
     Task<IReadOnlyList<RoleAssignment>> ListForPrincipalAsync(string tenantId, string principalId, CancellationToken ct);
 }
 
-public sealed record StoredRoleSettings(RoleSettings Settings, int Version);
+public sealed record StoredRoleSettings(RoleSettings Settings, int Version, string Scope);
 
 public interface IRoleSettingsStore
 {
-    Task<StoredRoleSettings?> FindAsync(string tenantId, string roleId, CancellationToken ct);
-    /// <summary>Inserts (expectedVersion 0) or replaces the version read; false when someone else saved first.</summary>
-    Task<bool> SaveAsync(string tenantId, RoleSettings settings, int expectedVersion, DateTimeOffset now, string updatedBy, CancellationToken ct);
+    /// <summary>The settings saved at the nearest of <paramref name="ancestors"/> (nearest first), if any.</summary>
+    Task<StoredRoleSettings?> FindNearestAsync(string tenantId, string roleId, IReadOnlyList<string> ancestors, CancellationToken ct);
+    /// <summary>Inserts (expectedVersion 0) or replaces the version read at the scope; false when someone else saved first.</summary>
+    Task<bool> SaveAsync(string tenantId, RoleSettings settings, string scope, int expectedVersion, DateTimeOffset now, string updatedBy, CancellationToken ct);
 }
 
 public sealed record ActivationFilter(string? PrincipalId, string? RoleId, ActivationStatus? Status, string? After, int PageSize);
@@ -69,6 +70,8 @@ public interface IActivationRequests
     Task<ActivationRequest?> FindRecordedOpenAsync(string tenantId, string principalId, string roleId, string scope, CancellationToken ct);
     /// <summary>Requests recorded as open that were made through the assignment.</summary>
     Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByAssignmentAsync(string tenantId, string assignmentId, CancellationToken ct);
+    /// <summary>Requests recorded as open at any of the scopes.</summary>
+    Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenInScopesAsync(string tenantId, IReadOnlyCollection<string> scopes, CancellationToken ct);
     /// <summary>Requests recorded as open for the principal.</summary>
     Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByPrincipalAsync(string tenantId, string principalId, CancellationToken ct);
     /// <summary>Requests recorded as pending approval, or active with an extension pending, in the tenant, oldest first.</summary>

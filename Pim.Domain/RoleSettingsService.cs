@@ -2,57 +2,74 @@ using System.Text.Json;
 
 namespace Pim.Domain;
 
-/// <summary>Settings of a role as in force: stored ones, or the defaults (version 0) when none were saved.</summary>
-public sealed record EffectiveRoleSettings(RoleSettings Settings, int Version)
+/// <summary>
+/// A role's settings as in force at a scope: the nearest scope at or above it that has settings, else the role's
+/// tenant-wide settings, else the defaults. <see cref="Version"/> is the version saved at <see cref="Scope"/> itself
+/// (0 when nothing is saved there), which is what If-Match names.
+/// </summary>
+public sealed record EffectiveRoleSettings(RoleSettings Settings, int Version, string Scope, string InheritedFrom)
 {
     public string ETag => $"\"{Version}\"";
 }
 
 public sealed class RoleSettingsService(
-    ITenants tenants, IPrincipals principals, IRoleSettingsStore store, IAuditLog audit, IUnitOfWork uow,
+    ITenants tenants, IPrincipals principals, IRoleSettingsStore store, IScopes scopes, IAuditLog audit, IUnitOfWork uow,
     AccessService access, TimeProvider time)
 {
-    public async Task<EffectiveRoleSettings> EffectiveAsync(string tenantId, string roleId, CancellationToken ct) =>
-        await store.FindAsync(tenantId, roleId, ct) is { } stored
-            ? new EffectiveRoleSettings(stored.Settings, stored.Version)
-            : new EffectiveRoleSettings(RoleSettings.Default(roleId), 0);
+    public Task<EffectiveRoleSettings> EffectiveAsync(string tenantId, string roleId, CancellationToken ct) =>
+        EffectiveAtAsync(tenantId, roleId, Scopes.Root, ct);
 
-    public async Task<EffectiveRoleSettings> GetAsync(Caller caller, string roleId, CancellationToken ct)
+    public async Task<EffectiveRoleSettings> EffectiveAtAsync(string tenantId, string roleId, string scope, CancellationToken ct)
     {
-        RoleCatalog.Get(roleId);
-        var tenant = await tenants.GetAsync(caller.TenantId, ct);
-        if (!caller.IsOperator) caller.RequirePrincipal();
-        tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
-        return await EffectiveAsync(tenant.Id, roleId, ct);
+        var ancestors = await scopes.AncestorsOrRootAsync(tenantId, scope, ct);
+        var stored = await store.FindNearestAsync(tenantId, roleId, ancestors, ct);
+        return new EffectiveRoleSettings(stored?.Settings ?? RoleSettings.Default(roleId), stored?.Scope == scope ? stored.Version : 0, scope,
+            stored?.Scope ?? Scopes.Root);
     }
 
-    /// <summary>Replaces a role's settings if <paramref name="ifMatch"/> names the version in force (optimistic concurrency);
-    /// null when the client sent no If-Match (428), -1 when it sent one that names no version (412).</summary>
-    public async Task<EffectiveRoleSettings> UpdateAsync(Caller caller, RoleSettings settings, int? ifMatch, CancellationToken ct)
+    public async Task<EffectiveRoleSettings> GetAsync(Caller caller, string roleId, string scope, CancellationToken ct)
     {
-        RoleCatalog.Get(settings.RoleId);
+        var role = RoleCatalog.Get(roleId);
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        if (!caller.IsOperator) caller.RequirePrincipal();
+        EnsureSettingsScope(role, scope);
+        tenant.EnsureManaged(role, await scopes.AncestorsOrRootAsync(tenant.Id, scope, ct));
+        return await EffectiveAtAsync(tenant.Id, roleId, scope, ct);
+    }
+
+    /// <summary>Replaces a role's settings at a scope if <paramref name="ifMatch"/> names the version saved there
+    /// (optimistic concurrency); null when the client sent no If-Match (428), -1 when it names no version (412).</summary>
+    public async Task<EffectiveRoleSettings> UpdateAsync(Caller caller, RoleSettings settings, string scope, int? ifMatch, CancellationToken ct)
+    {
+        var role = RoleCatalog.Get(settings.RoleId);
         var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
-        await access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, "Changing role settings", ct);
-        tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
-
+        EnsureSettingsScope(role, scope);
+        await access.EnsureAdministersAsync(caller, role, scope, "Changing role settings", ct);
+        tenant.EnsureManaged(role, await scopes.AncestorsOrRootAsync(tenant.Id, scope, ct));
         if (ifMatch is null)
             throw new PimException(ErrorCodes.PreconditionRequired, "Send If-Match with the ETag of the settings you read (GET …/settings).");
-        var current = await EffectiveAsync(tenant.Id, settings.RoleId, ct);
+        var current = await EffectiveAtAsync(tenant.Id, settings.RoleId, scope, ct);
         if (current.Version != ifMatch) throw Stale(settings.RoleId, current);
         await EnsureApproversExistAsync(tenant.Id, settings.Activation.Approvers, ct);
 
-        if (!await store.SaveAsync(tenant.Id, settings, current.Version, now, caller.ActorId, ct)) throw Stale(settings.RoleId, current);
-        var details = JsonSerializer.Serialize(new { oldValue = current.Settings, newValue = settings }, DetailsJson);
+        if (!await store.SaveAsync(tenant.Id, settings, scope, current.Version, now, caller.ActorId, ct)) throw Stale(settings.RoleId, current);
+        var details = JsonSerializer.Serialize(new { oldValue = current.Settings, newValue = settings, inheritedFrom = current.InheritedFrom }, DetailsJson);
         await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.RoleSettingsUpdated, "roleSettings", settings.RoleId) with
         {
             RoleId = settings.RoleId,
-            Scope = Scopes.Root,
+            Scope = scope,
             Details = details,
         }, ct);
         await tx.CommitAsync(ct);
-        return new EffectiveRoleSettings(settings, current.Version + 1);
+        return new EffectiveRoleSettings(settings, current.Version + 1, scope, scope);
+    }
+
+    /// <summary>Directory roles have settings at '/'; resource roles tenant-wide ('/') or at a resource scope.</summary>
+    private static void EnsureSettingsScope(RoleDefinition role, string scope)
+    {
+        if (scope != Scopes.Root) role.EnsureScopeFits(scope);
     }
 
     private async Task EnsureApproversExistAsync(string tenantId, IReadOnlyList<string> approvers, CancellationToken ct)
@@ -67,7 +84,7 @@ public sealed class RoleSettingsService(
     }
 
     private static PimException Stale(string roleId, EffectiveRoleSettings current) =>
-        new(ErrorCodes.PreconditionFailed, $"The settings of '{roleId}' changed since they were read: the current ETag is {current.ETag}. Read them again.");
+        new(ErrorCodes.PreconditionFailed, $"The settings of '{roleId}' at '{current.Scope}' changed since they were read: the current ETag is {current.ETag}. Read them again.");
 
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 }

@@ -1,6 +1,18 @@
 namespace Pim.Domain;
 
-public sealed record RoleDefinition(string Id, string DisplayName, string Description, bool Privileged);
+/// <summary>A role of the catalog: a directory role (scope <c>/</c>) or a resource role (management groups, subscriptions, resource groups).</summary>
+public sealed record RoleDefinition(string Id, string DisplayName, string Description, bool Privileged, bool Resource = false)
+{
+    /// <summary>Directory roles live at <c>/</c>; resource roles at a registered resource scope.</summary>
+    public void EnsureScopeFits(string scope)
+    {
+        if (!Scopes.IsValid(scope)) throw new PimException(ErrorCodes.InvalidScope, $"'{scope}' is not a valid scope.");
+        if (!Resource && scope != Scopes.Root)
+            throw new PimException(ErrorCodes.InvalidScope, $"'{Id}' is a directory role: its scope is '/'.");
+        if (Resource && scope == Scopes.Root)
+            throw new PimException(ErrorCodes.InvalidScope, $"'{Id}' is a resource role: name a management group, subscription or resource group.");
+    }
+}
 
 /// <summary>The built-in directory role catalog (kebab-case ids, as in Entra ID's built-in roles).</summary>
 public static class RoleCatalog
@@ -26,7 +38,17 @@ public static class RoleCatalog
         new("helpdesk-administrator", "Helpdesk Administrator", "Can reset passwords of non-administrators and helpdesk administrators.", true),
         new("billing-administrator", "Billing Administrator", "Can make purchases, manage subscriptions and support tickets.", true),
         new("compliance-administrator", "Compliance Administrator", "Can manage compliance configuration and reports.", true),
+        new(Owner, "Owner", "Full access to the resources at the scope, including granting access to others.", true, Resource: true),
+        new("contributor", "Contributor", "Can manage the resources at the scope, but not grant access.", true, Resource: true),
+        new("reader", "Reader", "Can view the resources at the scope.", false, Resource: true),
+        new(UserAccessAdministrator, "User Access Administrator", "Can manage who has access to the resources at the scope.", true, Resource: true),
     ];
+
+    public const string Owner = "owner";
+    public const string UserAccessAdministrator = "user-access-administrator";
+
+    /// <summary>Roles that administer PIM for a resource scope (besides the PIM administrators of the directory).</summary>
+    public static readonly string[] ResourceAdministrators = [Owner, UserAccessAdministrator];
 
     private static readonly Dictionary<string, RoleDefinition> ById = All.ToDictionary(r => r.Id);
 

@@ -3,7 +3,8 @@ namespace Pim.Domain;
 public static class ManagementArea
 {
     public const string DirectoryRoles = "directoryRoles";
-    public static readonly string[] All = [DirectoryRoles];
+    public const string Resources = "resources";
+    public static readonly string[] All = [DirectoryRoles, Resources];
 }
 
 public sealed record SignUp(string Area, string Scope, DateTimeOffset SignedUpAt, string SignedUpBy);
@@ -47,14 +48,34 @@ public sealed class Tenant
 
     public bool IsSignedUp(string area) => _signUps.Any(s => s.Area == area);
 
-    /// <summary>Signs up a management area. Returns the sign-up, or null when the area was already signed up.</summary>
-    public SignUp? SignUp(string area, string principalId, DateTimeOffset now)
+    /// <summary>Signs up a management area (resources: at a management group or subscription). Null when it already was.</summary>
+    public SignUp? SignUp(string area, string scope, string principalId, DateTimeOffset now)
     {
         EnsureConsented();
-        if (IsSignedUp(area)) return null;
-        var signUp = new SignUp(area, Scopes.Root, now, principalId);
+        if (_signUps.Any(s => s.Area == area && s.Scope == scope)) return null;
+        var signUp = new SignUp(area, scope, now, principalId);
         _signUps.Add(signUp);
         return signUp;
+    }
+
+    /// <summary>
+    /// PIM manages the role at the scope: directory roles once directoryRoles is signed up; resource roles below a
+    /// resources sign-up (<paramref name="ancestors"/>: the scope and its ancestors). Resource roles' tenant-wide settings
+    /// need consent only.
+    /// </summary>
+    public void EnsureManaged(RoleDefinition role, IReadOnlyList<string> ancestors)
+    {
+        if (!role.Resource)
+        {
+            EnsureSignedUp(ManagementArea.DirectoryRoles);
+            return;
+        }
+        EnsureConsented();
+        if (ancestors.Count == 1 && ancestors[0] == Scopes.Root) return;
+        if (!_signUps.Any(s => s.Area == ManagementArea.Resources && ancestors.Contains(s.Scope)))
+            throw new PimException(ErrorCodes.SignUpRequired,
+                $"No management group or subscription at or above '{ancestors.FirstOrDefault()}' is signed up for PIM " +
+                $"(POST /v1/tenants/{Id}/sign-ups with area 'resources').");
     }
 
     public void EnsureConsented()
@@ -71,9 +92,4 @@ public sealed class Tenant
             throw new PimException(ErrorCodes.SignUpRequired,
                 $"Tenant '{Id}' has not signed up '{area}' for PIM (POST /v1/tenants/{Id}/sign-ups).");
     }
-}
-
-public static class Scopes
-{
-    public const string Root = "/";
 }

@@ -73,6 +73,9 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
     public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByAssignmentAsync(string tenantId, string assignmentId, CancellationToken ct) =>
         QueryAsync(Select + $" WHERE tenant_id = @tenantId AND assignment_id = @assignmentId AND {RecordedOpen}", new { tenantId, assignmentId }, ct);
 
+    public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenInScopesAsync(string tenantId, IReadOnlyCollection<string> scopes, CancellationToken ct) =>
+        QueryAsync(Select + $" WHERE tenant_id = @tenantId AND {db.Store.In("scope", "scopes")} AND {RecordedOpen}", new { tenantId, scopes = scopes.ToArray() }, ct);
+
     public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByPrincipalAsync(string tenantId, string principalId, CancellationToken ct) =>
         QueryAsync(Select + $" WHERE tenant_id = @tenantId AND principal_id = @principalId AND {RecordedOpen}", new { tenantId, principalId }, ct);
 

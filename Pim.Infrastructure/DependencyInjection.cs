@@ -20,6 +20,8 @@ public static class DependencyInjection
         services.AddScoped<IActivationRequests, ActivationRequestRepository>();
         services.AddScoped<IAuditLog, AuditRepository>();
         services.AddScoped<IAccessReader, AccessReader>();
+        services.AddScoped<IScopes, ScopeRepository>();
+        services.AddScoped<ScopeService>();
         services.AddSingleton<UsageRecorder>();
         services.AddSingleton<IUsageRecorder>(sp => sp.GetRequiredService<UsageRecorder>());
         services.AddScoped<AssignmentUsageRepository>();

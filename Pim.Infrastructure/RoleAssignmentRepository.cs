@@ -149,8 +149,11 @@ public sealed class AccessReader(DbSession db) : IAccessReader
         var sql = Grants;
         foreach (var alias in new[] { "a", "r" })
         {
+            // Directory roles live at '/'; at a resource scope, grants at the scope or any ancestor count (closure table).
             var filter = (roleIds is null ? "" : $" AND {db.Store.In(alias + ".role_id", "roleIds")}")
-                + (scope is null ? "" : $" AND {alias}.scope = @scope");
+                + (scope is null ? ""
+                    : scope == Scopes.Root ? $" AND {alias}.scope = @scope"
+                    : $" AND {alias}.scope IN (SELECT x.ancestor_scope FROM scope_ancestors x WHERE x.tenant_id = @tenantId AND x.scope = @scope)");
             sql = sql.Replace($"/*roles:{alias}*/", filter);
         }
         var connection = await db.ConnectionAsync(ct);

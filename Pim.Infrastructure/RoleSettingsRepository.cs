@@ -13,34 +13,34 @@ public sealed class RoleSettingsRepository(DbSession db) : IRoleSettingsStore
     {
         public string Document { get; set; } = "";
         public int Version { get; set; }
+        public string Scope { get; set; } = "";
     }
 
-    public async Task<StoredRoleSettings?> FindAsync(string tenantId, string roleId, CancellationToken ct)
+    public async Task<StoredRoleSettings?> FindNearestAsync(string tenantId, string roleId, IReadOnlyList<string> ancestors, CancellationToken ct)
     {
-        const string sql = """
-            SELECT document, version FROM role_settings
-            WHERE tenant_id = @tenantId AND role_id = @roleId AND scope = '/'
-            """;
+        var sql = $"SELECT document, version, scope FROM role_settings WHERE tenant_id = @tenantId AND role_id = @roleId AND {db.Store.In("scope", "ancestors")}";
         var connection = await db.ConnectionAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<SettingsRow>(db.Command(sql, new { tenantId, roleId }, ct));
-        return row is null ? null : new StoredRoleSettings(JsonSerializer.Deserialize<RoleSettings>(row.Document, Json)!, row.Version);
+        var rows = (await connection.QueryAsync<SettingsRow>(db.Command(sql, new { tenantId, roleId, ancestors = ancestors.ToArray() }, ct))).ToList();
+        var nearest = ancestors.Select(a => rows.FirstOrDefault(r => r.Scope == a)).FirstOrDefault(r => r is not null);
+        return nearest is null ? null : new StoredRoleSettings(JsonSerializer.Deserialize<RoleSettings>(nearest.Document, Json)!, nearest.Version, nearest.Scope);
     }
 
-    public async Task<bool> SaveAsync(string tenantId, RoleSettings settings, int expectedVersion, DateTimeOffset now, string updatedBy, CancellationToken ct)
+    public async Task<bool> SaveAsync(string tenantId, RoleSettings settings, string scope, int expectedVersion, DateTimeOffset now, string updatedBy,
+        CancellationToken ct)
     {
         const string insert = """
             INSERT INTO role_settings (tenant_id, role_id, scope, document, version, updated_at, updated_by)
-            VALUES (@tenantId, @RoleId, '/', @document, 1, @now, @updatedBy)
+            VALUES (@tenantId, @RoleId, @scope, @document, 1, @now, @updatedBy)
             ON CONFLICT (tenant_id, role_id, scope) DO NOTHING
             """;
         const string update = """
             UPDATE role_settings SET document = @document, version = version + 1, updated_at = @now, updated_by = @updatedBy
-            WHERE tenant_id = @tenantId AND role_id = @RoleId AND scope = '/' AND version = @expectedVersion
+            WHERE tenant_id = @tenantId AND role_id = @RoleId AND scope = @scope AND version = @expectedVersion
             """;
         var document = JsonSerializer.Serialize(settings, Json);
         var connection = await db.ConnectionAsync(ct);
         var sql = expectedVersion == 0 ? insert : update;
-        return await connection.ExecuteAsync(db.Command(sql, new { tenantId, settings.RoleId, document, now, updatedBy, expectedVersion }, ct)) == 1;
+        return await connection.ExecuteAsync(db.Command(sql, new { tenantId, settings.RoleId, scope, document, now, updatedBy, expectedVersion }, ct)) == 1;
     }
 }
 

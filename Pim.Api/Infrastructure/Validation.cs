@@ -54,7 +54,8 @@ public static partial class Rules
         rule.Must(v => v is null || RoleCatalog.Find(v) is not null).WithMessage("'{PropertyName}' must name a role of the catalog (GET …/roles).");
 
     public static IRuleBuilderOptions<T, string?> MustBeScope<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(v => v is null || v == Scopes.Root).WithMessage("'{PropertyName}' must be '/' (directory roles).");
+        rule.Must(v => v is null || Scopes.IsValid(v))
+            .WithMessage("'{PropertyName}' must be '/', /managementGroups/{id}, /subscriptions/{id} or /subscriptions/{id}/resourceGroups/{name}.");
 }
 
 /// <summary>Route constraint for ids in paths: a malformed id cannot name anything, so it answers 404.</summary>

@@ -6,9 +6,10 @@ using Pim.Domain;
 
 namespace Pim.Api.Features.Roles;
 
-public sealed record RoleResponse(string Id, string DisplayName, string Description, bool Privileged)
+/// <summary>A role of the catalog; <c>kind</c> is <c>directory</c> (scope '/') or <c>resource</c> (management groups, subscriptions, resource groups).</summary>
+public sealed record RoleResponse(string Id, string DisplayName, string Description, bool Privileged, string Kind)
 {
-    public static RoleResponse From(RoleDefinition r) => new(r.Id, r.DisplayName, r.Description, r.Privileged);
+    public static RoleResponse From(RoleDefinition r) => new(r.Id, r.DisplayName, r.Description, r.Privileged, r.Resource ? "resource" : "directory");
 }
 public sealed record RoleListResponse(IReadOnlyList<RoleResponse> Items);
 
@@ -72,13 +73,14 @@ public sealed record RoleSettingsDto(ActivationSettingsDto Activation, Assignmen
     public RoleSettings ToDomain(string roleId) => new(roleId, Activation.ToDomain(roleId), Assignment.ToDomain(), Notifications.ToDomain());
 }
 
-public sealed record RoleSettingsResponse(string RoleId, string Scope, ActivationSettingsDto Activation, AssignmentSettingsDto Assignment,
+/// <summary>The settings in force at <c>scope</c>; <c>inheritedFrom</c> is the scope they were saved at ('/' also for the defaults).</summary>
+public sealed record RoleSettingsResponse(string RoleId, string Scope, string InheritedFrom, ActivationSettingsDto Activation, AssignmentSettingsDto Assignment,
     NotificationSettingsDto Notifications)
 {
-    public static RoleSettingsResponse From(RoleSettings s)
+    public static RoleSettingsResponse From(EffectiveRoleSettings effective)
     {
-        var dto = RoleSettingsDto.From(s);
-        return new(s.RoleId, Scopes.Root, dto.Activation, dto.Assignment, dto.Notifications);
+        var dto = RoleSettingsDto.From(effective.Settings);
+        return new(effective.Settings.RoleId, effective.Scope, effective.InheritedFrom, dto.Activation, dto.Assignment, dto.Notifications);
     }
 }
 
@@ -128,9 +130,9 @@ public static class RoleEndpoints
         group.MapGet("/{roleId:id}/members", ListMembers).WithName("ListRoleMembers")
             .WithSummary("Who holds the role, eligibly or actively, and for which window.");
         group.MapGet("/{roleId:id}/settings", GetSettings).WithName("GetRoleSettings")
-            .WithSummary("The role's settings (defaults until changed), with an ETag.");
+            .WithSummary("The role's settings in force at ?scope= (default '/'): the nearest scope with settings wins, else the role's tenant-wide settings, else the defaults. ETag for If-Match.");
         group.MapPut("/{roleId:id}/settings", PutSettings).WithName("PutRoleSettings")
-            .WithSummary("Replace the role's settings; requires If-Match with the ETag read.").Validate<RoleSettingsDto>()
+            .WithSummary("Replace the role's settings at ?scope= (default '/'); requires If-Match with the ETag read at that scope.").Validate<RoleSettingsDto>()
             .ProducesProblem(412).ProducesProblem(428);
     }
 
@@ -150,21 +152,25 @@ public static class RoleEndpoints
         return TypedResults.Ok(page.Map(RoleMemberResponse.From));
     }
 
-    public static async Task<Ok<RoleSettingsResponse>> GetSettings(string tenantId, string roleId, HttpContext http, Callers callers,
+    public static async Task<Ok<RoleSettingsResponse>> GetSettings(string tenantId, string roleId, string? scope, HttpContext http, Callers callers,
         RoleSettingsService settings, CancellationToken ct)
     {
-        var effective = await settings.GetAsync(await callers.ResolveAsync(tenantId, ct), roleId, ct);
+        var effective = await settings.GetAsync(await callers.ResolveAsync(tenantId, ct), roleId, ValidScope(scope), ct);
         http.Response.Headers.ETag = effective.ETag;
-        return TypedResults.Ok(RoleSettingsResponse.From(effective.Settings));
+        return TypedResults.Ok(RoleSettingsResponse.From(effective));
     }
 
-    public static async Task<Ok<RoleSettingsResponse>> PutSettings(string tenantId, string roleId, RoleSettingsDto body,
+    private static string ValidScope(string? scope) => scope is null ? Scopes.Root
+        : Scopes.IsValid(scope) ? scope
+        : throw new PimException(ErrorCodes.ValidationFailed, "Invalid scope.", new Dictionary<string, string[]> { ["scope"] = [$"'{scope}' is not a scope."] });
+
+    public static async Task<Ok<RoleSettingsResponse>> PutSettings(string tenantId, string roleId, string? scope, RoleSettingsDto body,
         [FromHeader(Name = "If-Match")] string? ifMatch, HttpContext http, Callers callers, RoleSettingsService settings, CancellationToken ct)
     {
         int? version = string.IsNullOrWhiteSpace(ifMatch) ? null
             : int.TryParse(ifMatch.Trim().TrimStart('W', '/').Trim('"'), out var v) ? v : -1;
-        var updated = await settings.UpdateAsync(await callers.ResolveAsync(tenantId, ct), body.ToDomain(roleId), version, ct);
+        var updated = await settings.UpdateAsync(await callers.ResolveAsync(tenantId, ct), body.ToDomain(roleId), ValidScope(scope), version, ct);
         http.Response.Headers.ETag = updated.ETag;
-        return TypedResults.Ok(RoleSettingsResponse.From(updated.Settings));
+        return TypedResults.Ok(RoleSettingsResponse.From(updated));
     }
 }

@@ -23,7 +23,7 @@ public sealed record ConsentResponse(bool Consented, DateTimeOffset? ConsentedAt
     public static ConsentResponse From(ConsentStatus s) => new(s.Consented, s.ConsentedAt, s.ConsentedBy);
 }
 
-public sealed record SignUpRequest(string Area);
+public sealed record SignUpRequest(string Area, string? Scope = null);
 public sealed record SignUpResponse(string Area, string Scope, DateTimeOffset SignedUpAt, string SignedUpBy)
 {
     public static SignUpResponse From(SignUp s) => new(s.Area, s.Scope, s.SignedUpAt, s.SignedUpBy);
@@ -53,9 +53,13 @@ public sealed class PrincipalRequestValidator : AbstractValidator<PrincipalReque
 
 public sealed class SignUpRequestValidator : AbstractValidator<SignUpRequest>
 {
-    public SignUpRequestValidator() =>
+    public SignUpRequestValidator()
+    {
         RuleFor(r => r.Area).NotEmpty().Must(a => ManagementArea.All.Contains(a))
             .WithMessage($"'area' must be one of: {string.Join(", ", ManagementArea.All)}.");
+        RuleFor(r => r.Scope).NotEmpty().When(r => r.Area == ManagementArea.Resources).WithMessage("Resources are signed up at a scope.");
+        RuleFor(r => r.Scope).MustBeScope();
+    }
 }
 
 /// <summary>Bringing a tenant under PIM: directory sync (operator), consent and sign-up.</summary>
@@ -73,7 +77,8 @@ public static class TenantEndpoints
             .WithSummary("Consent to PIM (active Global Administrator). The first consenter becomes Privileged Role and Security Administrator.");
         group.MapGet("/sign-ups", ListSignUps).WithName("ListSignUps").WithSummary("The management areas signed up for PIM.");
         group.MapPost("/sign-ups", SignUp).WithName("SignUp")
-            .WithSummary("Sign up a management area (directoryRoles) for PIM (active Global or Privileged Role Administrator).").Validate<SignUpRequest>();
+            .WithSummary("Sign up a management area for PIM: directoryRoles (active Global or Privileged Role Administrator), or resources at a management group or subscription (its active Owner or User Access Administrator, or a Global Administrator).")
+            .Validate<SignUpRequest>();
     }
 
     public static async Task<Results<Created<TenantResponse>, Ok<TenantResponse>>> PutTenant(
@@ -111,7 +116,7 @@ public static class TenantEndpoints
     public static async Task<Results<Created<SignUpResponse>, Ok<SignUpResponse>>> SignUp(
         string tenantId, SignUpRequest body, Callers callers, OnboardingService onboarding, CancellationToken ct)
     {
-        var (signUp, created) = await onboarding.SignUpAsync(await callers.ResolveAsync(tenantId, ct), body.Area, ct);
+        var (signUp, created) = await onboarding.SignUpAsync(await callers.ResolveAsync(tenantId, ct), body.Area, body.Scope, ct);
         var response = SignUpResponse.From(signUp);
         return created ? TypedResults.Created($"/v1/tenants/{tenantId}/sign-ups", response) : TypedResults.Ok(response);
     }
