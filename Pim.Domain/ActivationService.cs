@@ -62,6 +62,8 @@ public sealed class ActivationService(
     /// </summary>
     public async Task<IReadOnlyList<BatchItem>> RequestBatchAsync(Caller caller, IReadOnlyList<string>? roleIds, bool all, ActivationAsk common, CancellationToken ct)
     {
+        await tenants.GetAsync(caller.TenantId, ct);
+        caller.RequirePrincipal(); // who may ask at all is answered once, for the whole batch
         var targets = all
             ? (await MyRolesAsync(caller, ct)).Where(r => r.Status == "eligible").Select(r => r.Assignment.RoleId).Distinct().ToList()
             : (roleIds ?? []).Distinct().ToList();
