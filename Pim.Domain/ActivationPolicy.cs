@@ -21,9 +21,7 @@ public static class ActivationPolicy
         bool guest = false)
     {
         var rules = settings.Activation;
-        if (guest && !rules.AllowGuests)
-            throw new PimException(ErrorCodes.GuestNotAllowed, $"The settings of '{settings.RoleId}' do not let guests from other tenants activate it.");
-        EnsureMfa(rules, token, now);
+        EnsureMayActivate(settings, token, now, guest);
 
         var duration = ask.Duration ?? rules.MaximumDuration;
         if (duration > rules.MaximumDuration)
@@ -56,15 +54,21 @@ public static class ActivationPolicy
         bool guest = false)
     {
         var rules = settings.Activation;
-        if (guest && !rules.AllowGuests)
-            throw new PimException(ErrorCodes.GuestNotAllowed, $"The settings of '{settings.RoleId}' do not let guests from other tenants activate it.");
-        EnsureMfa(rules, token, now);
+        EnsureMayActivate(settings, token, now, guest);
         var total = (request.EndsAt ?? now) + duration - request.StartsAt;
         if (total > rules.MaximumDuration)
             throw new PimException(ErrorCodes.DurationExceedsMaximum,
                 $"The settings of '{settings.RoleId}' allow an activation of at most {IsoDuration.Format(rules.MaximumDuration)} in all; " +
                 $"extending by {IsoDuration.Format(duration)} would make it {IsoDuration.Format(total)}.");
         return rules.RequireApproval;
+    }
+
+    /// <summary>Guests only where the settings allow them; then MFA, so that a client can step up before the rest.</summary>
+    private static void EnsureMayActivate(RoleSettings settings, TokenFacts token, DateTimeOffset now, bool guest)
+    {
+        if (guest && !settings.Activation.AllowGuests)
+            throw new PimException(ErrorCodes.GuestNotAllowed, $"The settings of '{settings.RoleId}' do not let guests from other tenants activate it.");
+        EnsureMfa(settings.Activation, token, now);
     }
 
     public static void EnsureMfa(ActivationRules rules, TokenFacts token, DateTimeOffset now)

@@ -213,36 +213,32 @@ public sealed class ActivationService(
     }
 
     /// <summary>The requester withdraws a request that is pending approval or scheduled.</summary>
-    public async Task<ActivationRequest> CancelAsync(Caller caller, string requestId, CancellationToken ct)
-    {
-        var now = time.Now();
-        await using var tx = await uow.BeginAsync(ct);
-        var request = await FindAsync(caller, requestId, ct);
-        if (!caller.Is(request.PrincipalId))
+    public Task<ActivationRequest> CancelAsync(Caller caller, string requestId, CancellationToken ct) =>
+        TransitionAsync(caller, requestId, request =>
         {
+            if (caller.Is(request.PrincipalId)) return Task.CompletedTask;
             caller.RequirePrincipal();
             throw Errors.Forbidden("Only the requester may cancel an activation request.");
-        }
-        var version = request.Version;
-        request.Cancel(now);
-        await SaveAsync(request, version, ct);
-        await audit.AppendAsync(AuditOf(caller, now, AuditActions.ActivationCanceled, request), ct);
-        await tx.CommitAsync(ct);
-        return request;
-    }
+        }, (request, now) => request.Cancel(now), AuditActions.ActivationCanceled, ct);
 
     /// <summary>Ends an active activation before its time: the requester, or a PIM administrator.</summary>
-    public async Task<ActivationRequest> DeactivateAsync(Caller caller, string requestId, CancellationToken ct)
+    public Task<ActivationRequest> DeactivateAsync(Caller caller, string requestId, CancellationToken ct) =>
+        TransitionAsync(caller, requestId, request => caller.Is(request.PrincipalId)
+            ? Task.CompletedTask
+            : access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, "Deactivating another principal's role", ct),
+            (request, now) => request.Deactivate(now), AuditActions.ActivationDeactivated, ct);
+
+    private async Task<ActivationRequest> TransitionAsync(Caller caller, string requestId, Func<ActivationRequest, Task> authorize,
+        Action<ActivationRequest, DateTimeOffset> transition, string action, CancellationToken ct)
     {
         var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var request = await FindAsync(caller, requestId, ct);
-        if (!caller.Is(request.PrincipalId))
-            await access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, "Deactivating another principal's role", ct);
+        await authorize(request);
         var version = request.Version;
-        request.Deactivate(now);
+        transition(request, now);
         await SaveAsync(request, version, ct);
-        await audit.AppendAsync(AuditOf(caller, now, AuditActions.ActivationDeactivated, request), ct);
+        await audit.AppendAsync(AuditOf(caller, now, action, request), ct);
         await tx.CommitAsync(ct);
         return request;
     }
