@@ -111,10 +111,14 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
 
     public Task<IReadOnlyList<ActivationRequest>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken ct)
     {
+        // Each branch reads one partial index (…_due_end, …_due_start, …_due_approval); the outer query locks by key.
         var sql = Select + """
-             WHERE (status IN ('active', 'scheduled') AND ends_at <= @now)
-                OR (status = 'scheduled' AND starts_at <= @now)
-                OR (status = 'pendingApproval' AND approval_deadline <= @now)
+             WHERE (tenant_id, request_id) IN (
+                SELECT tenant_id, request_id FROM activation_requests WHERE status IN ('active', 'scheduled') AND ends_at <= @now
+                UNION ALL
+                SELECT tenant_id, request_id FROM activation_requests WHERE status = 'scheduled' AND starts_at <= @now
+                UNION ALL
+                SELECT tenant_id, request_id FROM activation_requests WHERE status = 'pendingApproval' AND approval_deadline <= @now)
             LIMIT @limit
             """ + db.Store.SkipLocked;
         return QueryAsync(sql, new { now, limit }, ct);

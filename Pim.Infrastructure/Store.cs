@@ -27,8 +27,16 @@ public sealed class Store : IAsyncDisposable
         Provider = provider;
         if (provider == StoreProvider.Postgres)
         {
-            _postgres = NpgsqlDataSource.Create(connectionString);
-            _connectionString = connectionString;
+            // Pim's SQL is a small set of constant statements: let Npgsql prepare them, so Postgres plans each once per
+            // connection instead of on every call (planning cost more than executing the access-evaluation query).
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            if (builder.MaxAutoPrepare == 0)
+            {
+                builder.MaxAutoPrepare = 64;
+                builder.AutoPrepareMinUsages = 2;
+            }
+            _connectionString = builder.ConnectionString;
+            _postgres = NpgsqlDataSource.Create(_connectionString);
         }
         else
         {

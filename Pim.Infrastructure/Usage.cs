@@ -91,11 +91,13 @@ public sealed class AssignmentUsageRepository(DbSession db, UsageRecorder record
             """;
         if (uses.Count == 0) return;
         var connection = await db.ConnectionAsync(ct);
+        await using var tx = await db.BeginAsync(ct); // one commit for the whole flush
         await connection.ExecuteAsync(db.Command(sql, uses.Select(u => new
         {
             u.Key.TenantId, u.Key.AssignmentId, u.Key.ClientId, ClientKind = u.Value.Service ? AssignmentUse.ServiceKind : "principal",
             u.Value.FirstUsedAt, u.Value.LastUsedAt, u.Value.Uses,
         }).ToArray(), ct));
+        await tx.CommitAsync(ct);
     }
 }
 
