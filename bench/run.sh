@@ -17,6 +17,7 @@
 # Knobs (environment): BENCH_SIZES="10000 1000000"  BENCH_DURATION=15 (s)  BENCH_WARMUP=5 (s)
 #   BENCH_CONNECTIONS=32  BENCH_THREADS=2  BENCH_BUILD=1 (0: reuse the existing Release build)
 #   BENCH_UNLOADED=1 (also measure both endpoints with 1 connection: service time without queueing; 0: skip)
+#   BENCH_API_DLL=... (run another build of Pim.Api.dll, e.g. an experimental copy; use with BENCH_BUILD=0)
 #   BENCH_PGBENCH=1 (0: skip the SQL-only runs)  BENCH_RESULTS_DIR=...  PIM_PG_BIN=/usr/lib/postgresql/15/bin
 #   BENCH_PG_OPTIONS="" (appended to Pim's connection string, e.g. "Max Auto Prepare=20;Auto Prepare Min Usages=2")
 set -euo pipefail
@@ -37,7 +38,7 @@ UNLOADED="${BENCH_UNLOADED:-1}"
 RESULTS="${BENCH_RESULTS_DIR:-$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 
 TENANT="bench-tenant"
-API_DLL="$ROOT/Pim.Api/bin/Release/net10.0/Pim.Api.dll"
+API_DLL="${BENCH_API_DLL:-$ROOT/Pim.Api/bin/Release/net10.0/Pim.Api.dll}"
 # Same order as bench/load.sql and bench/access.lua: the role of principal u<i> is ROLES[i % 13].
 ROLES=(global-administrator privileged-role-administrator security-administrator security-reader global-reader
   exchange-administrator sharepoint-administrator teams-administrator intune-administrator user-administrator
@@ -134,9 +135,9 @@ label_of() {
   else echo "$n"; fi
 }
 
-psql_db() { # psql_db DB [psql args...]
+psql_db() { # psql_db DB [psql args...]; bounded in time like everything else here (the 1M load takes about a minute)
   local db=$1; shift
-  "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" "$@"
+  timeout --kill-after=10 1800 "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" "$@"
 }
 
 # ---------------------------------------------------------------- CPU accounting (/proc, clock ticks)
@@ -168,10 +169,12 @@ machine_ticks() { # "busy total" from /proc/stat
 }
 
 # ---------------------------------------------------------------- wrk
-# run_wrk NAME URL SECONDS [CONNECTIONS THREADS]: writes $RESULTS/NAME.txt and $RESULTS/NAME.cpu (api pg wrk busy total, in clock ticks)
+# run_wrk NAME URL SECONDS [CONNECTIONS THREADS]: writes $RESULTS/NAME.txt and $RESULTS/NAME.cpu
+# (CPU ticks of Pim, PostgreSQL, wrk, busy and total of the machine; then the lines Pim logged during the run)
 run_wrk() {
   local name=$1 url=$2 secs=$3 conns=${4:-$CONNECTIONS} threads=${5:-$THREADS}
-  local a0 p0 m0 w0 a1 p1 m1 w1
+  local a0 p0 m0 w0 a1 p1 m1 w1 l0 l1
+  l0=$(wc -l <"$RESULTS/api-$LABEL.log")
   children_ticks; w0=$CHILD_TICKS; a0=$(proc_ticks "$API_PID"); p0=$(pg_ticks); m0=$(machine_ticks)
   timeout --kill-after=10 $(( secs + 60 )) \
     wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s --latency \
@@ -179,7 +182,8 @@ run_wrk() {
     || die "wrk failed for $name: $(tail -n 5 "$RESULTS/$name.txt")"
   a1=$(proc_ticks "$API_PID"); p1=$(pg_ticks); m1=$(machine_ticks); children_ticks; w1=$CHILD_TICKS
   read -r mb0 mt0 <<<"$m0"; read -r mb1 mt1 <<<"$m1"
-  echo "$(( a1 - a0 )) $(( p1 - p0 )) $(( w1 - w0 )) $(( mb1 - mb0 )) $(( mt1 - mt0 ))" >"$RESULTS/$name.cpu"
+  l1=$(wc -l <"$RESULTS/api-$LABEL.log")
+  echo "$(( a1 - a0 )) $(( p1 - p0 )) $(( w1 - w0 )) $(( mb1 - mb0 )) $(( mt1 - mt0 )) $(( l1 - l0 ))" >"$RESULTS/$name.cpu"
   kill -0 "$API_PID" 2>/dev/null || die "Pim died during $name (log: $RESULTS/api-$LABEL.log)."
 }
 
@@ -233,7 +237,7 @@ if ! command -v wrk >/dev/null 2>&1; then
   log "wrk not found: installing it (apt-get install wrk)"
   command -v apt-get >/dev/null 2>&1 || die "wrk is missing and apt-get is not available: install wrk."
   SUDO=""; [[ "$(id -u)" -eq 0 ]] || SUDO="sudo"
-  if ! $SUDO apt-get install -y -qq wrk >/dev/null 2>&1; then
+  if ! timeout 300 $SUDO apt-get install -y -qq wrk >/dev/null 2>&1; then
     timeout 300 $SUDO apt-get update -qq >/dev/null 2>&1 || true
     timeout 300 $SUDO apt-get install -y -qq wrk >/dev/null 2>&1 || die "could not install wrk."
   fi
@@ -252,7 +256,7 @@ log "results: $RESULTS"
 # ---------------------------------------------------------------- build
 if [[ "$BUILD" == 1 ]]; then
   log "building Pim.Api (Release)"
-  (cd "$ROOT" && dotnet build -c Release Pim.Api -nologo -v quiet) >"$RESULTS/build.log" 2>&1 \
+  (cd "$ROOT" && timeout --kill-after=10 900 dotnet build -c Release Pim.Api -nologo -v quiet) >"$RESULTS/build.log" 2>&1 \
     || { tail -n 30 "$RESULTS/build.log" >&2; die "dotnet build failed (log: $RESULTS/build.log)."; }
 fi
 [[ -f "$API_DLL" ]] || die "$API_DLL not found (build with BENCH_BUILD=1)."
@@ -335,7 +339,7 @@ bench_size() {
   local n=$1
   LABEL="$(label_of "$n")"
   LABELS+=("$LABEL")
-  local db="pim_bench_$LABEL"
+  local db="pim_bench_${LABEL,,}"   # unquoted identifiers fold to lower case
   local groups=$(( n / 1000 )); (( groups >= 1 )) || groups=1
   local users=$(( n - groups ))
   BLOCKS=$(( users / 10 ))
@@ -424,19 +428,22 @@ bench_size() {
            shared_blks_hit, shared_blks_read, plans
     FROM pg_stat_statements WHERE query LIKE '%FROM role_assignments a%' AND query LIKE '%activation_requests r%'
     ORDER BY calls DESC LIMIT 1" >"$RESULTS/pgss-$LABEL.txt"
+  # Where PostgreSQL spent its time during the eval run (background jobs of Pim included), most first.
+  psql_db "$db" -At -c "SELECT round((total_plan_time + total_exec_time)::numeric) || ' ms in all, ' || calls || ' calls, '
+                               || plans || ' plans, mean plan ' || round(mean_plan_time::numeric, 4) || ' ms, mean exec '
+                               || round(mean_exec_time::numeric, 4) || ' ms: ' || query
+                        FROM pg_stat_statements ORDER BY total_plan_time + total_exec_time DESC LIMIT 10" >"$RESULTS/pgss-top-$LABEL.txt"
   if [[ "$UNLOADED" == 1 ]]; then
     log "measuring bare and eval with 1 connection, ${DURATION}s each"
     run_wrk "bare1-$LABEL" "$BARE_URL" "$DURATION" 1 1
     run_wrk "eval1-$LABEL" "$EVAL_URL" "$DURATION" 1 1
   fi
-  psql_db "$db" -At -c "SELECT calls || ' calls, ' || plans || ' plans, mean plan ' || round(mean_plan_time::numeric, 4)
-                               || ' ms, mean exec ' || round(mean_exec_time::numeric, 4) || ' ms: ' || query
-                        FROM pg_stat_statements ORDER BY calls DESC LIMIT 5" >"$RESULTS/pgss-top-$LABEL.txt"
 
-  local kind rps reqs p50 p75 p90 p99 non2xx errs api pg wrkt busy total
+  local kind rps reqs p50 p75 p90 p99 non2xx errs api pg wrkt busy total lines
   for kind in bare eval; do
     read -r rps reqs p50 p75 p90 p99 non2xx errs < <(parse_wrk "$RESULTS/$kind-$LABEL.txt")
-    read -r api pg wrkt busy total <"$RESULTS/$kind-$LABEL.cpu"
+    read -r api pg wrkt busy total lines <"$RESULTS/$kind-$LABEL.cpu"
+    R[$LABEL.$kind.logs]="$(awk -v l="$lines" -v n="$reqs" 'BEGIN { printf "%.2f", (n > 0 ? l / n : 0) }')"
     R[$LABEL.$kind.rps]=$rps; R[$LABEL.$kind.p50]=$p50; R[$LABEL.$kind.p90]=$p90; R[$LABEL.$kind.p99]=$p99
     R[$LABEL.$kind.bad]=$(( non2xx + errs ))
     # CPU microseconds per request: Pim, PostgreSQL, wrk, the rest of the machine's busy time (other processes, such
@@ -501,6 +508,8 @@ bench_size() {
   R[$LABEL.seqscan]="$(grep -c 'Seq Scan' "$RESULTS/explain-$LABEL.txt" || true)"
 
   stop_api
+  # Pim logs one line per request today (see the summary's "log l/req"): keep the log, compressed when large.
+  if (( $(stat -c %s "$RESULTS/api-$LABEL.log") > 1048576 )); then gzip -f "$RESULTS/api-$LABEL.log"; fi
 
   # SQL only: the same query through pgbench, Pim stopped. 'extended' re-plans every execution as Npgsql does today
   # (unprepared commands); 'prepared' reuses a prepared statement, as Npgsql's auto-prepare or explicit Prepare would.
@@ -535,6 +544,7 @@ done
 
 # ---------------------------------------------------------------- summary
 NOISY=""
+LOGGY=""
 {
   echo
   echo "=============================================================================================================="
@@ -553,14 +563,16 @@ NOISY=""
   echo
   echo " CPU time per request in microseconds, and machine CPU utilisation during the run. 'other': busy time charged"
   echo " to none of Pim, PostgreSQL or wrk (other processes on the machine, some kernel time); large means a noisy run."
-  printf '%-6s %-5s %8s %8s %8s %8s %8s %6s\n' size run Pim Postgres wrk other total busy%
+  printf '%-6s %-5s %8s %8s %8s %8s %8s %6s %10s\n' size run Pim Postgres wrk other total busy% "log l/req"
   for L in "${LABELS[@]}"; do
     for kind in bare eval; do
       read -r a p w o u <<<"${R[$L.$kind.cpu]}"
-      printf '%-6s %-5s %8s %8s %8s %8s %8s %5s%%\n' "$L" "$kind" "$a" "$p" "$w" "$o" "$(( a + p + w + o ))" "$u"
+      printf '%-6s %-5s %8s %8s %8s %8s %8s %5s%% %10s\n' "$L" "$kind" "$a" "$p" "$w" "$o" "$(( a + p + w + o ))" "$u" "${R[$L.$kind.logs]}"
+      awk -v x="${R[$L.$kind.logs]}" 'BEGIN { exit !(x >= 0.5) }' && LOGGY="$LOGGY $L/$kind"
       (( o * 5 <= a + p + w + o )) || NOISY="$NOISY $L/$kind"
     done
   done
+  [[ -z "$LOGGY" ]] || echo " WARNING: Pim logged about one line per request in:$LOGGY, although Serilog__MinimumLevel__Default=Warning."
   [[ -z "${NOISY:-}" ]] || echo " WARNING: over 20% of the busy CPU went to other processes in:$NOISY; the machine was not quiet."
   if [[ "$UNLOADED" == 1 ]]; then
     echo
