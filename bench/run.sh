@@ -44,10 +44,6 @@ ROLES=(global-administrator privileged-role-administrator security-administrator
   exchange-administrator sharepoint-administrator teams-administrator intune-administrator user-administrator
   helpdesk-administrator billing-administrator compliance-administrator)
 
-PG_TMP=""
-PG_DATA=""
-PG_PORT=""
-PG_STARTED=0
 APP_TMP=""
 API_PID=""
 API_PORT=""
@@ -68,15 +64,6 @@ die() {
   exit 1
 }
 
-# initdb/pg_ctl refuse to run as root: run them as the postgres OS user then.
-as_pg() {
-  if [[ "$(id -u)" -eq 0 ]]; then
-    (cd "$PG_TMP" && runuser -u postgres -- "$@")
-  else
-    "$@"
-  fi
-}
-
 stop_api() {
   [[ -n "$API_PID" ]] || return 0
   if kill -0 "$API_PID" 2>/dev/null; then
@@ -95,10 +82,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   stop_api
-  if [[ "$PG_STARTED" -eq 1 ]]; then
-    as_pg "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m immediate -w -t 30 >/dev/null 2>&1 || true
-  fi
-  [[ -n "$PG_TMP" && -d "$PG_TMP" ]] && rm -rf -- "$PG_TMP"
+  pg_stop
   [[ -n "$APP_TMP" && -d "$APP_TMP" ]] && rm -rf -- "$APP_TMP"
   exit "$rc"
 }
@@ -106,25 +90,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-port_in_use() {
-  local port=$1
-  if command -v ss >/dev/null 2>&1 && ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then
-    return 0
-  fi
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
-}
-
-pick_port() {
-  local port
-  for _ in $(seq 1 100); do
-    port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40001 ))
-    if ! port_in_use "$port"; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
+# shellcheck source=../scripts/lib/throwaway-postgres.sh
+source "$ROOT/scripts/lib/throwaway-postgres.sh"
 
 fmt() { awk -v x="$1" -v d="${2:-2}" 'BEGIN { printf "%.*f", d, x }'; }
 
@@ -221,15 +188,9 @@ grants_sql() { # grants_sql TENANT_EXPR PRINCIPAL_EXPR ROLES_ARRAY_EXPR SCOPE_EX
 for n in $SIZES; do
   [[ "$n" =~ ^[0-9]+$ ]] && (( n >= 1000 )) || die "BENCH_SIZES must be whole numbers >= 1000 (got '$n')."
 done
-for bin in initdb pg_ctl pg_isready psql; do
-  [[ -x "$PG_BIN/$bin" ]] || die "PostgreSQL 15 binary '$PG_BIN/$bin' not found (install postgresql-15)."
-done
+pg_check_binaries initdb pg_ctl pg_isready psql
 if [[ "$PGBENCH" == 1 && ! -x "$PG_BIN/pgbench" ]]; then
   log "pgbench not found in $PG_BIN: skipping the SQL-only run"; PGBENCH=0
-fi
-if [[ "$(id -u)" -eq 0 ]]; then
-  id postgres >/dev/null 2>&1 || die "running as root but there is no 'postgres' OS user to run the server as."
-  command -v runuser >/dev/null 2>&1 || die "running as root but 'runuser' is not available."
 fi
 command -v dotnet >/dev/null 2>&1 || die "dotnet not found."
 command -v curl >/dev/null 2>&1 || die "curl not found."
@@ -262,59 +223,14 @@ fi
 [[ -f "$API_DLL" ]] || die "$API_DLL not found (build with BENCH_BUILD=1)."
 
 # ---------------------------------------------------------------- PostgreSQL cluster
-PG_TMP="$(mktemp -d -t pim-bench-pg.XXXXXXXX)"
-if [[ "$(id -u)" -eq 0 ]]; then
-  chown postgres: "$PG_TMP"
-  if ! runuser -u postgres -- test -w "$PG_TMP"; then
-    rm -rf -- "$PG_TMP"
-    PG_TMP="$(mktemp -d /tmp/pim-bench-pg.XXXXXXXX)"
-    chown postgres: "$PG_TMP"
-    runuser -u postgres -- test -w "$PG_TMP" || die "the postgres user cannot write to $PG_TMP."
-  fi
-fi
-PG_DATA="$PG_TMP/data"
 APP_TMP="$(mktemp -d -t pim-bench-app.XXXXXXXX)"
-
-log "initialising a throwaway PostgreSQL cluster in $PG_DATA"
-as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust --auth-host=trust --auth-local=trust -E UTF8 --locale=C \
-  >"$PG_TMP/initdb.log" 2>&1 || { cat "$PG_TMP/initdb.log" >&2; die "initdb failed."; }
-as_pg tee -a "$PG_DATA/postgresql.conf" >/dev/null <<EOF
-
-# --- throwaway benchmark cluster (bench/run.sh) ---
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '$PG_TMP'
-max_connections = 300
-shared_buffers = 1GB
+log "starting a throwaway PostgreSQL cluster"
+pg_start pim-bench-pg "shared_buffers = 1GB
 effective_cache_size = 8GB
 maintenance_work_mem = 256MB
 shared_preload_libraries = 'pg_stat_statements'
 pg_stat_statements.track = top
-pg_stat_statements.track_planning = on
-# the benchmark reads; these only make the load faster
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-EOF
-
-for attempt in 1 2 3 4 5; do
-  PG_PORT="$(pick_port)" || die "could not find a free TCP port."
-  rm -f -- "$PG_TMP/postgres.log"
-  if as_pg "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$PG_TMP/postgres.log" -o "-p $PG_PORT" -w -t 30 >/dev/null 2>&1; then
-    PG_STARTED=1
-    break
-  fi
-  as_pg "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m immediate -w -t 30 >/dev/null 2>&1 || true
-  grep -qiE 'could not (bind|create listen socket)|address already in use' "$PG_TMP/postgres.log" 2>/dev/null \
-    || die "PostgreSQL failed to start."
-  log "port $PG_PORT taken, retrying (attempt $attempt)"
-done
-[[ "$PG_STARTED" -eq 1 ]] || die "PostgreSQL failed to start."
-ready=0
-for _ in $(seq 1 60); do
-  if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres; then ready=1; break; fi
-  sleep 0.5
-done
-[[ "$ready" -eq 1 ]] || die "PostgreSQL did not become ready within 30 s."
+pg_stat_statements.track_planning = on"
 log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
 
 # ---------------------------------------------------------------- environment record
