@@ -77,7 +77,8 @@ try
     builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
     builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<IdRouteConstraint>("id"));
     builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 256 * 1024);
-    builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
+    // Validators hold no state; building one compiles its rules, so build each once.
+    builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
     builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => Problems.Enrich(c.HttpContext, c.ProblemDetails));
     builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
     builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);

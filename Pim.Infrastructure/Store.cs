@@ -35,6 +35,9 @@ public sealed class Store : IAsyncDisposable
                 builder.MaxAutoPrepare = 64;
                 builder.AutoPrepareMinUsages = 2;
             }
+            // Pim leaves no session state on a connection (no SET, temporary tables or LISTEN; every transaction ends),
+            // so a connection back in the pool needs no reset round trip.
+            builder.NoResetOnClose = true;
             _connectionString = builder.ConnectionString;
             _postgres = NpgsqlDataSource.Create(_connectionString);
         }
