@@ -57,5 +57,4 @@ public static class Errors
 {
     public static PimException NotFound(string what) => new(ErrorCodes.NotFound, $"{what} was not found.");
     public static PimException Forbidden(string detail) => new(ErrorCodes.Forbidden, detail);
-    public static PimException Conflict(string code, string detail) => new(code, detail);
 }

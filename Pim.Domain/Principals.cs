@@ -11,10 +11,7 @@ public sealed record Principal(
     string? Email,
     string? HomeTenantId,
     string? HomePrincipalId,
-    IReadOnlyList<string> MemberOf)
-{
-    public bool IsNonInteractive => Kind == PrincipalKind.ServicePrincipal;
-}
+    IReadOnlyList<string> MemberOf);
 
 /// <summary>Principal kinds as they are written on the wire and in the store.</summary>
 public static class PrincipalKinds
@@ -23,6 +20,4 @@ public static class PrincipalKinds
 
     public static PrincipalKind? Parse(string? text) =>
         Enum.GetValues<PrincipalKind>().Select(k => (PrincipalKind?)k).FirstOrDefault(k => ToText(k!.Value) == text);
-
-    public static readonly string[] All = Enum.GetValues<PrincipalKind>().Select(ToText).ToArray();
 }
