@@ -64,27 +64,28 @@ public sealed class ActivationService(
     {
         await tenants.GetAsync(caller.TenantId, ct);
         caller.RequirePrincipal(); // who may ask at all is answered once, for the whole batch
+        // all: every eligibility still to activate, each at its own scope (unless the batch names one).
         var targets = all
-            ? (await MyRolesAsync(caller, ct)).Where(r => r.Status == "eligible").Select(r => r.Assignment.RoleId).Distinct().ToList()
-            : (roleIds ?? []).Distinct().ToList();
+            ? (await MyRolesAsync(caller, ct)).Where(r => r.Status == "eligible")
+                .Select(r => (RoleId: r.Assignment.RoleId, Scope: common.Scope ?? r.Assignment.Scope)).Distinct().ToList()
+            : (roleIds ?? []).Distinct().Select(r => (RoleId: r, Scope: common.Scope ?? Scopes.Root)).ToList();
         if (targets.Count > MaximumBatch)
             throw new PimException(ErrorCodes.BatchTooLarge, $"A batch activates at most {MaximumBatch} roles; {targets.Count} were asked.");
         var now = time.Now();
-        foreach (var roleId in targets.Where(r => RoleCatalog.Find(r) is not null))
+        foreach (var (roleId, scope) in targets.Where(t => RoleCatalog.Find(t.RoleId) is not null))
         {
             EffectiveRoleSettings policy;
-            try { policy = await settings.EffectiveAtAsync(caller.TenantId, roleId, common.Scope ?? Scopes.Root, ct); }
+            try { policy = await settings.EffectiveAtAsync(caller.TenantId, roleId, scope, ct); }
             catch (PimException) { continue; } // the item itself will say what is wrong
             ActivationPolicy.EnsureMfa(policy.Settings.Activation, caller.Token, now);
         }
 
         var items = new List<BatchItem>();
-        foreach (var roleId in targets)
+        foreach (var (roleId, scope) in targets)
         {
-            var scope = common.Scope ?? Scopes.Root;
             try
             {
-                items.Add(new BatchItem(roleId, scope, await RequestAsync(caller, common with { RoleId = roleId }, ct), null));
+                items.Add(new BatchItem(roleId, scope, await RequestAsync(caller, common with { RoleId = roleId, Scope = scope }, ct), null));
             }
             catch (PimException problem)
             {

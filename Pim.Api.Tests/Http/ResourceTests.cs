@@ -127,6 +127,19 @@ public abstract class ResourceTests(PimApp app)
     }
 
     [Fact]
+    public async Task A_batch_of_all_activates_each_eligibility_at_its_own_scope()
+    {
+        var s = await TreeAsync(app);
+        await Assign(s, s.Alice, "eve", "contributor", Eng, "eligible", HttpStatusCode.Created);
+        await Assign(s, s.Alice, "eve", "reader", Sub2, "eligible", HttpStatusCode.Created);
+        var items = (await s.User("eve").PostJsonAsync(s.Path("/activation-requests/batch"), new { all = true, justification = "On call" })
+            .ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
+            .Select(i => (i.Str("roleId"), i.Str("scope"), i.GetProperty("status").GetInt32())).OrderBy(i => i.Item1).ToArray();
+        Assert.Equal([("contributor", Eng, 201), ("reader", Sub2, 201)], items);
+        Assert.True(await Allowed(s, "eve", "contributor", Rg1));
+    }
+
+    [Fact]
     public async Task The_nearest_scope_with_settings_wins()
     {
         var s = await TreeAsync(app);
