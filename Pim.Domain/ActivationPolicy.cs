@@ -34,8 +34,7 @@ public static class ActivationPolicy
 
         var startsAt = ask.StartsAt is { } requested && requested > now ? requested : now;
         if (startsAt - now > MaximumScheduleAhead)
-            throw new PimException(ErrorCodes.ValidationFailed, "startsAt may be at most 30 days ahead.",
-                new Dictionary<string, string[]> { ["startsAt"] = ["startsAt may be at most 30 days ahead."] });
+            throw Errors.InvalidField("startsAt", "startsAt may be at most 30 days ahead.");
         if (!eligibility.IsInForceAt(startsAt))
             throw new PimException(ErrorCodes.NotEligible,
                 $"The eligibility for '{settings.RoleId}' is not in force at {startsAt:O}.");

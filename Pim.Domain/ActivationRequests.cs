@@ -239,6 +239,9 @@ public sealed class ActivationRequest
                 $"Activation request '{Id}' is {Wire(current)}; only a request that is {string.Join(" or ", allowed.Select(Wire))} can be {verb}.");
     }
 
+    public static ActivationStatus? ParseWire(string? text) =>
+        Enum.GetValues<ActivationStatus>().Select(s => (ActivationStatus?)s).FirstOrDefault(s => Wire(s!.Value) == text);
+
     public static string Wire(ActivationStatus status) => status switch
     {
         ActivationStatus.PendingApproval => "pendingApproval",

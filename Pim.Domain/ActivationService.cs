@@ -286,7 +286,7 @@ public sealed class ActivationService(
     private async Task<ActivationRequest> FindAsync(Caller caller, string requestId, CancellationToken ct)
     {
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
-        if (!caller.IsOperator) caller.RequirePrincipal();
+        caller.RequireOperatorOrPrincipal();
         tenant.EnsureConsented(); // the request was gated by sign-up when it was made
         return await requests.FindAsync(tenant.Id, requestId, ct) ?? throw Errors.NotFound($"Activation request '{requestId}'");
     }

@@ -79,7 +79,7 @@ public sealed class AssignmentService(
         var now = time.Now();
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
-        if (!caller.IsOperator) caller.RequirePrincipal();
+        caller.RequireOperatorOrPrincipal();
         var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
         if (!caller.IsOperator) // the operator: directory sync
             await EnsureAdministratorAsync(caller, tenant, RoleCatalog.Get(assignment.RoleId), assignment.Scope, "Removing role assignments", ct);

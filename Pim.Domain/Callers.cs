@@ -38,6 +38,12 @@ public sealed record Caller(string TenantId, string? PrincipalId, TokenFacts Tok
     /// The principal the caller acts as. A token of another tenant that maps to no guest is told the tenant does not
     /// exist (another tenant's data looks like "not found"); a service token (no tenant) is told it may not.
     /// </summary>
+    /// <summary>Refuses a caller that is neither the operator nor a principal of the tenant.</summary>
+    public void RequireOperatorOrPrincipal()
+    {
+        if (!IsOperator) RequirePrincipal();
+    }
+
     public string RequirePrincipal() =>
         PrincipalId ?? throw (Token.TenantId is null
             ? Errors.Forbidden("A service token acts as no principal of the tenant; this operation needs one.")

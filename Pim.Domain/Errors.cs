@@ -57,4 +57,8 @@ public static class Errors
 {
     public static PimException NotFound(string what) => new(ErrorCodes.NotFound, $"{what} was not found.");
     public static PimException Forbidden(string detail) => new(ErrorCodes.Forbidden, detail);
+
+    /// <summary>One invalid field (400 validation-failed with <c>errors</c>); <paramref name="detail"/> defaults to the field's message.</summary>
+    public static PimException InvalidField(string field, string message, string? detail = null) =>
+        new(ErrorCodes.ValidationFailed, detail ?? message, new Dictionary<string, string[]> { [field] = [message] });
 }

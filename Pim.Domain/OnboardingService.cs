@@ -49,7 +49,7 @@ public sealed class OnboardingService(
 
     public async Task<ConsentStatus> GetConsentAsync(Caller caller, CancellationToken ct)
     {
-        if (!caller.IsOperator) caller.RequirePrincipal();
+        caller.RequireOperatorOrPrincipal();
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         return new ConsentStatus(tenant.HasConsented, tenant.ConsentedAt, tenant.ConsentedBy);
     }
@@ -87,7 +87,7 @@ public sealed class OnboardingService(
 
     public async Task<IReadOnlyList<SignUp>> ListSignUpsAsync(Caller caller, CancellationToken ct)
     {
-        if (!caller.IsOperator) caller.RequirePrincipal();
+        caller.RequireOperatorOrPrincipal();
         return (await tenants.GetAsync(caller.TenantId, ct)).SignUps;
     }
 
@@ -127,7 +127,7 @@ public sealed class OnboardingService(
     /// <summary>The role catalog, as a caller of the tenant sees it.</summary>
     public async Task<IReadOnlyList<RoleDefinition>> RolesAsync(Caller caller, CancellationToken ct)
     {
-        if (!caller.IsOperator) caller.RequirePrincipal();
+        caller.RequireOperatorOrPrincipal();
         await tenants.GetAsync(caller.TenantId, ct);
         return RoleCatalog.All;
     }

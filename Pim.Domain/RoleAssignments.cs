@@ -44,8 +44,7 @@ public sealed class RoleAssignment
         DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset now, string createdBy)
     {
         if (endsAt is { } end && end <= startsAt)
-            throw new PimException(ErrorCodes.ValidationFailed, "endsAt must be after startsAt.",
-                new Dictionary<string, string[]> { ["endsAt"] = ["endsAt must be after startsAt."] });
+            throw Errors.InvalidField("endsAt", "endsAt must be after startsAt.");
         return new(tenantId, NewId.Next(), principalId, roleId, scope, type, startsAt, endsAt, justification, now, createdBy, 1);
     }
 

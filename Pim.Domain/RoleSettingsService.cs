@@ -31,7 +31,7 @@ public sealed class RoleSettingsService(
     {
         var role = RoleCatalog.Get(roleId);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
-        if (!caller.IsOperator) caller.RequirePrincipal();
+        caller.RequireOperatorOrPrincipal();
         EnsureSettingsScope(role, scope);
         tenant.EnsureManaged(role, await scopes.AncestorsOrRootAsync(tenant.Id, scope, ct));
         return await EffectiveAtAsync(tenant.Id, roleId, scope, ct);

@@ -72,7 +72,7 @@ public sealed class ScopeService(ITenants tenants, IScopes scopes, IActivationRe
 
     public async Task<IReadOnlyList<ScopeNode>> TreeAsync(Caller caller, CancellationToken ct)
     {
-        if (!caller.IsOperator) caller.RequirePrincipal();
+        caller.RequireOperatorOrPrincipal();
         await tenants.GetAsync(caller.TenantId, ct);
         return await scopes.ListAsync(caller.TenantId, ct);
     }

@@ -54,7 +54,7 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
     private const string RecordedOpen = "status IN ('pendingApproval', 'scheduled', 'active')";
 
     private static ActivationStatus ParseStatus(string status) =>
-        Enum.GetValues<ActivationStatus>().First(s => ActivationRequest.Wire(s) == status);
+        ActivationRequest.ParseWire(status) ?? throw new InvalidDataException($"Unknown activation status '{status}'.");
 
     public async Task<ActivationRequest?> FindAsync(string tenantId, string requestId, CancellationToken ct)
     {

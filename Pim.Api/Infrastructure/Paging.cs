@@ -27,8 +27,7 @@ public static class PageTokens
     {
         null => Paging.DefaultPageSize,
         >= 1 and <= Paging.MaximumPageSize => pageSize.Value,
-        _ => throw new PimException(ErrorCodes.ValidationFailed, $"pageSize must be between 1 and {Paging.MaximumPageSize}.",
-            new Dictionary<string, string[]> { ["pageSize"] = [$"pageSize must be between 1 and {Paging.MaximumPageSize}."] }),
+        _ => throw Errors.InvalidField("pageSize", $"pageSize must be between 1 and {Paging.MaximumPageSize}."),
     };
 
     public static PageResponse<TOut> Map<TIn, TOut>(this Page<TIn> page, Func<TIn, TOut> map) =>

@@ -155,9 +155,9 @@ public static class ActivationEndpoints
         int? pageSize, string? pageToken, Callers callers, ActivationService activations, TimeProvider time, CancellationToken ct)
     {
         ActivationStatus? parsed = status is null ? null
-            : Enum.GetValues<ActivationStatus>().Select(s => (ActivationStatus?)s).FirstOrDefault(s => ActivationRequest.Wire(s!.Value) == status)
-              ?? throw new PimException(ErrorCodes.ValidationFailed, "Unknown status.",
-                  new Dictionary<string, string[]> { ["status"] = [$"status must be one of: {string.Join(", ", Enum.GetValues<ActivationStatus>().Select(ActivationRequest.Wire))}."] });
+            : ActivationRequest.ParseWire(status)
+              ?? throw Errors.InvalidField("status",
+                  $"status must be one of: {string.Join(", ", Enum.GetValues<ActivationStatus>().Select(ActivationRequest.Wire))}.", "Unknown status.");
         var filter = new ActivationFilter(principalId, roleId, parsed, PageTokens.Decode(pageToken), PageTokens.Size(pageSize));
         var page = await activations.ListAsync(await callers.ResolveAsync(tenantId, ct), filter, ct);
         var now = time.Now();

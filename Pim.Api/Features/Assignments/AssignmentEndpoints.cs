@@ -66,8 +66,7 @@ public static class AssignmentEndpoints
         int? pageSize, string? pageToken, Callers callers, AssignmentService assignments, CancellationToken ct)
     {
         AssignmentType? parsedType = type is null ? null : AssignmentTypes.Parse(type)
-            ?? throw new PimException(ErrorCodes.ValidationFailed, "type must be eligible or active.",
-                new Dictionary<string, string[]> { ["type"] = ["type must be eligible or active."] });
+            ?? throw Errors.InvalidField("type", "type must be eligible or active.");
         var filter = new AssignmentFilter(principalId, roleId, parsedType, PageTokens.Decode(pageToken), PageTokens.Size(pageSize));
         var page = await assignments.ListAsync(await callers.ResolveAsync(tenantId, ct), filter, ct);
         return TypedResults.Ok(page.Map(RoleAssignmentResponse.From));

@@ -76,8 +76,7 @@ public static class NotificationEndpoints
         Callers callers, NotificationService notifications, CancellationToken ct)
     {
         if (status is not null && !OutboxStatus.All.Contains(status))
-            throw new PimException(ErrorCodes.ValidationFailed, "Unknown status.",
-                new Dictionary<string, string[]> { ["status"] = [$"status must be one of: {string.Join(", ", OutboxStatus.All)}."] });
+            throw Errors.InvalidField("status", $"status must be one of: {string.Join(", ", OutboxStatus.All)}.", "Unknown status.");
         var page = await notifications.ListAsync(await callers.ResolveAsync(tenantId, ct), status, PageTokens.Decode(pageToken), PageTokens.Size(pageSize), ct);
         return TypedResults.Ok(page.Map(NotificationResponse.From));
     }

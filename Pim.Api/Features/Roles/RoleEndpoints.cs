@@ -162,7 +162,7 @@ public static class RoleEndpoints
 
     private static string ValidScope(string? scope) => scope is null ? Scopes.Root
         : Scopes.IsValid(scope) ? scope
-        : throw new PimException(ErrorCodes.ValidationFailed, "Invalid scope.", new Dictionary<string, string[]> { ["scope"] = [$"'{scope}' is not a scope."] });
+        : throw Errors.InvalidField("scope", $"'{scope}' is not a scope.", "Invalid scope.");
 
     public static async Task<Ok<RoleSettingsResponse>> PutSettings(string tenantId, string roleId, string? scope, RoleSettingsDto body,
         [FromHeader(Name = "If-Match")] string? ifMatch, HttpContext http, Callers callers, RoleSettingsService settings, CancellationToken ct)
