@@ -1,8 +1,6 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using FluentValidation;
 using Pim.Api.Features.Access;
@@ -84,20 +82,11 @@ try
     builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
     builder.Services.AddPimOpenApi();
 
-    // X-Forwarded-For is honoured only from the proxies named in Pim:Network:TrustedProxies.
-    builder.Services.Configure<ForwardedHeadersOptions>(o =>
-    {
-        o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-        o.KnownProxies.Clear();
-        o.KnownIPNetworks.Clear();
-        foreach (var proxy in builder.Configuration.GetSection("Pim:Network:TrustedProxies").Get<string[]>() ?? [])
-            o.KnownProxies.Add(IPAddress.Parse(proxy));
-    });
-
     var app = builder.Build();
     app.Services.GetRequiredService<Migrator>().Apply();
 
-    app.UseForwardedHeaders();
+    // X-Forwarded-For is honoured only from the proxies named in Pim:Network:TrustedProxies.
+    app.UseClientAddress(builder.Configuration);
     app.UseMiddleware<IdempotencyMiddleware>();
     app.UseExceptionHandler();
     app.UseStatusCodePages();

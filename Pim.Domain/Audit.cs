@@ -37,6 +37,10 @@ public sealed record AuditEvent
     public required string TenantId { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
     public required string ActorId { get; init; }
+    /// <summary><see cref="Domain.ActorKind"/>: principal, service or system.</summary>
+    public string ActorKind { get; init; } = Domain.ActorKind.Principal;
+    /// <summary>The tenant of the actor's token: another tenant for a guest, null for a platform identity or Pim itself.</summary>
+    public string? ActorTenantId { get; init; }
     public required string Action { get; init; }
     public required string TargetType { get; init; }
     public required string TargetId { get; init; }
@@ -60,6 +64,8 @@ public sealed record AuditEvent
         TenantId = caller.TenantId,
         OccurredAt = now,
         ActorId = caller.ActorId,
+        ActorKind = caller.ActorKind,
+        ActorTenantId = caller.Token.TenantId,
         Action = action,
         TargetType = targetType,
         TargetId = targetId,

@@ -52,9 +52,9 @@ public sealed class AuditRepository(DbSession db, OutboxRepository outbox) : IAu
     public async Task AppendAsync(AuditEvent e, CancellationToken ct)
     {
         const string sql = """
-            INSERT INTO audit_events (tenant_id, occurred_at, actor_id, action, target_type, target_id, principal_id, role_id, scope,
+            INSERT INTO audit_events (tenant_id, occurred_at, actor_id, actor_kind, actor_tenant_id, action, target_type, target_id, principal_id, role_id, scope,
                                       justification, ticket_number, ticket_system, client_ip, user_agent, correlation_id, details)
-            VALUES (@TenantId, @OccurredAt, @ActorId, @Action, @TargetType, @TargetId, @PrincipalId, @RoleId, @Scope,
+            VALUES (@TenantId, @OccurredAt, @ActorId, @ActorKind, @ActorTenantId, @Action, @TargetType, @TargetId, @PrincipalId, @RoleId, @Scope,
                     @Justification, @TicketNumber, @TicketSystem, @ClientIp, @UserAgent, @CorrelationId, @Details)
             """;
         var connection = await db.ConnectionAsync(ct);
@@ -91,7 +91,7 @@ public sealed class AuditRepository(DbSession db, OutboxRepository outbox) : IAu
                 datacontenttype = "application/json",
                 data = new
                 {
-                    e.TenantId, e.Action, e.ActorId, e.TargetType, e.TargetId, e.PrincipalId, e.RoleId, e.Scope, e.Justification,
+                    e.TenantId, e.Action, e.ActorId, e.ActorKind, e.ActorTenantId, e.TargetType, e.TargetId, e.PrincipalId, e.RoleId, e.Scope, e.Justification,
                     e.TicketNumber, e.TicketSystem, e.ClientIp, e.CorrelationId, e.OccurredAt,
                 },
             }, CloudEventJson);
@@ -105,6 +105,8 @@ public sealed class AuditRepository(DbSession db, OutboxRepository outbox) : IAu
         public long EventId { get; set; }
         public DateTimeOffset OccurredAt { get; set; }
         public string ActorId { get; set; } = "";
+        public string ActorKind { get; set; } = "";
+        public string? ActorTenantId { get; set; }
         public string Action { get; set; } = "";
         public string TargetType { get; set; } = "";
         public string TargetId { get; set; } = "";
@@ -124,7 +126,7 @@ public sealed class AuditRepository(DbSession db, OutboxRepository outbox) : IAu
     {
         // principalId matches the actor or the principal acted on.
         const string sql = """
-            SELECT tenant_id, event_id, occurred_at, actor_id, action, target_type, target_id, principal_id, role_id, scope,
+            SELECT tenant_id, event_id, occurred_at, actor_id, actor_kind, actor_tenant_id, action, target_type, target_id, principal_id, role_id, scope,
                    justification, ticket_number, ticket_system, client_ip, user_agent, correlation_id, details
             FROM audit_events
             WHERE tenant_id = @tenantId
@@ -144,7 +146,8 @@ public sealed class AuditRepository(DbSession db, OutboxRepository outbox) : IAu
         }, ct));
         return rows.Select(r => new AuditEvent
         {
-            Id = r.EventId, TenantId = r.TenantId, OccurredAt = r.OccurredAt, ActorId = r.ActorId, Action = r.Action,
+            Id = r.EventId, TenantId = r.TenantId, OccurredAt = r.OccurredAt, ActorId = r.ActorId, ActorKind = r.ActorKind,
+            ActorTenantId = r.ActorTenantId, Action = r.Action,
             TargetType = r.TargetType, TargetId = r.TargetId, PrincipalId = r.PrincipalId, RoleId = r.RoleId, Scope = r.Scope,
             Justification = r.Justification, TicketNumber = r.TicketNumber, TicketSystem = r.TicketSystem, ClientIp = r.ClientIp,
             UserAgent = r.UserAgent, CorrelationId = r.CorrelationId, Details = r.Details,

@@ -27,9 +27,9 @@ token() { # token SUBJECT TENANT MFA SCOPES-JSON
 }
 step() { printf '\n== %s\n' "$*"; }
 
-step "Tokens from the development issuer: the directory-sync operator, a monitoring service, Alice and Bob"
-OPERATOR=$(token sync-service "" false '["pim.operator"]')
-SERVICE=$(token exchange-gateway "" false '["pim.evaluate"]')
+step "Tokens from the development issuer: the tenant's directory-sync service, a gateway that asks Pim, Alice and Bob"
+OPERATOR=$(token sync-service "$T" false '["pim.operator"]')      # service scopes act only in the token's tenant
+SERVICE=$(token exchange-gateway "$T" false '["pim.evaluate"]')
 ALICE=$(token alice "$T" true '[]')          # Global Administrator, signed in with MFA
 BOB=$(token bob "$T" false '[]')             # Exchange Administrator, signed in without MFA
 BOB_MFA=$(token bob "$T" true '[]')          # … and after stepping up to MFA
@@ -99,6 +99,6 @@ call POST "/v1/tenants/$T/access/evaluation" "$SERVICE" 200 '{"principalId":"bob
 
 step "The audit trail as CSV: who, when, where from, why"
 call GET "/v1/tenants/$T/audit-events?roleId=exchange-administrator" "$ALICE" 200 "" -H 'Accept: text/csv' \
-  | cut -d, -f2,3,4,10,11,12,13
+  | cut -d, -f2,3,4,6,12,13,14,15
 echo
 echo "Walkthrough complete for tenant $T."

@@ -12,7 +12,8 @@ public sealed class AuthorizationMatrixTests_Postgres(PostgresApp app) : Authori
 
 /// <summary>
 /// Every endpoint × every kind of caller → the expected status. Personas, in the order they call:
-/// anonymous · a Global Administrator of another tenant · a plain user (Carol) · an eligible-but-inactive Privileged Role
+/// anonymous · a Global Administrator, an operator and an evaluate-scoped service of another tenant (all three: "other
+/// tenant", told not found, because service scopes are bound to their token's tenant) · a plain user (Carol) · an eligible-but-inactive Privileged Role
 /// Administrator (Dave) · a service with pim.evaluate · the operator · an active administrator (Alice).
 /// Each row runs in a fresh tenant where Bob is eligible for Exchange Administrator and has a request pending approval,
 /// and Carol holds Helpdesk Administrator actively.
@@ -89,6 +90,8 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         {
             ("anonymous", app.Anonymous(), row.Anonymous),
             ("other tenant's Global Administrator", other.Alice, row.OtherTenant),
+            ("other tenant's operator", app.Client("sync", other.Id, false, "pim.operator"), row.OtherTenant),
+            ("other tenant's evaluate-scoped service", app.Client("gateway", other.Id, false, "pim.evaluate"), row.OtherTenant),
             ("plain user", s.Carol, row.User),
             ("eligible-but-inactive administrator", s.User("dave"), row.EligibleAdmin),
             ("evaluate-scoped service", app.Evaluator(), row.Evaluator),

@@ -72,12 +72,14 @@ public abstract class JustInTimeTests(PimApp app)
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         Assert.Equal("text/csv", export.Content.Headers.ContentType!.MediaType);
         var rows = (await export.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1)
-            .Select(line => line.Split(',')).ToList();
+            .Select(line => line.Split(',').Select(cell => cell.Trim('"')).ToArray()).ToList();
         Assert.Equal(["assignment.created", "assignment.madeEligible", "roleSettings.updated", "activation.requested", "activation.approved",
-            "activation.activated", "activation.deactivated"], rows.Select(r => r[3]).ToArray());
-        var requested = rows.Single(r => r[3] == "activation.requested");
-        Assert.Equal(("bob", "Mailbox migration", "CHG-4711", "ServiceNow", "127.0.0.1"), (requested[2], requested[9], requested[10], requested[11], requested[12]));
-        Assert.Equal(("alice", "CHG-4711 approved"), (rows.Single(r => r[3] == "activation.approved")[2], rows.Single(r => r[3] == "activation.approved")[9]));
+            "activation.activated", "activation.deactivated"], rows.Select(r => r[5]).ToArray());
+        var requested = rows.Single(r => r[5] == "activation.requested");
+        Assert.Equal(("bob", "principal", "Mailbox migration", "CHG-4711", "ServiceNow", "127.0.0.1"),
+            (requested[2], requested[3], requested[11], requested[12], requested[13], requested[14]));
+        var approvedRow = rows.Single(r => r[5] == "activation.approved");
+        Assert.Equal(("alice", "CHG-4711 approved"), (approvedRow[2], approvedRow[11]));
     }
 
     [Fact]
@@ -448,6 +450,6 @@ public abstract class JustInTimeTests(PimApp app)
         {
             Headers = { { "Accept", "text/csv" } },
         });
-        Assert.Contains(",'=cmd|' /C calc'!A0,", await export.Content.ReadAsStringAsync());
+        Assert.Contains(",\"'=cmd|' /C calc'!A0\",", await export.Content.ReadAsStringAsync());
     }
 }

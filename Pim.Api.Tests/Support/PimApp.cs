@@ -39,6 +39,9 @@ public abstract class PimApp : WebApplicationFactory<Program>
         builder.UseSetting("Pim:Auth:DevIssuer:Enabled", "true");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Pim:Network:TrustedProxies:0", TrustedProxy);
+        // The platform identities of the test deployment: tokens without a tenant that act in every tenant.
+        builder.UseSetting("Pim:Auth:PlatformIdentities:0", "directory-sync");
+        builder.UseSetting("Pim:Auth:PlatformIdentities:1", "exchange-gateway");
         // Background work is driven by the tests (DispatchOnceAsync, SweepOnceAsync) on the fake clock.
         builder.UseSetting("Pim:Outbox:BackgroundEnabled", "false");
         builder.UseSetting("Pim:Outbox:QuickRetries", "0");

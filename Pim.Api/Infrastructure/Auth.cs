@@ -14,6 +14,11 @@ public sealed class AuthOptions
     public string? Authority { get; set; }
     public string Audience { get; set; } = "pim";
     public ClaimNames Claims { get; set; } = new();
+    /// <summary>
+    /// Subjects of tokens without a tenant that are the deployment's own services (directory sync, gateways): they use
+    /// their service scopes in every tenant. Any other token without a tenant acts as nobody.
+    /// </summary>
+    public string[] PlatformIdentities { get; set; } = [];
     public DevIssuerOptions DevIssuer { get; set; } = new();
 
     public sealed class ClaimNames
@@ -164,11 +169,11 @@ public static class AuthSetup
         DateTimeOffset? authTime = long.TryParse(user.FindFirst("auth_time")?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;
-        return new TokenFacts(subject, user.FindFirst(options.Claims.TenantId)?.Value, scopes, mfa, authTime);
+        var tenantId = user.FindFirst(options.Claims.TenantId)?.Value;
+        var platform = tenantId is null && options.PlatformIdentities.Contains(subject, StringComparer.Ordinal);
+        return new TokenFacts(subject, tenantId, scopes, mfa, authTime, platform);
     }
 
-    public static bool IsLoopback(this HttpContext http) =>
-        http.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip);
 }
 
 /// <summary>Resolves the caller of the current request against the tenant in its path.</summary>
@@ -178,7 +183,7 @@ public sealed class Callers(IHttpContextAccessor accessor, AccessService access,
     {
         var http = accessor.HttpContext ?? throw new InvalidOperationException("No current request.");
         var origin = new RequestOrigin(
-            http.Connection.RemoteIpAddress?.ToString(),
+            http.ClientAddress(),
             http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null,
             System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier);
         return access.ResolveCallerAsync(tenantId, http.User.ToTokenFacts(options), origin, ct);

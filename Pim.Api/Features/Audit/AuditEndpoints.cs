@@ -7,11 +7,11 @@ using Pim.Domain;
 
 namespace Pim.Api.Features.Audit;
 
-public sealed record AuditEventResponse(string Id, DateTimeOffset OccurredAt, string ActorId, string Action, string TargetType, string TargetId,
+public sealed record AuditEventResponse(string Id, DateTimeOffset OccurredAt, string ActorId, string ActorKind, string? ActorTenantId, string Action, string TargetType, string TargetId,
     string? PrincipalId, string? RoleId, string? Scope, string? Justification, string? TicketNumber, string? TicketSystem,
     string? ClientIp, string? UserAgent, string? CorrelationId, string? Details)
 {
-    public static AuditEventResponse From(AuditEvent e) => new(e.Id.ToString(CultureInfo.InvariantCulture), e.OccurredAt, e.ActorId, e.Action,
+    public static AuditEventResponse From(AuditEvent e) => new(e.Id.ToString(CultureInfo.InvariantCulture), e.OccurredAt, e.ActorId, e.ActorKind, e.ActorTenantId, e.Action,
         e.TargetType, e.TargetId, e.PrincipalId, e.RoleId, e.Scope, e.Justification, e.TicketNumber, e.TicketSystem, e.ClientIp, e.UserAgent,
         e.CorrelationId, e.Details);
 }
@@ -48,12 +48,12 @@ public static class AuditEndpoints
     }
 }
 
-/// <summary>RFC 4180 CSV, with cells that a spreadsheet would run as a formula neutralised.</summary>
+/// <summary>RFC 4180 CSV, safe to open in a spreadsheet in any locale: every cell quoted, formulas neutralised.</summary>
 public static class AuditCsv
 {
     private static readonly string[] Header =
     [
-        "id", "occurredAt", "actorId", "action", "targetType", "targetId", "principalId", "roleId", "scope",
+        "id", "occurredAt", "actorId", "actorKind", "actorTenantId", "action", "targetType", "targetId", "principalId", "roleId", "scope",
         "justification", "ticketNumber", "ticketSystem", "clientIp", "userAgent", "correlationId",
     ];
 
@@ -63,7 +63,7 @@ public static class AuditCsv
         Line(csv, Header);
         foreach (var e in events)
             Line(csv, [e.Id.ToString(CultureInfo.InvariantCulture), e.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-                e.ActorId, e.Action, e.TargetType, e.TargetId, e.PrincipalId, e.RoleId, e.Scope, e.Justification, e.TicketNumber,
+                e.ActorId, e.ActorKind, e.ActorTenantId, e.Action, e.TargetType, e.TargetId, e.PrincipalId, e.RoleId, e.Scope, e.Justification, e.TicketNumber,
                 e.TicketSystem, e.ClientIp, e.UserAgent, e.CorrelationId]);
         return csv.ToString();
     }
@@ -78,11 +78,18 @@ public static class AuditCsv
         csv.Append("\r\n");
     }
 
+    /// <summary>
+    /// Every cell is quoted, so that no list separator (',' or the ';' and tab of other locales) and no line break inside
+    /// a value can start a new cell; a value a spreadsheet would run as a formula (it begins, after any blanks, with one of
+    /// = + - @, their full-width forms, a tab or a line break) is prefixed with a quote.
+    /// </summary>
     public static string Cell(string? value)
     {
-        if (string.IsNullOrEmpty(value)) return "";
-        // A leading =, +, -, @ (or tab / carriage return) makes spreadsheets evaluate the cell: prefix a quote.
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+        if (string.IsNullOrEmpty(value)) return "\"\"";
+        var first = value.TrimStart(' ', '\u00A0', '\u3000');
+        if (first.Length > 0 && FormulaLeaders.Contains(first[0])) value = "'" + value;
+        return "\"" + value.Replace("\"", "\"\"") + "\"";
     }
+
+    private const string FormulaLeaders = "=+-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20";
 }

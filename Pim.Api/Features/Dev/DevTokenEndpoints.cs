@@ -33,7 +33,7 @@ public static class DevTokenEndpoints
 
     public static Ok<DevTokenResponse> Issue(DevTokenRequest body, HttpContext http, DevTokenIssuer issuer)
     {
-        if (!http.IsLoopback()) throw Errors.NotFound("The resource");
+        if (!http.IsLoopbackConnection()) throw Errors.NotFound("The resource");
         var token = issuer.Issue(body.Subject, body.TenantId, body.Mfa, body.Scopes ?? [], body.AuthTime);
         return TypedResults.Ok(new DevTokenResponse(token, "Bearer", (int)DevTokenIssuer.Lifetime.TotalSeconds));
     }

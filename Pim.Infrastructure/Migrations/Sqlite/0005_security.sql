@@ -1,0 +1,13 @@
+-- Security review (issue 9). SQLite dialect.
+-- Audit actors: whether the actor is a principal, a service acting with a scope, or Pim itself, and its token's tenant.
+ALTER TABLE audit_events ADD COLUMN actor_kind text NOT NULL DEFAULT 'principal'
+    CHECK (actor_kind IN ('principal', 'service', 'system'));
+ALTER TABLE audit_events ADD COLUMN actor_tenant_id text NULL;
+-- Rows written before this migration: Pim's own events are known by their actor; the append-only trigger is lifted for
+-- this one backfill, inside the migration's transaction.
+DROP TRIGGER audit_events_no_update;
+UPDATE audit_events SET actor_kind = 'system' WHERE actor_id = 'pim-system';
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN
+    SELECT RAISE(ABORT, 'audit_events is append-only');
+END;
