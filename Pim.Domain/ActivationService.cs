@@ -9,7 +9,8 @@ public sealed record MyRole(RoleAssignment Assignment, string Status, DateTimeOf
 /// <summary>Activating eligible roles, approving, and ending activations (DESIGN §5).</summary>
 public sealed class ActivationService(
     ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests requests,
-    RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, Notifier notifier, IScopes scopes, TimeProvider time)
+    RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, Notifier notifier, IScopes scopes,
+    GrantRevocation revocation, TimeProvider time)
 {
     public const int MaximumPendingScan = 500;
 
@@ -20,6 +21,7 @@ public sealed class ActivationService(
         await using var tx = await uow.BeginAsync(ct);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         var principalId = caller.RequirePrincipal();
+        if (await principals.FindAsync(tenant.Id, principalId, ct) is { Enabled: false }) throw PrincipalDisabled();
         var scope = ask.Scope ?? Scopes.Root;
         role.EnsureScopeFits(scope);
         var ancestors = await scopes.AncestorsOrRootAsync(tenant.Id, scope, ct);
@@ -158,6 +160,7 @@ public sealed class ActivationService(
             throw new PimException(ErrorCodes.SelfApprovalForbidden, "Nobody approves or denies their own activation request.");
         if (!await IsApproverAsync(caller, request, ct))
             throw Errors.Forbidden($"You are not an approver of '{request.RoleId}'.");
+        await EnsureBasisAsync(caller, tx, request, now, ct);
 
         var version = request.Version;
         if (request.HasPendingExtensionAt(now))
@@ -200,6 +203,7 @@ public sealed class ActivationService(
             caller.RequirePrincipal();
             throw Errors.Forbidden("Only the requester may extend an activation.");
         }
+        await EnsureBasisAsync(caller, tx, request, now, ct);
         var policy = (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
         var needsApproval = ActivationPolicy.EvaluateExtension(policy, request, duration, caller.Token, now, caller.IsGuest);
         var version = request.Version;
@@ -278,10 +282,24 @@ public sealed class ActivationService(
         if (caller.PrincipalId is not { } principalId) return false;
         var approvers = (await settings.EffectiveAtAsync(caller.TenantId, request.RoleId, request.Scope, ct)).Settings.Activation.Approvers;
         if (approvers.Count == 0) return await access.HoldsAnyAsync(caller, RoleCatalog.DefaultApprovers, ct);
-        if (approvers.Contains(principalId)) return true;
         var principal = await principals.FindAsync(caller.TenantId, principalId, ct);
-        return principal is not null && principal.MemberOf.Any(approvers.Contains);
+        return principal is { Enabled: true } && (approvers.Contains(principalId) || principal.MemberOf.Any(approvers.Contains));
     }
+
+    /// <summary>
+    /// Before a decision or an extension: a request whose basis went (a write path that should have ended it did not, or
+    /// raced with this one) is revoked now — committed, audited, notified — and the caller is told.
+    /// </summary>
+    private async Task EnsureBasisAsync(Caller caller, ITransaction tx, ActivationRequest request, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!request.IsOpenAt(now) || await revocation.LostAsync(request, ct) is not { } reason) return;
+        await revocation.RevokeAsync(caller, request, reason, now, ct);
+        await tx.CommitAsync(ct);
+        throw new PimException(ErrorCodes.InvalidStateTransition, $"Activation request '{request.Id}' no longer stands ({reason}) and was revoked.");
+    }
+
+    private static PimException PrincipalDisabled() =>
+        new(ErrorCodes.PrincipalDisabled, "Your account is disabled in this tenant: it can neither activate nor approve.");
 
     private async Task<ActivationRequest> FindAsync(Caller caller, string requestId, CancellationToken ct)
     {
@@ -336,23 +354,6 @@ public sealed class ActivationService(
     {
         await audit.AppendAsync(AuditOf(caller, now, AuditActions.ActivationActivated, request), ct);
         await notifier.ActivationStartedAsync(request, ct);
-    }
-
-    /// <summary>Ends a request whose eligibility is gone (recording first what time alone changed), with its audit events.</summary>
-    public static async Task RevokeAsync(IActivationRequests requests, IAuditLog audit, Caller caller, ActivationRequest request, DateTimeOffset now,
-        CancellationToken ct)
-    {
-        var version = request.Version;
-        var actions = request.Settle(now).ToList();
-        if (request.IsOpenAt(now))
-        {
-            request.Revoke(now);
-            actions.Add(AuditActions.ActivationRevoked);
-        }
-        if (!await requests.UpdateAsync(request, version, ct))
-            throw new PimException(ErrorCodes.Conflict, $"Activation request '{request.Id}' changed meanwhile; try again.");
-        foreach (var action in actions)
-            await audit.AppendAsync(AuditOf(caller, now, action, request), ct);
     }
 
     public static AuditEvent AuditOf(Caller caller, DateTimeOffset now, string action, ActivationRequest request) =>

@@ -9,7 +9,7 @@ public sealed record RoleMember(RoleAssignment Assignment, Principal? Principal)
 public sealed class AssignmentService(
     ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests activations,
     RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, Notifier notifier, IAssignmentUsage usage,
-    IScopes scopes, TimeProvider time)
+    IScopes scopes, GrantRevocation revocation, TimeProvider time)
 {
     /// <summary>
     /// Creates an assignment. The operator may create active assignments at any time (directory sync mirrors the
@@ -83,9 +83,10 @@ public sealed class AssignmentService(
         var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
         if (!caller.IsOperator) // the operator: directory sync
             await EnsureAdministratorAsync(caller, tenant, RoleCatalog.Get(assignment.RoleId), assignment.Scope, "Removing role assignments", ct);
-        await RevokeActivationsThroughAsync(caller, assignment, now, ct);
+        var through = await activations.ListRecordedOpenByAssignmentAsync(tenant.Id, assignment.Id, ct);
         if (!await assignments.DeleteAsync(tenant.Id, assignmentId, ct)) throw AssignmentNotFound(assignmentId);
         await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentRemoved, assignment), ct);
+        await revocation.RevokeLostAsync(caller, through, now, ct);
         await tx.CommitAsync(ct);
     }
 
@@ -129,14 +130,10 @@ public sealed class AssignmentService(
         if (!await assignments.UpdateTypeAsync(assignment, version, ct))
             throw new PimException(ErrorCodes.Conflict, $"Assignment '{assignmentId}' was changed by another request; read it again.");
         await audit.AppendAsync(AuditOf(caller, now, action, assignment), ct);
+        // Activations made through an eligibility that is now standing access stand on nothing: they end.
+        await revocation.RevokeLostAsync(caller, await activations.ListRecordedOpenByAssignmentAsync(tenant.Id, assignment.Id, ct), now, ct);
         await tx.CommitAsync(ct);
         return assignment;
-    }
-
-    private async Task RevokeActivationsThroughAsync(Caller caller, RoleAssignment assignment, DateTimeOffset now, CancellationToken ct)
-    {
-        foreach (var request in await activations.ListRecordedOpenByAssignmentAsync(assignment.TenantId, assignment.Id, ct))
-            await ActivationService.RevokeAsync(activations, audit, caller, request, now, ct);
     }
 
     /// <summary>PIM administration of a role at a scope, where PIM manages it (signed up).</summary>

@@ -4,6 +4,7 @@ public static class AuditActions
 {
     public const string TenantUpserted = "tenant.upserted";
     public const string PrincipalUpserted = "principal.upserted";
+    public const string PrincipalDeleted = "principal.deleted";
     public const string ConsentGranted = "consent.granted";
     public const string SignUpCreated = "signUp.created";
     public const string AssignmentCreated = "assignment.created";

@@ -24,6 +24,7 @@ public static class ErrorCodes
     // 403
     public const string Forbidden = "forbidden";
     public const string SelfApprovalForbidden = "self-approval-forbidden";
+    public const string PrincipalDisabled = "principal-disabled";
     // 404
     public const string NotFound = "not-found";
     // 409

@@ -45,6 +45,16 @@ public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutb
             $"PIM: {Name(requester, request.PrincipalId)} activated {Role(request.RoleId)}", Describe(request, requester, "was activated"), ct);
     }
 
+    /// <summary>The holder and the role administrators learn that a grant (or a waiting request) ended because its basis went.</summary>
+    public async Task ActivationRevokedAsync(ActivationRequest request, string reason, CancellationToken ct)
+    {
+        var administrators = await access.ListHoldersAsync(request.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
+        var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
+        await SendAsync(request.TenantId, [request.PrincipalId, .. administrators], [],
+            $"PIM: {Name(requester, request.PrincipalId)}'s activation of {Role(request.RoleId)} was revoked",
+            Describe(request, requester, "was revoked") + $"\nReason: {reason}\n", ct);
+    }
+
     public async Task ApprovalNeededAsync(ActivationRequest request, CancellationToken ct)
     {
         var policy = (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;

@@ -4,8 +4,8 @@ public sealed record ConsentStatus(bool Consented, DateTimeOffset? ConsentedAt, 
 
 /// <summary>Bringing a tenant under PIM: directory sync by the operator, consent, and sign-up.</summary>
 public sealed class OnboardingService(
-    ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IAuditLog audit, IUnitOfWork uow,
-    AccessService access, Notifier notifier, IScopes scopes, TimeProvider time)
+    ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests requests, IAuditLog audit, IUnitOfWork uow,
+    AccessService access, Notifier notifier, IScopes scopes, GrantRevocation revocation, TimeProvider time)
 {
     public async Task<(Tenant Tenant, bool Created)> UpsertTenantAsync(Caller caller, string displayName, CancellationToken ct)
     {
@@ -34,10 +34,49 @@ public sealed class OnboardingService(
                 throw new PimException(ErrorCodes.UnknownPrincipal,
                     $"memberOf names principals that are not groups of this tenant: {string.Join(", ", missing)}. Sync groups before their members.");
         }
+        if (principal is { Kind: PrincipalKind.Group, Enabled: false })
+            throw Errors.InvalidField("accountEnabled", "A group is not disabled: delete it, or sync its members without it.");
         var created = await principals.UpsertAsync(principal, now, ct);
-        await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.PrincipalUpserted, "principal", principal.Id) with { PrincipalId = principal.Id }, ct);
+        await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.PrincipalUpserted, "principal", principal.Id) with
+        {
+            PrincipalId = principal.Id,
+            Details = principal.Enabled ? null : "{\"accountEnabled\":false}",
+        }, ct);
+        // A group left or an account disabled takes with it what stood on it.
+        await revocation.RevokeLostAsync(caller, await requests.ListRecordedOpenByPrincipalAsync(caller.TenantId, principal.Id, ct), now, ct);
         await tx.CommitAsync(ct);
         return (principal, created);
+    }
+
+    /// <summary>
+    /// Removes a principal (a leaver, a deleted group) with everything that stood on it: its assignments (audited), its
+    /// memberships, and every open activation or waiting request it made or that was made through a group's eligibility.
+    /// </summary>
+    public async Task DeletePrincipalAsync(Caller caller, string principalId, CancellationToken ct)
+    {
+        EnsureOperator(caller);
+        var now = time.Now();
+        await using var tx = await uow.BeginAsync(ct);
+        await tenants.GetAsync(caller.TenantId, ct);
+        var principal = await principals.FindAsync(caller.TenantId, principalId, ct) ?? throw Errors.NotFound($"Principal '{principalId}'");
+        var affected = (await requests.ListRecordedOpenByPrincipalAsync(caller.TenantId, principalId, ct)).ToList();
+        foreach (var assignment in await assignments.ListHeldByAsync(caller.TenantId, principalId, ct))
+        {
+            affected.AddRange(await requests.ListRecordedOpenByAssignmentAsync(caller.TenantId, assignment.Id, ct));
+            await assignments.DeleteAsync(caller.TenantId, assignment.Id, ct);
+            await audit.AppendAsync(AssignmentService.AuditOf(caller, now, AuditActions.AssignmentRemoved, assignment) with
+            {
+                Details = "{\"reason\":\"principal-deleted\"}",
+            }, ct);
+        }
+        await principals.DeleteAsync(caller.TenantId, principalId, ct);
+        await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.PrincipalDeleted, "principal", principalId) with
+        {
+            PrincipalId = principalId,
+            Details = $"{{\"kind\":\"{PrincipalKinds.ToText(principal.Kind)}\"}}",
+        }, ct);
+        await revocation.RevokeLostAsync(caller, affected, now, ct);
+        await tx.CommitAsync(ct);
     }
 
     public async Task<Principal> GetPrincipalAsync(Caller caller, string principalId, CancellationToken ct)

@@ -34,6 +34,8 @@ public interface IPrincipals
     Task<IReadOnlyList<string>> ListMembersAsync(string tenantId, IReadOnlyCollection<string> groupIds, CancellationToken ct);
     /// <summary>Creates or replaces (including group memberships); returns true when created.</summary>
     Task<bool> UpsertAsync(Principal principal, DateTimeOffset now, CancellationToken ct);
+    /// <summary>Deletes the principal with its memberships (and, for a group, its members' memberships of it); its assignments must be gone.</summary>
+    Task DeleteAsync(string tenantId, string principalId, CancellationToken ct);
 }
 
 public sealed record AssignmentFilter(string? PrincipalId, string? RoleId, AssignmentType? Type, string? After, int PageSize);
@@ -49,6 +51,8 @@ public interface IRoleAssignments
     Task<IReadOnlyList<RoleAssignment>> ListAsync(string tenantId, AssignmentFilter filter, CancellationToken ct);
     /// <summary>Assignments held by the principal directly or through the groups it is a member of.</summary>
     Task<IReadOnlyList<RoleAssignment>> ListForPrincipalAsync(string tenantId, string principalId, CancellationToken ct);
+    /// <summary>The assignments held by the principal itself (not through groups).</summary>
+    Task<IReadOnlyList<RoleAssignment>> ListHeldByAsync(string tenantId, string principalId, CancellationToken ct);
 }
 
 public sealed record StoredRoleSettings(RoleSettings Settings, int Version, string Scope);

@@ -2,7 +2,11 @@ namespace Pim.Domain;
 
 public enum PrincipalKind { User, Guest, ServicePrincipal, Group }
 
-/// <summary>A user, guest, service principal or group, as synced from the directory.</summary>
+/// <summary>
+/// A user, guest, service principal or group, as synced from the directory. A principal that is not
+/// <see cref="Enabled"/> (a leaver, a blocked account) holds nothing: its assignments grant no access until it is
+/// enabled again, its open activations are revoked, and it can neither activate nor approve.
+/// </summary>
 public sealed record Principal(
     string TenantId,
     string Id,
@@ -11,7 +15,8 @@ public sealed record Principal(
     string? Email,
     string? HomeTenantId,
     string? HomePrincipalId,
-    IReadOnlyList<string> MemberOf);
+    IReadOnlyList<string> MemberOf,
+    bool Enabled = true);
 
 /// <summary>Principal kinds as they are written on the wire and in the store.</summary>
 public static class PrincipalKinds

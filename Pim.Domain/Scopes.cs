@@ -55,7 +55,7 @@ public static class ScopesExtensions
 }
 
 /// <summary>The protected-resource tree: directory sync by the operator, and the questions the other use cases ask of it.</summary>
-public sealed class ScopeService(ITenants tenants, IScopes scopes, IActivationRequests requests, IRoleAssignments assignments, IAuditLog audit,
+public sealed class ScopeService(ITenants tenants, IScopes scopes, IActivationRequests requests, GrantRevocation revocation, IAuditLog audit,
     IUnitOfWork uow, TimeProvider time)
 {
     public Task<(ScopeNode Node, bool Created)> UpsertManagementGroupAsync(Caller caller, string id, string displayName, string? parentId, CancellationToken ct) =>
@@ -108,20 +108,9 @@ public sealed class ScopeService(ITenants tenants, IScopes scopes, IActivationRe
             Details = before is not null && before.ParentScope != node.ParentScope
                 ? $"{{\"movedFrom\":\"{before.ParentScope}\",\"movedTo\":\"{node.ParentScope}\"}}" : null,
         }, ct);
-        if (before is not null && before.ParentScope != node.ParentScope) await RevokeUncoveredAsync(caller, node.Scope, now, ct);
+        if (before is not null && before.ParentScope != node.ParentScope)
+            await revocation.RevokeLostAsync(caller, await requests.ListRecordedOpenInScopesAsync(caller.TenantId, await scopes.SubtreeAsync(caller.TenantId, node.Scope, ct), ct), now, ct);
         await tx.CommitAsync(ct);
         return (node, created);
-    }
-
-    /// <summary>No stale grant survives a move: an activation whose eligibility is no longer at or above it ends now.</summary>
-    private async Task RevokeUncoveredAsync(Caller caller, string movedScope, DateTimeOffset now, CancellationToken ct)
-    {
-        var subtree = await scopes.SubtreeAsync(caller.TenantId, movedScope, ct);
-        foreach (var request in await requests.ListRecordedOpenInScopesAsync(caller.TenantId, subtree, ct))
-        {
-            var eligibility = await assignments.FindAsync(caller.TenantId, request.AssignmentId, ct);
-            if (eligibility is not null && (await scopes.AncestorsAsync(caller.TenantId, request.Scope, ct)).Contains(eligibility.Scope)) continue;
-            await ActivationService.RevokeAsync(requests, audit, caller, request, now, ct);
-        }
     }
 }

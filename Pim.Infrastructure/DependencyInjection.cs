@@ -46,6 +46,7 @@ public static class DependencyInjection
         services.AddScoped<IWebhooks>(sp => sp.GetRequiredService<WebhookRepository>());
         services.AddSingleton<IWebhookUrlPolicy, WebhookUrlPolicy>();
         services.AddScoped<Notifier>();
+        services.AddScoped<GrantRevocation>();
         services.AddScoped<WebhookService>();
         services.AddScoped<NotificationService>();
 

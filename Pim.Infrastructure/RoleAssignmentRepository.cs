@@ -96,6 +96,13 @@ public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
         return rows.Select(r => r.ToDomain()).ToList();
     }
 
+    public async Task<IReadOnlyList<RoleAssignment>> ListHeldByAsync(string tenantId, string principalId, CancellationToken ct)
+    {
+        const string sql = $"SELECT {Columns} FROM role_assignments a WHERE a.tenant_id = @tenantId AND a.principal_id = @principalId ORDER BY a.assignment_id";
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QueryAsync<AssignmentRow>(db.Command(sql, new { tenantId, principalId }, ct))).Select(r => r.ToDomain()).ToList();
+    }
+
     public async Task<IReadOnlyList<RoleAssignment>> ListForPrincipalAsync(string tenantId, string principalId, CancellationToken ct)
     {
         const string sql = $"""
@@ -124,23 +131,34 @@ public sealed class AccessReader(DbSession db) : IAccessReader
         public string ViaPrincipalId { get; set; } = "";
     }
 
-    // Three indexed branches: the principal's own active assignments, its groups' active assignments, its activations.
+    // The holder must exist and be enabled; then three indexed branches: its own active assignments, its groups' active
+    // assignments, and its activations — each only while what it stands on still holds (GrantBasis): the eligible
+    // assignment it was made through, the membership of the group that holds it, and the eligibility's scope at or above.
     private const string Grants = """
+        WITH holder AS (
+            SELECT principal_id FROM principals WHERE tenant_id = @tenantId AND principal_id = @principalId AND disabled_at IS NULL)
         SELECT a.role_id, a.scope, a.ends_at AS valid_until, a.assignment_id, NULL AS activation_request_id, a.principal_id AS via_principal_id
-        FROM role_assignments a
-        WHERE a.tenant_id = @tenantId AND a.principal_id = @principalId AND a.type = 'active'
-          AND a.starts_at <= @now AND (a.ends_at IS NULL OR a.ends_at > @now) /*roles:a*/
+        FROM holder h
+        JOIN role_assignments a ON a.tenant_id = @tenantId AND a.principal_id = h.principal_id
+        WHERE a.type = 'active' AND a.starts_at <= @now AND (a.ends_at IS NULL OR a.ends_at > @now) /*roles:a*/
         UNION ALL
         SELECT a.role_id, a.scope, a.ends_at, a.assignment_id, NULL, a.principal_id
-        FROM group_memberships g
+        FROM holder h
+        JOIN group_memberships g ON g.tenant_id = @tenantId AND g.member_id = h.principal_id
         JOIN role_assignments a ON a.tenant_id = g.tenant_id AND a.principal_id = g.group_id
-        WHERE g.tenant_id = @tenantId AND g.member_id = @principalId AND a.type = 'active'
-          AND a.starts_at <= @now AND (a.ends_at IS NULL OR a.ends_at > @now) /*roles:a*/
+        WHERE a.type = 'active' AND a.starts_at <= @now AND (a.ends_at IS NULL OR a.ends_at > @now) /*roles:a*/
         UNION ALL
         SELECT r.role_id, r.scope, r.ends_at, r.assignment_id, r.request_id, r.principal_id
-        FROM activation_requests r
-        WHERE r.tenant_id = @tenantId AND r.principal_id = @principalId AND r.status IN ('active', 'scheduled')
-          AND r.starts_at <= @now AND r.ends_at > @now /*roles:r*/
+        FROM holder h
+        JOIN activation_requests r ON r.tenant_id = @tenantId AND r.principal_id = h.principal_id
+        JOIN role_assignments e ON e.tenant_id = r.tenant_id AND e.assignment_id = r.assignment_id AND e.type = 'eligible'
+        WHERE r.status IN ('active', 'scheduled') AND r.starts_at <= @now AND r.ends_at > @now
+          AND (e.principal_id = r.principal_id
+               OR EXISTS (SELECT 1 FROM group_memberships m
+                          WHERE m.tenant_id = r.tenant_id AND m.member_id = r.principal_id AND m.group_id = e.principal_id))
+          AND (e.scope = r.scope
+               OR EXISTS (SELECT 1 FROM scope_ancestors x
+                          WHERE x.tenant_id = r.tenant_id AND x.scope = r.scope AND x.ancestor_scope = e.scope)) /*roles:r*/
         """;
 
     public async Task<IReadOnlyList<Grant>> FindGrantsAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds,
@@ -163,20 +181,28 @@ public sealed class AccessReader(DbSession db) : IAccessReader
 
     public async Task<IReadOnlyList<string>> ListHoldersAsync(string tenantId, IReadOnlyCollection<string> roleIds, DateTimeOffset now, CancellationToken ct)
     {
+        // The same rules as FindGrantsAsync, for every holder at once.
         var roles = db.Store.In("a.role_id", "roleIds");
         var sql = $"""
             SELECT a.principal_id FROM role_assignments a
+            JOIN principals p ON p.tenant_id = a.tenant_id AND p.principal_id = a.principal_id AND p.disabled_at IS NULL
             WHERE a.tenant_id = @tenantId AND a.type = 'active' AND a.scope = '/' AND {roles}
               AND a.starts_at <= @now AND (a.ends_at IS NULL OR a.ends_at > @now)
             UNION
             SELECT g.member_id FROM role_assignments a
             JOIN group_memberships g ON g.tenant_id = a.tenant_id AND g.group_id = a.principal_id
+            JOIN principals p ON p.tenant_id = g.tenant_id AND p.principal_id = g.member_id AND p.disabled_at IS NULL
             WHERE a.tenant_id = @tenantId AND a.type = 'active' AND a.scope = '/' AND {roles}
               AND a.starts_at <= @now AND (a.ends_at IS NULL OR a.ends_at > @now)
             UNION
             SELECT a.principal_id FROM activation_requests a
+            JOIN principals p ON p.tenant_id = a.tenant_id AND p.principal_id = a.principal_id AND p.disabled_at IS NULL
+            JOIN role_assignments e ON e.tenant_id = a.tenant_id AND e.assignment_id = a.assignment_id AND e.type = 'eligible'
             WHERE a.tenant_id = @tenantId AND a.status IN ('active', 'scheduled') AND a.scope = '/' AND {roles}
               AND a.starts_at <= @now AND a.ends_at > @now
+              AND (e.principal_id = a.principal_id
+                   OR EXISTS (SELECT 1 FROM group_memberships m
+                              WHERE m.tenant_id = a.tenant_id AND m.member_id = a.principal_id AND m.group_id = e.principal_id))
             """;
         var connection = await db.ConnectionAsync(ct);
         return (await connection.QueryAsync<string>(db.Command(sql, new { tenantId, roleIds = roleIds.ToArray(), now }, ct))).ToList();

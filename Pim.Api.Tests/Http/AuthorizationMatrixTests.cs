@@ -32,6 +32,7 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         new("PUT", "", new { displayName = "Renamed" }, 401, 404, 403, 403, 403, 200, 403),
         new("PUT", "/principals/zed", new { kind = "user", displayName = "Zed" }, 401, 404, 403, 403, 403, 201, 403),
         new("GET", "/principals/bob", null, 401, 404, 403, 403, 403, 200, 200),
+        new("DELETE", "/principals/carol", null, 401, 404, 403, 403, 403, 204, 403),
         new("GET", "/consent", null, 401, 404, 200, 200, 403, 200, 200),
         new("POST", "/consent", null, 401, 404, 403, 403, 403, 403, 200),
         new("GET", "/sign-ups", null, 401, 404, 200, 200, 403, 200, 200),

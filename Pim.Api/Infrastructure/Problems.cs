@@ -17,6 +17,7 @@ public static class Problems
         [ErrorCodes.MfaRequired] = 401,
         [ErrorCodes.Forbidden] = 403,
         [ErrorCodes.SelfApprovalForbidden] = 403,
+        [ErrorCodes.PrincipalDisabled] = 403,
         [ErrorCodes.NotFound] = 404,
         [ErrorCodes.ConsentRequired] = 409,
         [ErrorCodes.SignUpRequired] = 409,

@@ -11,11 +11,14 @@ public sealed record TenantResponse(string Id, string DisplayName, bool Consente
     public static TenantResponse From(Tenant t) => new(t.Id, t.DisplayName, t.HasConsented, t.ConsentedAt, t.SignUps.Select(SignUpResponse.From).ToList());
 }
 
-public sealed record PrincipalRequest(string Kind, string DisplayName, string? Email = null, string? HomeTenantId = null, string? HomePrincipalId = null, IReadOnlyList<string>? MemberOf = null);
-public sealed record PrincipalResponse(string Id, string Kind, string DisplayName, string? Email, string? HomeTenantId, string? HomePrincipalId, IReadOnlyList<string> MemberOf)
+/// <summary>A principal as the directory has it; <c>accountEnabled: false</c> (users, guests, service principals) makes it hold nothing.</summary>
+public sealed record PrincipalRequest(string Kind, string DisplayName, string? Email = null, string? HomeTenantId = null, string? HomePrincipalId = null,
+    IReadOnlyList<string>? MemberOf = null, bool AccountEnabled = true);
+public sealed record PrincipalResponse(string Id, string Kind, string DisplayName, string? Email, string? HomeTenantId, string? HomePrincipalId,
+    IReadOnlyList<string> MemberOf, bool AccountEnabled)
 {
     public static PrincipalResponse From(Principal p) =>
-        new(p.Id, PrincipalKinds.ToText(p.Kind), p.DisplayName, p.Email, p.HomeTenantId, p.HomePrincipalId, p.MemberOf);
+        new(p.Id, PrincipalKinds.ToText(p.Kind), p.DisplayName, p.Email, p.HomeTenantId, p.HomePrincipalId, p.MemberOf, p.Enabled);
 }
 
 public sealed record ConsentResponse(bool Consented, DateTimeOffset? ConsentedAt, string? ConsentedBy)
@@ -48,6 +51,8 @@ public sealed class PrincipalRequestValidator : AbstractValidator<PrincipalReque
         RuleFor(r => r.HomePrincipalId).Null().WithMessage("Only guests have a home principal.").When(r => r.Kind != "guest");
         RuleFor(r => r.MemberOf).Must(m => m is null || m.Count <= 100).WithMessage("'memberOf' may name at most 100 groups.");
         RuleForEach(r => r.MemberOf).NotEmpty().MustBeId();
+        RuleFor(r => r.AccountEnabled).Equal(true).When(r => r.Kind == "group")
+            .WithMessage("A group is not disabled: delete it, or sync its members without it.");
     }
 }
 
@@ -72,6 +77,8 @@ public static class TenantEndpoints
         group.MapPut("/principals/{principalId:id}", PutPrincipal).WithName("PutPrincipal")
             .WithSummary("Create or replace a user, guest, service principal or group (operator directory sync).").Validate<PrincipalRequest>();
         group.MapGet("/principals/{principalId:id}", GetPrincipal).WithName("GetPrincipal").WithSummary("Read one principal.");
+        group.MapDelete("/principals/{principalId:id}", DeletePrincipal).WithName("DeletePrincipal")
+            .WithSummary("Remove a principal (operator directory sync): its assignments go, and every activation or waiting request that stood on it is revoked.");
         group.MapGet("/consent", GetConsent).WithName("GetConsent").WithSummary("Whether the tenant has consented to PIM.");
         group.MapPost("/consent", Consent).WithName("Consent")
             .WithSummary("Consent to PIM (active Global Administrator). The first consenter becomes Privileged Role and Security Administrator.");
@@ -94,7 +101,7 @@ public static class TenantEndpoints
     {
         var caller = await callers.ResolveAsync(tenantId, ct);
         var principal = new Principal(tenantId, principalId, PrincipalKinds.Parse(body.Kind)!.Value, body.DisplayName, body.Email, body.HomeTenantId, body.HomePrincipalId,
-            (body.MemberOf ?? []).Distinct().ToList());
+            (body.MemberOf ?? []).Distinct().ToList(), body.AccountEnabled);
         var (saved, created) = await onboarding.UpsertPrincipalAsync(caller, principal, ct);
         var response = PrincipalResponse.From(saved);
         return created ? TypedResults.Created($"/v1/tenants/{tenantId}/principals/{principalId}", response) : TypedResults.Ok(response);
@@ -103,6 +110,12 @@ public static class TenantEndpoints
     public static async Task<Ok<PrincipalResponse>> GetPrincipal(
         string tenantId, string principalId, Callers callers, OnboardingService onboarding, CancellationToken ct) =>
         TypedResults.Ok(PrincipalResponse.From(await onboarding.GetPrincipalAsync(await callers.ResolveAsync(tenantId, ct), principalId, ct)));
+
+    public static async Task<NoContent> DeletePrincipal(string tenantId, string principalId, Callers callers, OnboardingService onboarding, CancellationToken ct)
+    {
+        await onboarding.DeletePrincipalAsync(await callers.ResolveAsync(tenantId, ct), principalId, ct);
+        return TypedResults.NoContent();
+    }
 
     public static async Task<Ok<ConsentResponse>> GetConsent(string tenantId, Callers callers, OnboardingService onboarding, CancellationToken ct) =>
         TypedResults.Ok(ConsentResponse.From(await onboarding.GetConsentAsync(await callers.ResolveAsync(tenantId, ct), ct)));

@@ -8,3 +8,6 @@ ALTER TABLE audit_events ADD COLUMN actor_tenant_id text NULL;
 ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only;
 UPDATE audit_events SET actor_kind = 'system' WHERE actor_id = 'pim-system';
 ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only;
+
+-- A disabled principal (a leaver, a blocked account) holds nothing until it is enabled again.
+ALTER TABLE principals ADD COLUMN disabled_at timestamptz NULL;

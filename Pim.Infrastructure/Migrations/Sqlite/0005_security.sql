@@ -11,3 +11,6 @@ CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
 BEGIN
     SELECT RAISE(ABORT, 'audit_events is append-only');
 END;
+
+-- A disabled principal (a leaver, a blocked account) holds nothing until it is enabled again.
+ALTER TABLE principals ADD COLUMN disabled_at text NULL;
