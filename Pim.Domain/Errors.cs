@@ -52,6 +52,9 @@ public static class ErrorCodes
     public const string BatchTooLarge = "batch-too-large";
     public const string IdempotencyKeyReused = "idempotency-key-reused";
     public const string IdempotencyKeyInUse = "idempotency-key-in-use";
+    public const string IdempotencyAnswerWithheld = "idempotency-answer-withheld";
+    // 429
+    public const string IdempotencyKeyLimit = "idempotency-key-limit";
 }
 
 public static class Errors

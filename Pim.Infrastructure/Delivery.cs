@@ -375,7 +375,7 @@ public sealed class SweeperService(IServiceScopeFactory scopes, OutboxOptions op
     {
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        await services.GetRequiredService<IdempotencyStore>().PurgeAsync(services.GetRequiredService<TimeProvider>().Now(), ct);
+        await IdempotencyStore.PurgeAsync(services.GetRequiredService<Store>(), services.GetRequiredService<TimeProvider>().Now(), ct);
         return await services.GetRequiredService<ActivationService>().SweepAsync(BatchSize, ct);
     }
 

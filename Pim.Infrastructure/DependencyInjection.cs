@@ -10,7 +10,7 @@ public static class DependencyInjection
     {
         services.AddSingleton(_ => new Store(provider, connectionString));
         services.AddSingleton<Migrator>();
-        services.AddSingleton<IdempotencyStore>();
+        services.AddScoped<IdempotencyStore>();
         services.AddScoped<DbSession>();
         services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<DbSession>());
         services.AddScoped<ITenants, TenantRepository>();

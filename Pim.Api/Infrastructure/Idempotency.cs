@@ -6,21 +6,36 @@ using Pim.Infrastructure;
 
 namespace Pim.Api.Infrastructure;
 
+public sealed class IdempotencyOptions
+{
+    /// <summary>Live keys (24 hours) one caller may hold in one tenant.</summary>
+    public int MaxKeysPerCaller { get; set; } = 1000;
+}
+
 /// <summary>
-/// Idempotency-Key on POSTs under a tenant: the same key and body (per tenant and caller) replay the first response
-/// for 24 hours; the same key with another body answers 422; a key whose first request is still running answers 409.
-/// It sits outside the exception handler, so refusals (problem details) are replayed too; 5xx answers are not kept.
+/// Idempotency-Key on POSTs under a tenant (DESIGN §7: replays re-authorize the caller and never store secrets).
+/// <list type="bullet">
+/// <item>The key is claimed, the change made and the answer recorded in one transaction of the store (every unit of
+/// work of the request nests in it), and the answer reaches the client only after that commit: after a crash a retry
+/// either replays a committed answer or runs once. A second request with the key waits for the first one's commit.</item>
+/// <item>A replay runs the request again against the store and rolls it back: if that run is refused now (401, 403,
+/// 404, 429, 5xx) the refusal is the answer; otherwise the recorded answer is replayed with <c>Idempotent-Replayed: true</c>.</item>
+/// <item>Answers that carry a one-time secret keep only their status and Location; 401, 403, 429 and 5xx are not kept.</item>
+/// <item>Only callers of the tenant keep keys, at most <see cref="IdempotencyOptions.MaxKeysPerCaller"/> each.</item>
+/// </list>
+/// It sits outside the exception handler, so refusals (problem details) are recorded too.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next)
 {
     public const string Header = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
-    private static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(1);
+    public const int MaxKeyLength = 255;
 
-    public async Task InvokeAsync(HttpContext http, IdempotencyStore store, TimeProvider time, AuthOptions auth)
+    public async Task InvokeAsync(HttpContext http, IdempotencyStore keys, DbSession session, AccessService access, TimeProvider time,
+        AuthOptions auth, IdempotencyOptions options)
     {
         if (!HttpMethods.IsPost(http.Request.Method) || !http.Request.Headers.TryGetValue(Header, out var keyValues)
-            || http.GetRouteValue("tenantId") is not string tenantId)
+            || http.GetRouteValue("tenantId") is not string tenantId || http.Has<EndpointMarkers.Evaluation>())
         {
             await next(http);
             return;
@@ -32,39 +47,96 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             return;
         }
         var key = keyValues.ToString();
-        if (key.Length is 0 or > 255 || key.Any(char.IsControl))
+        if (key.Length is 0 or > MaxKeyLength || key.Any(char.IsControl))
         {
-            await Problems.WriteAsync(http, ErrorCodes.ValidationFailed, $"{Header} must be 1-255 printable characters.");
+            await Problems.WriteAsync(http, ErrorCodes.ValidationFailed, $"{Header} must be 1-{MaxKeyLength} printable characters.");
             return;
         }
-        var user = authenticated.Principal!;
-        var caller = $"{user.FindFirst(auth.Claims.TenantId)?.Value}/{user.FindFirst(auth.Claims.Subject)?.Value}";
-        var hash = await HashAsync(http.Request);
         var ct = http.RequestAborted;
+        TokenFacts token;
+        try { token = authenticated.Principal!.ToTokenFacts(auth); }
+        catch (PimException e)
+        {
+            await Problems.WriteAsync(http, e.Code, e.Message);
+            return;
+        }
+        var caller = await access.ResolveCallerAsync(tenantId, token, RequestOrigin.None, ct);
+        if (caller.PrincipalId is null && !caller.ServiceScopesApply)
+        {
+            await next(http); // nobody in this tenant: it keeps no keys here (the endpoint refuses it)
+            return;
+        }
+        var callerKey = $"{token.TenantId}/{token.Subject}";
+        var hash = await HashAsync(http.Request);
         var now = time.Now();
 
-        if (await store.FindAsync(tenantId, caller, key, ct) is { } first)
+        await using var transaction = await session.BeginEnclosingAsync(ct);
+        if (await keys.TryClaimAsync(tenantId, callerKey, key, hash, now, ct))
         {
-            var expired = first.CreatedAt < now - IdempotencyStore.Retention;
-            var abandoned = first.StatusCode is null && first.CreatedAt < now - Abandoned;
-            if (!expired && !abandoned)
+            var (held, oldest) = await keys.CountAsync(tenantId, callerKey, now, ct);
+            if (held > options.MaxKeysPerCaller)
             {
-                if (first.RequestHash != hash)
-                    await Problems.WriteAsync(http, ErrorCodes.IdempotencyKeyReused, $"{Header} '{key}' was used with another request; use a new key.");
-                else if (first.StatusCode is null)
-                    await Problems.WriteAsync(http, ErrorCodes.IdempotencyKeyInUse, $"The first request with {Header} '{key}' is still running; retry shortly.");
-                else
-                    await ReplayAsync(http, first);
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((oldest + IdempotencyStore.Retention - now).TotalSeconds)).ToString();
+                await Problems.WriteAsync(http, ErrorCodes.IdempotencyKeyLimit,
+                    $"A caller holds at most {options.MaxKeysPerCaller} {Header}s in a tenant at once; keys are kept 24 hours.");
                 return;
             }
-            await store.ForgetAsync(tenantId, caller, key, ct);
+            var body = await RunBufferedAsync(http);
+            var status = http.Response.StatusCode;
+            if (status is >= 500 or StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden or StatusCodes.Status429TooManyRequests)
+            {
+                await transaction.DisposeAsync(); // nothing of this request is kept, the key included
+            }
+            else
+            {
+                var withheld = status < 300 && http.Has<EndpointMarkers.AnswerCarriesSecret>();
+                var location = http.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null;
+                await keys.RecordAsync(tenantId, callerKey, key, status, withheld ? null : http.Response.ContentType, location,
+                    withheld ? null : Encoding.UTF8.GetString(body), withheld, CancellationToken.None);
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+            await http.Response.Body.WriteAsync(body, ct);
+            return;
         }
-        if (!await store.TryReserveAsync(tenantId, caller, key, hash, now, ct))
+
+        var first = await keys.FindAsync(tenantId, callerKey, key, ct);
+        if (first.RequestHash != hash)
+        {
+            await Problems.WriteAsync(http, ErrorCodes.IdempotencyKeyReused, $"{Header} '{key}' was used with another request; use a new key.");
+            return;
+        }
+        if (first.StatusCode is not { } recorded)
         {
             await Problems.WriteAsync(http, ErrorCodes.IdempotencyKeyInUse, $"The first request with {Header} '{key}' is still running; retry shortly.");
             return;
         }
+        // Re-authorize: the caller must still be allowed to make this request. The run is rolled back whatever it did.
+        var rerun = await RunBufferedAsync(http);
+        await transaction.DisposeAsync();
+        if (http.Response.StatusCode is >= 500 or StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden
+            or StatusCodes.Status404NotFound or StatusCodes.Status429TooManyRequests)
+        {
+            await http.Response.Body.WriteAsync(rerun, ct);
+            return;
+        }
+        http.Response.Clear();
+        http.Response.Headers[ReplayedHeader] = "true";
+        if (first.Location is not null) http.Response.Headers.Location = first.Location;
+        if (first.Withheld)
+        {
+            await Problems.WriteAsync(http, ErrorCodes.IdempotencyAnswerWithheld,
+                $"The first request with {Header} '{key}' succeeded ({recorded}{(first.Location is null ? "" : $", {first.Location}")}); its answer " +
+                "carried a one-time secret, which Pim does not keep. Read the resource, or delete it and create a new one.");
+            return;
+        }
+        http.Response.StatusCode = recorded;
+        if (first.ContentType is not null) http.Response.ContentType = first.ContentType;
+        await http.Response.WriteAsync(first.Body ?? "", ct);
+    }
 
+    /// <summary>Runs the rest of the pipeline with the response body held back, and returns that body.</summary>
+    private async Task<byte[]> RunBufferedAsync(HttpContext http)
+    {
         var original = http.Response.Body;
         await using var buffer = new MemoryStream();
         http.Response.Body = buffer;
@@ -72,31 +144,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         {
             await next(http);
         }
-        catch
-        {
-            await store.ForgetAsync(tenantId, caller, key, CancellationToken.None);
-            throw;
-        }
         finally
         {
             http.Response.Body = original;
         }
-        if (http.Response.StatusCode >= 500)
-            await store.ForgetAsync(tenantId, caller, key, CancellationToken.None);
-        else
-            await store.CompleteAsync(tenantId, caller, key, http.Response.StatusCode, http.Response.ContentType,
-                http.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null, Encoding.UTF8.GetString(buffer.ToArray()), CancellationToken.None);
-        buffer.Position = 0;
-        await buffer.CopyToAsync(original, ct);
-    }
-
-    private static async Task ReplayAsync(HttpContext http, IdempotentResponse first)
-    {
-        http.Response.StatusCode = first.StatusCode!.Value;
-        if (first.ContentType is not null) http.Response.ContentType = first.ContentType;
-        if (first.Location is not null) http.Response.Headers.Location = first.Location;
-        http.Response.Headers[ReplayedHeader] = "true";
-        await http.Response.WriteAsync(first.Body ?? "", http.RequestAborted);
+        return buffer.ToArray();
     }
 
     /// <summary>The request as the key covers it: method, path with query, and body.</summary>

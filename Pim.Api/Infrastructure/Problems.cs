@@ -41,6 +41,8 @@ public static class Problems
         [ErrorCodes.BatchTooLarge] = 400,
         [ErrorCodes.IdempotencyKeyReused] = 422,
         [ErrorCodes.IdempotencyKeyInUse] = 409,
+        [ErrorCodes.IdempotencyAnswerWithheld] = 409,
+        [ErrorCodes.IdempotencyKeyLimit] = 429,
         [PayloadTooLarge] = 413,
     };
 

@@ -37,9 +37,9 @@ public static class AccessEndpoints
     {
         tenant.MapPost("/access/evaluation", Evaluate).WithTags("Access").WithName("EvaluateAccess")
             .WithSummary("Whether a principal holds a role now (operator, the principal itself, or the 'pim.evaluate' scope).")
-            .Validate<EvaluationRequest>();
+            .Validate<EvaluationRequest>().IsEvaluation();
         tenant.MapGet("/principals/{principalId:id}/active-roles", ActiveRoles).WithTags("Access").WithName("ListActiveRoles")
-            .WithSummary("The roles a principal holds right now, each with its validUntil.");
+            .WithSummary("The roles a principal holds right now, each with its validUntil.").IsEvaluation();
     }
 
     public static async Task<Ok<EvaluationResponse>> Evaluate(string tenantId, EvaluationRequest body, Callers callers, AccessService access, CancellationToken ct)

@@ -42,7 +42,7 @@ public static class NotificationEndpoints
     {
         var webhooks = tenant.MapGroup("/webhooks").WithTags("Webhooks");
         webhooks.MapPost("", Create).WithName("CreateWebhook")
-            .WithSummary("Subscribe a URL to events; the answer shows the signing secret (whsec_…) once.").Validate<WebhookRequest>();
+            .WithSummary("Subscribe a URL to events; the answer shows the signing secret (whsec_…) once.").Validate<WebhookRequest>().AnswerShowsSecret();
         webhooks.MapGet("", List).WithName("ListWebhooks").WithSummary("The tenant's webhooks (without secrets).");
         webhooks.MapGet("/{webhookId:id}", Get).WithName("GetWebhook").WithSummary("One webhook (without its secret).");
         webhooks.MapDelete("/{webhookId:id}", Delete).WithName("DeleteWebhook").WithSummary("Unsubscribe; undelivered messages to it fail.");

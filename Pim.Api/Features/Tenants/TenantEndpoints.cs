@@ -11,9 +11,10 @@ public sealed record TenantResponse(string Id, string DisplayName, bool Consente
     public static TenantResponse From(Tenant t) => new(t.Id, t.DisplayName, t.HasConsented, t.ConsentedAt, t.SignUps.Select(SignUpResponse.From).ToList());
 }
 
-/// <summary>A principal as the directory has it; <c>accountEnabled: false</c> (users, guests, service principals) makes it hold nothing.</summary>
+/// <summary>A principal as the directory has it; <c>accountEnabled: false</c> (users, guests, service principals) makes it hold
+/// nothing; left out, the account is enabled.</summary>
 public sealed record PrincipalRequest(string Kind, string DisplayName, string? Email = null, string? HomeTenantId = null, string? HomePrincipalId = null,
-    IReadOnlyList<string>? MemberOf = null, bool AccountEnabled = true);
+    IReadOnlyList<string>? MemberOf = null, bool? AccountEnabled = null);
 public sealed record PrincipalResponse(string Id, string Kind, string DisplayName, string? Email, string? HomeTenantId, string? HomePrincipalId,
     IReadOnlyList<string> MemberOf, bool AccountEnabled)
 {
@@ -51,7 +52,7 @@ public sealed class PrincipalRequestValidator : AbstractValidator<PrincipalReque
         RuleFor(r => r.HomePrincipalId).Null().WithMessage("Only guests have a home principal.").When(r => r.Kind != "guest");
         RuleFor(r => r.MemberOf).Must(m => m is null || m.Count <= 100).WithMessage("'memberOf' may name at most 100 groups.");
         RuleForEach(r => r.MemberOf).NotEmpty().MustBeId();
-        RuleFor(r => r.AccountEnabled).Equal(true).When(r => r.Kind == "group")
+        RuleFor(r => r.AccountEnabled).NotEqual(false).When(r => r.Kind == "group")
             .WithMessage("A group is not disabled: delete it, or sync its members without it.");
     }
 }
@@ -101,7 +102,7 @@ public static class TenantEndpoints
     {
         var caller = await callers.ResolveAsync(tenantId, ct);
         var principal = new Principal(tenantId, principalId, PrincipalKinds.Parse(body.Kind)!.Value, body.DisplayName, body.Email, body.HomeTenantId, body.HomePrincipalId,
-            (body.MemberOf ?? []).Distinct().ToList(), body.AccountEnabled);
+            (body.MemberOf ?? []).Distinct().ToList(), body.AccountEnabled ?? true);
         var (saved, created) = await onboarding.UpsertPrincipalAsync(caller, principal, ct);
         var response = PrincipalResponse.From(saved);
         return created ? TypedResults.Created($"/v1/tenants/{tenantId}/principals/{principalId}", response) : TypedResults.Ok(response);

@@ -14,3 +14,9 @@ END;
 
 -- A disabled principal (a leaver, a blocked account) holds nothing until it is enabled again.
 ALTER TABLE principals ADD COLUMN disabled_at text NULL;
+
+-- Idempotency keys are claimed and answered in the request's own transaction. An answer that carried a one-time secret
+-- is not kept: only its status and Location (answer_withheld = 1). Answers kept before that carried webhook secrets are
+-- deleted, as are claims the old two-step scheme left unanswered.
+DELETE FROM idempotency_keys WHERE status_code IS NULL OR body LIKE '%whsec_%';
+ALTER TABLE idempotency_keys ADD COLUMN answer_withheld integer NOT NULL DEFAULT 0;
