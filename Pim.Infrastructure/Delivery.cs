@@ -87,8 +87,8 @@ public sealed class WebhookOptions
 }
 
 /// <summary>
-/// Webhook targets must be https and resolve to public addresses (no loopback, link-local, private, CGNAT or
-/// multicast), checked when the webhook is created and again on every connection (DNS rebinding).
+/// Webhook targets must be https and resolve only to public unicast addresses (<see cref="PublicAddresses"/>), checked
+/// when the webhook is created and again, by the same function, on every connection (DNS rebinding); no proxy is used.
 /// </summary>
 public sealed class WebhookUrlPolicy(WebhookOptions options) : IWebhookUrlPolicy
 {
@@ -103,32 +103,22 @@ public sealed class WebhookUrlPolicy(WebhookOptions options) : IWebhookUrlPolicy
         try { addresses = IPAddress.TryParse(url.DnsSafeHost, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(url.DnsSafeHost, ct); }
         catch (SocketException) { return $"The host '{url.Host}' does not resolve."; }
         return addresses.Length == 0 ? $"The host '{url.Host}' does not resolve."
-            : addresses.FirstOrDefault(IsNonPublic) is { } bad ? $"The host '{url.Host}' resolves to a non-public address ({bad})." : null;
-    }
-
-    public static bool IsNonPublic(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)) return true;
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal;
-        var b = address.GetAddressBytes();
-        return b[0] == 10 || b[0] == 127 || b[0] == 0 || b[0] >= 224
-            || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
-            || (b[0] == 192 && b[1] == 168)
-            || (b[0] == 169 && b[1] == 254)
-            || (b[0] == 100 && b[1] >= 64 && b[1] <= 127);
+            : addresses.FirstOrDefault(a => !PublicAddresses.IsPublicUnicast(a)) is { } bad
+                ? $"The host '{url.Host}' resolves to a non-public address ({bad})." : null;
     }
 
     /// <summary>An HTTP handler that refuses to connect to a non-public address, whatever DNS answered at creation.</summary>
     public static SocketsHttpHandler Handler(WebhookOptions options) => new()
     {
+        // A proxy would make the connection to itself and reach the target on Pim's behalf, past the check below.
+        UseProxy = false,
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectCallback = async (context, ct) =>
         {
             var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, ct);
-            var allowed = options.AllowInsecureTargets ? addresses : addresses.Where(a => !IsNonPublic(a)).ToArray();
+            // Only addresses the policy allows; if DNS answers a mix, the non-public ones are never tried.
+            var allowed = options.AllowInsecureTargets ? addresses : addresses.Where(PublicAddresses.IsPublicUnicast).ToArray();
             if (allowed.Length == 0) throw new HttpRequestException($"Refusing to connect to '{context.DnsEndPoint.Host}': not a public address.");
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try

@@ -237,12 +237,12 @@ public abstract class NotificationTests(PimApp app)
     public async Task Shutdown_mid_delivery_releases_the_message()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        receiver.Delay = TimeSpan.FromMilliseconds(600);
         var s = await Scenario.OnboardAsync(app);
         await SubscribeAsync(s, receiver.Url, "pim.principal.upserted");
         await s.Operator.PutJsonAsync(s.Path("/principals/dora"), new { kind = "user", displayName = "Dora" }).ExpectAsync(HttpStatusCode.Created);
-        await DispatchAllAsync(); // other tests' messages out of the way … and this one, delivered slowly
+        await DispatchAllAsync(); // other tests' messages out of the way, and this one
         Assert.Single(receiver.Deliveries);
+        receiver.Delay = TimeSpan.FromMilliseconds(600); // the next delivery is still under way at shutdown
 
         await s.Operator.PutJsonAsync(s.Path("/principals/dora"), new { kind = "user", displayName = "Dora B." }).ExpectAsync(HttpStatusCode.OK);
         using var shutdown = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
@@ -300,34 +300,4 @@ public abstract class NotificationTests(PimApp app)
         await s.Carol.PostJsonAsync(s.Path("/webhooks"), new { url = "https://example.com/x", eventTypes = new[] { "pim.activation.approved" } })
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
     }
-}
-
-/// <summary>The production URL policy (no http, no loopback, link-local or private targets).</summary>
-public sealed class WebhookUrlPolicyTests
-{
-    private static readonly WebhookUrlPolicy Production = new(new WebhookOptions { AllowInsecureTargets = false });
-
-    [Theory]
-    [InlineData("http://93.184.216.34/hook")]
-    [InlineData("https://127.0.0.1/hook")]
-    [InlineData("https://localhost/hook")]
-    [InlineData("https://10.1.2.3/hook")]
-    [InlineData("https://172.20.0.1/hook")]
-    [InlineData("https://192.168.1.1/hook")]
-    [InlineData("https://169.254.169.254/latest/meta-data")]
-    [InlineData("https://100.64.0.1/hook")]
-    [InlineData("https://[::1]/hook")]
-    [InlineData("https://[fe80::1]/hook")]
-    [InlineData("https://[fd00::1]/hook")]
-    [InlineData("https://[::ffff:10.0.0.1]/hook")]
-    [InlineData("https://user:pass@93.184.216.34/hook")]
-    public async Task Production_refuses(string url) => Assert.NotNull(await Production.RefusalAsync(new Uri(url), CancellationToken.None));
-
-    [Fact]
-    public async Task Production_allows_https_to_a_public_address() =>
-        Assert.Null(await Production.RefusalAsync(new Uri("https://93.184.216.34/hook"), CancellationToken.None));
-
-    [Fact]
-    public async Task Development_allows_http_to_loopback() =>
-        Assert.Null(await new WebhookUrlPolicy(new WebhookOptions { AllowInsecureTargets = true }).RefusalAsync(new Uri("http://127.0.0.1:5000/hook"), CancellationToken.None));
 }
