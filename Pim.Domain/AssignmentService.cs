@@ -25,17 +25,17 @@ public sealed class AssignmentService(
         await scopes.AncestorsOrRootAsync(tenant.Id, request.Scope, ct); // the scope must be registered
         var directorySync = caller.IsOperator && request.Type == AssignmentType.Active;
         var startsAt = request.StartsAt ?? now;
+        RoleSettings? policy = null; // directory sync mirrors the directory as it is
         if (!directorySync)
         {
             await EnsureAdministratorAsync(caller, tenant, role, request.Scope, "Assigning eligible or time-bound roles", ct);
-            var policy = await settings.EffectiveAtAsync(tenant.Id, request.RoleId, request.Scope, ct);
-            policy.Settings.EnsureAssignmentWindowAllowed(request.Type, startsAt, request.EndsAt);
+            policy = (await settings.EffectiveAtAsync(tenant.Id, request.RoleId, request.Scope, ct)).Settings;
         }
         if (await principals.FindAsync(tenant.Id, request.PrincipalId, ct) is null)
             throw new PimException(ErrorCodes.UnknownPrincipal, $"Principal '{request.PrincipalId}' does not exist in tenant '{tenant.Id}'.");
 
         var assignment = RoleAssignment.Create(tenant.Id, request.PrincipalId, request.RoleId, request.Scope, request.Type,
-            startsAt, request.EndsAt, request.Justification, now, caller.ActorId);
+            startsAt, request.EndsAt, request.Justification, now, caller.ActorId, policy);
         await assignments.InsertAsync(assignment, ct);
         await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentCreated, assignment), ct);
         await notifier.AssignmentCreatedAsync(assignment, ct);
@@ -103,7 +103,8 @@ public sealed class AssignmentService(
     /// </summary>
     public async Task<MakeEligibleOutcome> MakeEligibleAsync(Caller caller, string assignmentId, bool dryRun, CancellationToken ct)
     {
-        var assignment = await ChangeTypeAsync(caller, assignmentId, a => a.MakeEligible(), AuditActions.AssignmentMadeEligible, ct, dryRun);
+        var assignment = await ChangeTypeAsync(caller, assignmentId, (a, policy, now) => a.MakeEligible(policy, now),
+            AuditActions.AssignmentMadeEligible, ct, dryRun);
         var since = time.Now() - MakeEligibleOutcome.Lookback;
         var recent = (await usage.ListAsync(caller.TenantId, assignmentId, ct)).Where(u => u.NonInteractive && u.LastUsedAt >= since).ToList();
         var warnings = recent.Select(u =>
@@ -113,9 +114,10 @@ public sealed class AssignmentService(
     }
 
     public Task<RoleAssignment> MakeActiveAsync(Caller caller, string assignmentId, CancellationToken ct) =>
-        ChangeTypeAsync(caller, assignmentId, a => a.MakeActive(), AuditActions.AssignmentMadeActive, ct);
+        ChangeTypeAsync(caller, assignmentId, (a, policy, now) => a.MakeActive(policy, now), AuditActions.AssignmentMadeActive, ct);
 
-    private async Task<RoleAssignment> ChangeTypeAsync(Caller caller, string assignmentId, Action<RoleAssignment> change, string action, CancellationToken ct,
+    private async Task<RoleAssignment> ChangeTypeAsync(Caller caller, string assignmentId, Action<RoleAssignment, RoleSettings, DateTimeOffset> change,
+        string action, CancellationToken ct,
         bool dryRun = false)
     {
         var now = time.Now();
@@ -125,7 +127,7 @@ public sealed class AssignmentService(
         var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
         await EnsureAdministratorAsync(caller, tenant, RoleCatalog.Get(assignment.RoleId), assignment.Scope, "Changing role assignments", ct);
         var version = assignment.Version;
-        change(assignment);
+        change(assignment, (await settings.EffectiveAtAsync(tenant.Id, assignment.RoleId, assignment.Scope, ct)).Settings, now);
         if (dryRun) return assignment; // every check ran; the transaction is not committed
         if (!await assignments.UpdateTypeAsync(assignment, version, ct))
             throw new PimException(ErrorCodes.Conflict, $"Assignment '{assignmentId}' was changed by another request; read it again.");

@@ -112,7 +112,7 @@ public sealed class OnboardingService(
             foreach (var roleId in new[] { RoleCatalog.PrivilegedRoleAdministrator, RoleCatalog.SecurityAdministrator }.Where(r => !held.Contains(r)))
             {
                 var assignment = RoleAssignment.Create(tenant.Id, consenter, roleId, Scopes.Root, AssignmentType.Active, now, null,
-                    "Granted to the first consenter to PIM.", now, consenter);
+                    "Granted to the first consenter to PIM.", now, consenter, policy: null); // the bootstrap, by design (DESIGN §1)
                 await assignments.InsertAsync(assignment, ct);
                 await audit.AppendAsync(AssignmentService.AuditOf(caller, now, AuditActions.AssignmentCreated, assignment), ct);
                 await notifier.AssignmentCreatedAsync(assignment, ct);

@@ -40,11 +40,16 @@ public sealed class RoleAssignment
 
     public bool IsInForceAt(DateTimeOffset instant) => StartsAt <= instant && (EndsAt is null || instant < EndsAt);
 
+    /// <summary>
+    /// A new assignment, held to the role's assignment rules (<paramref name="policy"/>). Only the two paths that mirror
+    /// or seed the directory as it is pass null: directory sync of active assignments, and the first consenter's roles.
+    /// </summary>
     public static RoleAssignment Create(string tenantId, string principalId, string roleId, string scope, AssignmentType type,
-        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset now, string createdBy)
+        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset now, string createdBy, RoleSettings? policy)
     {
         if (endsAt is { } end && end <= startsAt)
             throw Errors.InvalidField("endsAt", "endsAt must be after startsAt.");
+        policy?.EnsureAssignmentWindowAllowed(type, startsAt, endsAt);
         return new(tenantId, NewId.Next(), principalId, roleId, scope, type, startsAt, endsAt, justification, now, createdBy, 1);
     }
 
@@ -53,15 +58,18 @@ public sealed class RoleAssignment
         new(tenantId, id, principalId, roleId, scope, type, startsAt, endsAt, justification, createdAt, createdBy, version);
 
     /// <summary>Turns standing access into just-in-time access: the principal loses the role until it activates it.</summary>
-    public void MakeEligible() => ChangeType(AssignmentType.Active, AssignmentType.Eligible);
+    public void MakeEligible(RoleSettings policy, DateTimeOffset now) => ChangeType(AssignmentType.Active, AssignmentType.Eligible, policy, now);
 
-    public void MakeActive() => ChangeType(AssignmentType.Eligible, AssignmentType.Active);
+    /// <summary>Turns an eligibility into standing access, if the role's rules allow standing access for its window.</summary>
+    public void MakeActive(RoleSettings policy, DateTimeOffset now) => ChangeType(AssignmentType.Eligible, AssignmentType.Active, policy, now);
 
-    private void ChangeType(AssignmentType from, AssignmentType to)
+    /// <summary>A converted assignment is held to the rules of its new type, for what is left of its window.</summary>
+    private void ChangeType(AssignmentType from, AssignmentType to, RoleSettings policy, DateTimeOffset now)
     {
         if (Type != from)
             throw new PimException(ErrorCodes.InvalidStateTransition,
                 $"Assignment '{Id}' is {Type.ToString().ToLowerInvariant()}; only an {from.ToString().ToLowerInvariant()} assignment can be made {to.ToString().ToLowerInvariant()}.");
+        policy.EnsureAssignmentWindowAllowed(to, StartsAt > now ? StartsAt : now, EndsAt);
         Type = to;
         Version++;
     }

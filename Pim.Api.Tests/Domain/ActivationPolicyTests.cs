@@ -13,7 +13,7 @@ public sealed class ActivationPolicyTests
     private static readonly TokenFacts WithoutMfa = WithMfa with { Mfa = false };
 
     private RoleAssignment Eligibility(DateTimeOffset? endsAt = null, DateTimeOffset? startsAt = null) =>
-        RoleAssignment.Create("contoso", "bob", "exchange-administrator", "/", AssignmentType.Eligible, startsAt ?? Now.AddDays(-1), endsAt, null, Now, "alice");
+        RoleAssignment.Create("contoso", "bob", "exchange-administrator", "/", AssignmentType.Eligible, startsAt ?? Now.AddDays(-1), endsAt, null, Now, "alice", null);
 
     private static RoleSettings Settings(Func<ActivationRules, ActivationRules>? change = null)
     {

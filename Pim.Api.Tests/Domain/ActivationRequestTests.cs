@@ -12,7 +12,7 @@ public sealed class ActivationRequestTests
     private ActivationRequest Request(ActivationOutcome outcome, DateTimeOffset? eligibilityEnds = null, DateTimeOffset? startsAt = null)
     {
         var eligibility = RoleAssignment.Create("contoso", "bob", "exchange-administrator", "/", AssignmentType.Eligible, Now.AddDays(-1),
-            eligibilityEnds, null, Now, "alice");
+            eligibilityEnds, null, Now, "alice", null);
         return ActivationRequest.Create("contoso", "bob", eligibility, "/", outcome, TimeSpan.FromHours(1), "why", new Ticket("CHG-1", "SN"),
             startsAt ?? Now, Now, TimeSpan.FromDays(1));
     }
@@ -172,11 +172,11 @@ public sealed class TenantTests
     [Fact]
     public void Make_eligible_and_make_active_swap_the_type_once()
     {
-        var assignment = RoleAssignment.Create("contoso", "bob", "exchange-administrator", "/", AssignmentType.Active, Now, null, null, Now, "sync");
-        assignment.MakeEligible();
+        var assignment = RoleAssignment.Create("contoso", "bob", "exchange-administrator", "/", AssignmentType.Active, Now, null, null, Now, "sync", null);
+        assignment.MakeEligible(RoleSettings.Default("exchange-administrator"), Now);
         Assert.Equal(AssignmentType.Eligible, assignment.Type);
-        Assert.Equal(ErrorCodes.InvalidStateTransition, Assert.Throws<PimException>(assignment.MakeEligible).Code);
-        assignment.MakeActive();
+        Assert.Equal(ErrorCodes.InvalidStateTransition, Assert.Throws<PimException>(() => assignment.MakeEligible(RoleSettings.Default("exchange-administrator"), Now)).Code);
+        assignment.MakeActive(RoleSettings.Default("exchange-administrator"), Now);
         Assert.Equal(AssignmentType.Active, assignment.Type);
     }
 

@@ -61,10 +61,11 @@ public static class ScenarioSettings
     /// <summary>The role settings document with the defaults of DESIGN §4, changed where a test says.</summary>
     public static object Document(string maximumDuration = "PT1H", bool requireMfa = true, string? mfaMaxAge = null, bool requireJustification = true,
         bool requireTicket = false, bool requireApproval = false, string[]? approvers = null, string approvalTimeout = "P1D",
-        bool allowPermanentEligible = true, string maximumEligibleDuration = "P365D") => new
+        bool allowPermanentEligible = true, string maximumEligibleDuration = "P365D", bool allowPermanentActive = true,
+        string maximumActiveDuration = "P180D") => new
     {
         activation = new { maximumDuration, requireMfa, mfaMaxAge, requireJustification, requireTicket, requireApproval, approvers = approvers ?? [], approvalTimeout },
-        assignment = new { allowPermanentEligible, maximumEligibleDuration, allowPermanentActive = true, maximumActiveDuration = "P180D" },
+        assignment = new { allowPermanentEligible, maximumEligibleDuration, allowPermanentActive, maximumActiveDuration },
         notifications = new { onActivation = new { notifyRoleAdministrators = true, additionalRecipients = Array.Empty<string>() } },
     };
 
