@@ -6,6 +6,18 @@ namespace Pim.Domain;
 /// </summary>
 public static class Clock
 {
+    /// <summary>The instants Pim accepts from clients: nothing before 1970 or from 2200 on (so that an instant plus any
+    /// accepted duration stays far inside what <see cref="DateTimeOffset"/> holds).</summary>
+    public static readonly DateTimeOffset Earliest = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset Latest = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static bool IsAcceptable(DateTimeOffset instant) => instant >= Earliest && instant < Latest;
+
+    /// <summary>A client's instant, refused (400, naming the field) when out of bounds, else normalised.</summary>
+    public static DateTimeOffset? Accept(DateTimeOffset? instant, string field) => instant is not { } value ? null
+        : IsAcceptable(value) ? Normalize(value)
+        : throw Errors.InvalidField(field, $"'{field}' must be from {Earliest:yyyy-MM-dd} and before {Latest:yyyy-MM-dd}.");
+
     public static DateTimeOffset Now(this TimeProvider time) => Normalize(time.GetUtcNow());
 
     public static DateTimeOffset Normalize(DateTimeOffset instant)

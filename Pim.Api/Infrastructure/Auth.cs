@@ -13,6 +13,8 @@ public sealed class AuthOptions
 {
     public string? Authority { get; set; }
     public string Audience { get; set; } = "pim";
+    /// <summary>Tokens that live longer than this (expiry minus issue or not-before time) are refused, whoever signed them.</summary>
+    public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromHours(24);
     public ClaimNames Claims { get; set; } = new();
     /// <summary>
     /// Subjects of tokens without a tenant that are the deployment's own services (directory sync, gateways): they use
@@ -94,6 +96,9 @@ public sealed class DevTokenIssuer
 
 public static class AuthSetup
 {
+    /// <summary>How far Pim's clock and the identity provider's may disagree.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
     public static void AddPimAuthentication(this WebApplicationBuilder builder, AuthOptions options, string dataDirectory)
     {
         if (options.DevIssuer.Enabled)
@@ -112,7 +117,7 @@ public static class AuthSetup
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IServiceProvider>((jwt, services) =>
         {
             var time = services.GetRequiredService<TimeProvider>();
-            var skew = TimeSpan.FromSeconds(30);
+            var skew = ClockSkew;
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
@@ -145,6 +150,11 @@ public static class AuthSetup
             }
             jwt.Events = new JwtBearerEvents
             {
+                OnTokenValidated = context =>
+                {
+                    if (RefusalOf(context.SecurityToken as JsonWebToken, time.Now(), options) is { } refusal) context.Fail(refusal);
+                    return Task.CompletedTask;
+                },
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
@@ -156,6 +166,24 @@ public static class AuthSetup
             };
         });
         builder.Services.AddAuthorization();
+    }
+
+    /// <summary>
+    /// What a signature does not vouch for: a token that lives longer than <see cref="AuthOptions.MaxTokenLifetime"/>, or
+    /// that claims a sign-in (<c>auth_time</c>) in the future — which would satisfy any MFA freshness rule forever.
+    /// </summary>
+    public static string? RefusalOf(JsonWebToken? token, DateTimeOffset now, AuthOptions options)
+    {
+        if (token is null) return "The token could not be read.";
+        var expires = new DateTimeOffset(token.ValidTo, TimeSpan.Zero);
+        var issued = token.TryGetPayloadValue<long>("iat", out var iat) ? DateTimeOffset.FromUnixTimeSeconds(iat) : (DateTimeOffset?)null;
+        var notBefore = token.TryGetPayloadValue<long>("nbf", out var nbf) ? DateTimeOffset.FromUnixTimeSeconds(nbf) : (DateTimeOffset?)null;
+        var start = new[] { issued, notBefore, now }.Where(t => t is not null).Min()!.Value;
+        if (expires - start > options.MaxTokenLifetime)
+            return $"The token lives longer than the {options.MaxTokenLifetime} Pim accepts (Pim:Auth:MaxTokenLifetime).";
+        if (token.TryGetPayloadValue<long>("auth_time", out var authTime) && DateTimeOffset.FromUnixTimeSeconds(authTime) > now + ClockSkew)
+            return "The token's auth_time is in the future.";
+        return null;
     }
 
     /// <summary>What the validated token says: subject, tenant, scopes, MFA and the time of sign-in.</summary>

@@ -48,7 +48,11 @@ public static partial class Rules
 
     public static IRuleBuilderOptions<T, string?> MustBeDuration<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(v => v is null || IsoDuration.TryParse(v, out _))
-            .WithMessage("'{PropertyName}' must be a positive ISO 8601 duration such as PT1H or P1D.");
+            .WithMessage("'{PropertyName}' must be a positive ISO 8601 duration such as PT1H or P1D, at most P36500D.");
+
+    public static IRuleBuilderOptions<T, DateTimeOffset?> MustBeInstant<T>(this IRuleBuilder<T, DateTimeOffset?> rule) =>
+        rule.Must(v => v is null || Clock.IsAcceptable(v.Value))
+            .WithMessage($"'{{PropertyName}}' must be from {Clock.Earliest:yyyy-MM-dd} and before {Clock.Latest:yyyy-MM-dd}.");
 
     public static IRuleBuilderOptions<T, string?> MustBeRole<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(v => v is null || RoleCatalog.Find(v) is not null).WithMessage("'{PropertyName}' must name a role of the catalog (GET …/roles).");

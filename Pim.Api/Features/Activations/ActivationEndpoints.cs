@@ -56,6 +56,7 @@ public sealed class ActivationRequestValidator : AbstractValidator<ActivationReq
         RuleFor(r => r.RoleId).NotEmpty().MustBeRole();
         RuleFor(r => r.Scope).MustBeScope();
         RuleFor(r => r.Duration).MustBeDuration();
+        RuleFor(r => r.StartsAt).MustBeInstant();
         RuleFor(r => r.Justification).MaximumLength(Rules.MaxJustification);
         RuleFor(r => r.Ticket!.Number).NotEmpty().MaximumLength(Rules.MaxTicketNumber).When(r => r.Ticket is not null);
         RuleFor(r => r.Ticket!.System).MaximumLength(Rules.MaxTicketSystem).When(r => r.Ticket is not null);

@@ -34,6 +34,8 @@ public sealed class RoleAssignmentRequestValidator : AbstractValidator<RoleAssig
         RuleFor(r => r.RoleId).NotEmpty().MustBeRole();
         RuleFor(r => r.Type).NotEmpty().Must(t => AssignmentTypes.Parse(t) is not null).WithMessage("'type' must be eligible or active.");
         RuleFor(r => r.Scope).MustBeScope();
+        RuleFor(r => r.StartsAt).MustBeInstant();
+        RuleFor(r => r.EndsAt).MustBeInstant();
         RuleFor(r => r.EndsAt).GreaterThan(r => r.StartsAt).When(r => r.StartsAt is not null && r.EndsAt is not null)
             .WithMessage("'endsAt' must be after 'startsAt'.");
         RuleFor(r => r.Justification).MaximumLength(Rules.MaxJustification);

@@ -39,7 +39,7 @@ public static class AuditEndpoints
             ? long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id
               : throw new PimException(ErrorCodes.InvalidPageToken, "pageToken is not a token this API gave out.")
             : null;
-        var query = new AuditQuery(Clock.Normalize(from), Clock.Normalize(to), principalId, roleId, action, after, size);
+        var query = new AuditQuery(Clock.Accept(from, "from"), Clock.Accept(to, "to"), principalId, roleId, action, after, size);
         var page = await audit.QueryAsync(await callers.ResolveAsync(tenantId, ct), query, ct);
         var response = page.Map(AuditEventResponse.From);
         if (!csv) return TypedResults.Ok(response);

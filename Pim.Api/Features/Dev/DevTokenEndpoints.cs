@@ -18,6 +18,7 @@ public sealed class DevTokenRequestValidator : AbstractValidator<DevTokenRequest
         RuleFor(r => r.TenantId).MustBeId();
         RuleFor(r => r.Scopes).Must(s => s is null || s.Count <= 10).WithMessage("At most 10 scopes.");
         RuleForEach(r => r.Scopes).NotEmpty().MaximumLength(64).Matches("^[A-Za-z0-9._:-]+$");
+        RuleFor(r => r.AuthTime).MustBeInstant();
     }
 }
 
@@ -31,9 +32,11 @@ public static class DevTokenEndpoints
             .AllowAnonymous().Validate<DevTokenRequest>();
     }
 
-    public static Ok<DevTokenResponse> Issue(DevTokenRequest body, HttpContext http, DevTokenIssuer issuer)
+    public static Ok<DevTokenResponse> Issue(DevTokenRequest body, HttpContext http, DevTokenIssuer issuer, TimeProvider time)
     {
         if (!http.IsLoopbackConnection()) throw Errors.NotFound("The resource");
+        if (body.AuthTime > time.Now() + AuthSetup.ClockSkew)
+            throw Errors.InvalidField("authTime", "authTime is a past sign-in: it may not be in the future.");
         var token = issuer.Issue(body.Subject, body.TenantId, body.Mfa, body.Scopes ?? [], body.AuthTime);
         return TypedResults.Ok(new DevTokenResponse(token, "Bearer", (int)DevTokenIssuer.Lifetime.TotalSeconds));
     }

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Pim.Api.Infrastructure;
+using Pim.Api.Tests.Support;
+
+namespace Pim.Api.Tests.Security;
+
+/// <summary>
+/// Trust boundary: a signed token is believed only as far as it is plausible — never longer-lived than
+/// Pim:Auth:MaxTokenLifetime, never with a sign-in in the future (which would satisfy every MFA freshness rule).
+/// </summary>
+[Collection(SqliteCollection.Name)]
+public sealed class TokenTests(SqliteApp app)
+{
+    private DateTimeOffset Now => app.Time.GetUtcNow();
+
+    /// <summary>A token signed with the development issuer's own key, with the claims an attacker would choose.</summary>
+    private HttpClient Signed(string subject, string tenantId, TimeSpan lifetime, DateTimeOffset authTime, DateTimeOffset? issuedAt = null)
+    {
+        var key = app.Services.GetRequiredService<DevTokenIssuer>().Key;
+        var issued = issuedAt ?? Now;
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = DevTokenIssuer.Issuer, Audience = "pim",
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = subject, ["tid"] = tenantId, ["amr"] = new[] { "pwd", "mfa" }, ["auth_time"] = authTime.ToUnixTimeSeconds(),
+            },
+            IssuedAt = issued.UtcDateTime, NotBefore = issued.UtcDateTime, Expires = (issued + lifetime).UtcDateTime,
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
+        });
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    [Fact]
+    public async Task A_sign_in_in_the_future_does_not_make_MFA_fresh_forever()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        await s.SetSettingsAsync("exchange-administrator", ScenarioSettings.Document(mfaMaxAge: "PT10M"));
+        await s.MakeBobEligibleAsync();
+        using var response = await s.ActivateAsync(Signed("bob", s.Id, TimeSpan.FromHours(1), Now.AddYears(1)));
+        await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString());
+
+        // Within the clock skew, and in the past, a sign-in is what it says.
+        await s.ActivateAsync(Signed("bob", s.Id, TimeSpan.FromHours(1), Now.AddSeconds(20))).ExpectAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_token_valid_for_ten_years_is_refused()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        await Signed("alice", s.Id, TimeSpan.FromDays(3650), Now).GetAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        // Issued long ago and expiring tomorrow: its lifetime is still ten years.
+        await Signed("alice", s.Id, TimeSpan.FromDays(3650), Now.AddDays(-3649), Now.AddDays(-3649)).GetAsync(s.Path("/consent"))
+            .ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        await Signed("alice", s.Id, TimeSpan.FromHours(24), Now).GetAsync(s.Path("/consent")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task The_development_issuer_mints_no_sign_in_in_the_future() =>
+        await app.Anonymous().PostJsonAsync("/dev/token", new { subject = "bob", tenantId = "contoso", mfa = true, authTime = Now.AddYears(1) })
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+}
