@@ -52,7 +52,8 @@ try
     webhooks.AllowInsecureTargets = builder.Configuration.GetValue<bool?>("Pim:Webhooks:AllowInsecureTargets") ?? builder.Environment.IsDevelopment();
     if (production && webhooks.AllowInsecureTargets)
         throw new InvalidOperationException("Pim:Webhooks:AllowInsecureTargets is true in Production: webhooks could reach internal addresses (SSRF).");
-    builder.Services.AddPimNotifications(email, outbox, webhooks);
+    var limits = builder.Configuration.GetSection("Pim:Notifications").Get<NotificationLimitOptions>() ?? new NotificationLimitOptions();
+    builder.Services.AddPimNotifications(email, outbox, webhooks, new Pim.Domain.NotificationLimits(limits.MaxPerRolePerWindow, limits.Window));
 
     // Authentication: the organisation's identity provider, or the development issuer (never in Production).
     var auth = builder.Configuration.GetSection("Pim:Auth").Get<AuthOptions>() ?? new AuthOptions();
@@ -61,6 +62,7 @@ try
         throw new InvalidOperationException("Pim:Auth:DevIssuer:Enabled is true in Production: the development issuer mints tokens for anyone. Turn it off and set Pim:Auth:Authority.");
     var dataDirectory = Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Pim:DataDirectory"] ?? "data");
     builder.AddPimAuthentication(auth, dataDirectory);
+    builder.Services.AddPimRateLimits(builder.Configuration.GetSection("Pim:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions(), auth);
     builder.Services.AddSingleton(builder.Configuration.GetSection("Pim:Idempotency").Get<IdempotencyOptions>() ?? new IdempotencyOptions());
     builder.Services.AddHttpContextAccessor();
     builder.Services.AddScoped<Callers>();
@@ -96,6 +98,7 @@ try
     app.UseSwagger();
     if (builder.Configuration.GetValue<bool?>("Pim:Swagger:UiEnabled") ?? app.Environment.IsDevelopment()) app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Pim v1"));
     app.UseAuthentication();
+    app.UsePimRateLimits();
     app.UseAuthorization();
 
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
@@ -109,7 +112,7 @@ try
     var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization()
         .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);
     tenant.MapTenants();
     tenant.MapRoles();
     tenant.MapAssignments();

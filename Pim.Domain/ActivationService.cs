@@ -12,8 +12,6 @@ public sealed class ActivationService(
     RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, Notifier notifier, IScopes scopes,
     GrantRevocation revocation, TimeProvider time)
 {
-    public const int MaximumPendingScan = 500;
-
     public async Task<ActivationRequest> RequestAsync(Caller caller, ActivationAsk ask, CancellationToken ct)
     {
         var role = RoleCatalog.Get(ask.RoleId);
@@ -101,7 +99,7 @@ public sealed class ActivationService(
     {
         var request = await FindAsync(caller, requestId, ct);
         if (!caller.Is(request.PrincipalId) && !await access.HoldsAnyAsync(caller, RoleCatalog.AuditReaders, ct)
-            && !await IsApproverAsync(caller, request, ct))
+            && !await IsApproverAsync(caller, request.RoleId, request.Scope, ct))
         {
             caller.RequirePrincipal();
             throw Errors.Forbidden("Only the requester, its approvers and security administrators may read an activation request.");
@@ -124,24 +122,21 @@ public sealed class ActivationService(
         return Paging.Of(rows, filter.PageSize, r => r.Id);
     }
 
-    /// <summary>Requests waiting for the caller's decision.</summary>
-    public async Task<IReadOnlyList<ActivationRequest>> PendingApprovalsAsync(Caller caller, CancellationToken ct)
+    /// <summary>
+    /// Requests waiting for the caller's decision, oldest first, a page at a time over every waiting request: the roles
+    /// and scopes the caller decides are worked out first, then one indexed query reads the page.
+    /// </summary>
+    public async Task<Page<ActivationRequest>> PendingApprovalsAsync(Caller caller, string? after, int pageSize, CancellationToken ct)
     {
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         var principalId = caller.RequirePrincipal();
         tenant.EnsureConsented();
         var now = time.Now();
-        var waiting = new List<ActivationRequest>();
-        var approverOf = new Dictionary<(string, string), bool>();
-        foreach (var request in await requests.ListRecordedPendingAsync(tenant.Id, MaximumPendingScan, ct))
-        {
-            if (request.PrincipalId == principalId
-                || (request.StatusAt(now) != ActivationStatus.PendingApproval && !request.HasPendingExtensionAt(now))) continue;
-            if (!approverOf.TryGetValue((request.RoleId, request.Scope), out var isApprover))
-                approverOf[(request.RoleId, request.Scope)] = isApprover = await IsApproverAsync(caller, request, ct);
-            if (isApprover) waiting.Add(request);
-        }
-        return waiting;
+        var decided = new List<(string RoleId, string Scope)>();
+        foreach (var (roleId, scope) in await requests.ListAwaitingDecisionRolesAsync(tenant.Id, now, ct))
+            if (await IsApproverAsync(caller, roleId, scope, ct)) decided.Add((roleId, scope));
+        var rows = await requests.ListAwaitingDecisionAsync(tenant.Id, decided, principalId, after, pageSize + 1, now, ct);
+        return Paging.Of(rows, pageSize, r => r.Id);
     }
 
     public Task<ActivationRequest> ApproveAsync(Caller caller, string requestId, string? justification, CancellationToken ct) =>
@@ -158,7 +153,7 @@ public sealed class ActivationService(
         var approverId = caller.RequirePrincipal();
         if (request.PrincipalId == approverId)
             throw new PimException(ErrorCodes.SelfApprovalForbidden, "Nobody approves or denies their own activation request.");
-        if (!await IsApproverAsync(caller, request, ct))
+        if (!await IsApproverAsync(caller, request.RoleId, request.Scope, ct))
             throw Errors.Forbidden($"You are not an approver of '{request.RoleId}'.");
         await EnsureBasisAsync(caller, tx, request, now, ct);
 
@@ -277,10 +272,10 @@ public sealed class ActivationService(
 
     /// <summary>Approvers are the settings' explicit users and groups; when none are named, the principals who hold an
     /// active Privileged Role or Security Administrator role at decision time.</summary>
-    private async Task<bool> IsApproverAsync(Caller caller, ActivationRequest request, CancellationToken ct)
+    private async Task<bool> IsApproverAsync(Caller caller, string roleId, string scope, CancellationToken ct)
     {
         if (caller.PrincipalId is not { } principalId) return false;
-        var approvers = (await settings.EffectiveAtAsync(caller.TenantId, request.RoleId, request.Scope, ct)).Settings.Activation.Approvers;
+        var approvers = (await settings.EffectiveAtAsync(caller.TenantId, roleId, scope, ct)).Settings.Activation.Approvers;
         if (approvers.Count == 0) return await access.HoldsAnyAsync(caller, RoleCatalog.DefaultApprovers, ct);
         var principal = await principals.FindAsync(caller.TenantId, principalId, ct);
         return principal is { Enabled: true } && (approvers.Contains(principalId) || principal.MemberOf.Any(approvers.Contains));

@@ -55,6 +55,7 @@ public static class ErrorCodes
     public const string IdempotencyAnswerWithheld = "idempotency-answer-withheld";
     // 429
     public const string IdempotencyKeyLimit = "idempotency-key-limit";
+    public const string RateLimited = "rate-limited";
 }
 
 public static class Errors

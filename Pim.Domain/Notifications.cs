@@ -4,8 +4,19 @@ using System.Text;
 
 namespace Pim.Domain;
 
-/// <summary>An email to send, composed when the change that causes it commits.</summary>
-public sealed record EmailMessage(IReadOnlyList<string> To, string Subject, string Body, IReadOnlyList<string> SkippedRecipients);
+/// <summary>An email to send, composed when the change that causes it commits. <see cref="Topic"/> groups the fan-out
+/// emails that <see cref="NotificationLimits"/> bound (e.g. <c>activated:exchange-administrator</c>).</summary>
+public sealed record EmailMessage(IReadOnlyList<string> To, string Subject, string Body, IReadOnlyList<string> SkippedRecipients, string? Topic = null);
+
+/// <summary>
+/// How many fan-out emails (to role administrators or approvers) one role may cause per window and tenant: one eligible
+/// user cycling activate/deactivate cannot mail-bomb every administrator. Beyond the bound the emails are held back;
+/// the audit trail and webhooks still carry every event.
+/// </summary>
+public sealed record NotificationLimits(int MaxPerRolePerWindow, TimeSpan Window)
+{
+    public static readonly NotificationLimits Default = new(20, TimeSpan.FromHours(1));
+}
 
 /// <summary>A message waiting in (or gone through) the transactional outbox.</summary>
 public sealed record OutboxMessage(string TenantId, string Id, string Kind, string Status, int Attempts, DateTimeOffset CreatedAt,
@@ -23,6 +34,8 @@ public static class OutboxStatus
 public interface IOutbox
 {
     Task EnqueueEmailAsync(string tenantId, EmailMessage email, CancellationToken ct);
+    /// <summary>How many emails of the topic were enqueued in the tenant since <paramref name="since"/>.</summary>
+    Task<int> CountTopicAsync(string tenantId, string topic, DateTimeOffset since, CancellationToken ct);
     Task<IReadOnlyList<OutboxMessage>> ListAsync(string tenantId, string? status, string? after, int pageSize, CancellationToken ct);
     /// <summary>Puts a failed message back in line; null when there is no such failed message.</summary>
     Task<OutboxMessage?> RetryAsync(string tenantId, string messageId, DateTimeOffset now, CancellationToken ct);
@@ -32,7 +45,8 @@ public interface IOutbox
 /// Who is told what (role settings' notifications section): role administrators when an eligible member activates,
 /// approvers when a request waits, the requester of the decision, the assignee of a new assignment.
 /// </summary>
-public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutbox outbox, RoleSettingsService settings, TimeProvider time)
+public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutbox outbox, RoleSettingsService settings, NotificationLimits limits,
+    TimeProvider time)
 {
     public async Task ActivationStartedAsync(ActivationRequest request, CancellationToken ct)
     {
@@ -42,7 +56,8 @@ public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutb
             : [];
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         await SendAsync(request.TenantId, ids, rules.AdditionalRecipients,
-            $"PIM: {Name(requester, request.PrincipalId)} activated {Role(request.RoleId)}", Describe(request, requester, "was activated"), ct);
+            $"PIM: {Name(requester, request.PrincipalId)} activated {Role(request.RoleId)}", Describe(request, requester, "was activated"), ct,
+            topic: $"activated:{request.RoleId}");
     }
 
     /// <summary>The holder and the role administrators learn that a grant (or a waiting request) ended because its basis went.</summary>
@@ -52,7 +67,7 @@ public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutb
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         await SendAsync(request.TenantId, [request.PrincipalId, .. administrators], [],
             $"PIM: {Name(requester, request.PrincipalId)}'s activation of {Role(request.RoleId)} was revoked",
-            Describe(request, requester, "was revoked") + $"\nReason: {reason}\n", ct);
+            Describe(request, requester, "was revoked") + $"\nReason: {reason}\n", ct, topic: $"revoked:{request.RoleId}");
     }
 
     public async Task ApprovalNeededAsync(ActivationRequest request, CancellationToken ct)
@@ -66,7 +81,8 @@ public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutb
         await SendAsync(request.TenantId, ids.Where(id => id != request.PrincipalId).ToList(), [],
             $"PIM: approval needed for {Name(requester, request.PrincipalId)} to activate {Role(request.RoleId)}",
             Describe(request, requester, "waits for your approval") +
-            $"\nDecide before {Stamp(request.ApprovalDeadline)}: POST /v1/tenants/{request.TenantId}/activation-requests/{request.Id}/approve or /deny\n", ct);
+            $"\nDecide before {Stamp(request.ApprovalDeadline)}: POST /v1/tenants/{request.TenantId}/activation-requests/{request.Id}/approve or /deny\n", ct,
+            topic: $"approvalNeeded:{request.RoleId}");
     }
 
     /// <summary>The requester learns that its request was approved, denied or timed out.</summary>
@@ -109,14 +125,23 @@ public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutb
     }
 
     private async Task SendAsync(string tenantId, IReadOnlyList<string> principalIds, IReadOnlyList<string> additional, string subject, string body,
-        CancellationToken ct)
+        CancellationToken ct, string? topic = null)
     {
+        if (topic is not null)
+        {
+            var now = time.Now();
+            var sent = await outbox.CountTopicAsync(tenantId, topic, now - limits.Window, ct);
+            if (sent >= limits.MaxPerRolePerWindow) return; // held back: the audit trail and webhooks carry the event
+            if (sent == limits.MaxPerRolePerWindow - 1)
+                body += $"\nThis is the last email of its kind about this role for now: at most {limits.MaxPerRolePerWindow} are sent per " +
+                        $"{IsoDuration.Format(limits.Window)}. The audit trail and webhooks keep every event.\n";
+        }
         var found = principalIds.Count == 0 ? [] : await principals.FindManyAsync(tenantId, principalIds.Distinct().ToList(), ct);
         var to = found.Where(p => !string.IsNullOrWhiteSpace(p.Email)).Select(p => p.Email!).Concat(additional)
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var skipped = principalIds.Except(found.Where(p => !string.IsNullOrWhiteSpace(p.Email)).Select(p => p.Id)).Distinct().ToList();
         if (to.Count == 0 && skipped.Count == 0) return;
-        await outbox.EnqueueEmailAsync(tenantId, new EmailMessage(to, subject, body, skipped), ct);
+        await outbox.EnqueueEmailAsync(tenantId, new EmailMessage(to, subject, body, skipped, topic), ct);
     }
 
     private static string Describe(ActivationRequest r, Principal? requester, string what) => new StringBuilder()

@@ -78,8 +78,14 @@ public interface IActivationRequests
     Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenInScopesAsync(string tenantId, IReadOnlyCollection<string> scopes, CancellationToken ct);
     /// <summary>Requests recorded as open for the principal.</summary>
     Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByPrincipalAsync(string tenantId, string principalId, CancellationToken ct);
-    /// <summary>Requests recorded as pending approval, or active with an extension pending, in the tenant, oldest first.</summary>
-    Task<IReadOnlyList<ActivationRequest>> ListRecordedPendingAsync(string tenantId, int limit, CancellationToken ct);
+    /// <summary>The roles and scopes that have requests waiting for a decision at <paramref name="now"/> (approval or extension).</summary>
+    Task<IReadOnlyList<(string RoleId, string Scope)>> ListAwaitingDecisionRolesAsync(string tenantId, DateTimeOffset now, CancellationToken ct);
+    /// <summary>
+    /// Requests waiting for a decision at <paramref name="now"/> for one of <paramref name="roles"/>, not made by
+    /// <paramref name="exceptPrincipalId"/>, oldest first, after the key <paramref name="after"/>: one indexed page.
+    /// </summary>
+    Task<IReadOnlyList<ActivationRequest>> ListAwaitingDecisionAsync(string tenantId, IReadOnlyList<(string RoleId, string Scope)> roles,
+        string exceptPrincipalId, string? after, int limit, DateTimeOffset now, CancellationToken ct);
     Task<IReadOnlyList<ActivationRequest>> ListAsync(string tenantId, ActivationFilter filter, DateTimeOffset now, CancellationToken ct);
     /// <summary>Throws <see cref="ErrorCodes.ActivationAlreadyOpen"/> when another open request holds the slot.</summary>
     Task InsertAsync(ActivationRequest request, CancellationToken ct);

@@ -79,12 +79,45 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
     public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByPrincipalAsync(string tenantId, string principalId, CancellationToken ct) =>
         QueryAsync(Select + $" WHERE tenant_id = @tenantId AND principal_id = @principalId AND {RecordedOpen}", new { tenantId, principalId }, ct);
 
-    public Task<IReadOnlyList<ActivationRequest>> ListRecordedPendingAsync(string tenantId, int limit, CancellationToken ct) =>
-        QueryAsync(Select + """
-             WHERE tenant_id = @tenantId
-              AND (status = 'pendingApproval' OR (status = 'active' AND extension_requested_at IS NOT NULL))
-            ORDER BY requested_at LIMIT @limit
-            """, new { tenantId, limit }, ct);
+    // Waiting for a decision now: approval before its deadline, or an extension of an activation still in force.
+    private const string AwaitingDecision = """
+        ((status = 'pendingApproval' AND approval_deadline > @now)
+         OR (status = 'active' AND extension_requested_at IS NOT NULL AND extension_deadline > @now AND ends_at > @now))
+        """;
+
+    private sealed class RoleScopeRow
+    {
+        public string RoleId { get; set; } = "";
+        public string Scope { get; set; } = "";
+    }
+
+    public async Task<IReadOnlyList<(string RoleId, string Scope)>> ListAwaitingDecisionRolesAsync(string tenantId, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = $"SELECT DISTINCT role_id, scope FROM activation_requests WHERE tenant_id = @tenantId AND {AwaitingDecision}";
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QueryAsync<RoleScopeRow>(db.Command(sql, new { tenantId, now }, ct))).Select(r => (r.RoleId, r.Scope)).ToList();
+    }
+
+    public Task<IReadOnlyList<ActivationRequest>> ListAwaitingDecisionAsync(string tenantId, IReadOnlyList<(string RoleId, string Scope)> roles,
+        string exceptPrincipalId, string? after, int limit, DateTimeOffset now, CancellationToken ct)
+    {
+        if (roles.Count == 0) return Task.FromResult<IReadOnlyList<ActivationRequest>>([]);
+        var parameters = new DynamicParameters(new { tenantId, exceptPrincipalId, after, limit, now });
+        var pairs = new List<string>();
+        for (var i = 0; i < roles.Count; i++)
+        {
+            parameters.Add($"r{i}", roles[i].RoleId);
+            parameters.Add($"s{i}", roles[i].Scope);
+            pairs.Add($"(role_id = @r{i} AND scope = @s{i})");
+        }
+        var sql = Select + $"""
+             WHERE tenant_id = @tenantId AND {AwaitingDecision}
+              AND ({string.Join(" OR ", pairs)})
+              AND principal_id <> @exceptPrincipalId AND (@after IS NULL OR request_id > @after)
+            ORDER BY request_id LIMIT @limit
+            """;
+        return QueryAsync(sql, parameters, ct);
+    }
 
     public Task<IReadOnlyList<ActivationRequest>> ListAsync(string tenantId, ActivationFilter filter, DateTimeOffset now, CancellationToken ct)
     {

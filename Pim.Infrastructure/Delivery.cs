@@ -80,6 +80,13 @@ public sealed class SmtpEmailSender(EmailOptions options) : IEmailSender
     }
 }
 
+/// <summary><c>Pim:Notifications</c>: the bound on fan-out emails per role (see <see cref="NotificationLimits"/>).</summary>
+public sealed class NotificationLimitOptions
+{
+    public int MaxPerRolePerWindow { get; set; } = NotificationLimits.Default.MaxPerRolePerWindow;
+    public TimeSpan Window { get; set; } = NotificationLimits.Default.Window;
+}
+
 public sealed class WebhookOptions
 {
     /// <summary>Development only: http and loopback targets are allowed (for local receivers).</summary>

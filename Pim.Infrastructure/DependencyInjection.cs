@@ -37,9 +37,10 @@ public static class DependencyInjection
     }
 
     /// <summary>The outbox, email (pickup directory or SMTP), signed webhooks, the dispatcher and the sweeper.</summary>
-    public static IServiceCollection AddPimNotifications(this IServiceCollection services, EmailOptions email, OutboxOptions outbox, WebhookOptions webhooks)
+    public static IServiceCollection AddPimNotifications(this IServiceCollection services, EmailOptions email, OutboxOptions outbox, WebhookOptions webhooks,
+        NotificationLimits limits)
     {
-        services.AddSingleton(email).AddSingleton(outbox).AddSingleton(webhooks);
+        services.AddSingleton(email).AddSingleton(outbox).AddSingleton(webhooks).AddSingleton(limits);
         services.AddScoped<OutboxRepository>();
         services.AddScoped<IOutbox>(sp => sp.GetRequiredService<OutboxRepository>());
         services.AddScoped<WebhookRepository>();

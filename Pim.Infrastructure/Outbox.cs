@@ -29,22 +29,30 @@ public sealed class OutboxRepository(DbSession db, TimeProvider time, ILogger<Ou
             logger.LogWarning("Email '{Subject}' skips recipients without an email address: {Skipped}", email.Subject, email.SkippedRecipients);
         if (email.To.Count == 0) return Task.CompletedTask;
         var summary = $"{email.Subject} → {string.Join(", ", email.To)}";
-        return InsertAsync(tenantId, NewId.Next(), Email, JsonSerializer.Serialize(new EmailPayload(email.To, email.Subject, email.Body), Json), summary, ct);
+        return InsertAsync(tenantId, NewId.Next(), Email, JsonSerializer.Serialize(new EmailPayload(email.To, email.Subject, email.Body), Json), summary, ct,
+            email.Topic);
+    }
+
+    public async Task<int> CountTopicAsync(string tenantId, string topic, DateTimeOffset since, CancellationToken ct)
+    {
+        const string sql = "SELECT COUNT(*) FROM outbox_messages WHERE tenant_id = @tenantId AND topic = @topic AND created_at >= @since";
+        var connection = await db.ConnectionAsync(ct);
+        return (int)await connection.ExecuteScalarAsync<long>(db.Command(sql, new { tenantId, topic, since }, ct));
     }
 
     /// <summary>Enqueues a webhook delivery; <paramref name="messageId"/> is its webhook-id (and the CloudEvent's id).</summary>
     public Task EnqueueWebhookAsync(string tenantId, string messageId, WebhookPayload payload, CancellationToken ct) =>
         InsertAsync(tenantId, messageId, Webhook, JsonSerializer.Serialize(payload, Json), $"{payload.EventType} → {payload.Url}", ct);
 
-    private async Task InsertAsync(string tenantId, string id, string kind, string payload, string summary, CancellationToken ct)
+    private async Task InsertAsync(string tenantId, string id, string kind, string payload, string summary, CancellationToken ct, string? topic = null)
     {
         const string sql = """
-            INSERT INTO outbox_messages (tenant_id, message_id, kind, payload, summary, status, attempts, next_attempt_at, created_at)
-            VALUES (@tenantId, @id, @kind, @payload, @summary, 'pending', 0, @now, @now)
+            INSERT INTO outbox_messages (tenant_id, message_id, kind, payload, summary, status, attempts, next_attempt_at, created_at, topic)
+            VALUES (@tenantId, @id, @kind, @payload, @summary, 'pending', 0, @now, @now, @topic)
             """;
         var connection = await db.ConnectionAsync(ct);
         var now = time.Now();
-        await connection.ExecuteAsync(db.Command(sql, new { tenantId, id, kind, payload, summary = summary.Length > 500 ? summary[..500] : summary, now }, ct));
+        await connection.ExecuteAsync(db.Command(sql, new { tenantId, id, kind, payload, summary = summary.Length > 500 ? summary[..500] : summary, now, topic }, ct));
     }
 
     private sealed class MessageRow

@@ -42,6 +42,12 @@ public abstract class PimApp : WebApplicationFactory<Program>
         // The platform identities of the test deployment: tokens without a tenant that act in every tenant.
         builder.UseSetting("Pim:Auth:PlatformIdentities:0", "directory-sync");
         builder.UseSetting("Pim:Auth:PlatformIdentities:1", "exchange-gateway");
+        // Tests share callers across many tenants and run fast: budgets no test reaches unless it means to.
+        foreach (var budget in new[] { "Evaluation", "Reads", "Writes" })
+        {
+            builder.UseSetting($"Pim:RateLimits:{budget}:PerCaller", "1000000");
+            builder.UseSetting($"Pim:RateLimits:{budget}:PerTenant", "1000000");
+        }
         // Background work is driven by the tests (DispatchOnceAsync, SweepOnceAsync) on the fake clock.
         builder.UseSetting("Pim:Outbox:BackgroundEnabled", "false");
         builder.UseSetting("Pim:Outbox:QuickRetries", "0");

@@ -28,6 +28,7 @@ public static class OpenApiSetup
                 Description = "A JWT from the organisation's identity provider (or, in Development, from POST /dev/token).",
             });
             swagger.OperationFilter<BearerRequirementFilter>();
+            swagger.OperationFilter<RetryAfterFilter>();
             swagger.SupportNonNullableReferenceTypes();
             swagger.NonNullableReferenceTypesAsRequired();
             swagger.CustomSchemaIds(SchemaId);
@@ -39,6 +40,21 @@ public static class OpenApiSetup
         ? string.Concat(type.GetGenericArguments().Select(a => SchemaId(a).Replace("Response", "", StringComparison.Ordinal)))
           + type.Name[..type.Name.IndexOf('`')].Replace("Response", "", StringComparison.Ordinal)
         : type.Name.Replace("Dto", "", StringComparison.Ordinal);
+
+    /// <summary>A 429 answer says when to retry.</summary>
+    private sealed class RetryAfterFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (operation.Responses?.TryGetValue("429", out var response) != true || response is not OpenApiResponse tooMany) return;
+            tooMany.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            tooMany.Headers["Retry-After"] = new OpenApiHeader
+            {
+                Description = "Seconds to wait before the caller's (or its tenant's) budget allows another request.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+            };
+        }
+    }
 
     /// <summary>Operations that require authentication name the bearer scheme.</summary>
     private sealed class BearerRequirementFilter : IOperationFilter

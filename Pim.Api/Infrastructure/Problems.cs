@@ -43,6 +43,7 @@ public static class Problems
         [ErrorCodes.IdempotencyKeyInUse] = 409,
         [ErrorCodes.IdempotencyAnswerWithheld] = 409,
         [ErrorCodes.IdempotencyKeyLimit] = 429,
+        [ErrorCodes.RateLimited] = 429,
         [PayloadTooLarge] = 413,
     };
 
@@ -59,6 +60,7 @@ public static class Problems
         [409] = ErrorCodes.Conflict,
         [413] = PayloadTooLarge,
         [415] = "unsupported-media-type",
+        [429] = ErrorCodes.RateLimited,
         [500] = "internal-error",
     };
 

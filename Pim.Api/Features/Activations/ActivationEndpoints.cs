@@ -47,8 +47,6 @@ public sealed record MyRoleResponse(string RoleId, string RoleDisplayName, strin
 
 public sealed record MyRolesResponse(IReadOnlyList<MyRoleResponse> Items);
 
-public sealed record ApprovalListResponse(IReadOnlyList<ActivationRequestResponse> Items);
-
 public sealed class ActivationRequestValidator : AbstractValidator<ActivationRequestBody>
 {
     public ActivationRequestValidator()
@@ -102,7 +100,7 @@ public static class ActivationEndpoints
         tenant.MapGet("/me/roles", MyRoles).WithTags("My roles").WithName("ListMyRoles")
             .WithSummary("The caller's eligible and active roles: status, access valid until, and what activating requires.");
         tenant.MapGet("/approvals", Approvals).WithTags("Approvals").WithName("ListApprovals")
-            .WithSummary("Activation requests waiting for the caller's decision.");
+            .WithSummary("Activation requests (and extensions) waiting for the caller's decision, oldest first, paged over every waiting request.");
 
         var group = tenant.MapGroup("/activation-requests").WithTags("Activation requests");
         group.MapPost("", Request).WithName("RequestActivation")
@@ -187,12 +185,12 @@ public static class ActivationEndpoints
         TypedResults.Ok(ActivationRequestResponse.From(
             await activations.DenyAsync(await callers.ResolveAsync(tenantId, ct), requestId, body.Justification, ct), time.Now()));
 
-    public static async Task<Ok<ApprovalListResponse>> Approvals(string tenantId, Callers callers, ActivationService activations,
-        TimeProvider time, CancellationToken ct)
+    public static async Task<Ok<PageResponse<ActivationRequestResponse>>> Approvals(string tenantId, int? pageSize, string? pageToken, Callers callers,
+        ActivationService activations, TimeProvider time, CancellationToken ct)
     {
+        var page = await activations.PendingApprovalsAsync(await callers.ResolveAsync(tenantId, ct), PageTokens.Decode(pageToken), PageTokens.Size(pageSize), ct);
         var now = time.Now();
-        var waiting = await activations.PendingApprovalsAsync(await callers.ResolveAsync(tenantId, ct), ct);
-        return TypedResults.Ok(new ApprovalListResponse(waiting.Select(r => ActivationRequestResponse.From(r, now)).ToList()));
+        return TypedResults.Ok(page.Map(r => ActivationRequestResponse.From(r, now)));
     }
 
     public static async Task<Ok<MyRolesResponse>> MyRoles(string tenantId, Callers callers, ActivationService activations, CancellationToken ct)

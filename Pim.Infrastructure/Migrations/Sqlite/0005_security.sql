@@ -20,3 +20,15 @@ ALTER TABLE principals ADD COLUMN disabled_at text NULL;
 -- deleted, as are claims the old two-step scheme left unanswered.
 DELETE FROM idempotency_keys WHERE status_code IS NULL OR body LIKE '%whsec_%';
 ALTER TABLE idempotency_keys ADD COLUMN answer_withheld integer NOT NULL DEFAULT 0;
+
+-- Requests waiting for a decision (approval, or an extension of an active activation), paged by key for /approvals.
+DROP INDEX activation_requests_pending;
+DROP INDEX activation_requests_extension_pending;
+CREATE INDEX activation_requests_awaiting ON activation_requests (tenant_id, request_id)
+    WHERE status = 'pendingApproval' OR (status = 'active' AND extension_requested_at IS NOT NULL);
+CREATE INDEX activation_requests_awaiting_roles ON activation_requests (tenant_id, role_id, scope)
+    WHERE status = 'pendingApproval' OR (status = 'active' AND extension_requested_at IS NOT NULL);
+
+-- Fan-out emails are counted per tenant and topic (kind and role), so that they can be bounded per window.
+ALTER TABLE outbox_messages ADD COLUMN topic text NULL;
+CREATE INDEX outbox_messages_by_topic ON outbox_messages (tenant_id, topic, created_at) WHERE topic IS NOT NULL;

@@ -1,0 +1,89 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Pim.Api.Tests.Support;
+
+namespace Pim.Api.Tests.Security;
+
+/// <summary>
+/// Trust boundary: every caller is rate limited (429 problem + Retry-After), with budgets per tenant and caller,
+/// separate for evaluation (high) and writes (low); nobody spends another tenant's budget.
+/// </summary>
+[Collection(SqliteCollection.Name)]
+public sealed class RateLimitTests(SqliteApp app)
+{
+    private WebApplicationFactory<Program> Limited() => app.WithWebHostBuilder(b =>
+    {
+        b.UseSetting("Pim:RateLimits:Window", "01:00:00");
+        b.UseSetting("Pim:RateLimits:Writes:PerCaller", "3");
+        b.UseSetting("Pim:RateLimits:Writes:PerTenant", "5");
+        b.UseSetting("Pim:RateLimits:Evaluation:PerCaller", "6");
+        b.UseSetting("Pim:RateLimits:Evaluation:PerTenant", "100");
+        b.UseSetting("Pim:RateLimits:Reads:PerCaller", "100");
+        b.UseSetting("Pim:RateLimits:Reads:PerTenant", "100");
+    });
+
+    private static HttpClient As(WebApplicationFactory<Program> pim, HttpClient identity)
+    {
+        var client = pim.CreateClient();
+        client.DefaultRequestHeaders.Authorization = identity.DefaultRequestHeaders.Authorization;
+        return client;
+    }
+
+    [Fact]
+    public async Task A_caller_that_spends_its_write_budget_gets_429_with_Retry_After_and_others_go_on()
+    {
+        await using var pim = Limited();
+        var s = await Scenario.OnboardAsync(app);
+        var carol = As(pim, s.Carol);
+        for (var i = 0; i < 3; i++)
+            await carol.PostJsonAsync(s.Path("/activation-requests"), new { roleId = "exchange-administrator", justification = "x" })
+                .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "not-eligible");
+        using var refused = await carol.PostJsonAsync(s.Path("/activation-requests"), new { roleId = "exchange-administrator", justification = "x" });
+        await refused.ExpectProblemAsync(HttpStatusCode.TooManyRequests, "rate-limited");
+        Assert.True(refused.Headers.RetryAfter!.Delta > TimeSpan.Zero);
+
+        // Reads and evaluation have budgets of their own; another caller of the tenant writes on, up to the tenant's budget.
+        await carol.GetAsync(s.Path("/me/roles")).ExpectAsync(HttpStatusCode.OK);
+        var bob = As(pim, s.Bob);
+        await bob.PostJsonAsync(s.Path("/activation-requests"), new { roleId = "user-administrator", justification = "x" })
+            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "not-eligible");
+        await bob.PostJsonAsync(s.Path("/activation-requests"), new { roleId = "user-administrator", justification = "x" })
+            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "not-eligible");
+        await As(pim, s.Alice).PostJsonAsync(s.Path("/activation-requests"), new { roleId = "user-administrator", justification = "x" })
+            .ExpectProblemAsync(HttpStatusCode.TooManyRequests, "rate-limited"); // the tenant's five writes are spent
+    }
+
+    [Fact]
+    public async Task Evaluation_has_its_own_budget_and_another_tenants_caller_cannot_spend_ours()
+    {
+        await using var pim = Limited();
+        var s = await Scenario.OnboardAsync(app);
+        var other = await Scenario.OnboardAsync(app);
+        // Callers of the other tenant hammering our paths spend their own tenant's budget (five writes), not ours.
+        foreach (var (intruder, calls) in new[] { (As(pim, other.Alice), 3), (As(pim, other.Bob), 2) })
+            for (var i = 0; i < calls; i++)
+                await intruder.PostJsonAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await As(pim, other.Carol).PostJsonAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.TooManyRequests, "rate-limited");
+        await As(pim, s.Carol).PostJsonAsync(s.Path("/activation-requests"), new { roleId = "exchange-administrator", justification = "x" })
+            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "not-eligible");
+
+        var gateway = As(pim, app.Client("gateway", s.Id, false, "pim.evaluate"));
+        for (var i = 0; i < 6; i++)
+            await gateway.PostJsonAsync(s.Path("/access/evaluation"), new { principalId = "bob", roleId = "exchange-administrator" }).ExpectAsync(HttpStatusCode.OK);
+        await gateway.PostJsonAsync(s.Path("/access/evaluation"), new { principalId = "bob", roleId = "exchange-administrator" })
+            .ExpectProblemAsync(HttpStatusCode.TooManyRequests, "rate-limited");
+    }
+
+    [Fact]
+    public async Task Requests_without_a_valid_token_spend_their_address_budget_not_the_tenants()
+    {
+        await using var pim = Limited();
+        var s = await Scenario.OnboardAsync(app);
+        var anonymous = pim.CreateClient();
+        for (var i = 0; i < 3; i++) await anonymous.PostJsonAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        await anonymous.PostJsonAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.TooManyRequests, "rate-limited");
+        await As(pim, s.Alice).PostJsonAsync(s.Path("/consent")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode); // probes are never limited
+    }
+}
