@@ -107,7 +107,7 @@ try
     // bench/: a bare endpoint with the same authentication and JSON, to compare access evaluation against.
     if (builder.Configuration.GetValue<bool>("Pim:Benchmark:BareEndpoint"))
         app.MapPost("/bench/bare", (EvaluationRequest body) => TypedResults.Ok(new { decision = "deny", body.PrincipalId }))
-            .RequireAuthorization().ExcludeFromDescription();
+            .RequireAuthorization().ExcludeFromDescription().IsEvaluation();
 
     var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization()
         .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)

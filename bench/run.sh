@@ -272,6 +272,8 @@ bench_size() {
   Pim__Store__Provider=postgres \
   ConnectionStrings__Pim="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$db;Maximum Pool Size=64${PG_OPTIONS:+;$PG_OPTIONS}" \
   Pim__Benchmark__BareEndpoint=true \
+  Pim__Auth__PlatformIdentities__0=bench-gateway \
+  Pim__RateLimits__Evaluation__PerCaller=1000000000 Pim__RateLimits__Evaluation__PerTenant=1000000000 \
   Serilog__MinimumLevel__Default=Warning \
   Pim__DataDirectory="$APP_TMP/data-$LABEL" \
     dotnet "$API_DLL" >"$RESULTS/api-$LABEL.log" 2>&1 </dev/null &
