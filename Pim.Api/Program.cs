@@ -5,14 +5,17 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using FluentValidation;
 using Pim.Api.Features.Access;
 using Pim.Api.Features.Activations;
+using Pim.Api.Features.Approvals;
 using Pim.Api.Features.Assignments;
 using Pim.Api.Features.Audit;
 using Pim.Api.Features.Dev;
 using Pim.Api.Features.Notifications;
+using Pim.Api.Features.Principals;
 using Pim.Api.Features.Roles;
-using Pim.Api.Features.Resources;
+using Pim.Api.Features.Scopes;
+using Pim.Api.Features.Settings;
 using Pim.Api.Features.Tenants;
-using Pim.Api.Infrastructure;
+using Pim.Api.Http;
 using Pim.Infrastructure;
 using Serilog;
 using Serilog.Formatting.Compact;
@@ -64,8 +67,6 @@ try
     builder.AddPimAuthentication(auth, dataDirectory);
     builder.Services.AddPimRateLimits(builder.Configuration.GetSection("Pim:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions(), auth);
     builder.Services.AddSingleton(builder.Configuration.GetSection("Pim:Idempotency").Get<IdempotencyOptions>() ?? new IdempotencyOptions());
-    builder.Services.AddHttpContextAccessor();
-    builder.Services.AddScoped<Callers>();
 
     // The wire: camelCase JSON, enums as camelCase strings, unknown fields and missing required fields refused.
     builder.Services.ConfigureHttpJsonOptions(json =>
@@ -108,15 +109,19 @@ try
     if (builder.Configuration.GetValue<bool>("Pim:Benchmark:BareEndpoint"))
         app.MapPost("/bench/bare", (EvaluationRequest body) => TypedResults.Ok(new { decision = "deny", body.PrincipalId }))
             .RequireAuthorization().ExcludeFromDescription().IsEvaluation();
+        app.MapGet("/bench/grants-sql", () => TypedResults.Text(AccessReader.Grants)).RequireAuthorization().ExcludeFromDescription();
 
     var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization()
         .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);
     tenant.MapTenants();
+    tenant.MapPrincipals();
     tenant.MapRoles();
+    tenant.MapSettings();
     tenant.MapAssignments();
     tenant.MapActivations();
+    tenant.MapApprovals();
     tenant.MapAccess();
     tenant.MapAudit();
     tenant.MapNotifications();

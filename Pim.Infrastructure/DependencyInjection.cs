@@ -28,10 +28,15 @@ public static class DependencyInjection
         services.AddScoped<IAssignmentUsage>(sp => sp.GetRequiredService<AssignmentUsageRepository>());
 
         services.AddScoped<AccessService>();
-        services.AddScoped<OnboardingService>();
+        services.AddScoped<TenantService>();
+        services.AddScoped<PrincipalService>();
+        services.AddScoped<RoleService>();
         services.AddScoped<AssignmentService>();
         services.AddScoped<RoleSettingsService>();
+        services.AddScoped<ActivationRecorder>();
         services.AddScoped<ActivationService>();
+        services.AddScoped<ApprovalService>();
+        services.AddScoped<ActivationLifecycleService>();
         services.AddScoped<AuditService>();
         return services;
     }

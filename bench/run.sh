@@ -167,11 +167,13 @@ parse_wrk() {
   ' "$1"
 }
 
-# ---------------------------------------------------------------- the evaluation query, from the C# source
-GRANTS_SRC="$ROOT/Pim.Infrastructure/RoleAssignmentRepository.cs"
+# ---------------------------------------------------------------- the evaluation query, from the running Pim
+# GET /bench/grants-sql (benchmark mode only) answers AccessReader.Grants as the code composes it; fetched per run into GRANTS_SRC.
+GRANTS_SRC=""
 grants_sql() { # grants_sql TENANT_EXPR PRINCIPAL_EXPR ROLES_ARRAY_EXPR SCOPE_EXPR NOW_EXPR
   local sql
-  sql="$(awk '/private const string Grants = """/ { f = 1; next } f && /^ *""";/ { exit } f { sub(/^        /, ""); print }' "$GRANTS_SRC")"
+  [[ -n "$GRANTS_SRC" && -s "$GRANTS_SRC" ]] || return 1
+  sql="$(cat "$GRANTS_SRC")"
   [[ -n "$sql" && "$sql" == *"/*roles:a*/"* && "$sql" == *"/*roles:r*/"* ]] || return 1
   sql="${sql//\/\*roles:a\*\// AND a.role_id = ANY($3) AND a.scope = $4}"
   sql="${sql//\/\*roles:r\*\// AND r.role_id = ANY($3) AND r.scope = $4}"
@@ -315,6 +317,9 @@ bench_size() {
     || die "POST /dev/token failed."
   TOKEN="$(printf '%s' "$body" | sed -n 's/.*"accessToken" *: *"\([^"]*\)".*/\1/p')"
   [[ -n "$TOKEN" ]] || die "no accessToken in the /dev/token answer: $body"
+  GRANTS_SRC="$RESULTS/grants-$LABEL.sql"
+  curl -fsS --max-time 10 -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$API_PORT/bench/grants-sql" >"$GRANTS_SRC" \
+    || log "WARNING: GET /bench/grants-sql failed: no EXPLAIN or pgbench of the query"
   local EVAL_URL="http://127.0.0.1:$API_PORT/v1/tenants/$TENANT/access/evaluation"
   local BARE_URL="http://127.0.0.1:$API_PORT/bench/bare"
   local i expect answer

@@ -160,12 +160,12 @@ public sealed class TenantTests
     public void Sign_up_needs_consent_and_happens_once()
     {
         var tenant = Tenant.Create("contoso", "Contoso");
-        Assert.Equal(ErrorCodes.ConsentRequired, Assert.Throws<PimException>(() => tenant.SignUp(ManagementArea.DirectoryRoles, Scopes.Root, "alice", Now)).Code);
+        Assert.Equal(ErrorCodes.ConsentRequired, Assert.Throws<PimException>(() => tenant.SignUp(ManagementArea.DirectoryRoles, ScopePath.Root, "alice", Now)).Code);
         Assert.Equal(ErrorCodes.ConsentRequired, Assert.Throws<PimException>(() => tenant.EnsureSignedUp(ManagementArea.DirectoryRoles)).Code);
         tenant.Consent("alice", Now);
         Assert.Equal(ErrorCodes.SignUpRequired, Assert.Throws<PimException>(() => tenant.EnsureSignedUp(ManagementArea.DirectoryRoles)).Code);
-        Assert.NotNull(tenant.SignUp(ManagementArea.DirectoryRoles, Scopes.Root, "alice", Now));
-        Assert.Null(tenant.SignUp(ManagementArea.DirectoryRoles, Scopes.Root, "alice", Now));
+        Assert.NotNull(tenant.SignUp(ManagementArea.DirectoryRoles, ScopePath.Root, "alice", Now));
+        Assert.Null(tenant.SignUp(ManagementArea.DirectoryRoles, ScopePath.Root, "alice", Now));
         tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
     }
 

@@ -157,7 +157,7 @@ public abstract class JustInTimeTests(PimApp app)
         var s = await Scenario.OnboardAsync(app);
         await s.MakeBobEligibleAsync();
         await s.SetSettingsAsync("exchange-administrator", ScenarioSettings.Document(mfaMaxAge: "PT15M"));
-        var issuer = app.Services.GetRequiredService<Pim.Api.Infrastructure.DevTokenIssuer>();
+        var issuer = app.Services.GetRequiredService<Pim.Api.Http.DevTokenIssuer>();
         var stale = app.CreateClient();
         stale.DefaultRequestHeaders.Authorization = new("Bearer", issuer.Issue("bob", s.Id, true, [], Now.AddMinutes(-20)));
         await s.ActivateAsync(stale).ExpectProblemAsync(HttpStatusCode.Unauthorized, "mfa-required");

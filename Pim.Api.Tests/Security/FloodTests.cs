@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Security;

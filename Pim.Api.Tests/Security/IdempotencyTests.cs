@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting;
 using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Security;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Pim.Api.Infrastructure;
+using Pim.Api.Http;
 using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Security;

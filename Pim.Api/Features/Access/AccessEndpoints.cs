@@ -1,34 +1,8 @@
-using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Pim.Api.Infrastructure;
+using Pim.Api.Http;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Access;
-
-public sealed record EvaluationRequest(string PrincipalId, string RoleId, string? Scope = null);
-
-public sealed record EvaluationResponse(string Decision, string PrincipalId, string RoleId, string Scope, DateTimeOffset? ValidUntil,
-    string? AssignmentId, string? ActivationRequestId);
-
-public sealed record ActiveRoleResponse(string RoleId, string Scope, DateTimeOffset? ValidUntil, string Source, string AssignmentId,
-    string? ActivationRequestId, string? ViaGroupId)
-{
-    public static ActiveRoleResponse From(Grant g, string principalId) => new(g.RoleId, g.Scope, g.ValidUntil,
-        g.ActivationRequestId is null ? "activeAssignment" : "activation", g.AssignmentId, g.ActivationRequestId,
-        g.ViaPrincipalId == principalId ? null : g.ViaPrincipalId);
-}
-
-public sealed record ActiveRoleListResponse(IReadOnlyList<ActiveRoleResponse> Items);
-
-public sealed class EvaluationRequestValidator : AbstractValidator<EvaluationRequest>
-{
-    public EvaluationRequestValidator()
-    {
-        RuleFor(r => r.PrincipalId).NotEmpty().MustBeId();
-        RuleFor(r => r.RoleId).NotEmpty().MustBeRole();
-        RuleFor(r => r.Scope).MustBeScope();
-    }
-}
 
 /// <summary>The hot path: does this principal hold this role right now, and until when?</summary>
 public static class AccessEndpoints
@@ -42,17 +16,17 @@ public static class AccessEndpoints
             .WithSummary("The roles a principal holds right now, each with its validUntil.").IsEvaluation();
     }
 
-    public static async Task<Ok<EvaluationResponse>> Evaluate(string tenantId, EvaluationRequest body, Callers callers, AccessService access, CancellationToken ct)
+    public static async Task<Ok<EvaluationResponse>> Evaluate(EvaluationRequest body, CurrentCaller caller, AccessService access, CancellationToken ct)
     {
-        var scope = body.Scope ?? Scopes.Root;
-        var decision = await access.EvaluateAsync(await callers.ResolveAsync(tenantId, ct), body.PrincipalId, body.RoleId, scope, ct);
+        var scope = body.Scope ?? ScopePath.Root;
+        var decision = await access.EvaluateAsync(caller, body.PrincipalId, body.RoleId, scope, ct);
         return TypedResults.Ok(new EvaluationResponse(decision.Granted ? "allow" : "deny", body.PrincipalId, body.RoleId, scope,
             decision.Grant?.ValidUntil, decision.Grant?.AssignmentId, decision.Grant?.ActivationRequestId));
     }
 
-    public static async Task<Ok<ActiveRoleListResponse>> ActiveRoles(string tenantId, string principalId, Callers callers, AccessService access, CancellationToken ct)
+    public static async Task<Ok<ActiveRoleListResponse>> ActiveRoles(string principalId, CurrentCaller caller, AccessService access, CancellationToken ct)
     {
-        var grants = await access.ActiveRolesAsync(await callers.ResolveAsync(tenantId, ct), principalId, ct);
+        var grants = await access.ActiveRolesAsync(caller, principalId, ct);
         return TypedResults.Ok(new ActiveRoleListResponse(grants.Select(g => ActiveRoleResponse.From(g, principalId)).ToList()));
     }
 }

@@ -1,46 +1,8 @@
-using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Pim.Api.Infrastructure;
+using Pim.Api.Http;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Assignments;
-
-public sealed record RoleAssignmentRequest(string PrincipalId, string RoleId, string Type, string? Scope = null,
-    DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null, string? Justification = null);
-
-public sealed record RoleAssignmentResponse(string Id, string PrincipalId, string RoleId, string Scope, string Type,
-    DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string? Justification, DateTimeOffset CreatedAt, string CreatedBy)
-{
-    public static RoleAssignmentResponse From(RoleAssignment a) => new(a.Id, a.PrincipalId, a.RoleId, a.Scope, AssignmentTypes.ToText(a.Type),
-        a.StartsAt, a.EndsAt, a.Justification, a.CreatedAt, a.CreatedBy);
-}
-
-public sealed record AssignmentUseResponse(string ClientId, string ClientKind, bool NonInteractive, DateTimeOffset FirstUsedAt, DateTimeOffset LastUsedAt, long Uses)
-{
-    public static AssignmentUseResponse From(AssignmentUse u) => new(u.ClientId, u.ClientKind, u.NonInteractive, u.FirstUsedAt, u.LastUsedAt, u.Uses);
-}
-
-public sealed record AssignmentUsageResponse(string AssignmentId, IReadOnlyList<AssignmentUseResponse> Items);
-
-/// <summary>The assignment after (or, in a dry run, as it would be after) "make eligible", and what it breaks.</summary>
-public sealed record MakeEligibleResponse(string Id, string PrincipalId, string RoleId, string Scope, string Type, DateTimeOffset StartsAt,
-    DateTimeOffset? EndsAt, bool DryRun, IReadOnlyList<AssignmentUseResponse> RecentNonInteractiveUse, IReadOnlyList<string> Warnings);
-
-public sealed class RoleAssignmentRequestValidator : AbstractValidator<RoleAssignmentRequest>
-{
-    public RoleAssignmentRequestValidator()
-    {
-        RuleFor(r => r.PrincipalId).NotEmpty().MustBeId();
-        RuleFor(r => r.RoleId).NotEmpty().MustBeRole();
-        RuleFor(r => r.Type).NotEmpty().Must(t => AssignmentTypes.Parse(t) is not null).WithMessage("'type' must be eligible or active.");
-        RuleFor(r => r.Scope).MustBeScope();
-        RuleFor(r => r.StartsAt).MustBeInstant();
-        RuleFor(r => r.EndsAt).MustBeInstant();
-        RuleFor(r => r.EndsAt).GreaterThan(r => r.StartsAt).When(r => r.StartsAt is not null && r.EndsAt is not null)
-            .WithMessage("'endsAt' must be after 'startsAt'.");
-        RuleFor(r => r.Justification).MaximumLength(Rules.MaxJustification);
-    }
-}
 
 /// <summary>Eligible and active assignments, and "make eligible".</summary>
 public static class AssignmentEndpoints
@@ -48,7 +10,8 @@ public static class AssignmentEndpoints
     public static void MapAssignments(this RouteGroupBuilder tenant)
     {
         var group = tenant.MapGroup("/role-assignments").WithTags("Role assignments");
-        group.MapGet("", List).WithName("ListRoleAssignments").WithSummary("Role assignments, filtered by principal, role and type.");
+        group.MapGet("", List).WithName("ListRoleAssignments").WithSummary("Role assignments, filtered by principal, role and type.")
+            .Validate<AssignmentListQuery>();
         group.MapPost("", Create).WithName("CreateRoleAssignment")
             .WithSummary("Assign a role eligibly or actively (the operator may create active assignments at any time: directory sync).")
             .Validate<RoleAssignmentRequest>();
@@ -64,47 +27,33 @@ public static class AssignmentEndpoints
             .WithSummary("Turn an eligibility into standing access.");
     }
 
-    public static async Task<Ok<PageResponse<RoleAssignmentResponse>>> List(string tenantId, string? principalId, string? roleId, string? type,
-        int? pageSize, string? pageToken, Callers callers, AssignmentService assignments, CancellationToken ct)
+    public static async Task<Ok<PageResponse<RoleAssignmentResponse>>> List([AsParameters] AssignmentListQuery query, CurrentCaller caller,
+        AssignmentService assignments, CancellationToken ct) =>
+        TypedResults.Ok((await assignments.ListAsync(caller, query.ToFilter(), ct)).ToResponse(RoleAssignmentResponse.From));
+
+    public static async Task<Created<RoleAssignmentResponse>> Create(RoleAssignmentRequest body, CurrentCaller caller, AssignmentService assignments,
+        CancellationToken ct)
     {
-        AssignmentType? parsedType = type is null ? null : AssignmentTypes.Parse(type)
-            ?? throw Errors.InvalidField("type", "type must be eligible or active.");
-        var filter = new AssignmentFilter(principalId, roleId, parsedType, PageTokens.Decode(pageToken), PageTokens.Size(pageSize));
-        var page = await assignments.ListAsync(await callers.ResolveAsync(tenantId, ct), filter, ct);
-        return TypedResults.Ok(page.Map(RoleAssignmentResponse.From));
+        var assignment = await assignments.CreateAsync(caller, body.ToNewAssignment(), ct);
+        return TypedResults.Created($"/v1/tenants/{assignment.TenantId}/role-assignments/{assignment.Id}", RoleAssignmentResponse.From(assignment));
     }
 
-    public static async Task<Created<RoleAssignmentResponse>> Create(string tenantId, RoleAssignmentRequest body, Callers callers,
-        AssignmentService assignments, CancellationToken ct)
-    {
-        var request = new NewAssignment(body.PrincipalId, body.RoleId, body.Scope ?? Scopes.Root, AssignmentTypes.Parse(body.Type)!.Value,
-            Clock.Normalize(body.StartsAt), Clock.Normalize(body.EndsAt), body.Justification);
-        var assignment = await assignments.CreateAsync(await callers.ResolveAsync(tenantId, ct), request, ct);
-        return TypedResults.Created($"/v1/tenants/{tenantId}/role-assignments/{assignment.Id}", RoleAssignmentResponse.From(assignment));
-    }
+    public static async Task<Ok<RoleAssignmentResponse>> Get(string assignmentId, CurrentCaller caller, AssignmentService assignments, CancellationToken ct) =>
+        TypedResults.Ok(RoleAssignmentResponse.From(await assignments.GetAsync(caller, assignmentId, ct)));
 
-    public static async Task<Ok<RoleAssignmentResponse>> Get(string tenantId, string assignmentId, Callers callers, AssignmentService assignments, CancellationToken ct) =>
-        TypedResults.Ok(RoleAssignmentResponse.From(await assignments.GetAsync(await callers.ResolveAsync(tenantId, ct), assignmentId, ct)));
-
-    public static async Task<NoContent> Remove(string tenantId, string assignmentId, Callers callers, AssignmentService assignments, CancellationToken ct)
+    public static async Task<NoContent> Remove(string assignmentId, CurrentCaller caller, AssignmentService assignments, CancellationToken ct)
     {
-        await assignments.RemoveAsync(await callers.ResolveAsync(tenantId, ct), assignmentId, ct);
+        await assignments.RemoveAsync(caller, assignmentId, ct);
         return TypedResults.NoContent();
     }
 
-    public static async Task<Ok<MakeEligibleResponse>> MakeEligible(string tenantId, string assignmentId, bool? dryRun, Callers callers,
-        AssignmentService assignments, CancellationToken ct)
-    {
-        var outcome = await assignments.MakeEligibleAsync(await callers.ResolveAsync(tenantId, ct), assignmentId, dryRun ?? false, ct);
-        var a = outcome.Assignment;
-        return TypedResults.Ok(new MakeEligibleResponse(a.Id, a.PrincipalId, a.RoleId, a.Scope, AssignmentTypes.ToText(a.Type), a.StartsAt, a.EndsAt,
-            outcome.DryRun, outcome.RecentNonInteractiveUse.Select(AssignmentUseResponse.From).ToList(), outcome.Warnings));
-    }
+    public static async Task<Ok<MakeEligibleResponse>> MakeEligible(string assignmentId, bool? dryRun, CurrentCaller caller, AssignmentService assignments,
+        CancellationToken ct) =>
+        TypedResults.Ok(MakeEligibleResponse.From(await assignments.MakeEligibleAsync(caller, assignmentId, dryRun ?? false, ct)));
 
-    public static async Task<Ok<AssignmentUsageResponse>> Usage(string tenantId, string assignmentId, Callers callers, AssignmentService assignments, CancellationToken ct) =>
-        TypedResults.Ok(new AssignmentUsageResponse(assignmentId,
-            (await assignments.UsageAsync(await callers.ResolveAsync(tenantId, ct), assignmentId, ct)).Select(AssignmentUseResponse.From).ToList()));
+    public static async Task<Ok<AssignmentUsageResponse>> Usage(string assignmentId, CurrentCaller caller, AssignmentService assignments, CancellationToken ct) =>
+        TypedResults.Ok(new AssignmentUsageResponse(assignmentId, (await assignments.UsageAsync(caller, assignmentId, ct)).Select(AssignmentUseResponse.From).ToList()));
 
-    public static async Task<Ok<RoleAssignmentResponse>> MakeActive(string tenantId, string assignmentId, Callers callers, AssignmentService assignments, CancellationToken ct) =>
-        TypedResults.Ok(RoleAssignmentResponse.From(await assignments.MakeActiveAsync(await callers.ResolveAsync(tenantId, ct), assignmentId, ct)));
+    public static async Task<Ok<RoleAssignmentResponse>> MakeActive(string assignmentId, CurrentCaller caller, AssignmentService assignments, CancellationToken ct) =>
+        TypedResults.Ok(RoleAssignmentResponse.From(await assignments.MakeActiveAsync(caller, assignmentId, ct)));
 }

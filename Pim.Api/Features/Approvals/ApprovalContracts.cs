@@ -1,0 +1,3 @@
+namespace Pim.Api.Features.Approvals;
+
+public sealed record DecisionRequest(string Justification);

@@ -1,0 +1,44 @@
+using Pim.Api.Http;
+using Pim.Domain;
+
+namespace Pim.Api.Features.Assignments;
+
+public sealed record RoleAssignmentRequest(string PrincipalId, string RoleId, string Type, string? Scope = null,
+    DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null, string? Justification = null)
+{
+    public NewAssignment ToNewAssignment() => new(PrincipalId, RoleId, Scope ?? ScopePath.Root, AssignmentTypes.Parse(Type)!.Value,
+        Clock.Normalize(StartsAt), Clock.Normalize(EndsAt), Justification);
+}
+
+public sealed record RoleAssignmentResponse(string Id, string PrincipalId, string RoleId, string Scope, string Type,
+    DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string? Justification, DateTimeOffset CreatedAt, string CreatedBy)
+{
+    public static RoleAssignmentResponse From(RoleAssignment a) => new(a.Id, a.PrincipalId, a.RoleId, a.Scope, AssignmentTypes.ToText(a.Type),
+        a.StartsAt, a.EndsAt, a.Justification, a.CreatedAt, a.CreatedBy);
+}
+
+public sealed record AssignmentUseResponse(string ClientId, string ClientKind, bool NonInteractive, DateTimeOffset FirstUsedAt, DateTimeOffset LastUsedAt, long Uses)
+{
+    public static AssignmentUseResponse From(AssignmentUse u) => new(u.ClientId, u.ClientKind, u.NonInteractive, u.FirstUsedAt, u.LastUsedAt, u.Uses);
+}
+
+public sealed record AssignmentUsageResponse(string AssignmentId, IReadOnlyList<AssignmentUseResponse> Items);
+
+/// <summary>The assignment after (or, in a dry run, as it would be after) "make eligible", and what it breaks.</summary>
+public sealed record MakeEligibleResponse(string Id, string PrincipalId, string RoleId, string Scope, string Type, DateTimeOffset StartsAt,
+    DateTimeOffset? EndsAt, bool DryRun, IReadOnlyList<AssignmentUseResponse> RecentNonInteractiveUse, IReadOnlyList<string> Warnings)
+{
+    public static MakeEligibleResponse From(MakeEligibleOutcome outcome)
+    {
+        var a = outcome.Assignment;
+        return new(a.Id, a.PrincipalId, a.RoleId, a.Scope, AssignmentTypes.ToText(a.Type), a.StartsAt, a.EndsAt, outcome.DryRun,
+            outcome.RecentNonInteractiveUse.Select(AssignmentUseResponse.From).ToList(), outcome.Warnings);
+    }
+}
+
+/// <summary>The filters and paging of <c>GET …/role-assignments</c>.</summary>
+public sealed record AssignmentListQuery(string? PrincipalId, string? RoleId, string? Type, int? PageSize, string? PageToken)
+{
+    public AssignmentFilter ToFilter() => new(PrincipalId, RoleId, Type is null ? null : AssignmentTypes.Parse(Type), PageTokens.Decode(PageToken),
+        PageTokens.Size(PageSize));
+}

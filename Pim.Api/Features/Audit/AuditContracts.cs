@@ -1,0 +1,27 @@
+using System.Globalization;
+using Pim.Api.Http;
+using Pim.Domain;
+
+namespace Pim.Api.Features.Audit;
+
+public sealed record AuditEventResponse(string Id, DateTimeOffset OccurredAt, string ActorId, string ActorKind, string? ActorTenantId, string Action, string TargetType, string TargetId,
+    string? PrincipalId, string? RoleId, string? Scope, string? Justification, string? TicketNumber, string? TicketSystem,
+    string? ClientIp, string? UserAgent, string? CorrelationId, string? Details)
+{
+    public static AuditEventResponse From(AuditEvent e) => new(e.Id.ToString(CultureInfo.InvariantCulture), e.OccurredAt, e.ActorId, e.ActorKind, e.ActorTenantId, e.Action,
+        e.TargetType, e.TargetId, e.PrincipalId, e.RoleId, e.Scope, e.Justification, e.TicketNumber, e.TicketSystem, e.ClientIp, e.UserAgent,
+        e.CorrelationId, e.Details);
+}
+
+/// <summary>The filters and paging of <c>GET …/audit-events</c>.</summary>
+public sealed record AuditListQuery(DateTimeOffset? From, DateTimeOffset? To, string? PrincipalId, string? RoleId, string? Action, int? PageSize,
+    string? PageToken)
+{
+    /// <summary>The query, with a page of at most <paramref name="pageSize"/> events.</summary>
+    public AuditQuery ToQuery(int pageSize) => new(Clock.Normalize(From), Clock.Normalize(To), PrincipalId, RoleId, Action, After(), pageSize);
+
+    private long? After() => PageTokens.Decode(PageToken) is { } token
+        ? long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id
+          : throw new PimException(ErrorCodes.InvalidPageToken, "pageToken is not a token this API gave out.")
+        : null;
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pim.Api.Http;
+using Pim.Domain;
+
+namespace Pim.Api.Features.Scopes;
+
+/// <summary>Protected resources: the operator registers, renames and moves them; everyone in the tenant reads them.</summary>
+public static class ScopeEndpoints
+{
+    public static void MapScopes(this RouteGroupBuilder tenant)
+    {
+        var group = tenant.MapGroup("").WithTags("Scopes");
+        group.MapPut("/management-groups/{managementGroupId:id}", PutManagementGroup).WithName("PutManagementGroup")
+            .WithSummary("Register, rename or move a management group (operator); under parentId, else at the root.").Validate<ManagementGroupRequest>();
+        group.MapGet("/management-groups/{managementGroupId:id}", GetManagementGroup).WithName("GetManagementGroup").WithSummary("One management group.");
+        group.MapPut("/subscriptions/{subscriptionId:id}", PutSubscription).WithName("PutSubscription")
+            .WithSummary("Register, rename or move a subscription (operator); changing managementGroupId moves it, and inherited access with it.")
+            .Validate<SubscriptionRequest>();
+        group.MapGet("/subscriptions/{subscriptionId:id}", GetSubscription).WithName("GetSubscription").WithSummary("One subscription.");
+        group.MapPut("/subscriptions/{subscriptionId:id}/resource-groups/{resourceGroupName:id}", PutResourceGroup).WithName("PutResourceGroup")
+            .WithSummary("Register or rename a resource group of a subscription (operator).").Validate<ResourceGroupRequest>();
+        group.MapGet("/subscriptions/{subscriptionId:id}/resource-groups/{resourceGroupName:id}", GetResourceGroup).WithName("GetResourceGroup")
+            .WithSummary("One resource group.");
+        group.MapGet("/scopes", Tree).WithName("GetScopeTree").WithSummary("The scope tree: '/', management groups, subscriptions, resource groups.");
+    }
+
+    /// <summary>A PUT that registered the node answers 201 with its own address; one that renamed or moved it, 200.</summary>
+    private static Results<Created<ScopeNodeResponse>, Ok<ScopeNodeResponse>> Answer(HttpContext http, (ScopeNode Node, bool Created) result) =>
+        result.Created
+            ? TypedResults.Created(http.Request.Path.ToString(), ScopeNodeResponse.From(result.Node))
+            : TypedResults.Ok(ScopeNodeResponse.From(result.Node));
+
+    public static async Task<Results<Created<ScopeNodeResponse>, Ok<ScopeNodeResponse>>> PutManagementGroup(string managementGroupId,
+        ManagementGroupRequest body, HttpContext http, CurrentCaller caller, ScopeService scopes, CancellationToken ct) =>
+        Answer(http, await scopes.UpsertManagementGroupAsync(caller, managementGroupId, body.DisplayName, body.ParentId, ct));
+
+    public static async Task<Results<Created<ScopeNodeResponse>, Ok<ScopeNodeResponse>>> PutSubscription(string subscriptionId,
+        SubscriptionRequest body, HttpContext http, CurrentCaller caller, ScopeService scopes, CancellationToken ct) =>
+        Answer(http, await scopes.UpsertSubscriptionAsync(caller, subscriptionId, body.DisplayName, body.ManagementGroupId, ct));
+
+    public static async Task<Results<Created<ScopeNodeResponse>, Ok<ScopeNodeResponse>>> PutResourceGroup(string subscriptionId,
+        string resourceGroupName, ResourceGroupRequest body, HttpContext http, CurrentCaller caller, ScopeService scopes, CancellationToken ct) =>
+        Answer(http, await scopes.UpsertResourceGroupAsync(caller, subscriptionId, resourceGroupName, body.DisplayName, ct));
+
+    public static async Task<Ok<ScopeNodeResponse>> GetManagementGroup(string managementGroupId, CurrentCaller caller, ScopeService scopes,
+        CancellationToken ct) =>
+        TypedResults.Ok(ScopeNodeResponse.From(await scopes.GetAsync(caller, ScopePath.ManagementGroup(managementGroupId), ct)));
+
+    public static async Task<Ok<ScopeNodeResponse>> GetSubscription(string subscriptionId, CurrentCaller caller, ScopeService scopes, CancellationToken ct) =>
+        TypedResults.Ok(ScopeNodeResponse.From(await scopes.GetAsync(caller, ScopePath.Subscription(subscriptionId), ct)));
+
+    public static async Task<Ok<ScopeNodeResponse>> GetResourceGroup(string subscriptionId, string resourceGroupName, CurrentCaller caller,
+        ScopeService scopes, CancellationToken ct) =>
+        TypedResults.Ok(ScopeNodeResponse.From(await scopes.GetAsync(caller, ScopePath.ResourceGroup(subscriptionId, resourceGroupName), ct)));
+
+    public static async Task<Ok<ScopeTreeResponse>> Tree(CurrentCaller caller, ScopeService scopes, CancellationToken ct)
+    {
+        var nodes = await scopes.TreeAsync(caller, ct);
+        var children = nodes.ToLookup(n => n.ParentScope);
+        ScopeTreeResponse Build(ScopeNode n) => new(n.Scope, n.Kind, n.Id, n.DisplayName, children[n.Scope].Select(Build).ToList());
+        return TypedResults.Ok(new ScopeTreeResponse(ScopePath.Root, ScopeKind.Root, null, null, children[ScopePath.Root].Select(Build).ToList()));
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Pim.Api.Http;
+using Pim.Domain;
+
+namespace Pim.Api.Features.Settings;
+
+/// <summary>A role's settings per scope, with ETag / If-Match over the version saved at that scope.</summary>
+public static class SettingsEndpoints
+{
+    public static void MapSettings(this RouteGroupBuilder tenant)
+    {
+        var group = tenant.MapGroup("/roles").WithTags("Roles");
+        group.MapGet("/{roleId:id}/settings", GetSettings).WithName("GetRoleSettings")
+            .WithSummary("The role's settings in force at ?scope= (default '/'): the nearest scope with settings wins, else the role's tenant-wide settings, else the defaults. ETag for If-Match.")
+            .Validate<ScopeQuery>();
+        group.MapPut("/{roleId:id}/settings", PutSettings).WithName("PutRoleSettings")
+            .WithSummary("Replace the role's settings at ?scope= (default '/'); requires If-Match with the ETag read at that scope.")
+            .Validate<RoleSettingsDto>().Validate<ScopeQuery>().ProducesProblem(412).ProducesProblem(428);
+    }
+
+    public static async Task<Ok<RoleSettingsResponse>> GetSettings(string roleId, [AsParameters] ScopeQuery scope, HttpContext http,
+        CurrentCaller caller, RoleSettingsService settings, CancellationToken ct)
+    {
+        var effective = await settings.GetAsync(caller, roleId, scope.Value, ct);
+        http.Response.Headers.ETag = ETagOf(effective);
+        return TypedResults.Ok(RoleSettingsResponse.From(effective));
+    }
+
+    public static async Task<Ok<RoleSettingsResponse>> PutSettings(string roleId, [AsParameters] ScopeQuery scope, RoleSettingsDto body,
+        [FromHeader(Name = "If-Match")] string? ifMatch, HttpContext http, CurrentCaller caller, RoleSettingsService settings, CancellationToken ct)
+    {
+        var updated = await settings.UpdateAsync(caller, body.ToDomain(roleId), scope.Value, VersionOf(ifMatch), ct);
+        http.Response.Headers.ETag = ETagOf(updated);
+        return TypedResults.Ok(RoleSettingsResponse.From(updated));
+    }
+
+    /// <summary>The ETag of settings is their version at the scope: <c>"3"</c>.</summary>
+    private static string ETagOf(EffectiveRoleSettings settings) => $"\"{settings.Version}\"";
+
+    /// <summary>The version an If-Match names (<c>"3"</c> or <c>W/"3"</c>); null without one; -1 when it names no version this API gave out.</summary>
+    private static int? VersionOf(string? ifMatch) => string.IsNullOrWhiteSpace(ifMatch) ? null
+        : int.TryParse(ifMatch.Trim().TrimStart('W', '/').Trim('"'), out var version) ? version : -1;
+}

@@ -1,0 +1,29 @@
+namespace Pim.Api.Http;
+
+public sealed class AuthOptions
+{
+    public string? Authority { get; set; }
+    public string Audience { get; set; } = "pim";
+    /// <summary>Tokens that live longer than this (expiry minus issue or not-before time) are refused, whoever signed them.</summary>
+    public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromHours(24);
+    public ClaimNames Claims { get; set; } = new();
+    /// <summary>
+    /// Subjects of tokens without a tenant that are the deployment's own services (directory sync, gateways): they use
+    /// their service scopes in every tenant. Any other token without a tenant acts as nobody.
+    /// </summary>
+    public string[] PlatformIdentities { get; set; } = [];
+    public DevIssuerOptions DevIssuer { get; set; } = new();
+
+    public sealed class ClaimNames
+    {
+        public string Subject { get; set; } = "sub";
+        public string TenantId { get; set; } = "tid";
+        public string AuthenticationMethods { get; set; } = "amr";
+        public string MfaMethod { get; set; } = "mfa";
+    }
+
+    public sealed class DevIssuerOptions
+    {
+        public bool Enabled { get; set; }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Pim.Domain;
+
+namespace Pim.Api.Http;
+
+public static class AuthSetup
+{
+    /// <summary>How far Pim's clock and the identity provider's may disagree.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    public static void AddPimAuthentication(this WebApplicationBuilder builder, AuthOptions options, string dataDirectory)
+    {
+        if (options.DevIssuer.Enabled)
+        {
+            var keyPath = Path.Combine(dataDirectory, "dev-issuer-key.pem");
+            builder.Services.AddSingleton(sp => new DevTokenIssuer(keyPath, options.Audience, sp.GetRequiredService<TimeProvider>()));
+        }
+        else if (string.IsNullOrWhiteSpace(options.Authority))
+        {
+            throw new InvalidOperationException(
+                "Pim:Auth:Authority must name the identity provider that issues Pim's tokens (or enable the development issuer in Development).");
+        }
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IServiceProvider>((jwt, services) =>
+        {
+            var time = services.GetRequiredService<TimeProvider>();
+            var skew = ClockSkew;
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidateIssuer = true,
+                ValidateAudience = true,
+                ValidAudience = options.Audience,
+                ValidateLifetime = true,
+                RequireExpirationTime = true,
+                // Lifetime is checked against Pim's clock, the same one every other rule uses.
+                LifetimeValidator = (notBefore, expires, _, _) =>
+                {
+                    var now = time.Now().UtcDateTime;
+                    return (notBefore is null || notBefore.Value <= now + skew) && expires is not null && expires.Value > now - skew;
+                },
+                ValidateIssuerSigningKey = true,
+                RequireSignedTokens = true,
+                ValidAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+                    SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.RsaSsaPssSha256],
+                NameClaimType = options.Claims.Subject,
+            };
+            if (options.DevIssuer.Enabled)
+            {
+                jwt.TokenValidationParameters.ValidIssuer = DevTokenIssuer.Issuer;
+                jwt.TokenValidationParameters.IssuerSigningKey = services.GetRequiredService<DevTokenIssuer>().Key;
+            }
+            else
+            {
+                jwt.Authority = options.Authority;
+                jwt.Audience = options.Audience;
+            }
+            jwt.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    if (RefusalOf(context.SecurityToken as JsonWebToken, time.Now(), options) is { } refusal) context.Fail(refusal);
+                    return Task.CompletedTask;
+                },
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    var failed = context.AuthenticateFailure is not null;
+                    context.Response.Headers.WWWAuthenticate = failed ? "Bearer error=\"invalid_token\"" : "Bearer";
+                    await Problems.WriteAsync(context.HttpContext, ErrorCodes.Unauthenticated,
+                        failed ? "The bearer token is invalid or expired." : "A bearer token is required.");
+                },
+            };
+        });
+        builder.Services.AddAuthorization();
+    }
+
+    /// <summary>
+    /// What a signature does not vouch for: a token that lives longer than <see cref="AuthOptions.MaxTokenLifetime"/>, or
+    /// that claims a sign-in (<c>auth_time</c>) in the future — which would satisfy any MFA freshness rule forever.
+    /// </summary>
+    public static string? RefusalOf(JsonWebToken? token, DateTimeOffset now, AuthOptions options)
+    {
+        if (token is null) return "The token could not be read.";
+        var expires = new DateTimeOffset(token.ValidTo, TimeSpan.Zero);
+        var issued = token.TryGetPayloadValue<long>("iat", out var iat) ? DateTimeOffset.FromUnixTimeSeconds(iat) : (DateTimeOffset?)null;
+        var notBefore = token.TryGetPayloadValue<long>("nbf", out var nbf) ? DateTimeOffset.FromUnixTimeSeconds(nbf) : (DateTimeOffset?)null;
+        var start = new[] { issued, notBefore, now }.Where(t => t is not null).Min()!.Value;
+        if (expires - start > options.MaxTokenLifetime)
+            return $"The token lives longer than the {options.MaxTokenLifetime} Pim accepts (Pim:Auth:MaxTokenLifetime).";
+        if (token.TryGetPayloadValue<long>("auth_time", out var authTime) && DateTimeOffset.FromUnixTimeSeconds(authTime) > now + ClockSkew)
+            return "The token's auth_time is in the future.";
+        return null;
+    }
+
+    /// <summary>What the validated token says: subject, tenant, scopes, MFA and the time of sign-in.</summary>
+    public static TokenFacts ToTokenFacts(this ClaimsPrincipal user, AuthOptions options)
+    {
+        var subject = user.FindFirst(options.Claims.Subject)?.Value
+            ?? throw new PimException(ErrorCodes.Unauthenticated, $"The token has no '{options.Claims.Subject}' claim.");
+        var scopes = user.FindAll("scp").Concat(user.FindAll("scope"))
+            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
+        var mfa = user.FindAll(options.Claims.AuthenticationMethods).Any(c => c.Value == options.Claims.MfaMethod);
+        DateTimeOffset? authTime = long.TryParse(user.FindFirst("auth_time")?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+        var tenantId = user.FindFirst(options.Claims.TenantId)?.Value;
+        var platform = tenantId is null && options.PlatformIdentities.Contains(subject, StringComparer.Ordinal);
+        return new TokenFacts(subject, tenantId, scopes, mfa, authTime, platform);
+    }
+
+}

@@ -1,0 +1,49 @@
+using System.Buffers.Text;
+using System.Text;
+using FluentValidation;
+using Pim.Domain;
+
+namespace Pim.Api.Http;
+
+public sealed record PageResponse<T>(IReadOnlyList<T> Items, string? NextPageToken);
+
+/// <summary>The paging query of a list: <c>?pageSize=&amp;pageToken=</c>, bound with [AsParameters] and validated like a body.</summary>
+public sealed record PageQuery(int? PageSize, string? PageToken)
+{
+    public int Size => PageTokens.Size(PageSize);
+    public string? After => PageTokens.Decode(PageToken);
+}
+
+public sealed class PageQueryValidator : AbstractValidator<PageQuery>
+{
+    public PageQueryValidator() => RuleFor(q => q.PageSize).MustBePageSize();
+}
+
+/// <summary>Opaque page tokens over the domain's keyset cursors, and the page size bounds.</summary>
+public static class PageTokens
+{
+    public static string? Encode(string? key) => key is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes("k:" + key));
+
+    public static string? Decode(string? token)
+    {
+        if (string.IsNullOrEmpty(token)) return null;
+        try
+        {
+            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+            if (text.StartsWith("k:", StringComparison.Ordinal) && text.Length <= 200) return text[2..];
+        }
+        catch (FormatException) { }
+        throw new PimException(ErrorCodes.InvalidPageToken, "pageToken is not a token this API gave out.");
+    }
+
+    public static int Size(int? pageSize) => pageSize switch
+    {
+        null => Paging.DefaultPageSize,
+        >= 1 and <= Paging.MaximumPageSize => pageSize.Value,
+        _ => throw Errors.InvalidField("pageSize", $"pageSize must be between 1 and {Paging.MaximumPageSize}."),
+    };
+
+    /// <summary>The page on the wire: items mapped to their responses, the next page's key as an opaque token.</summary>
+    public static PageResponse<TOut> ToResponse<TIn, TOut>(this Page<TIn> page, Func<TIn, TOut> map) =>
+        new(page.Items.Select(map).ToList(), Encode(page.NextPageToken));
+}

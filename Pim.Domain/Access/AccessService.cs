@@ -1,0 +1,88 @@
+namespace Pim.Domain;
+
+public sealed record AccessDecision(bool Granted, Grant? Grant);
+
+/// <summary>
+/// Who holds which role right now: the hot path other services call, and the check every other use case
+/// authorises with (PIM protects its own administrators: only roles Pim evaluates as active count).
+/// </summary>
+public sealed class AccessService(IAccessReader access, IPrincipals principals, ITenants tenants, IUsageRecorder usage, IScopes scopes, TimeProvider time)
+{
+    /// <summary>Maps a token to the principal it acts as in <paramref name="tenantId"/>: itself, or the guest of its home identity.</summary>
+    public async Task<Caller> ResolveCallerAsync(string tenantId, TokenFacts token, RequestOrigin origin, CancellationToken ct)
+    {
+        if (token.TenantId == tenantId) return new Caller(tenantId, token.Subject, token, origin);
+        if (token.TenantId is null) return new Caller(tenantId, null, token, origin);
+        var guest = await principals.FindGuestAsync(tenantId, token.TenantId, token.Subject, ct);
+        return new Caller(tenantId, guest?.Id, token, origin);
+    }
+
+    public Task<bool> HoldsAnyAsync(Caller caller, IReadOnlyCollection<string> roleIds, CancellationToken ct) =>
+        HoldsAnyAtAsync(caller, roleIds, ScopePath.Root, ct);
+
+    /// <summary>Whether the caller holds one of the roles at the scope, directly or inherited from an ancestor scope.</summary>
+    public async Task<bool> HoldsAnyAtAsync(Caller caller, IReadOnlyCollection<string> roleIds, string scope, CancellationToken ct) =>
+        caller.PrincipalId is { } principalId
+        && (await access.FindGrantsAsync(caller.TenantId, principalId, roleIds, scope, time.Now(), ct)).Count > 0;
+
+    /// <summary>
+    /// Who administers PIM for a role at a scope: the directory's PIM administrators everywhere, and for resource roles
+    /// also the active Owners and User Access Administrators of the scope (or above it).
+    /// </summary>
+    public async Task EnsureAdministersAsync(Caller caller, RoleDefinition role, string scope, string what, CancellationToken ct)
+    {
+        if (await HoldsAnyAsync(caller, RoleCatalog.PimAdministrators, ct)) return;
+        if (role.Resource && scope != ScopePath.Root && await HoldsAnyAtAsync(caller, RoleCatalog.ResourceAdministrators, scope, ct)) return;
+        throw caller.Refusal(role.Resource
+            ? $"{what} requires an active Global or Privileged Role Administrator, or an active Owner or User Access Administrator of '{scope}'."
+            : $"{what} requires an active Global Administrator or Privileged Role Administrator role.");
+    }
+
+    /// <summary>Refuses (<see cref="Caller.Refusal"/>) unless the caller holds one of <paramref name="roleIds"/> now, or is the operator when allowed.</summary>
+    public async Task EnsureHoldsAnyAsync(Caller caller, IReadOnlyCollection<string> roleIds, string what, CancellationToken ct, bool operatorAllowed = false)
+    {
+        if (operatorAllowed && caller.IsOperator) return;
+        if (!await HoldsAnyAsync(caller, roleIds, ct))
+            throw caller.Refusal($"{what} requires an active {string.Join(" or ", roleIds.Select(r => RoleCatalog.Get(r).DisplayName))} role.");
+    }
+
+    /// <summary>Only the operator, services with the evaluate scope, and the principal itself may ask about a principal.</summary>
+    public static void EnsureMayEvaluate(Caller caller, string principalId)
+    {
+        if (caller.IsOperator || caller.IsEvaluator || caller.Is(principalId)) return;
+        throw caller.Refusal("Only the principal itself, the operator or a service with the 'pim.evaluate' scope may evaluate a principal's access.");
+    }
+
+    public async Task<AccessDecision> EvaluateAsync(Caller caller, string principalId, string roleId, string? scope, CancellationToken ct)
+    {
+        EnsureMayEvaluate(caller, principalId);
+        RoleCatalog.Get(roleId);
+        var now = time.Now();
+        // One query: grants at the scope or any of its ancestors (closure table).
+        var grants = await access.FindGrantsAsync(caller.TenantId, principalId, [roleId], scope ?? ScopePath.Root, now, ct);
+        if (grants.Count == 0)
+        {
+            // Only on the deny path: an unknown tenant or scope answers 404.
+            await tenants.GetAsync(caller.TenantId, ct);
+            if (scope is not null && scope != ScopePath.Root && await scopes.FindAsync(caller.TenantId, scope, ct) is null)
+                throw Errors.NotFound($"Scope '{scope}'");
+            return new AccessDecision(false, null);
+        }
+        // Which client relied on a standing assignment, so that "make eligible" can tell what it will break.
+        foreach (var standing in grants.Where(g => g.ActivationRequestId is null))
+            usage.Record(caller.TenantId, standing.AssignmentId, caller.PrincipalId ?? caller.Token.Subject, now, service: caller.PrincipalId is null);
+        return new AccessDecision(true, Longest(grants));
+    }
+
+    /// <summary>The roles the principal holds now, one entry per role and scope, with the longest-lasting grant.</summary>
+    public async Task<IReadOnlyList<Grant>> ActiveRolesAsync(Caller caller, string principalId, CancellationToken ct)
+    {
+        EnsureMayEvaluate(caller, principalId);
+        await tenants.GetAsync(caller.TenantId, ct);
+        var grants = await access.FindGrantsAsync(caller.TenantId, principalId, null, null, time.Now(), ct);
+        return grants.GroupBy(g => (g.RoleId, g.Scope)).Select(Longest).OrderBy(g => g.RoleId, StringComparer.Ordinal).ThenBy(g => g.Scope).ToList();
+    }
+
+    private static Grant Longest(IEnumerable<Grant> grants) =>
+        grants.OrderBy(g => g.ValidUntil is null ? 0 : 1).ThenByDescending(g => g.ValidUntil).First();
+}

@@ -1,0 +1,85 @@
+namespace Pim.Domain;
+
+public enum ActivationOutcome { Active, Scheduled, PendingApproval }
+
+/// <summary>What the requester asks for.</summary>
+public sealed record ActivationAsk(string RoleId, string? Scope, TimeSpan? Duration, string? Justification, Ticket? Ticket, DateTimeOffset? StartsAt);
+
+/// <summary>The policy's answer: the outcome and the effective duration and start.</summary>
+public sealed record ActivationVerdict(ActivationOutcome Outcome, TimeSpan Duration, DateTimeOffset StartsAt);
+
+/// <summary>Role settings applied to an activation request: a pure function, no I/O.</summary>
+public static class ActivationPolicy
+{
+    public static readonly TimeSpan MaximumScheduleAhead = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Decides an activation: refused with a typed <see cref="PimException"/>, or accepted as active, scheduled or
+    /// pending approval. MFA is checked first so that a client can step up before filling in the rest.
+    /// </summary>
+    public static ActivationVerdict Evaluate(RoleSettings settings, RoleAssignment eligibility, ActivationAsk ask, TokenFacts token, DateTimeOffset now,
+        bool guest = false)
+    {
+        var rules = settings.Activation;
+        EnsureMayActivate(settings, token, now, guest);
+
+        var duration = ask.Duration ?? rules.MaximumDuration;
+        if (duration > rules.MaximumDuration)
+            throw new PimException(ErrorCodes.DurationExceedsMaximum,
+                $"The settings of '{settings.RoleId}' allow activations of at most {IsoDuration.Format(rules.MaximumDuration)}; {IsoDuration.Format(duration)} was asked.");
+        if (rules.RequireJustification && string.IsNullOrWhiteSpace(ask.Justification))
+            throw new PimException(ErrorCodes.JustificationRequired, $"The settings of '{settings.RoleId}' require a justification to activate it.");
+        if (rules.RequireTicket && string.IsNullOrWhiteSpace(ask.Ticket?.Number))
+            throw new PimException(ErrorCodes.TicketRequired, $"The settings of '{settings.RoleId}' require a ticket number to activate it.");
+
+        var startsAt = StartOf(ask, now);
+        if (startsAt - now > MaximumScheduleAhead)
+            throw Errors.InvalidField("startsAt", "startsAt may be at most 30 days ahead.");
+        if (!eligibility.IsInForceAt(startsAt))
+            throw new PimException(ErrorCodes.NotEligible,
+                $"The eligibility for '{settings.RoleId}' is not in force at {startsAt:O}.");
+
+        var outcome = rules.RequireApproval ? ActivationOutcome.PendingApproval
+            : startsAt > now ? ActivationOutcome.Scheduled
+            : ActivationOutcome.Active;
+        return new ActivationVerdict(outcome, duration, startsAt);
+    }
+
+    /// <summary>When the access asked for would start: the requested start when it is ahead, else now.</summary>
+    public static DateTimeOffset StartOf(ActivationAsk ask, DateTimeOffset now) => ask.StartsAt is { } requested && requested > now ? requested : now;
+
+    /// <summary>
+    /// An extension is held to the same policy as the activation: guests, MFA, and a total (start to new end) of at most
+    /// the role's maximum duration. Returns whether it needs approval.
+    /// </summary>
+    public static bool EvaluateExtension(RoleSettings settings, ActivationRequest request, TimeSpan duration, TokenFacts token, DateTimeOffset now,
+        bool guest = false)
+    {
+        var rules = settings.Activation;
+        EnsureMayActivate(settings, token, now, guest);
+        var total = (request.EndsAt ?? now) + duration - request.StartsAt;
+        if (total > rules.MaximumDuration)
+            throw new PimException(ErrorCodes.DurationExceedsMaximum,
+                $"The settings of '{settings.RoleId}' allow an activation of at most {IsoDuration.Format(rules.MaximumDuration)} in all; " +
+                $"extending by {IsoDuration.Format(duration)} would make it {IsoDuration.Format(total)}.");
+        return rules.RequireApproval;
+    }
+
+    /// <summary>Guests only where the settings allow them; then MFA, so that a client can step up before the rest.</summary>
+    private static void EnsureMayActivate(RoleSettings settings, TokenFacts token, DateTimeOffset now, bool guest)
+    {
+        if (guest && !settings.Activation.AllowGuests)
+            throw new PimException(ErrorCodes.GuestNotAllowed, $"The settings of '{settings.RoleId}' do not let guests from other tenants activate it.");
+        EnsureMfa(settings.Activation, token, now);
+    }
+
+    public static void EnsureMfa(ActivationRules rules, TokenFacts token, DateTimeOffset now)
+    {
+        if (!rules.RequireMfa) return;
+        if (!token.Mfa)
+            throw new PimException(ErrorCodes.MfaRequired, "This role requires multi-factor authentication: sign in again with MFA.");
+        if (rules.MfaMaxAge is { } maxAge && (token.AuthTime is not { } authTime || now - authTime > maxAge))
+            throw new PimException(ErrorCodes.MfaRequired,
+                $"This role requires a multi-factor sign-in within the last {IsoDuration.Format(maxAge)}: sign in again.");
+    }
+}

@@ -1,0 +1,141 @@
+namespace Pim.Domain;
+
+/// <summary>One item of a batch activation: the request created, or the problem that refused it.</summary>
+public sealed record BatchItem(string RoleId, string Scope, ActivationSnapshot? Request, PimException? Problem);
+
+/// <summary>One line of "My roles": an eligible or active assignment, and where its activation stands.</summary>
+public sealed record MyRole(RoleAssignment Assignment, string Status, DateTimeOffset? ValidUntil, ActivationRequest? Request, ActivationRules Requirements);
+
+/// <summary>Requesting activations of eligible roles (DESIGN §5), and reading them: "my roles", one request, the list.</summary>
+public sealed class ActivationService(
+    ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests requests, RoleSettingsService settings,
+    IUnitOfWork uow, AccessService access, ApprovalService approvals, ActivationRecorder recorder, IScopes scopes, TimeProvider time)
+{
+    public const int MaximumBatch = 50;
+
+    public async Task<ActivationSnapshot> RequestAsync(Caller caller, ActivationAsk ask, CancellationToken ct)
+    {
+        var role = RoleCatalog.Get(ask.RoleId);
+        var now = time.Now();
+        return await uow.RunAsync(async () =>
+        {
+            var tenant = await tenants.GetAsync(caller.TenantId, ct);
+            var principalId = caller.RequirePrincipal();
+            if (await principals.FindAsync(tenant.Id, principalId, ct) is { Enabled: false })
+                throw new PimException(ErrorCodes.PrincipalDisabled, "Your account is disabled in this tenant: it can neither activate nor approve.");
+            var scope = ask.Scope ?? ScopePath.Root;
+            role.EnsureScopeFits(scope);
+            var ancestors = await scopes.AncestorsOrRootAsync(tenant.Id, scope, ct);
+            tenant.EnsureManaged(role, ancestors);
+            var eligibility = Eligibility.Choose(await assignments.ListForPrincipalAsync(tenant.Id, principalId, ct), role.Id, ancestors,
+                    ActivationPolicy.StartOf(ask, now))
+                ?? throw new PimException(ErrorCodes.NotEligible, $"You are not eligible for '{role.Id}' at scope '{scope}'.");
+            var policy = (await settings.EffectiveAtAsync(tenant.Id, role.Id, scope, ct)).Settings;
+            var verdict = ActivationPolicy.Evaluate(policy, eligibility, ask, caller.Token, now, caller.IsGuest);
+
+            if (await requests.FindRecordedOpenAsync(tenant.Id, principalId, role.Id, scope, ct) is { } open)
+            {
+                if (open.IsOpenAt(now))
+                    throw new PimException(ErrorCodes.ActivationAlreadyOpen,
+                        $"Activation request '{open.Id}' for '{role.Id}' is already {ActivationRequest.Wire(open.StatusAt(now))}.");
+                await recorder.SettleAsync(caller, open, now, ct); // frees the slot the partial unique index keeps for open requests
+            }
+            var request = ActivationRequest.Create(tenant.Id, principalId, eligibility, scope, verdict.Outcome, verdict.Duration,
+                ask.Justification, ask.Ticket, verdict.StartsAt, now, policy.Activation.ApprovalTimeout);
+            await recorder.RequestedAsync(caller, request, policy, now, ct);
+            return new ActivationSnapshot(request, now);
+        }, ct);
+    }
+
+    /// <summary>
+    /// Activates several eligible roles with one justification, ticket and duration. One MFA step-up covers the batch
+    /// (checked up front); each item is its own request, audited and answered on its own: partial success is explicit.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchItem>> RequestBatchAsync(Caller caller, IReadOnlyList<string>? roleIds, bool all, ActivationAsk common, CancellationToken ct)
+    {
+        await tenants.GetAsync(caller.TenantId, ct);
+        caller.RequirePrincipal(); // who may ask at all is answered once, for the whole batch
+        // all: every eligibility still to activate, each at its own scope (unless the batch names one).
+        var targets = all
+            ? (await MyRolesAsync(caller, ct)).Where(r => r.Status == "eligible")
+                .Select(r => (RoleId: r.Assignment.RoleId, Scope: common.Scope ?? r.Assignment.Scope)).Distinct().ToList()
+            : (roleIds ?? []).Distinct().Select(r => (RoleId: r, Scope: common.Scope ?? ScopePath.Root)).ToList();
+        if (targets.Count > MaximumBatch)
+            throw new PimException(ErrorCodes.BatchTooLarge, $"A batch activates at most {MaximumBatch} roles; {targets.Count} were asked.");
+        var now = time.Now();
+        foreach (var (roleId, scope) in targets.Where(t => RoleCatalog.Find(t.RoleId) is not null))
+        {
+            EffectiveRoleSettings policy;
+            try { policy = await settings.EffectiveAtAsync(caller.TenantId, roleId, scope, ct); }
+            catch (PimException) { continue; } // the item itself will say what is wrong
+            ActivationPolicy.EnsureMfa(policy.Settings.Activation, caller.Token, now);
+        }
+
+        var items = new List<BatchItem>();
+        foreach (var (roleId, scope) in targets)
+        {
+            try
+            {
+                items.Add(new BatchItem(roleId, scope, await RequestAsync(caller, common with { RoleId = roleId, Scope = scope }, ct), null));
+            }
+            catch (PimException problem)
+            {
+                items.Add(new BatchItem(roleId, scope, null, problem));
+            }
+        }
+        return items;
+    }
+
+    /// <summary>One request: for the requester, its approvers, and security administrators and auditors.</summary>
+    public async Task<ActivationSnapshot> GetAsync(Caller caller, string requestId, CancellationToken ct)
+    {
+        var request = await requests.GetForAsync(tenants, caller, requestId, ct);
+        if (!caller.Is(request.PrincipalId) && !await access.HoldsAnyAsync(caller, RoleCatalog.AuditReaders, ct)
+            && !await approvals.IsApproverAsync(caller, request.RoleId, request.Scope, ct))
+            throw caller.Refusal("Only the requester, its approvers and security administrators may read an activation request.");
+        return new ActivationSnapshot(request, time.Now());
+    }
+
+    /// <summary>The caller's own requests; every request for security administrators and auditors.</summary>
+    public async Task<Page<ActivationSnapshot>> ListAsync(Caller caller, ActivationFilter filter, CancellationToken ct)
+    {
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        var principalId = caller.RequirePrincipal();
+        tenant.EnsureConsented();
+        if (filter.PrincipalId != principalId && !await access.HoldsAnyAsync(caller, RoleCatalog.AuditReaders, ct))
+        {
+            if (filter.PrincipalId is not null) throw Errors.Forbidden("Only security administrators and auditors may list other principals' requests.");
+            filter = filter with { PrincipalId = principalId };
+        }
+        var now = time.Now();
+        var rows = await requests.ListAsync(tenant.Id, filter with { PageSize = filter.PageSize + 1 }, now, ct);
+        return Paging.Of(rows, filter.PageSize, r => r.Id).Map(r => new ActivationSnapshot(r, now));
+    }
+
+    /// <summary>"My roles": the caller's eligible and active assignments, each with its activation status and requirements.</summary>
+    public async Task<IReadOnlyList<MyRole>> MyRolesAsync(Caller caller, CancellationToken ct)
+    {
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        var principalId = caller.RequirePrincipal();
+        tenant.EnsureConsented();
+        var now = time.Now();
+        var open = (await requests.ListRecordedOpenByPrincipalAsync(tenant.Id, principalId, ct)).Where(r => r.IsOpenAt(now)).ToList();
+        var policies = new Dictionary<(string, string), ActivationRules>();
+        var roles = new List<MyRole>();
+        foreach (var assignment in (await assignments.ListForPrincipalAsync(tenant.Id, principalId, ct)).Where(a => a.EndsAt is null || a.EndsAt > now))
+        {
+            if (!policies.TryGetValue((assignment.RoleId, assignment.Scope), out var rules))
+                policies[(assignment.RoleId, assignment.Scope)] = rules =
+                    (await settings.EffectiveAtAsync(tenant.Id, assignment.RoleId, assignment.Scope, ct)).Settings.Activation;
+            if (assignment.Type == AssignmentType.Active)
+            {
+                roles.Add(new MyRole(assignment, "active", assignment.EndsAt, null, rules));
+                continue;
+            }
+            var request = open.FirstOrDefault(r => r.AssignmentId == assignment.Id);
+            var status = request is null ? "eligible" : ActivationRequest.Wire(request.StatusAt(now));
+            roles.Add(new MyRole(assignment, status, request?.EndsAt, request, rules));
+        }
+        return roles.OrderBy(r => r.Assignment.RoleId, StringComparer.Ordinal).ThenBy(r => r.Assignment.Type).ToList();
+    }
+}

@@ -1,0 +1,62 @@
+namespace Pim.Domain;
+
+/// <summary>
+/// Ends, at once, the open requests whose basis is gone (<see cref="GrantBasis"/>). Every change that can take a basis
+/// away (a principal synced without a group or disabled, a principal or an assignment removed, an eligibility made
+/// active, a scope moved) asks this one service about the requests it touched; approval and extension ask before they act.
+/// </summary>
+public sealed class GrantRevocation(IRoleAssignments assignments, IPrincipals principals, IScopes scopes, ActivationRecorder recorder, Notifier notifier)
+{
+    /// <summary>Why the request no longer stands, or null.</summary>
+    public async Task<string?> LostAsync(ActivationRequest request, CancellationToken ct)
+    {
+        var holder = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
+        var eligibility = await assignments.FindAsync(request.TenantId, request.AssignmentId, ct);
+        var ancestors = request.Scope == ScopePath.Root ? [ScopePath.Root] : await scopes.AncestorsAsync(request.TenantId, request.Scope, ct);
+        return GrantBasis.Lost(request, holder, eligibility, ancestors);
+    }
+
+    /// <summary>Checks each candidate still open at <paramref name="now"/>; revokes those that lost their basis. Returns how many.</summary>
+    public async Task<int> RevokeLostAsync(Caller caller, IEnumerable<ActivationRequest> candidates, DateTimeOffset now, CancellationToken ct)
+    {
+        var revoked = 0;
+        foreach (var request in candidates.DistinctBy(r => r.Id).ToList())
+        {
+            if (!request.IsOpenAt(now) || await LostAsync(request, ct) is not { } reason) continue;
+            await RevokeAsync(caller, request, reason, now, ct);
+            revoked++;
+        }
+        return revoked;
+    }
+
+    /// <summary>
+    /// Before a decision or an extension: a request whose basis went (a write path that should have ended it did not,
+    /// or raced with this one) is revoked now, in the caller's unit of work. Returns the refusal to answer once that
+    /// unit of work commits, or null when the request still stands.
+    /// </summary>
+    public async Task<PimException?> RevokeIfLostAsync(Caller caller, ActivationRequest request, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!request.IsOpenAt(now) || await LostAsync(request, ct) is not { } reason) return null;
+        await RevokeAsync(caller, request, reason, now, ct);
+        return new PimException(ErrorCodes.InvalidStateTransition, $"Activation request '{request.Id}' no longer stands ({reason}) and was revoked.");
+    }
+
+    /// <summary>
+    /// Ends the request now (recording first what time alone changed), audited as revoked with the reason; the holder and
+    /// the role administrators are told.
+    /// </summary>
+    private async Task RevokeAsync(Caller caller, ActivationRequest request, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        var version = request.Version;
+        var settled = request.Settle(now);
+        request.Revoke(now);
+        await recorder.SaveAsync(request, version, ct);
+        foreach (var action in settled)
+            await recorder.AuditAsync(ActivationRecorder.AuditOf(caller, now, action, request), ct);
+        await recorder.AuditAsync(ActivationRecorder.AuditOf(caller, now, AuditActions.ActivationRevoked, request) with
+        {
+            Details = $"{{\"reason\":\"{reason}\"}}",
+        }, ct);
+        await notifier.ActivationRevokedAsync(request, reason, ct);
+    }
+}

@@ -1,0 +1,156 @@
+namespace Pim.Domain;
+
+public sealed record NewAssignment(string PrincipalId, string RoleId, string Scope, AssignmentType Type,
+    DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Justification);
+
+public sealed record RoleMember(RoleAssignment Assignment, Principal? Principal);
+
+/// <summary>Eligible and active role assignments: directory sync, "make eligible", and a role's members.</summary>
+public sealed class AssignmentService(
+    ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests activations,
+    RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, Notifier notifier, IAssignmentUsage usage,
+    IScopes scopes, GrantRevocation revocation, TimeProvider time)
+{
+    /// <summary>
+    /// Creates an assignment. The operator may create active assignments at any time (directory sync mirrors the
+    /// directory as it is); everything else is PIM administration and needs consent, sign-up and an active administrator.
+    /// </summary>
+    public async Task<RoleAssignment> CreateAsync(Caller caller, NewAssignment request, CancellationToken ct)
+    {
+        var role = RoleCatalog.Get(request.RoleId);
+        role.EnsureScopeFits(request.Scope);
+        var now = time.Now();
+        return await uow.RunAsync(async () =>
+        {
+            var tenant = await tenants.GetAsync(caller.TenantId, ct);
+            await scopes.AncestorsOrRootAsync(tenant.Id, request.Scope, ct); // the scope must be registered
+            var directorySync = caller.IsOperator && request.Type == AssignmentType.Active;
+            if (!directorySync) await EnsureAdministratorAsync(caller, tenant, role, request.Scope, "Assigning eligible or time-bound roles", ct);
+            var policy = (await settings.EffectiveAtAsync(tenant.Id, request.RoleId, request.Scope, ct)).Settings;
+            if (await principals.FindAsync(tenant.Id, request.PrincipalId, ct) is null)
+                throw new PimException(ErrorCodes.UnknownPrincipal, $"Principal '{request.PrincipalId}' does not exist in tenant '{tenant.Id}'.");
+
+            // Directory sync mirrors the directory as it is: its active assignments are not held to PIM's assignment rules.
+            var assignment = RoleAssignment.Create(tenant.Id, request.PrincipalId, request.RoleId, request.Scope, request.Type,
+                request.StartsAt ?? now, request.EndsAt, request.Justification, now, caller.ActorId, directorySync ? null : policy);
+            await assignments.InsertAsync(assignment, ct);
+            await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentCreated, assignment), ct);
+            await notifier.AssignmentCreatedAsync(assignment, policy, ct);
+            return assignment;
+        }, ct);
+    }
+
+    public async Task<RoleAssignment> GetAsync(Caller caller, string assignmentId, CancellationToken ct)
+    {
+        var assignment = await assignments.FindAsync(caller.TenantId, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
+        if (!caller.Is(assignment.PrincipalId))
+            await access.EnsureHoldsAnyAsync(caller, RoleCatalog.DirectoryReaders, "Reading role assignments", ct, operatorAllowed: true);
+        return assignment;
+    }
+
+    public async Task<Page<RoleAssignment>> ListAsync(Caller caller, AssignmentFilter filter, CancellationToken ct)
+    {
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        if (!(filter.PrincipalId is { } own && caller.Is(own)))
+            await access.EnsureHoldsAnyAsync(caller, RoleCatalog.DirectoryReaders, "Listing role assignments", ct, operatorAllowed: true);
+        if (!caller.IsOperator) tenant.EnsureConsented();
+        var items = await assignments.ListAsync(tenant.Id, filter with { PageSize = filter.PageSize + 1 }, ct);
+        return Paging.Of(items, filter.PageSize, a => a.Id);
+    }
+
+    /// <summary>A role's members: who holds it eligibly or actively, and for which window.</summary>
+    public async Task<Page<RoleMember>> MembersAsync(Caller caller, string roleId, string? after, int pageSize, CancellationToken ct)
+    {
+        var role = RoleCatalog.Get(roleId);
+        var tenant = await tenants.GetAsync(caller.TenantId, ct);
+        await access.EnsureHoldsAnyAsync(caller, RoleCatalog.DirectoryReaders, "Listing a role's members", ct, operatorAllowed: true);
+        if (!caller.IsOperator) tenant.EnsureManaged(role, [ScopePath.Root]);
+        var page = Paging.Of(await assignments.ListAsync(tenant.Id, new AssignmentFilter(null, roleId, null, after, pageSize + 1), ct), pageSize, a => a.Id);
+        var byId = (await principals.FindManyAsync(tenant.Id, page.Items.Select(a => a.PrincipalId).Distinct().ToList(), ct)).ToDictionary(p => p.Id);
+        return new Page<RoleMember>(page.Items.Select(a => new RoleMember(a, byId.GetValueOrDefault(a.PrincipalId))).ToList(), page.NextPageToken);
+    }
+
+    /// <summary>Removes an assignment; open activations made through an eligibility end with it (revoked).</summary>
+    public async Task RemoveAsync(Caller caller, string assignmentId, CancellationToken ct)
+    {
+        var now = time.Now();
+        await uow.RunAsync(async () =>
+        {
+            var tenant = await tenants.GetAsync(caller.TenantId, ct);
+            caller.RequireOperatorOrPrincipal();
+            var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
+            if (!caller.IsOperator) // the operator: directory sync
+                await EnsureAdministratorAsync(caller, tenant, RoleCatalog.Get(assignment.RoleId), assignment.Scope, "Removing role assignments", ct);
+            var through = await activations.ListRecordedOpenByAssignmentAsync(tenant.Id, assignment.Id, ct);
+            if (!await assignments.DeleteAsync(tenant.Id, assignmentId, ct)) throw AssignmentNotFound(assignmentId);
+            await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentRemoved, assignment), ct);
+            await revocation.RevokeLostAsync(caller, through, now, ct);
+        }, ct);
+    }
+
+    /// <summary>Who relied on the assignment, and when last.</summary>
+    public async Task<IReadOnlyList<AssignmentUse>> UsageAsync(Caller caller, string assignmentId, CancellationToken ct)
+    {
+        await GetAsync(caller, assignmentId, ct);
+        return await usage.ListAsync(caller.TenantId, assignmentId, ct);
+    }
+
+    /// <summary>
+    /// "Make eligible": the standing right ends now; the principal must activate to hold the role again. Scripts and
+    /// services that relied on it in the last 30 days are named in warnings; a dry run changes nothing.
+    /// </summary>
+    public async Task<MakeEligibleOutcome> MakeEligibleAsync(Caller caller, string assignmentId, bool dryRun, CancellationToken ct)
+    {
+        var assignment = await ChangeTypeAsync(caller, assignmentId, (a, policy, now) => a.MakeEligible(policy, now),
+            AuditActions.AssignmentMadeEligible, ct, dryRun);
+        var since = time.Now() - MakeEligibleOutcome.Lookback;
+        var recent = (await usage.ListAsync(caller.TenantId, assignmentId, ct)).Where(u => u.NonInteractive && u.LastUsedAt >= since).ToList();
+        var warnings = recent.Select(u =>
+            $"{(u.ClientKind == AssignmentUse.ServiceKind ? "Service" : "Service principal")} '{u.ClientId}' relied on this assignment " +
+            $"{u.Uses} time(s), last at {u.LastUsedAt:O}; it loses access until '{assignment.PrincipalId}' activates '{assignment.RoleId}'.").ToList();
+        return new MakeEligibleOutcome(assignment, dryRun, recent, warnings);
+    }
+
+    public Task<RoleAssignment> MakeActiveAsync(Caller caller, string assignmentId, CancellationToken ct) =>
+        ChangeTypeAsync(caller, assignmentId, (a, policy, now) => a.MakeActive(policy, now), AuditActions.AssignmentMadeActive, ct);
+
+    private async Task<RoleAssignment> ChangeTypeAsync(Caller caller, string assignmentId, Action<RoleAssignment, RoleSettings, DateTimeOffset> change,
+        string action, CancellationToken ct, bool dryRun = false)
+    {
+        var now = time.Now();
+        return await uow.RunAsync(async () =>
+        {
+            var tenant = await tenants.GetAsync(caller.TenantId, ct);
+            caller.RequirePrincipal();
+            var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
+            await EnsureAdministratorAsync(caller, tenant, RoleCatalog.Get(assignment.RoleId), assignment.Scope, "Changing role assignments", ct);
+            var version = assignment.Version;
+            change(assignment, (await settings.EffectiveAtAsync(tenant.Id, assignment.RoleId, assignment.Scope, ct)).Settings, now);
+            if (dryRun) return assignment; // every check ran; nothing is written
+            if (!await assignments.UpdateTypeAsync(assignment, version, ct))
+                throw new PimException(ErrorCodes.Conflict, $"Assignment '{assignmentId}' was changed by another request; read it again.");
+            await audit.AppendAsync(AuditOf(caller, now, action, assignment), ct);
+            // Activations made through an eligibility that is now standing access stand on nothing: they end.
+            await revocation.RevokeLostAsync(caller, await activations.ListRecordedOpenByAssignmentAsync(tenant.Id, assignment.Id, ct), now, ct);
+            return assignment;
+        }, ct);
+    }
+
+    /// <summary>PIM administration of a role at a scope, where PIM manages it (signed up).</summary>
+    private async Task EnsureAdministratorAsync(Caller caller, Tenant tenant, RoleDefinition role, string scope, string what, CancellationToken ct)
+    {
+        await access.EnsureAdministersAsync(caller, role, scope, what, ct);
+        tenant.EnsureManaged(role, await scopes.AncestorsOrRootAsync(tenant.Id, scope, ct));
+    }
+
+    private static PimException AssignmentNotFound(string id) => Errors.NotFound($"Role assignment '{id}'");
+
+    public static AuditEvent AuditOf(Caller caller, DateTimeOffset now, string action, RoleAssignment assignment) =>
+        AuditEvent.For(caller, now, action, "roleAssignment", assignment.Id) with
+        {
+            PrincipalId = assignment.PrincipalId,
+            RoleId = assignment.RoleId,
+            Scope = assignment.Scope,
+            Justification = assignment.Justification,
+        };
+}

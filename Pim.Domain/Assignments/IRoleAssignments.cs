@@ -1,0 +1,18 @@
+namespace Pim.Domain;
+
+public sealed record AssignmentFilter(string? PrincipalId, string? RoleId, AssignmentType? Type, string? After, int PageSize);
+
+public interface IRoleAssignments
+{
+    Task<RoleAssignment?> FindAsync(string tenantId, string assignmentId, CancellationToken ct);
+    /// <summary>Throws <see cref="ErrorCodes.AssignmentExists"/> when the principal already has the role at the scope.</summary>
+    Task InsertAsync(RoleAssignment assignment, CancellationToken ct);
+    /// <summary>Writes the new type if nobody changed the assignment since it was read; false otherwise.</summary>
+    Task<bool> UpdateTypeAsync(RoleAssignment assignment, int expectedVersion, CancellationToken ct);
+    Task<bool> DeleteAsync(string tenantId, string assignmentId, CancellationToken ct);
+    Task<IReadOnlyList<RoleAssignment>> ListAsync(string tenantId, AssignmentFilter filter, CancellationToken ct);
+    /// <summary>Assignments held by the principal directly or through the groups it is a member of.</summary>
+    Task<IReadOnlyList<RoleAssignment>> ListForPrincipalAsync(string tenantId, string principalId, CancellationToken ct);
+    /// <summary>The assignments held by the principal itself (not through groups).</summary>
+    Task<IReadOnlyList<RoleAssignment>> ListHeldByAsync(string tenantId, string principalId, CancellationToken ct);
+}

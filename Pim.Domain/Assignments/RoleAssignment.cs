@@ -1,0 +1,89 @@
+namespace Pim.Domain;
+
+public enum AssignmentType { Eligible, Active }
+
+/// <summary>A principal's standing (active) or just-in-time (eligible) membership of a role at a scope.</summary>
+public sealed class RoleAssignment
+{
+    private RoleAssignment(string tenantId, string id, string principalId, string roleId, string scope, AssignmentType type,
+        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset createdAt, string createdBy, int version)
+    {
+        TenantId = tenantId;
+        Id = id;
+        PrincipalId = principalId;
+        RoleId = roleId;
+        Scope = scope;
+        Type = type;
+        StartsAt = startsAt;
+        EndsAt = endsAt;
+        Justification = justification;
+        CreatedAt = createdAt;
+        CreatedBy = createdBy;
+        Version = version;
+    }
+
+    public string TenantId { get; }
+    public string Id { get; }
+    public string PrincipalId { get; }
+    public string RoleId { get; }
+    public string Scope { get; }
+    public AssignmentType Type { get; private set; }
+    public DateTimeOffset StartsAt { get; }
+    /// <summary>Null: permanent.</summary>
+    public DateTimeOffset? EndsAt { get; }
+    public string? Justification { get; }
+    public DateTimeOffset CreatedAt { get; }
+    public string CreatedBy { get; }
+    public int Version { get; private set; }
+
+    public bool IsPermanent => EndsAt is null;
+
+    public bool IsInForceAt(DateTimeOffset instant) => StartsAt <= instant && (EndsAt is null || instant < EndsAt);
+
+    /// <summary>
+    /// A new assignment, held to the role's assignment rules (<paramref name="policy"/>). Only the two paths that mirror
+    /// or seed the directory as it is pass null: directory sync of active assignments, and the first consenter's roles.
+    /// </summary>
+    public static RoleAssignment Create(string tenantId, string principalId, string roleId, string scope, AssignmentType type,
+        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset now, string createdBy, RoleSettings? policy)
+    {
+        if (endsAt is { } end && end <= startsAt)
+            throw Errors.InvalidField("endsAt", "endsAt must be after startsAt.");
+        policy?.EnsureAssignmentWindowAllowed(type, startsAt, endsAt);
+        return new(tenantId, NewId.Next(), principalId, roleId, scope, type, startsAt, endsAt, justification, now, createdBy, 1);
+    }
+
+    public static RoleAssignment Rehydrate(string tenantId, string id, string principalId, string roleId, string scope, AssignmentType type,
+        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset createdAt, string createdBy, int version) =>
+        new(tenantId, id, principalId, roleId, scope, type, startsAt, endsAt, justification, createdAt, createdBy, version);
+
+    /// <summary>Turns standing access into just-in-time access: the principal loses the role until it activates it.</summary>
+    public void MakeEligible(RoleSettings policy, DateTimeOffset now) => ChangeType(AssignmentType.Active, AssignmentType.Eligible, policy, now);
+
+    /// <summary>Turns an eligibility into standing access, if the role's rules allow standing access for its window.</summary>
+    public void MakeActive(RoleSettings policy, DateTimeOffset now) => ChangeType(AssignmentType.Eligible, AssignmentType.Active, policy, now);
+
+    /// <summary>A converted assignment is held to the rules of its new type, for what is left of its window.</summary>
+    private void ChangeType(AssignmentType from, AssignmentType to, RoleSettings policy, DateTimeOffset now)
+    {
+        if (Type != from)
+            throw new PimException(ErrorCodes.InvalidStateTransition,
+                $"Assignment '{Id}' is {Type.ToString().ToLowerInvariant()}; only an {from.ToString().ToLowerInvariant()} assignment can be made {to.ToString().ToLowerInvariant()}.");
+        policy.EnsureAssignmentWindowAllowed(to, StartsAt > now ? StartsAt : now, EndsAt);
+        Type = to;
+        Version++;
+    }
+}
+
+/// <summary>Assignment types as they are written on the wire and in the store.</summary>
+public static class AssignmentTypes
+{
+    public static string ToText(AssignmentType type) => type == AssignmentType.Eligible ? "eligible" : "active";
+
+    public static AssignmentType? Parse(string? text) => text switch
+    {
+        "eligible" => AssignmentType.Eligible,
+        "active" => AssignmentType.Active,
+        _ => null,
+    };
+}

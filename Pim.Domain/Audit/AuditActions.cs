@@ -1,0 +1,33 @@
+namespace Pim.Domain;
+
+/// <summary>What happened, in the audit trail and as webhook event types (<c>pim.</c> + the action).</summary>
+public static class AuditActions
+{
+    public const string TenantUpserted = "tenant.upserted";
+    public const string PrincipalUpserted = "principal.upserted";
+    public const string PrincipalDeleted = "principal.deleted";
+    public const string ConsentGranted = "consent.granted";
+    public const string SignUpCreated = "signUp.created";
+    public const string AssignmentCreated = "assignment.created";
+    public const string AssignmentRemoved = "assignment.removed";
+    public const string AssignmentMadeEligible = "assignment.madeEligible";
+    public const string AssignmentMadeActive = "assignment.madeActive";
+    public const string RoleSettingsUpdated = "roleSettings.updated";
+    public const string ActivationRequested = "activation.requested";
+    public const string ActivationApproved = "activation.approved";
+    public const string ActivationDenied = "activation.denied";
+    public const string ActivationActivated = "activation.activated";
+    public const string ActivationCanceled = "activation.canceled";
+    public const string ActivationDeactivated = "activation.deactivated";
+    public const string ActivationExpired = "activation.expired";
+    public const string ActivationTimedOut = "activation.timedOut";
+    public const string ActivationRevoked = "activation.revoked";
+    public const string ActivationExtensionRequested = "activation.extensionRequested";
+    public const string ActivationExtensionApproved = "activation.extensionApproved";
+    public const string ActivationExtensionDenied = "activation.extensionDenied";
+    public const string ActivationExtended = "activation.extended";
+    public const string ScopeUpserted = "scope.upserted";
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookDeleted = "webhook.deleted";
+    public const string NotificationRetried = "notification.retried";
+}

@@ -1,0 +1,48 @@
+namespace Pim.Domain;
+
+/// <summary>The stable problem codes, grouped by the kind of refusal; the API gives each its HTTP status in one table.</summary>
+public static class ErrorCodes
+{
+    // 400
+    public const string ValidationFailed = "validation-failed";
+    public const string MalformedRequest = "malformed-request";
+    public const string InvalidPageToken = "invalid-page-token";
+    // 401
+    public const string Unauthenticated = "unauthenticated";
+    public const string MfaRequired = "mfa-required";
+    // 403
+    public const string Forbidden = "forbidden";
+    public const string SelfApprovalForbidden = "self-approval-forbidden";
+    public const string PrincipalDisabled = "principal-disabled";
+    // 404
+    public const string NotFound = "not-found";
+    // 409
+    public const string ConsentRequired = "consent-required";
+    public const string SignUpRequired = "sign-up-required";
+    public const string ActivationAlreadyOpen = "activation-already-open";
+    public const string InvalidStateTransition = "invalid-state-transition";
+    public const string AssignmentExists = "assignment-exists";
+    public const string Conflict = "conflict";
+    // 412 / 428
+    public const string PreconditionFailed = "precondition-failed";
+    public const string PreconditionRequired = "precondition-required";
+    // 422
+    public const string NotEligible = "not-eligible";
+    public const string DurationExceedsMaximum = "duration-exceeds-maximum";
+    public const string JustificationRequired = "justification-required";
+    public const string TicketRequired = "ticket-required";
+    public const string PermanentAssignmentForbidden = "permanent-assignment-forbidden";
+    public const string AssignmentDurationExceedsMaximum = "assignment-duration-exceeds-maximum";
+    public const string UnknownApprover = "unknown-approver";
+    public const string UnknownPrincipal = "unknown-principal";
+    public const string InvalidScope = "invalid-scope";
+    public const string WebhookUrlRefused = "webhook-url-refused";
+    public const string GuestNotAllowed = "guest-not-allowed";
+    public const string BatchTooLarge = "batch-too-large";
+    public const string IdempotencyKeyReused = "idempotency-key-reused";
+    public const string IdempotencyKeyInUse = "idempotency-key-in-use";
+    public const string IdempotencyAnswerWithheld = "idempotency-answer-withheld";
+    // 429
+    public const string IdempotencyKeyLimit = "idempotency-key-limit";
+    public const string RateLimited = "rate-limited";
+}

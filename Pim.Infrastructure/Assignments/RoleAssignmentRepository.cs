@@ -1,0 +1,120 @@
+using Dapper;
+using Pim.Domain;
+
+namespace Pim.Infrastructure;
+
+public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
+{
+    private sealed class AssignmentRow
+    {
+        public string TenantId { get; set; } = "";
+        public string AssignmentId { get; set; } = "";
+        public string PrincipalId { get; set; } = "";
+        public string RoleId { get; set; } = "";
+        public string Scope { get; set; } = "";
+        public string Type { get; set; } = "";
+        public DateTimeOffset StartsAt { get; set; }
+        public DateTimeOffset? EndsAt { get; set; }
+        public string? Justification { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public string CreatedBy { get; set; } = "";
+        public int Version { get; set; }
+
+        public RoleAssignment ToDomain() => RoleAssignment.Rehydrate(TenantId, AssignmentId, PrincipalId, RoleId, Scope,
+            AssignmentTypes.Parse(Type) ?? throw new InvalidDataException($"Unknown assignment type '{Type}'."), StartsAt, EndsAt, Justification, CreatedAt, CreatedBy, Version);
+    }
+
+    private const string Columns = """
+        a.tenant_id, a.assignment_id, a.principal_id, a.role_id, a.scope, a.type, a.starts_at, a.ends_at,
+        a.justification, a.created_at, a.created_by, a.version
+        """;
+
+    public async Task<RoleAssignment?> FindAsync(string tenantId, string assignmentId, CancellationToken ct)
+    {
+        const string sql = $"SELECT {Columns} FROM role_assignments a WHERE a.tenant_id = @tenantId AND a.assignment_id = @assignmentId";
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QuerySingleOrDefaultAsync<AssignmentRow>(db.Command(sql, new { tenantId, assignmentId }, ct)))?.ToDomain();
+    }
+
+    public async Task InsertAsync(RoleAssignment a, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO role_assignments (tenant_id, assignment_id, principal_id, role_id, scope, type, starts_at, ends_at,
+                                          justification, created_at, created_by, version)
+            VALUES (@TenantId, @Id, @PrincipalId, @RoleId, @Scope, @Type, @StartsAt, @EndsAt, @Justification, @CreatedAt, @CreatedBy, @Version)
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        try
+        {
+            await connection.ExecuteAsync(db.Command(sql, new
+            {
+                a.TenantId, a.Id, a.PrincipalId, a.RoleId, a.Scope, Type = AssignmentTypes.ToText(a.Type), a.StartsAt, a.EndsAt,
+                a.Justification, a.CreatedAt, a.CreatedBy, a.Version,
+            }, ct));
+        }
+        catch (Exception e) when (Store.IsUniqueViolation(e))
+        {
+            throw new PimException(ErrorCodes.AssignmentExists,
+                $"Principal '{a.PrincipalId}' already has an assignment of '{a.RoleId}' at scope '{a.Scope}'.");
+        }
+    }
+
+    public async Task<bool> UpdateTypeAsync(RoleAssignment a, int expectedVersion, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE role_assignments SET type = @Type, version = @Version
+            WHERE tenant_id = @TenantId AND assignment_id = @Id AND version = @expectedVersion
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        return await connection.ExecuteAsync(db.Command(sql, new { Type = AssignmentTypes.ToText(a.Type), a.Version, a.TenantId, a.Id, expectedVersion }, ct)) == 1;
+    }
+
+    public async Task<bool> DeleteAsync(string tenantId, string assignmentId, CancellationToken ct)
+    {
+        const string sql = "DELETE FROM role_assignments WHERE tenant_id = @tenantId AND assignment_id = @assignmentId";
+        var connection = await db.ConnectionAsync(ct);
+        return await connection.ExecuteAsync(db.Command(sql, new { tenantId, assignmentId }, ct)) == 1;
+    }
+
+    public async Task<IReadOnlyList<RoleAssignment>> ListAsync(string tenantId, AssignmentFilter filter, CancellationToken ct)
+    {
+        const string sql = $"""
+            SELECT {Columns} FROM role_assignments a
+            WHERE a.tenant_id = @tenantId
+              AND (@PrincipalId IS NULL OR a.principal_id = @PrincipalId)
+              AND (@RoleId IS NULL OR a.role_id = @RoleId)
+              AND (@Type IS NULL OR a.type = @Type)
+              AND (@After IS NULL OR a.assignment_id > @After)
+            ORDER BY a.assignment_id
+            LIMIT @PageSize
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        var rows = await connection.QueryAsync<AssignmentRow>(db.Command(sql, new
+        {
+            tenantId, filter.PrincipalId, filter.RoleId, Type = filter.Type is { } t ? AssignmentTypes.ToText(t) : null, filter.After, filter.PageSize,
+        }, ct));
+        return rows.Select(r => r.ToDomain()).ToList();
+    }
+
+    public async Task<IReadOnlyList<RoleAssignment>> ListHeldByAsync(string tenantId, string principalId, CancellationToken ct)
+    {
+        const string sql = $"SELECT {Columns} FROM role_assignments a WHERE a.tenant_id = @tenantId AND a.principal_id = @principalId ORDER BY a.assignment_id";
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QueryAsync<AssignmentRow>(db.Command(sql, new { tenantId, principalId }, ct))).Select(r => r.ToDomain()).ToList();
+    }
+
+    public async Task<IReadOnlyList<RoleAssignment>> ListForPrincipalAsync(string tenantId, string principalId, CancellationToken ct)
+    {
+        const string sql = $"""
+            SELECT {Columns} FROM role_assignments a
+            WHERE a.tenant_id = @tenantId AND a.principal_id = @principalId
+            UNION ALL
+            SELECT {Columns} FROM group_memberships g
+            JOIN role_assignments a ON a.tenant_id = g.tenant_id AND a.principal_id = g.group_id
+            WHERE g.tenant_id = @tenantId AND g.member_id = @principalId
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        var rows = await connection.QueryAsync<AssignmentRow>(db.Command(sql, new { tenantId, principalId }, ct));
+        return rows.Select(r => r.ToDomain()).ToList();
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pim.Domain;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Pim.Infrastructure;
+
+/// <summary>Claims due outbox messages, delivers them through a Polly pipeline, and records the outcome.</summary>
+public sealed class OutboxDispatcher
+{
+    private readonly IServiceScopeFactory _scopes;
+    private readonly IEmailSender _email;
+    private readonly WebhookSender _webhooks;
+    private readonly OutboxOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<OutboxDispatcher> _logger;
+    private readonly ResiliencePipeline _pipeline;
+
+    public OutboxDispatcher(IServiceScopeFactory scopes, IEmailSender email, WebhookSender webhooks, OutboxOptions options, TimeProvider time,
+        ILogger<OutboxDispatcher> logger)
+    {
+        (_scopes, _email, _webhooks, _options, _time, _logger) = (scopes, email, webhooks, options, time, logger);
+        // Network time is wall-clock time: the pipeline's timeout and quick retries run on the system clock.
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = TimeProvider.System }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(options.QuickRetries, 1),
+                ShouldHandle = args => ValueTask.FromResult(options.QuickRetries > 0 && args.Outcome.Exception is HttpRequestException or IOException or TimeoutRejectedException),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.QuickRetryDelay,
+            })
+            .AddTimeout(options.DeliveryTimeout)
+            .Build();
+    }
+
+    /// <summary>Delivers one batch; returns how many messages it handled. Cancelling releases undelivered messages.</summary>
+    public async Task<int> DispatchOnceAsync(CancellationToken ct)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<OutboxRepository>();
+        var webhooks = scope.ServiceProvider.GetRequiredService<WebhookRepository>();
+        var claimed = await outbox.ClaimAsync(_options.BatchSize, _options.Lease, ct);
+        for (var i = 0; i < claimed.Count; i++)
+        {
+            var message = claimed[i];
+            if (ct.IsCancellationRequested)
+            {
+                foreach (var rest in claimed.Skip(i)) await outbox.ReleaseAsync(rest, CancellationToken.None);
+                break;
+            }
+            try
+            {
+                await _pipeline.ExecuteAsync(async token => await DeliverAsync(webhooks, message, token), ct);
+                await outbox.MarkDeliveredAsync(message, CancellationToken.None);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                await outbox.ReleaseAsync(message, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                var error = e is TimeoutRejectedException ? $"No answer within {_options.DeliveryTimeout.TotalSeconds:0.#} s." : e.Message;
+                if (message.Attempts >= _options.MaxAttempts || e is PermanentDeliveryException)
+                {
+                    _logger.LogError(e, "Notification {MessageId} failed after {Attempts} attempt(s): {Error}", message.MessageId, message.Attempts, error);
+                    await outbox.MarkFailedAsync(message, error, CancellationToken.None);
+                }
+                else
+                {
+                    var next = _time.Now() + Backoff(message.Attempts);
+                    _logger.LogWarning("Notification {MessageId} attempt {Attempts} failed ({Error}); next attempt at {Next:O}",
+                        message.MessageId, message.Attempts, error, next);
+                    await outbox.RescheduleAsync(message, next, error, CancellationToken.None);
+                }
+            }
+        }
+        return claimed.Count;
+    }
+
+    /// <summary>Exponential backoff with ±20 % jitter: BaseDelay × 2^(attempt−1), at most MaxDelay.</summary>
+    public TimeSpan Backoff(int attempt)
+    {
+        var exponential = _options.BaseDelay.TotalSeconds * Math.Pow(2, Math.Max(0, attempt - 1));
+        var capped = Math.Min(exponential, _options.MaxDelay.TotalSeconds);
+        return TimeSpan.FromSeconds(capped * (0.8 + Random.Shared.NextDouble() * 0.4));
+    }
+
+    private async Task DeliverAsync(WebhookRepository webhooks, ClaimedMessage message, CancellationToken ct)
+    {
+        switch (message.Kind)
+        {
+            case OutboxRepository.Email:
+                await _email.SendAsync(message.MessageId, JsonSerializer.Deserialize<EmailPayload>(message.Payload, JsonSerializerOptions.Web)!, ct);
+                break;
+            case OutboxRepository.Webhook:
+                var payload = JsonSerializer.Deserialize<WebhookPayload>(message.Payload, JsonSerializerOptions.Web)!;
+                var secret = await webhooks.FindSecretAsync(message.TenantId, payload.WebhookId, ct)
+                    ?? throw new PermanentDeliveryException($"Webhook '{payload.WebhookId}' was deleted.");
+                await _webhooks.SendAsync(message.MessageId, payload, secret, ct);
+                break;
+            default:
+                throw new PermanentDeliveryException($"Unknown message kind '{message.Kind}'.");
+        }
+    }
+}
+
+public sealed class PermanentDeliveryException(string message) : Exception(message);

@@ -1,0 +1,103 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Pim.Domain;
+
+namespace Pim.Infrastructure;
+
+/// <summary>
+/// The request's connection and transaction (one unit of work per request). Repositories enlist through
+/// <see cref="Command"/>; a transaction not committed is rolled back when the request ends.
+/// When the request runs inside an enclosing transaction (<see cref="BeginEnclosingAsync"/>: an Idempotency-Key records
+/// its answer in the same transaction as the change), each unit of work is a savepoint of it: committing releases the
+/// savepoint, abandoning rolls back to it, and only the enclosing transaction commits to the store.
+/// </summary>
+public sealed class DbSession(Store store) : IUnitOfWork, IAsyncDisposable
+{
+    private DbConnection? _connection;
+    private DbTransaction? _transaction;
+    private bool _enclosing;
+    private int _savepoints;
+
+    public Store Store => store;
+
+    public async Task<DbConnection> ConnectionAsync(CancellationToken ct) => _connection ??= await store.OpenAsync(ct);
+
+    public CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
+        new(sql, parameters, _transaction, cancellationToken: ct);
+
+    public async Task<ITransaction> BeginAsync(CancellationToken ct)
+    {
+        if (_transaction is null)
+        {
+            await StartAsync(ct);
+            return new Transaction(this);
+        }
+        if (!_enclosing) throw new InvalidOperationException("A unit of work is already open on this request.");
+        var name = "uow_" + ++_savepoints;
+        await _transaction.SaveAsync(name, ct);
+        return new Savepoint(this, name);
+    }
+
+    /// <summary>Opens the transaction that every unit of work of this request nests in; the caller commits or abandons it.</summary>
+    public async Task<ITransaction> BeginEnclosingAsync(CancellationToken ct)
+    {
+        if (_transaction is not null) throw new InvalidOperationException("A unit of work is already open on this request.");
+        await StartAsync(ct);
+        _enclosing = true;
+        return new Transaction(this);
+    }
+
+    private async Task StartAsync(CancellationToken ct)
+    {
+        var connection = await ConnectionAsync(ct);
+        // SQLite: BEGIN IMMEDIATE takes the write lock up front, so concurrent writers queue instead of deadlocking.
+        _transaction = connection is SqliteConnection sqlite
+            ? sqlite.BeginTransaction(deferred: false)
+            : await connection.BeginTransactionAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await EndAsync();
+        if (_connection is not null) await _connection.DisposeAsync();
+        _connection = null;
+    }
+
+    private async ValueTask EndAsync()
+    {
+        _enclosing = false;
+        if (_transaction is null) return;
+        await _transaction.DisposeAsync();
+        _transaction = null;
+    }
+
+    private sealed class Transaction(DbSession session) : ITransaction
+    {
+        public async Task CommitAsync(CancellationToken ct)
+        {
+            await session._transaction!.CommitAsync(ct);
+            await session.EndAsync();
+        }
+
+        public ValueTask DisposeAsync() => session.EndAsync();
+    }
+
+    private sealed class Savepoint(DbSession session, string name) : ITransaction
+    {
+        private bool _done;
+
+        public async Task CommitAsync(CancellationToken ct)
+        {
+            await session._transaction!.ReleaseAsync(name, ct);
+            _done = true;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_done || session._transaction is null) return;
+            _done = true;
+            await session._transaction.RollbackAsync(name);
+        }
+    }
+}

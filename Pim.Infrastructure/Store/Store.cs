@@ -1,0 +1,74 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Pim.Infrastructure;
+
+public enum StoreProvider { Sqlite, Postgres }
+
+/// <summary>The configured store: which dialect, and how to open a connection to it.</summary>
+public sealed class Store : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly string _connectionString;
+
+    static Store()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new UtcTimestampHandler());
+    }
+
+    public Store(StoreProvider provider, string connectionString)
+    {
+        Provider = provider;
+        if (provider == StoreProvider.Postgres)
+        {
+            // Pim's SQL is a small set of constant statements: let Npgsql prepare them, so Postgres plans each once per
+            // connection instead of on every call (planning cost more than executing the access-evaluation query).
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            if (builder.MaxAutoPrepare == 0)
+            {
+                builder.MaxAutoPrepare = 64;
+                builder.AutoPrepareMinUsages = 2;
+            }
+            // Pim leaves no session state on a connection (no SET, temporary tables or LISTEN; every transaction ends),
+            // so a connection back in the pool needs no reset round trip.
+            builder.NoResetOnClose = true;
+            _connectionString = builder.ConnectionString;
+            _postgres = NpgsqlDataSource.Create(_connectionString);
+        }
+        else
+        {
+            // Foreign keys on, and a busy connection waits (Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout).
+            _connectionString = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true, DefaultTimeout = 30 }.ToString();
+        }
+    }
+
+    public StoreProvider Provider { get; }
+    public string ConnectionString => _connectionString;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    /// <summary>A list condition: <c>= ANY(@p)</c> with a Postgres array, <c>IN @p</c> (expanded by Dapper) on SQLite.</summary>
+    public string In(string column, string parameter) =>
+        Provider == StoreProvider.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+
+    /// <summary>Postgres: claim rows other workers have not locked. SQLite: its write lock already serialises writers.</summary>
+    public string SkipLocked => Provider == StoreProvider.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
+
+    public static bool IsUniqueViolation(Exception e) => e switch
+    {
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        _ => false,
+    };
+
+    public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
