@@ -122,6 +122,11 @@ public abstract class GeneratedClientTests(PimApp app)
         Assert.Equal("allow", evaluation.Decision);
         Assert.Equal(Now.AddHours(1), evaluation.ValidUntil);
         Assert.Equal(pending.Id, evaluation.ActivationRequestId);
+
+        // Done early: Bob deactivates, and the answer is deny again.
+        var deactivated = await bob.DeactivateActivationRequestAsync(tenant, pending.Id);
+        Assert.Equal(("deactivated", Now), (deactivated.Status, deactivated.EndsAt));
+        Assert.Equal("deny", (await Pim(app.Evaluator()).EvaluateAccessAsync(tenant, new EvaluationRequest { PrincipalId = "bob", RoleId = ExchangeAdministrator })).Decision);
     }
 
     private static void AssertProblem(ApiException<ProblemDetails> exception, int status, string code)

@@ -132,4 +132,42 @@ public abstract class IdempotencyTests(PimApp app)
         Assert.Single(answers.Select(a => a.Headers.Location).Distinct());
         Assert.Single(await s.AuditActionsAsync("action=activation.requested"));
     }
+
+    [Fact]
+    public async Task The_same_idempotency_key_and_body_replay_the_first_response()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        await s.MakeBobEligibleAsync();
+        var body = new { roleId = "exchange-administrator", justification = "Mailbox migration" };
+        using var first = await s.Bob.SendAsync(Post(s.Path("/activation-requests"), body, "key-1"));
+        var created = await first.ExpectAsync(HttpStatusCode.Created);
+        using var again = await s.Bob.SendAsync(Post(s.Path("/activation-requests"), body, "key-1"));
+        var replayed = await again.ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(created.Str("id"), replayed.Str("id"));
+        Assert.Equal(first.Headers.Location, again.Headers.Location);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Single(await s.AuditActionsAsync("action=activation.requested"));
+
+        await (await s.Bob.SendAsync(Post(s.Path("/activation-requests"), body with { justification = "other" }, "key-1")))
+            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
+        // A refusal is replayed too, and keys are per caller.
+        var refused = await (await s.Carol.SendAsync(Post(s.Path("/activation-requests"), body, "key-1"))).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "not-eligible");
+        using var refusedAgain = await s.Carol.SendAsync(Post(s.Path("/activation-requests"), body, "key-1"));
+        Assert.Equal(refused.Str("traceId"), (await refusedAgain.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "not-eligible")).Str("traceId"));
+    }
+
+    [Fact]
+    public async Task Racing_requests_with_one_key_execute_once_and_keys_expire_after_a_day()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        var body = new { url = "http://127.0.0.1:9/hook", eventTypes = new[] { "pim.activation.approved" } };
+        var alice = s.Alice;
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => alice.SendAsync(Post(s.Path("/webhooks"), body, "hook-key"))));
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, a.StatusCode.ToString()));
+        Assert.Single((await alice.GetAsync(s.Path("/webhooks")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
+
+        app.Time.Advance(TimeSpan.FromHours(25));
+        await (await s.Alice.SendAsync(Post(s.Path("/webhooks"), body, "hook-key"))).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(2, (await s.Alice.GetAsync(s.Path("/webhooks")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
+    }
 }

@@ -83,7 +83,7 @@ public abstract class ServiceScopeTests(PimApp app)
         await s.MakeBobEligibleAsync();
         await s.ActivateAsync(s.Bob, duration: "PT1H").ExpectAsync(HttpStatusCode.Created);
         app.Time.Advance(TimeSpan.FromHours(2));
-        while (await Pim.Infrastructure.SweeperService.SweepOnceAsync(app.Services.GetRequiredService<IServiceScopeFactory>(), CancellationToken.None) > 0) { }
+        await app.SweepAsync();
 
         var events = (await s.AuditAsync()).EnumerateArray().ToList();
         var consent = events.Single(e => e.Str("action") == "consent.granted");

@@ -22,6 +22,9 @@ public sealed class Scenario(PimApp app, string tenantId)
 
     public string Path(string rest = "") => $"/v1/tenants/{Id}{rest}";
 
+    /// <summary>The email address a principal of this scenario is synced with.</summary>
+    public string Address(string name) => $"{name}@{Id}.example";
+
     public static async Task<Scenario> OnboardAsync(PimApp app, bool consent = true, bool signUp = true)
     {
         var scenario = new Scenario(app, "t-" + Guid.NewGuid().ToString("N")[..16]);

@@ -2,19 +2,19 @@ using System.Net;
 using System.Text.Json;
 using Pim.Api.Tests.Support;
 
-namespace Pim.Api.Tests.Http;
+namespace Pim.Api.Tests.Scopes;
 
 [Collection(SqliteCollection.Name)]
-public sealed class ResourceTests_Sqlite(SqliteApp app) : ResourceTests(app);
+public sealed class ScopeTests_Sqlite(SqliteApp app) : ScopeTests(app);
 
 [Collection(PostgresCollection.Name)]
-public sealed class ResourceTests_Postgres(PostgresApp app) : ResourceTests(app);
+public sealed class ScopeTests_Postgres(PostgresApp app) : ScopeTests(app);
 
 /// <summary>
 /// Protected resources. The tree of each test: /managementGroups/corp ⟶ /managementGroups/eng ⟶ /subscriptions/sub1 ⟶
 /// /subscriptions/sub1/resourceGroups/rg1, and /subscriptions/sub2 under corp. Dana is a standing Owner of corp.
 /// </summary>
-public abstract class ResourceTests(PimApp app)
+public abstract class ScopeTests(PimApp app)
 {
     private const string Corp = "/managementGroups/corp", Eng = "/managementGroups/eng", Sub1 = "/subscriptions/sub1",
         Rg1 = "/subscriptions/sub1/resourceGroups/rg1", Sub2 = "/subscriptions/sub2";

@@ -1,18 +1,17 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Pim.Api.Tests.Support;
 
-namespace Pim.Api.Tests.Http;
+namespace Pim.Api.Tests.Activations;
 
 [Collection(SqliteCollection.Name)]
-public sealed class UserRequestTests_Sqlite(SqliteApp app) : UserRequestTests(app);
+public sealed class BatchExtensionGuestTests_Sqlite(SqliteApp app) : BatchExtensionGuestTests(app);
 
 [Collection(PostgresCollection.Name)]
-public sealed class UserRequestTests_Postgres(PostgresApp app) : UserRequestTests(app);
+public sealed class BatchExtensionGuestTests_Postgres(PostgresApp app) : BatchExtensionGuestTests(app);
 
-/// <summary>What PIM users ask for: batch activation, guests, extension, "what will make eligible break", idempotency.</summary>
-public abstract class UserRequestTests(PimApp app)
+/// <summary>Activating several roles at once, extending an activation, and guests from their home tenant.</summary>
+public abstract class BatchExtensionGuestTests(PimApp app)
 {
     private DateTimeOffset Now => app.Time.GetUtcNow();
 
@@ -116,93 +115,5 @@ public abstract class UserRequestTests(PimApp app)
         var actions = await s.AuditActionsAsync("roleId=exchange-administrator");
         Assert.Equal(["activation.extensionRequested", "activation.extensionApproved", "activation.extended"],
             actions.Where(a => a.Contains("extension") || a == "activation.extended").ToArray());
-    }
-
-    [Fact]
-    public async Task Make_eligible_tells_which_scripts_relied_on_the_standing_right()
-    {
-        var s = await Scenario.OnboardAsync(app);
-        await s.Operator.PutJsonAsync(s.Path("/principals/backup-script"), new { kind = "servicePrincipal", displayName = "Backup script" }).ExpectAsync(HttpStatusCode.Created);
-        var script = (await s.AssignAsync(s.Operator, "backup-script", "exchange-administrator", "active", HttpStatusCode.Created)).Str("id");
-
-        // A gateway asks about Bob twice; Bob asks about himself; the script asks about itself.
-        Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
-        Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
-        await s.Bob.PostJsonAsync(s.Path("/access/evaluation"), new { principalId = "bob", roleId = "exchange-administrator" }).ExpectAsync(HttpStatusCode.OK);
-        await s.User("backup-script").PostJsonAsync(s.Path("/access/evaluation"), new { principalId = "backup-script", roleId = "exchange-administrator" })
-            .ExpectAsync(HttpStatusCode.OK);
-
-        var usage = (await s.Alice.GetAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}/usage")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items");
-        var gateway = usage.EnumerateArray().Single(u => u.Str("clientId") == "exchange-gateway");
-        Assert.Equal(("service", true, 2L), (gateway.Str("clientKind"), gateway.GetProperty("nonInteractive").GetBoolean(), gateway.GetProperty("uses").GetInt64()));
-        var bob = usage.EnumerateArray().Single(u => u.Str("clientId") == "bob");
-        Assert.Equal(("user", false), (bob.Str("clientKind"), bob.GetProperty("nonInteractive").GetBoolean()));
-
-        var dry = await s.Alice.PostJsonAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}/make-eligible?dryRun=true")).ExpectAsync(HttpStatusCode.OK);
-        Assert.True(dry.GetProperty("dryRun").GetBoolean());
-        Assert.Equal("eligible", dry.Str("type"));
-        Assert.Contains("exchange-gateway", dry.GetProperty("warnings")[0].GetString());
-        Assert.Equal("active", (await s.Alice.GetAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}")).ExpectAsync(HttpStatusCode.OK)).Str("type"));
-        Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
-        Assert.Empty(await s.AuditActionsAsync("action=assignment.madeEligible"));
-
-        var scriptOutcome = await s.Alice.PostJsonAsync(s.Path($"/role-assignments/{script}/make-eligible")).ExpectAsync(HttpStatusCode.OK);
-        Assert.False(scriptOutcome.GetProperty("dryRun").GetBoolean());
-        Assert.Equal("servicePrincipal", scriptOutcome.GetProperty("recentNonInteractiveUse")[0].Str("clientKind"));
-        Assert.Single(scriptOutcome.GetProperty("warnings").EnumerateArray());
-        Assert.False(await s.EvaluateAsync("backup-script", "exchange-administrator"));
-
-        // Usage older than 30 days no longer warns.
-        await Pim.Infrastructure.UsageFlushService.FlushAsync(app.Services.GetRequiredService<IServiceScopeFactory>(),
-            app.Services.GetRequiredService<Pim.Infrastructure.UsageRecorder>(), CancellationToken.None);
-        app.Time.Advance(TimeSpan.FromDays(31));
-        var later = await s.Alice.PostJsonAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}/make-eligible?dryRun=true")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Empty(later.GetProperty("warnings").EnumerateArray());
-        Assert.Equal(2, (await s.Alice.GetAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}/usage")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
-    }
-
-    private static HttpRequestMessage Post(string path, object body, string key)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", key);
-        return request;
-    }
-
-    [Fact]
-    public async Task The_same_idempotency_key_and_body_replay_the_first_response()
-    {
-        var s = await Scenario.OnboardAsync(app);
-        await s.MakeBobEligibleAsync();
-        var body = new { roleId = "exchange-administrator", justification = "Mailbox migration" };
-        using var first = await s.Bob.SendAsync(Post(s.Path("/activation-requests"), body, "key-1"));
-        var created = await first.ExpectAsync(HttpStatusCode.Created);
-        using var again = await s.Bob.SendAsync(Post(s.Path("/activation-requests"), body, "key-1"));
-        var replayed = await again.ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal(created.Str("id"), replayed.Str("id"));
-        Assert.Equal(first.Headers.Location, again.Headers.Location);
-        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
-        Assert.Single(await s.AuditActionsAsync("action=activation.requested"));
-
-        await (await s.Bob.SendAsync(Post(s.Path("/activation-requests"), body with { justification = "other" }, "key-1")))
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
-        // A refusal is replayed too, and keys are per caller.
-        var refused = await (await s.Carol.SendAsync(Post(s.Path("/activation-requests"), body, "key-1"))).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "not-eligible");
-        using var refusedAgain = await s.Carol.SendAsync(Post(s.Path("/activation-requests"), body, "key-1"));
-        Assert.Equal(refused.Str("traceId"), (await refusedAgain.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "not-eligible")).Str("traceId"));
-    }
-
-    [Fact]
-    public async Task Racing_requests_with_one_key_execute_once_and_keys_expire_after_a_day()
-    {
-        var s = await Scenario.OnboardAsync(app);
-        var body = new { url = "http://127.0.0.1:9/hook", eventTypes = new[] { "pim.activation.approved" } };
-        var alice = s.Alice;
-        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => alice.SendAsync(Post(s.Path("/webhooks"), body, "hook-key"))));
-        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, a.StatusCode.ToString()));
-        Assert.Single((await alice.GetAsync(s.Path("/webhooks")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
-
-        app.Time.Advance(TimeSpan.FromHours(25));
-        await (await s.Alice.SendAsync(Post(s.Path("/webhooks"), body, "hook-key"))).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal(2, (await s.Alice.GetAsync(s.Path("/webhooks")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
     }
 }

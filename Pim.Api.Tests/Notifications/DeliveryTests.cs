@@ -1,128 +1,21 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using MimeKit;
 using Pim.Api.Tests.Support;
-using Pim.Domain;
 using Pim.Infrastructure;
 
-namespace Pim.Api.Tests.Http;
+namespace Pim.Api.Tests.Notifications;
 
 [Collection(SqliteCollection.Name)]
-public sealed class NotificationTests_Sqlite(SqliteApp app) : NotificationTests(app);
+public sealed class DeliveryTests_Sqlite(SqliteApp app) : DeliveryTests(app);
 
 [Collection(PostgresCollection.Name)]
-public sealed class NotificationTests_Postgres(PostgresApp app) : NotificationTests(app);
+public sealed class DeliveryTests_Postgres(PostgresApp app) : DeliveryTests(app);
 
-/// <summary>The outbox, email in the pickup directory, signed webhooks, retries, re-drive, and the sweeper.</summary>
-public abstract class NotificationTests(PimApp app)
+/// <summary>Webhooks and the outbox: signed CloudEvents, retries, leases, shutdown, several replicas.</summary>
+public abstract class DeliveryTests(PimApp app)
 {
     private DateTimeOffset Now => app.Time.GetUtcNow();
-
-    private async Task DispatchAllAsync()
-    {
-        var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
-        for (var i = 0; i < 100 && await dispatcher.DispatchOnceAsync(CancellationToken.None) > 0; i++) { }
-    }
-
-    private Task SweepAsync() => SweeperService.SweepOnceAsync(app.Services.GetRequiredService<IServiceScopeFactory>(), CancellationToken.None);
-
-    /// <summary>The .eml files in the pickup directory addressed to <paramref name="address"/>.</summary>
-    private List<MimeMessage> MailTo(string address) => !Directory.Exists(app.MailDirectory) ? []
-        : Directory.GetFiles(app.MailDirectory, "*.eml").Select(f => MimeMessage.Load(f))
-            .Where(m => m.To.Mailboxes.Any(b => b.Address.Equals(address, StringComparison.OrdinalIgnoreCase))).ToList();
-
-    private static string Address(Scenario s, string name) => $"{name}@{s.Id}.example";
-
-    [Fact]
-    public async Task An_activation_emails_the_role_administrators_and_additional_recipients()
-    {
-        var s = await Scenario.OnboardAsync(app);
-        var settings = ScenarioSettings.Document(requireTicket: true);
-        await s.SetSettingsAsync("exchange-administrator", JsonSerializer.Deserialize<JsonElement>(JsonSerializer.Serialize(settings)
-            .Replace("\"additionalRecipients\":[]", $"\"additionalRecipients\":[\"soc@{s.Id}.example\"]")));
-        await s.MakeBobEligibleAsync();
-        var request = await s.ActivateAsync(s.Bob, ticket: new { number = "CHG-77", system = "Jira" }).ExpectAsync(HttpStatusCode.Created);
-        Assert.Empty(MailTo(Address(s, "alice"))); // nothing is sent before the dispatcher runs
-        await DispatchAllAsync();
-
-        var mail = Assert.Single(MailTo(Address(s, "alice")), m => (m.Subject ?? "").Contains("activated"));
-        Assert.Equal("PIM: Bob activated Exchange Administrator", mail.Subject);
-        var body = mail.TextBody;
-        foreach (var expected in new[] { "Exchange Administrator", "Bob (bob)", "Scope: /", "Justification: Mailbox migration", "CHG-77 (Jira)",
-                     $"Request id: {request.Str("id")}", "Start: ", "End: " })
-            Assert.Contains(expected, body);
-        Assert.Contains(Address(s, "soc"), mail.To.Mailboxes.Select(m => m.Address));
-        Assert.DoesNotContain(MailTo(Address(s, "carol")), m => (m.Subject ?? "").Contains("activated"));
-    }
-
-    [Fact]
-    public async Task Approvers_hear_of_a_waiting_request_and_the_requester_of_the_decision()
-    {
-        var s = await Scenario.OnboardAsync(app);
-        await s.SetSettingsAsync("exchange-administrator", ScenarioSettings.Document(requireApproval: true));
-        await s.MakeBobEligibleAsync();
-        var request = await s.ActivateAsync(s.Bob).ExpectAsync(HttpStatusCode.Created);
-        await DispatchAllAsync();
-        var waiting = Assert.Single(MailTo(Address(s, "alice")), m => (m.Subject ?? "").StartsWith("PIM: approval needed"));
-        Assert.Equal("PIM: approval needed for Bob to activate Exchange Administrator", waiting.Subject);
-        Assert.Contains(request.Str("id"), waiting.TextBody);
-        Assert.DoesNotContain(MailTo(Address(s, "bob")), m => (m.Subject ?? "").StartsWith("PIM: approval needed"));
-
-        await s.Alice.PostJsonAsync(s.Path($"/activation-requests/{request.Str("id")}/deny"), new { justification = "No ticket" }).ExpectAsync(HttpStatusCode.OK);
-        await DispatchAllAsync();
-        var decision = MailTo(Address(s, "bob")).Single(m => m.Subject?.Contains("denied") == true);
-        Assert.Contains("No ticket", decision.TextBody);
-    }
-
-    [Fact]
-    public async Task A_request_that_times_out_is_recorded_once_by_the_sweeper_and_the_requester_told()
-    {
-        var s = await Scenario.OnboardAsync(app);
-        await s.SetSettingsAsync("exchange-administrator", ScenarioSettings.Document(requireApproval: true, approvalTimeout: "PT1H"));
-        await s.MakeBobEligibleAsync();
-        await s.ActivateAsync(s.Bob).ExpectAsync(HttpStatusCode.Created);
-        app.Time.Advance(TimeSpan.FromHours(1));
-        await SweepAsync();
-        await SweepAsync();
-        Assert.Single(await s.AuditActionsAsync("action=activation.timedOut"));
-        Assert.Equal(AuditEvent.SystemActor, (await s.AuditAsync("action=activation.timedOut"))[0].Str("actorId"));
-        await DispatchAllAsync();
-        Assert.Single(MailTo(Address(s, "bob")), m => m.Subject == "PIM: your activation of Exchange Administrator was timed out without a decision");
-    }
-
-    [Fact]
-    public async Task A_scheduled_activation_is_recorded_as_started_and_then_expired()
-    {
-        var s = await Scenario.OnboardAsync(app);
-        await s.MakeBobEligibleAsync();
-        await s.ActivateAsync(s.Bob, startsAt: Now.AddHours(1)).ExpectAsync(HttpStatusCode.Created);
-        await DispatchAllAsync();
-        Assert.DoesNotContain(MailTo(Address(s, "alice")), m => m.Subject?.Contains("activated") == true);
-        app.Time.Advance(TimeSpan.FromHours(1));
-        await SweepAsync();
-        Assert.Single(await s.AuditActionsAsync("action=activation.activated"));
-        await DispatchAllAsync();
-        Assert.Single(MailTo(Address(s, "alice")), m => m.Subject == "PIM: Bob activated Exchange Administrator");
-        app.Time.Advance(TimeSpan.FromHours(1));
-        await SweepAsync();
-        Assert.Single(await s.AuditActionsAsync("action=activation.expired"));
-    }
-
-    [Fact]
-    public async Task A_new_assignment_emails_the_assignee_and_recipients_without_email_are_skipped()
-    {
-        var s = await Scenario.OnboardAsync(app);
-        await s.AssignAsync(s.Alice, "carol", "user-administrator", "eligible", HttpStatusCode.Created, endsAt: Now.AddDays(30));
-        await s.Operator.PutJsonAsync(s.Path("/principals/noemail"), new { kind = "user", displayName = "No Mail" }).ExpectAsync(HttpStatusCode.Created);
-        await s.AssignAsync(s.Alice, "noemail", "user-administrator", "eligible", HttpStatusCode.Created);
-        await DispatchAllAsync();
-        var mail = Assert.Single(MailTo(Address(s, "carol")));
-        Assert.Equal("PIM: you are eligible for User Administrator", mail.Subject);
-        Assert.Contains("Type: eligible", mail.TextBody);
-        var failed = await s.Alice.GetAsync(s.Path("/notifications?status=failed")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(0, failed.GetProperty("items").GetArrayLength());
-    }
 
     private static async Task<(string Id, string Secret)> SubscribeAsync(Scenario s, string url, params string[] types)
     {
@@ -145,7 +38,7 @@ public abstract class NotificationTests(PimApp app)
         await s.MakeBobEligibleAsync();
         var request = await s.ActivateAsync(s.Bob).ExpectAsync(HttpStatusCode.Created);
         await s.Alice.PostJsonAsync(s.Path($"/activation-requests/{request.Str("id")}/approve"), new { justification = "ok" }).ExpectAsync(HttpStatusCode.OK);
-        await DispatchAllAsync();
+        await app.DispatchAllAsync();
 
         var deliveries = receiver.Deliveries.ToList();
         Assert.Equal(2, deliveries.Count);
@@ -170,18 +63,18 @@ public abstract class NotificationTests(PimApp app)
         await SubscribeAsync(s, receiver.Url, "pim.principal.upserted");
         await s.Operator.PutJsonAsync(s.Path("/principals/dora"), new { kind = "user", displayName = "Dora" }).ExpectAsync(HttpStatusCode.Created);
 
-        await DispatchAllAsync();
+        await app.DispatchAllAsync();
         var pending = (await s.Alice.GetAsync(s.Path("/notifications?status=pending")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().Single();
         Assert.Equal(1, pending.GetProperty("attempts").GetInt32());
         Assert.Contains("500", pending.Str("lastError"));
         Assert.True(pending.GetProperty("nextAttemptAt").GetDateTimeOffset() > Now);
-        await DispatchAllAsync(); // not due yet: no second attempt
+        await app.DispatchAllAsync(); // not due yet: no second attempt
         Assert.Single(receiver.Deliveries);
 
         for (var attempt = 2; attempt <= 3; attempt++)
         {
             app.Time.Advance(TimeSpan.FromHours(2));
-            await DispatchAllAsync();
+            await app.DispatchAllAsync();
         }
         Assert.Equal(3, receiver.Deliveries.Count);
         var failed = (await s.Alice.GetAsync(s.Path("/notifications?status=failed")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().Single();
@@ -192,7 +85,7 @@ public abstract class NotificationTests(PimApp app)
         var retried = await s.Alice.PostJsonAsync(s.Path($"/notifications/{failed.Str("id")}/retry")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("pending", retried.Str("status"));
         await s.Alice.PostJsonAsync(s.Path($"/notifications/{failed.Str("id")}/retry")).ExpectProblemAsync(HttpStatusCode.Conflict, "invalid-state-transition");
-        await DispatchAllAsync();
+        await app.DispatchAllAsync();
         Assert.Equal(4, receiver.Deliveries.Count);
         var delivered = (await s.Alice.GetAsync(s.Path("/notifications?status=delivered")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items");
         Assert.Contains(delivered.EnumerateArray(), m => m.Str("id") == failed.Str("id"));
@@ -207,7 +100,7 @@ public abstract class NotificationTests(PimApp app)
         var s = await Scenario.OnboardAsync(app);
         await SubscribeAsync(s, receiver.Url, "pim.principal.upserted");
         await s.Operator.PutJsonAsync(s.Path("/principals/dora"), new { kind = "user", displayName = "Dora" }).ExpectAsync(HttpStatusCode.Created);
-        await DispatchAllAsync();
+        await app.DispatchAllAsync();
         var pending = (await s.Alice.GetAsync(s.Path("/notifications?status=pending")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().Single();
         Assert.Contains("No answer within 1 s", pending.Str("lastError"));
     }
@@ -226,10 +119,10 @@ public abstract class NotificationTests(PimApp app)
             var claimed = await scope.ServiceProvider.GetRequiredService<OutboxRepository>().ClaimAsync(1000, TimeSpan.FromMinutes(2), CancellationToken.None);
             Assert.Contains(claimed, m => m.TenantId == s.Id);
         }
-        await DispatchAllAsync();
+        await app.DispatchAllAsync();
         Assert.Empty(receiver.Deliveries);
         app.Time.Advance(TimeSpan.FromMinutes(2));
-        await DispatchAllAsync();
+        await app.DispatchAllAsync();
         Assert.Single(receiver.Deliveries);
     }
 
@@ -240,7 +133,7 @@ public abstract class NotificationTests(PimApp app)
         var s = await Scenario.OnboardAsync(app);
         await SubscribeAsync(s, receiver.Url, "pim.principal.upserted");
         await s.Operator.PutJsonAsync(s.Path("/principals/dora"), new { kind = "user", displayName = "Dora" }).ExpectAsync(HttpStatusCode.Created);
-        await DispatchAllAsync(); // other tests' messages out of the way, and this one
+        await app.DispatchAllAsync(); // other tests' messages out of the way, and this one
         Assert.Single(receiver.Deliveries);
         receiver.Delay = TimeSpan.FromMilliseconds(600); // the next delivery is still under way at shutdown
 
@@ -250,7 +143,7 @@ public abstract class NotificationTests(PimApp app)
         var pending = (await s.Alice.GetAsync(s.Path("/notifications?status=pending")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().Single();
         Assert.Equal(0, pending.GetProperty("attempts").GetInt32()); // released: the interrupted attempt does not count
         receiver.Delay = TimeSpan.Zero;
-        await DispatchAllAsync(); // claimable again at once, no lease to wait for
+        await app.DispatchAllAsync(); // claimable again at once, no lease to wait for
         var delivered = (await s.Alice.GetAsync(s.Path("/notifications?status=delivered")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items");
         Assert.Contains(delivered.EnumerateArray(), m => m.Str("id") == pending.Str("id"));
     }

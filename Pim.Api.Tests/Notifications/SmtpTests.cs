@@ -4,7 +4,7 @@ using System.Text;
 using MailKit.Security;
 using Pim.Infrastructure;
 
-namespace Pim.Api.Tests.Http;
+namespace Pim.Api.Tests.Notifications;
 
 /// <summary>The SMTP transport (MailKit) against a minimal SMTP server on loopback that records the conversation.</summary>
 public sealed class SmtpTests

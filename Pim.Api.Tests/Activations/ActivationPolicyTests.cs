@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Pim.Domain;
 
-namespace Pim.Api.Tests.Domain;
+namespace Pim.Api.Tests.Activations;
 
 /// <summary>Role settings applied to an activation: a pure function, tested without a database.</summary>
 public sealed class ActivationPolicyTests

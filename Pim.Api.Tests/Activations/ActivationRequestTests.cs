@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Pim.Domain;
 
-namespace Pim.Api.Tests.Domain;
+namespace Pim.Api.Tests.Activations;
 
 /// <summary>The activation request state machine (DESIGN §5), valid and invalid transitions, on a fake clock.</summary>
 public sealed class ActivationRequestTests
@@ -140,52 +140,5 @@ public sealed class ActivationRequestTests
         var version = request.Version;
         request.Approve("alice", "ok", Now);
         Assert.Equal(version + 1, request.Version);
-    }
-}
-
-public sealed class TenantTests
-{
-    private static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
-
-    [Fact]
-    public void Consent_is_recorded_once()
-    {
-        var tenant = Tenant.Create("contoso", "Contoso");
-        Assert.True(tenant.Consent("alice", Now));
-        Assert.False(tenant.Consent("gina", Now.AddDays(1)));
-        Assert.Equal(("alice", (DateTimeOffset?)Now), (tenant.ConsentedBy, tenant.ConsentedAt));
-    }
-
-    [Fact]
-    public void Sign_up_needs_consent_and_happens_once()
-    {
-        var tenant = Tenant.Create("contoso", "Contoso");
-        Assert.Equal(ErrorCodes.ConsentRequired, Assert.Throws<PimException>(() => tenant.SignUp(ManagementArea.DirectoryRoles, ScopePath.Root, "alice", Now)).Code);
-        Assert.Equal(ErrorCodes.ConsentRequired, Assert.Throws<PimException>(() => tenant.EnsureSignedUp(ManagementArea.DirectoryRoles)).Code);
-        tenant.Consent("alice", Now);
-        Assert.Equal(ErrorCodes.SignUpRequired, Assert.Throws<PimException>(() => tenant.EnsureSignedUp(ManagementArea.DirectoryRoles)).Code);
-        Assert.NotNull(tenant.SignUp(ManagementArea.DirectoryRoles, ScopePath.Root, "alice", Now));
-        Assert.Null(tenant.SignUp(ManagementArea.DirectoryRoles, ScopePath.Root, "alice", Now));
-        tenant.EnsureSignedUp(ManagementArea.DirectoryRoles);
-    }
-
-    [Fact]
-    public void Make_eligible_and_make_active_swap_the_type_once()
-    {
-        var assignment = RoleAssignment.Create("contoso", "bob", "exchange-administrator", "/", AssignmentType.Active, Now, null, null, Now, "sync", null);
-        assignment.MakeEligible(RoleSettings.Default("exchange-administrator"), Now);
-        Assert.Equal(AssignmentType.Eligible, assignment.Type);
-        Assert.Equal(ErrorCodes.InvalidStateTransition, Assert.Throws<PimException>(() => assignment.MakeEligible(RoleSettings.Default("exchange-administrator"), Now)).Code);
-        assignment.MakeActive(RoleSettings.Default("exchange-administrator"), Now);
-        Assert.Equal(AssignmentType.Active, assignment.Type);
-    }
-
-    [Fact]
-    public void Callers_from_another_tenant_are_told_not_found_and_services_forbidden()
-    {
-        var token = new TokenFacts("mallory", "fabrikam", new HashSet<string>(), false, null);
-        Assert.Equal(ErrorCodes.NotFound, Assert.Throws<PimException>(() => new Caller("contoso", null, token, RequestOrigin.None).RequirePrincipal()).Code);
-        var service = token with { TenantId = null };
-        Assert.Equal(ErrorCodes.Forbidden, Assert.Throws<PimException>(() => new Caller("contoso", null, service, RequestOrigin.None).RequirePrincipal()).Code);
     }
 }

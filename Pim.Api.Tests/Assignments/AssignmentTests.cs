@@ -1,0 +1,87 @@
+using System.Net;
+using Pim.Api.Tests.Support;
+
+namespace Pim.Api.Tests.Assignments;
+
+[Collection(SqliteCollection.Name)]
+public sealed class AssignmentTests_Sqlite(SqliteApp app) : AssignmentTests(app);
+
+[Collection(PostgresCollection.Name)]
+public sealed class AssignmentTests_Postgres(PostgresApp app) : AssignmentTests(app);
+
+/// <summary>Eligible and active assignments: make eligible, assignment windows, and what make eligible breaks.</summary>
+public abstract class AssignmentTests(PimApp app)
+{
+    private DateTimeOffset Now => app.Time.GetUtcNow();
+
+    [Fact]
+    public async Task Make_eligible_removes_the_standing_right_at_once()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
+        var eligible = await s.Alice.PostJsonAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}/make-eligible")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("eligible", eligible.Str("type"));
+        Assert.False(await s.EvaluateAsync("bob", "exchange-administrator"));
+        await s.Alice.PostJsonAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}/make-eligible"))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "invalid-state-transition");
+        await s.Alice.PostJsonAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}/make-active")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
+        Assert.Equal(["assignment.madeEligible", "assignment.madeActive"],
+            (await s.AuditActionsAsync("roleId=exchange-administrator")).Where(a => a.StartsWith("assignment.made")).ToArray());
+    }
+
+    [Fact]
+    public async Task Assignment_windows_follow_the_roles_assignment_rules()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        await s.SetSettingsAsync("user-administrator", ScenarioSettings.Document(allowPermanentEligible: false, maximumEligibleDuration: "P90D"));
+        await s.AssignAsync(s.Alice, "carol", "user-administrator", "eligible", HttpStatusCode.UnprocessableEntity);
+        await s.AssignAsync(s.Alice, "carol", "user-administrator", "eligible", HttpStatusCode.UnprocessableEntity, endsAt: Now.AddDays(91));
+        await s.AssignAsync(s.Alice, "carol", "user-administrator", "eligible", HttpStatusCode.Created, endsAt: Now.AddDays(90));
+        await s.AssignAsync(s.Alice, "carol", "user-administrator", "eligible", HttpStatusCode.Conflict, endsAt: Now.AddDays(30));
+        await s.AssignAsync(s.Alice, "nobody", "user-administrator", "active", HttpStatusCode.UnprocessableEntity);
+    }
+
+    [Fact]
+    public async Task Make_eligible_tells_which_scripts_relied_on_the_standing_right()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        await s.Operator.PutJsonAsync(s.Path("/principals/backup-script"), new { kind = "servicePrincipal", displayName = "Backup script" }).ExpectAsync(HttpStatusCode.Created);
+        var script = (await s.AssignAsync(s.Operator, "backup-script", "exchange-administrator", "active", HttpStatusCode.Created)).Str("id");
+
+        // A gateway asks about Bob twice; Bob asks about himself; the script asks about itself.
+        Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
+        Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
+        await s.Bob.PostJsonAsync(s.Path("/access/evaluation"), new { principalId = "bob", roleId = "exchange-administrator" }).ExpectAsync(HttpStatusCode.OK);
+        await s.User("backup-script").PostJsonAsync(s.Path("/access/evaluation"), new { principalId = "backup-script", roleId = "exchange-administrator" })
+            .ExpectAsync(HttpStatusCode.OK);
+
+        var usage = (await s.Alice.GetAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}/usage")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items");
+        var gateway = usage.EnumerateArray().Single(u => u.Str("clientId") == "exchange-gateway");
+        Assert.Equal(("service", true, 2L), (gateway.Str("clientKind"), gateway.GetProperty("nonInteractive").GetBoolean(), gateway.GetProperty("uses").GetInt64()));
+        var bob = usage.EnumerateArray().Single(u => u.Str("clientId") == "bob");
+        Assert.Equal(("user", false), (bob.Str("clientKind"), bob.GetProperty("nonInteractive").GetBoolean()));
+
+        var dry = await s.Alice.PostJsonAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}/make-eligible?dryRun=true")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(dry.GetProperty("dryRun").GetBoolean());
+        Assert.Equal("eligible", dry.Str("type"));
+        Assert.Contains("exchange-gateway", dry.GetProperty("warnings")[0].GetString());
+        Assert.Equal("active", (await s.Alice.GetAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}")).ExpectAsync(HttpStatusCode.OK)).Str("type"));
+        Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
+        Assert.Empty(await s.AuditActionsAsync("action=assignment.madeEligible"));
+
+        var scriptOutcome = await s.Alice.PostJsonAsync(s.Path($"/role-assignments/{script}/make-eligible")).ExpectAsync(HttpStatusCode.OK);
+        Assert.False(scriptOutcome.GetProperty("dryRun").GetBoolean());
+        Assert.Equal("servicePrincipal", scriptOutcome.GetProperty("recentNonInteractiveUse")[0].Str("clientKind"));
+        Assert.Single(scriptOutcome.GetProperty("warnings").EnumerateArray());
+        Assert.False(await s.EvaluateAsync("backup-script", "exchange-administrator"));
+
+        // Usage older than 30 days no longer warns.
+        await Pim.Infrastructure.UsageFlushService.FlushAsync(app.Services.GetRequiredService<IServiceScopeFactory>(),
+            app.Services.GetRequiredService<Pim.Infrastructure.UsageRecorder>(), CancellationToken.None);
+        app.Time.Advance(TimeSpan.FromDays(31));
+        var later = await s.Alice.PostJsonAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}/make-eligible?dryRun=true")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(later.GetProperty("warnings").EnumerateArray());
+        Assert.Equal(2, (await s.Alice.GetAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}/usage")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
+    }
+}

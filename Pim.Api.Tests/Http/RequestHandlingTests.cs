@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text;
+using Pim.Api.Tests.Support;
+
+namespace Pim.Api.Tests.Http;
+
+[Collection(SqliteCollection.Name)]
+public sealed class RequestHandlingTests_Sqlite(SqliteApp app) : RequestHandlingTests(app);
+
+[Collection(PostgresCollection.Name)]
+public sealed class RequestHandlingTests_Postgres(PostgresApp app) : RequestHandlingTests(app);
+
+/// <summary>What every request goes through: authentication, tenant isolation, malformed input.</summary>
+public abstract class RequestHandlingTests(PimApp app)
+{
+    [Fact]
+    public async Task Unauthenticated_calls_answer_401_problem()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        using var response = await s.App.Anonymous().GetAsync(s.Path("/consent"));
+        await response.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+
+        var forged = s.App.Anonymous();
+        forged.DefaultRequestHeaders.Authorization = new("Bearer", UnsignedToken("alice", s.Id));
+        await forged.GetAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task Expired_tokens_are_refused()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        var alice = s.Alice;
+        await alice.GetAsync(s.Path("/consent")).ExpectAsync(HttpStatusCode.OK);
+        s.App.Time.Advance(TimeSpan.FromHours(2));
+        await alice.GetAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task Another_tenants_data_answers_not_found()
+    {
+        var ours = await Scenario.OnboardAsync(app);
+        var theirs = await Scenario.OnboardAsync(app);
+        var intruder = ours.Alice; // a Global Administrator, but of the other tenant
+        await intruder.GetAsync(theirs.Path("/principals/bob")).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await intruder.GetAsync(theirs.Path("/role-assignments")).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await intruder.GetAsync(theirs.Path($"/role-assignments/{ours.BobExchangeAssignment}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await intruder.PostJsonAsync(theirs.Path("/consent")).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await intruder.GetAsync(theirs.Path("/audit-events")).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await ours.Alice.GetAsync($"/v1/tenants/t-does-not-exist/consent").ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task Malformed_and_unknown_json_answers_400()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        var op = s.Operator;
+        using var broken = await op.PutAsync(s.Path(), new StringContent("{\"displayName\": ", Encoding.UTF8, "application/json"));
+        await broken.ExpectProblemAsync(HttpStatusCode.BadRequest, "malformed-request");
+        await op.PutJsonAsync(s.Path(), new { displayName = "X", extra = true }).ExpectProblemAsync(HttpStatusCode.BadRequest, "malformed-request");
+        await op.PutJsonAsync(s.Path(), new { }).ExpectProblemAsync(HttpStatusCode.BadRequest, "malformed-request");
+        await op.PutJsonAsync(s.Path(), new { displayName = new string('x', 300) }).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        await op.PutJsonAsync(s.Path("/principals/bob"), new { kind = "robot", displayName = "Bob" }).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        using var wrongType = await op.PutAsync(s.Path(), new StringContent("displayName=x", Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
+        await op.GetAsync("/v1/tenants/bad%20id/consent").ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    private static string UnsignedToken(string subject, string tenant)
+    {
+        static string B64(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var exp = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        return B64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." +
+               B64($"{{\"sub\":\"{subject}\",\"tid\":\"{tenant}\",\"iss\":\"pim-dev-issuer\",\"aud\":\"pim\",\"exp\":{exp}}}") + ".";
+    }
+}
