@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Http;
@@ -15,8 +16,8 @@ public sealed class AuthorizationMatrixTests_Postgres(PostgresApp app) : Authori
 /// anonymous · a Global Administrator, an operator and an evaluate-scoped service of another tenant (all three: "other
 /// tenant", told not found, because service scopes are bound to their token's tenant) · a plain user (Carol) · an eligible-but-inactive Privileged Role
 /// Administrator (Dave) · a service with pim.evaluate · the operator · an active administrator (Alice).
-/// Each row runs in a fresh tenant where Bob is eligible for Exchange Administrator and has a request pending approval,
-/// and Carol holds Helpdesk Administrator actively.
+/// Each row runs in a prepared tenant where Bob is eligible for Exchange Administrator and has a request pending approval,
+/// and Carol holds Helpdesk Administrator actively: rows that only read share one, rows that write get their own.
 /// </summary>
 public abstract class AuthorizationMatrixTests(PimApp app)
 {
@@ -73,9 +74,11 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         new("POST", "/notifications/00000000-0000-0000-0000-000000000000/retry", null, 401, 404, 403, 403, 403, 403, 409),
     };
 
-    [Theory]
-    [MemberData(nameof(Rows))]
-    public async Task Each_caller_gets_the_expected_status(Row row)
+    /// <summary>A tenant as every row finds it: Bob's request pending approval, Dave an eligible Privileged Role Administrator,
+    /// Carol an active Helpdesk Administrator.</summary>
+    private sealed record Prepared(Scenario S, string Request, string CarolsAssignment);
+
+    private static async Task<Prepared> PrepareAsync(PimApp app)
     {
         var s = await Scenario.OnboardAsync(app);
         await s.SetSettingsAsync("exchange-administrator", ScenarioSettings.Document(requireApproval: true));
@@ -84,7 +87,27 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         await s.Operator.PutJsonAsync(s.Path("/principals/dave"), new { kind = "user", displayName = "Dave" }).ExpectAsync(HttpStatusCode.Created);
         await s.AssignAsync(s.Alice, "dave", "privileged-role-administrator", "eligible", HttpStatusCode.Created);
         var carols = (await s.AssignAsync(s.Operator, "carol", "helpdesk-administrator", "active", HttpStatusCode.Created)).Str("id");
-        var other = await Scenario.OnboardAsync(app, consent: false);
+        return new Prepared(s, request, carols);
+    }
+
+    /// <summary>
+    /// Built once per store for the whole matrix: the other tenant the strangers come from, and one prepared tenant that
+    /// every reading row shares (a GET changes nothing). A row that writes gets a prepared tenant of its own.
+    /// </summary>
+    private sealed record Shared(Scenario Other, Prepared ForReads);
+
+    private static readonly ConditionalWeakTable<PimApp, Lazy<Task<Shared>>> SharedByApp = new();
+
+    private static Task<Shared> SharedAsync(PimApp app) => SharedByApp.GetValue(app, a => new Lazy<Task<Shared>>(async () =>
+        new Shared(await Scenario.OnboardAsync(a, consent: false), await PrepareAsync(a)))).Value;
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public async Task Each_caller_gets_the_expected_status(Row row)
+    {
+        var shared = await SharedAsync(app);
+        var (s, request, carols) = row.Method == "GET" ? shared.ForReads : await PrepareAsync(app);
+        var other = shared.Other;
 
         var path = s.Path(row.Path.Replace("{r}", request).Replace("{bob}", s.BobExchangeAssignment).Replace("{carol}", carols));
         var callers = new (string Who, HttpClient Client, int Expected)[]

@@ -219,4 +219,20 @@ public abstract class ScopeTests(PimApp app)
         Assert.Equal(Sub1, eng.GetProperty("children")[0].Str("scope"));
         await a.Alice.GetAsync(b.Path("/scopes")).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
     }
+
+    [Fact]
+    public async Task A_registered_node_answers_where_to_read_it()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        using var created = await s.Operator.PutJsonAsync(s.Path("/management-groups/corp"), new { displayName = "Corp" });
+        await created.ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(s.Path("/management-groups/corp"), created.Headers.Location!.ToString());
+        var read = await s.Carol.GetAsync(created.Headers.Location).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal((Corp, "managementGroup", "Corp", "/"), (read.Str("scope"), read.Str("kind"), read.Str("displayName"), read.Str("parentScope")));
+        await s.Operator.PutJsonAsync(s.Path("/subscriptions/sub1"), new { displayName = "Sub", managementGroupId = "corp" }).ExpectAsync(HttpStatusCode.Created);
+        using var rg = await s.Operator.PutJsonAsync(s.Path("/subscriptions/sub1/resource-groups/web"), new { });
+        await rg.ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("/subscriptions/sub1/resourceGroups/web", (await s.Carol.GetAsync(rg.Headers.Location).ExpectAsync(HttpStatusCode.OK)).Str("scope"));
+        await s.Carol.GetAsync(s.Path("/subscriptions/none")).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
 }

@@ -136,4 +136,17 @@ public abstract class TenantTests(PimApp app)
         Assert.Equal(1, list.GetProperty("items").GetArrayLength());
         await s.Alice.PostJsonAsync(s.Path("/sign-ups"), new { area = "everything" }).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
     }
+
+    [Fact]
+    public async Task A_new_sign_up_answers_where_to_read_it()
+    {
+        var s = await Scenario.OnboardAsync(app, signUp: false);
+        using var created = await s.Alice.PostJsonAsync(s.Path("/sign-ups"), new { area = "directoryRoles" });
+        await created.ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(s.Path("/sign-ups/directoryRoles"), created.Headers.Location!.ToString());
+        var read = await s.Carol.GetAsync(created.Headers.Location).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("directoryRoles", "/", "alice"), (read.Str("area"), read.Str("scope"), read.Str("signedUpBy")));
+        await s.Carol.GetAsync(s.Path("/sign-ups/resources?scope=/managementGroups/none")).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await s.Carol.GetAsync(s.Path("/sign-ups/directoryRoles?scope=nonsense")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+    }
 }
