@@ -1,32 +1,32 @@
 namespace Pim.Domain;
 
-/// <summary>The stable problem codes, grouped by the kind of refusal; the API gives each its HTTP status in one table.</summary>
+/// <summary>The stable problem codes, grouped by the kind of refusal; the API gives each its status in one table.</summary>
 public static class ErrorCodes
 {
-    // 400
+    // The request itself is malformed or a field is invalid.
     public const string ValidationFailed = "validation-failed";
     public const string MalformedRequest = "malformed-request";
     public const string InvalidPageToken = "invalid-page-token";
-    // 401
+    // The caller is not (or not freshly enough) authenticated.
     public const string Unauthenticated = "unauthenticated";
     public const string MfaRequired = "mfa-required";
-    // 403
+    // The caller may not do this.
     public const string Forbidden = "forbidden";
     public const string SelfApprovalForbidden = "self-approval-forbidden";
     public const string PrincipalDisabled = "principal-disabled";
-    // 404
+    // Nothing by that name (in this tenant).
     public const string NotFound = "not-found";
-    // 409
+    // The state of things does not allow it now.
     public const string ConsentRequired = "consent-required";
     public const string SignUpRequired = "sign-up-required";
     public const string ActivationAlreadyOpen = "activation-already-open";
     public const string InvalidStateTransition = "invalid-state-transition";
     public const string AssignmentExists = "assignment-exists";
     public const string Conflict = "conflict";
-    // 412 / 428
+    // Optimistic concurrency: the version read is missing or stale.
     public const string PreconditionFailed = "precondition-failed";
     public const string PreconditionRequired = "precondition-required";
-    // 422
+    // Well-formed, but refused by policy.
     public const string NotEligible = "not-eligible";
     public const string DurationExceedsMaximum = "duration-exceeds-maximum";
     public const string JustificationRequired = "justification-required";
@@ -42,7 +42,7 @@ public static class ErrorCodes
     public const string IdempotencyKeyReused = "idempotency-key-reused";
     public const string IdempotencyKeyInUse = "idempotency-key-in-use";
     public const string IdempotencyAnswerWithheld = "idempotency-answer-withheld";
-    // 429
+    // Too much, too fast.
     public const string IdempotencyKeyLimit = "idempotency-key-limit";
     public const string RateLimited = "rate-limited";
 }

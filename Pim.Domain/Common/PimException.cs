@@ -2,7 +2,7 @@ namespace Pim.Domain;
 
 /// <summary>
 /// A request the domain refuses. <see cref="Code"/> is the stable problem code clients switch on (<see cref="ErrorCodes"/>);
-/// the API maps codes to HTTP statuses in one place.
+/// the API maps codes to its answers in one place.
 /// </summary>
 public sealed class PimException(string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
     : Exception(detail)

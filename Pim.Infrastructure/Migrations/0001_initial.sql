@@ -1,5 +1,6 @@
--- Pim schema. Every table leads with tenant_id. $timestamp$ is $timestamp$ on PostgreSQL and, on SQLite, fixed-width UTC
--- ISO 8601 text (so that text comparison is time comparison); the audit table is in each dialect's own 0001.
+-- Pim schema, both stores (Migrator gives the DbUp variables each dialect's spelling: timestamps are timestamptz on
+-- PostgreSQL and, on SQLite, fixed-width UTC ISO 8601 text, so that text comparison is time comparison). Every table leads
+-- with tenant_id. Each dialect's own 0001 makes the audit trail append-only.
 CREATE TABLE tenants (
     tenant_id     text        PRIMARY KEY,
     display_name  text        NOT NULL,
@@ -107,3 +108,26 @@ CREATE INDEX activation_requests_by_assignment ON activation_requests (tenant_id
 CREATE INDEX activation_requests_pending ON activation_requests (tenant_id, requested_at)
     WHERE status = 'pendingApproval';
 CREATE INDEX activation_requests_by_principal ON activation_requests (tenant_id, principal_id, request_id);
+
+-- The audit trail: who, what, when, where from and why. The event id is an identity column with (tenant_id, event_id)
+-- as the key on PostgreSQL, and SQLite's INTEGER PRIMARY KEY AUTOINCREMENT.
+CREATE TABLE audit_events (
+    tenant_id       text        NOT NULL,
+    event_id        $audit_event_id$,
+    occurred_at     $timestamp$ NOT NULL,
+    actor_id        text        NOT NULL,
+    action          text        NOT NULL,
+    target_type     text        NOT NULL,
+    target_id       text        NOT NULL,
+    principal_id    text        NULL,
+    role_id         text        NULL,
+    scope           text        NULL,
+    justification   text        NULL,
+    ticket_number   text        NULL,
+    ticket_system   text        NULL,
+    client_ip       text        NULL,
+    user_agent      text        NULL,
+    correlation_id  text        NULL,
+    details         text        NULL$audit_primary_key$
+);
+CREATE INDEX audit_events_occurred_at ON audit_events (tenant_id, occurred_at);

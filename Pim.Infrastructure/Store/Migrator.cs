@@ -8,7 +8,7 @@ namespace Pim.Infrastructure;
 
 /// <summary>
 /// Numbered SQL scripts applied at start-up with DbUp. One set (Migrations/NNNN_*.sql) serves both stores, with DbUp
-/// variables for the few spellings that differ (<c>$timestamp$</c>); a dialect's own file of the same name
+/// variables for the few spellings that differ (timestamps, the audit trail's identity column); a dialect's own file of the same name
 /// (Migrations/Postgres, Migrations/Sqlite) is appended where the dialects truly differ (triggers, identity columns).
 /// Each script keeps the journal name it always had, <c>Pim.Infrastructure.Migrations.{Dialect}.NNNN_*.sql</c>, so a
 /// database migrated by an earlier build sees nothing new.
@@ -20,8 +20,18 @@ public sealed class Migrator(Store store, ILogger<Migrator> logger)
     /// <summary>The spellings each dialect gives the DbUp variables of the shared scripts.</summary>
     private static readonly Dictionary<StoreProvider, Dictionary<string, string>> Variables = new()
     {
-        [StoreProvider.Postgres] = new() { ["timestamp"] = "timestamptz" },
-        [StoreProvider.Sqlite] = new() { ["timestamp"] = "text" },
+        [StoreProvider.Postgres] = new()
+        {
+            ["timestamp"] = "timestamptz",
+            ["audit_event_id"] = "bigint      GENERATED ALWAYS AS IDENTITY",
+            ["audit_primary_key"] = ",\n    PRIMARY KEY (tenant_id, event_id)",
+        },
+        [StoreProvider.Sqlite] = new()
+        {
+            ["timestamp"] = "text",
+            ["audit_event_id"] = "INTEGER     PRIMARY KEY AUTOINCREMENT",
+            ["audit_primary_key"] = "",
+        },
     };
 
     public IReadOnlyList<string> Pending() => Engine().GetScriptsToExecute().Select(s => s.Name).ToList();

@@ -1,27 +1,4 @@
--- PostgreSQL: the audit trail, append-only whatever the client.
-CREATE TABLE audit_events (
-    tenant_id       text        NOT NULL,
-    event_id        bigint      GENERATED ALWAYS AS IDENTITY,
-    occurred_at     timestamptz NOT NULL,
-    actor_id        text        NOT NULL,
-    action          text        NOT NULL,
-    target_type     text        NOT NULL,
-    target_id       text        NOT NULL,
-    principal_id    text        NULL,
-    role_id         text        NULL,
-    scope           text        NULL,
-    justification   text        NULL,
-    ticket_number   text        NULL,
-    ticket_system   text        NULL,
-    client_ip       text        NULL,
-    user_agent      text        NULL,
-    correlation_id  text        NULL,
-    details         text        NULL,
-    PRIMARY KEY (tenant_id, event_id)
-);
-CREATE INDEX audit_events_occurred_at ON audit_events (tenant_id, occurred_at);
-
--- The audit trail is append-only, whatever the client.
+-- PostgreSQL: the audit trail is append-only, whatever the client.
 CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'audit_events is append-only';
