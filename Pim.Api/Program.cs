@@ -106,10 +106,13 @@ try
     app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
     if (app.Environment.IsDevelopment() && auth.DevIssuer.Enabled) app.MapDevToken();
     // bench/: a bare endpoint with the same authentication and JSON, to compare access evaluation against.
+    // bench/ also reads the evaluation query as the code composes it, for EXPLAIN and pgbench.
     if (builder.Configuration.GetValue<bool>("Pim:Benchmark:BareEndpoint"))
+    {
         app.MapPost("/bench/bare", (EvaluationRequest body) => TypedResults.Ok(new { decision = "deny", body.PrincipalId }))
             .RequireAuthorization().ExcludeFromDescription().IsEvaluation();
         app.MapGet("/bench/grants-sql", () => TypedResults.Text(AccessReader.Grants)).RequireAuthorization().ExcludeFromDescription();
+    }
 
     var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization()
         .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)

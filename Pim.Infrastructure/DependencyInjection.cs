@@ -21,7 +21,6 @@ public static class DependencyInjection
         services.AddScoped<IAuditLog, AuditRepository>();
         services.AddScoped<IAccessReader, AccessReader>();
         services.AddScoped<IScopes, ScopeRepository>();
-        services.AddScoped<ScopeService>();
         services.AddSingleton<UsageRecorder>();
         services.AddSingleton<IUsageRecorder>(sp => sp.GetRequiredService<UsageRecorder>());
         services.AddScoped<AssignmentUsageRepository>();
@@ -37,6 +36,8 @@ public static class DependencyInjection
         services.AddScoped<ActivationService>();
         services.AddScoped<ApprovalService>();
         services.AddScoped<ActivationLifecycleService>();
+        services.AddScoped<GrantRevocation>();
+        services.AddScoped<ScopeService>();
         services.AddScoped<AuditService>();
         return services;
     }
@@ -52,7 +53,6 @@ public static class DependencyInjection
         services.AddScoped<IWebhooks>(sp => sp.GetRequiredService<WebhookRepository>());
         services.AddSingleton<IWebhookUrlPolicy, WebhookUrlPolicy>();
         services.AddScoped<Notifier>();
-        services.AddScoped<GrantRevocation>();
         services.AddScoped<WebhookService>();
         services.AddScoped<NotificationService>();
 

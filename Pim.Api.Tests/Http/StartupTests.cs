@@ -123,6 +123,8 @@ public sealed class StartupTests
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostJsonAsync("/dev/token", new { subject = "x" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/swagger/index.html")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/swagger/v1/swagger.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/bench/grants-sql")).StatusCode); // benchmark mode only
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostJsonAsync("/bench/bare", new { })).StatusCode);
     }
 
     /// <summary>Starts the built Pim.Api.dll as its own process, as an operator would, and returns its exit code and output.</summary>
