@@ -81,7 +81,9 @@ try
     builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 256 * 1024);
     // Validators hold no state; building one compiles its rules, so build each once.
     builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
-    builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => Problems.Enrich(c.HttpContext, c.ProblemDetails));
+    builder.Services.AddProblemDetails();
+    builder.Services.RemoveAll<IProblemDetailsWriter>();
+    builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
     builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
     builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
     builder.Services.AddPimOpenApi();

@@ -22,7 +22,7 @@ public abstract class GeneratedClientTests(PimApp app)
     private DateTimeOffset Now => app.Time.GetUtcNow();
 
     /// <summary>The generated client over the test server, with a development token for the caller.</summary>
-    private static PimClient Pim(HttpClient http) => new(http.BaseAddress!.ToString(), http);
+    private static PimClient Pim(HttpClient http) => new(http) { BaseUrl = http.BaseAddress!.ToString() };
 
     private PimClient User(string tenantId, string subject, bool mfa = true) => Pim(app.Client(subject, tenantId, mfa));
 
@@ -49,8 +49,8 @@ public abstract class GeneratedClientTests(PimApp app)
         Assert.Equal(("bob", ExchangeAdministrator, "active"), (bobAssignment.PrincipalId, bobAssignment.RoleId, bobAssignment.Type));
 
         // Until the tenant consents, PIM operations answer 409 consent-required: a typed exception with the problem's code.
-        var notYet = await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => alice.SignUpAsync(tenant, new SignUpRequest { Area = "directoryRoles" }));
-        AssertProblem(notYet, 409, "consent-required");
+        var notYet = await Assert.ThrowsAsync<ApiException<Problem>>(() => alice.SignUpAsync(tenant, new SignUpRequest { Area = "directoryRoles" }));
+        AssertProblem(notYet, 409, ProblemCode.ConsentRequired);
 
         // Consent and sign-up (Alice, an active Global Administrator).
         var consent = await alice.ConsentAsync(tenant);
@@ -81,8 +81,8 @@ public abstract class GeneratedClientTests(PimApp app)
         settings.Activation.RequireJustification = true;
         settings.Activation.RequireTicket = true;
         settings.Activation.RequireApproval = true;
-        var missingIfMatch = await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => alice.PutRoleSettingsAsync(tenant, ExchangeAdministrator, settings));
-        AssertProblem(missingIfMatch, 428, "precondition-required");
+        var missingIfMatch = await Assert.ThrowsAsync<ApiException<Problem>>(() => alice.PutRoleSettingsAsync(tenant, ExchangeAdministrator, settings));
+        AssertProblem(missingIfMatch, 428, ProblemCode.PreconditionRequired);
         var updated = await alice.PutRoleSettingsAsync(tenant, ExchangeAdministrator, settings, if_Match: etag);
         Assert.Equal(("PT2H", true, true), (updated.Activation.MaximumDuration, updated.Activation.RequireTicket, updated.Activation.RequireApproval));
 
@@ -93,11 +93,11 @@ public abstract class GeneratedClientTests(PimApp app)
 
         // Without MFA: 401 mfa-required; without a ticket: 422 ticket-required.
         var activation = new ActivationRequestBody { RoleId = ExchangeAdministrator, Duration = "PT1H", Justification = "Mailbox migration" };
-        var noMfa = await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => User(tenant, "bob", mfa: false).RequestActivationAsync(tenant, activation));
-        AssertProblem(noMfa, 401, "mfa-required");
+        var noMfa = await Assert.ThrowsAsync<ApiException<Problem>>(() => User(tenant, "bob", mfa: false).RequestActivationAsync(tenant, activation));
+        AssertProblem(noMfa, 401, ProblemCode.MfaRequired);
         Assert.Contains("insufficient_user_authentication", Header(noMfa.Headers, "WWW-Authenticate"));
-        var noTicket = await Assert.ThrowsAsync<ApiException<ProblemDetails>>(() => bob.RequestActivationAsync(tenant, activation));
-        AssertProblem(noTicket, 422, "ticket-required");
+        var noTicket = await Assert.ThrowsAsync<ApiException<Problem>>(() => bob.RequestActivationAsync(tenant, activation));
+        AssertProblem(noTicket, 422, ProblemCode.TicketRequired);
 
         activation.Ticket = new Ticket { Number = "CHG-4711", System = "ServiceNow" };
         var pending = await bob.RequestActivationAsync(tenant, activation);
@@ -129,13 +129,13 @@ public abstract class GeneratedClientTests(PimApp app)
         Assert.Equal("deny", (await Pim(app.Evaluator()).EvaluateAccessAsync(tenant, new EvaluationRequest { PrincipalId = "bob", RoleId = ExchangeAdministrator })).Decision);
     }
 
-    private static void AssertProblem(ApiException<ProblemDetails> exception, int status, string code)
+    private static void AssertProblem(ApiException<Problem> exception, int status, ProblemCode code)
     {
         Assert.Equal(status, exception.StatusCode);
         Assert.Equal(status, exception.Result.Status);
         Assert.Equal("application/problem+json", Header(exception.Headers, "Content-Type").Split(';')[0]);
-        Assert.True(exception.Result.AdditionalProperties.TryGetValue("code", out var value), $"no code in {exception.Response}");
-        Assert.Equal(code, Assert.IsType<JsonElement>(value).GetString());
+        Assert.Equal(code, exception.Result.Code);
+        Assert.False(string.IsNullOrEmpty(exception.Result.TraceId));
     }
 
     private static string Header(IReadOnlyDictionary<string, IEnumerable<string>> headers, string name) =>

@@ -57,6 +57,7 @@ public abstract class PimApp : WebApplicationFactory<Program>
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
             services.AddSingleton<IStartupFilter, RemoteIpStartupFilter>();
+            services.AddSingleton<IStartupFilter, ContractValidation.StartupFilter>();
         });
     }
 

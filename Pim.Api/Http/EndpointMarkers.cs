@@ -1,8 +1,8 @@
 namespace Pim.Api.Http;
 
 /// <summary>
-/// Endpoint metadata that the cross-cutting middleware reads: which rate-limit budget a request spends, and how an
-/// Idempotency-Key treats its answer.
+/// Endpoint metadata that the cross-cutting middleware and the contract read: which rate-limit budget a request spends,
+/// how an Idempotency-Key treats its answer, and which headers its answers carry.
 /// </summary>
 public static class EndpointMarkers
 {
@@ -11,6 +11,18 @@ public static class EndpointMarkers
 
     /// <summary>The answer shows a one-time secret: an Idempotency-Key keeps only its status and Location, never its body.</summary>
     public sealed class AnswerCarriesSecret;
+
+    /// <summary>A header that answers of this endpoint with <see cref="Status"/> carry: the contract declares it.</summary>
+    public sealed record ResponseHeader(int Status, string Name, bool Required);
+
+    public static RouteHandlerBuilder AnswersWithHeader(this RouteHandlerBuilder builder, int status, string name, bool required = true) =>
+        builder.WithMetadata(new ResponseHeader(status, name, required));
+
+    /// <summary>Another media type answers of this endpoint with <see cref="Status"/> may have (as Accept asks): text of at most <see cref="MaxLength"/>.</summary>
+    public sealed record AlternativeContent(int Status, string ContentType, int MaxLength);
+
+    public static RouteHandlerBuilder AlsoAnswersWith(this RouteHandlerBuilder builder, int status, string contentType, int maxLength) =>
+        builder.WithMetadata(new AlternativeContent(status, contentType, maxLength));
 
     public static TBuilder IsEvaluation<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new Evaluation());

@@ -1,12 +1,28 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.OpenApi;
+using Pim.Api.Features.Audit;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace Pim.Api.Http;
 
+/// <summary>
+/// The served OpenAPI document, which openapi.yaml must equal: Swashbuckle describes the endpoints, and the filters
+/// below add what the endpoints' signatures cannot say — the answers every operation may give (problems, 500, 503),
+/// the headers Pim sends, the one <c>Problem</c> schema with its enumerated codes, and the servers.
+/// </summary>
 public static class OpenApiSetup
 {
     public const string BearerScheme = "bearer";
+    public const string ETag = "ETag";
+    public const string Location = "Location";
+    public const string RetryAfter = "Retry-After";
+    public const string RateLimit = "RateLimit";
+    public const string RateLimitPolicy = "RateLimit-Policy";
+    public const string AllowOrigin = "Access-Control-Allow-Origin";
+    public const string ProblemSchema = "Problem";
+    public const string ProblemCodeSchema = "ProblemCode";
 
     public static void AddPimOpenApi(this IServiceCollection services)
     {
@@ -25,22 +41,298 @@ public static class OpenApiSetup
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 BearerFormat = "JWT",
-                Description = "A JWT from the organisation's identity provider (or, in Development, from POST /dev/token).",
+                Description = "A JWT from the organisation's identity provider (Pim:Auth:Authority), validated as RFC8725 asks: signed " +
+                              "with RS256/384/512, PS256 or ES256/384 by the issuer's published keys ('none' and symmetric algorithms " +
+                              "are refused), issuer, audience and lifetime checked, and no longer-lived than Pim:Auth:MaxTokenLifetime.",
             });
             swagger.OperationFilter<BearerRequirementFilter>();
-            swagger.OperationFilter<RetryAfterFilter>();
             swagger.OperationFilter<WireParameterFilter>();
+            swagger.OperationFilter<AnswersFilter>();
+            swagger.DocumentFilter<DocumentFilter>();
             swagger.SupportNonNullableReferenceTypes();
+            swagger.UseAllOfToExtendReferenceSchemas();
             swagger.NonNullableReferenceTypesAsRequired();
             swagger.CustomSchemaIds(SchemaId);
         });
     }
 
     /// <summary>Schema names without "Dto"; PageResponse&lt;RoleAssignmentResponse&gt; is "RoleAssignmentPage".</summary>
-    private static string SchemaId(Type type) => type.IsGenericType
+    public static string SchemaId(Type type) => type.IsGenericType
         ? string.Concat(type.GetGenericArguments().Select(a => SchemaId(a).Replace("Response", "", StringComparison.Ordinal)))
           + type.Name[..type.Name.IndexOf('`')].Replace("Response", "", StringComparison.Ordinal)
         : type.Name.Replace("Dto", "", StringComparison.Ordinal);
+
+    /// <summary>The headers Pim sends, declared once under components/headers and referenced by the answers that carry them.</summary>
+    private static readonly Dictionary<string, OpenApiHeader> Headers = new()
+    {
+        [RateLimit] = new()
+        {
+            Description = "The caller's remaining budget of this request class (IETF draft-ietf-httpapi-ratelimit-headers): " +
+                          "`\"<policy>\";r=<remaining>;t=<seconds until the window resets>`. Absent when rate limiting is off.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 128, Pattern = "^\"[a-z-]+\";r=[0-9]+;t=[0-9]+$" },
+        },
+        [RateLimitPolicy] = new()
+        {
+            Description = "The budget of this request class: `\"<policy>\";q=<requests>;w=<window seconds>` (see RateLimit).",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 128, Pattern = "^\"[a-z-]+\";q=[0-9]+;w=[0-9]+$" },
+        },
+        [AllowOrigin] = new()
+        {
+            Description = "Sent to browsers when the request's Origin is one of Pim:Cors:AllowedOrigins (none by default).",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri", MaxLength = 2048 },
+        },
+        [Location] = new()
+        {
+            Description = "The path of the resource the request created (on idempotency-answer-withheld: the one the first request created).",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference", MaxLength = 2048 },
+        },
+        [ETag] = new()
+        {
+            Required = true,
+            Description = "The version of what was read or written; send it back in If-Match to change it.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 16, Pattern = "^\"[0-9]+\"$" },
+        },
+        [RetryAfter] = new()
+        {
+            Required = true,
+            Description = "Seconds to wait before retrying.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "86400" },
+        },
+        [IdempotencyMiddleware.ReplayedHeader] = new()
+        {
+            Description = "This is the recorded answer to an earlier request with the same Idempotency-Key; nothing was done again.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("true")] },
+        },
+        [AuditEndpoints.NextPageTokenHeader] = new()
+        {
+            Description = "The pageToken of the next page of a CSV export; absent on the last page.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = PageTokens.MaxLength, Pattern = PageTokens.Pattern },
+        },
+    };
+
+    /// <summary>What each problem status means; the codes it comes with are listed from <see cref="Problems.Catalog"/>.</summary>
+    private static readonly Dictionary<int, string> ProblemAnswers = new()
+    {
+        [400] = "The request is malformed or a field is invalid.",
+        [401] = "Not authenticated (or not with MFA when the role requires it).",
+        [403] = "Authenticated, but not allowed to do this.",
+        [404] = "Not found in this tenant.",
+        [405] = "Method not allowed.",
+        [409] = "The state of things does not allow it now.",
+        [412] = "If-Match names a version that is no longer current.",
+        [413] = "The request body is too large.",
+        [415] = "The request body is not JSON.",
+        [422] = "Well-formed, but refused by policy.",
+        [428] = "If-Match is required.",
+        [429] = "Too many requests.",
+        [500] = "Pim failed.",
+        [503] = "Pim's store does not answer now.",
+    };
+
+    /// <summary>A header of an answer: the shared declaration, or a copy of it when this answer differs in whether it is always sent.</summary>
+    private static IOpenApiHeader Header(string name, bool required, OpenApiDocument document) => Headers[name].Required == required
+        ? new OpenApiHeaderReference(name, document)
+        : new OpenApiHeader { Required = required, Description = Headers[name].Description, Schema = Headers[name].Schema };
+
+    /// <summary>The shared answer of a problem status: "NotFound", "TooManyRequests", …</summary>
+    private static string ProblemAnswerName(int status) =>
+        Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status).Replace(" ", "", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A problem status as every operation that may give it answers it: the Problem schema, the codes of the catalog that
+    /// come with the status, the rate-limit and CORS headers, Retry-After when it is a matter of time, and the replay mark
+    /// on the statuses an Idempotency-Key records (the others are decided afresh on every request).
+    /// </summary>
+    private static OpenApiResponse ProblemAnswer(int status, OpenApiDocument document)
+    {
+        var headers = new List<(string Name, bool Required)> { (RateLimit, false), (RateLimitPolicy, false), (AllowOrigin, false) };
+        if (status is 429 or 503) headers.Add((RetryAfter, true));
+        if (status is not (401 or 403 or 404 or 429 or >= 500)) headers.Add((IdempotencyMiddleware.ReplayedHeader, false));
+        if (status == 409) headers.Add((Location, false));
+        return new OpenApiResponse
+        {
+            Description = ProblemAnswers[status] + " " + string.Join(", ", Problems.Catalog.Where(k => k.Status == status).Select(k => $"`{k.Code}`")) + ".",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                [ProblemJsonWriter.ContentType] = new() { Schema = new OpenApiSchemaReference(ProblemSchema, document) },
+            },
+            Headers = headers.ToDictionary(h => h.Name, h => Header(h.Name, h.Required, document)),
+        };
+    }
+
+    /// <summary>
+    /// Every operation's answers as Pim gives them: every problem status it may answer (the shared answers above), and the
+    /// headers of its own answers.
+    /// </summary>
+    private sealed class AnswersFilter : IOperationFilter
+    {
+        private static readonly int[] Always = [400, 401, 403, 404, 409, 422, 429, 500, 503];
+        private static readonly int[] WithBody = [413, 415];
+
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var description = context.ApiDescription;
+            var metadata = description.ActionDescriptor.EndpointMetadata;
+            operation.Responses ??= [];
+            var statuses = description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body) ? Always.Concat(WithBody) : Always;
+            foreach (var status in statuses) operation.Responses.TryAdd(Key(status), new OpenApiResponse());
+
+            var idempotent = HttpMethods.IsPost(description.HttpMethod ?? "") && !metadata.OfType<EndpointMarkers.Evaluation>().Any();
+            if (idempotent)
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = IdempotencyMiddleware.Header,
+                    In = ParameterLocation.Header,
+                    Description = "Makes a retry safe: a second request with the same key (within 24 hours, by the same caller) is answered " +
+                                  "with the first one's recorded answer and Idempotent-Replayed: true, without doing anything again.",
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyMiddleware.MaxKeyLength, Pattern = "^[^\\x00-\\x1F\\x7F]+$",
+                    },
+                });
+            }
+
+            foreach (var (key, answer) in operation.Responses.ToList())
+            {
+                var status = int.Parse(key, System.Globalization.CultureInfo.InvariantCulture);
+                if (status >= 400)
+                {
+                    operation.Responses[key] = new OpenApiResponseReference(ProblemAnswerName(status), context.Document);
+                    continue;
+                }
+                if (answer is not OpenApiResponse response) continue;
+                var headers = new List<(string Name, bool Required)> { (RateLimit, false), (RateLimitPolicy, false), (AllowOrigin, false) };
+                if (status == 201) headers.Add((Location, true));
+                if (idempotent) headers.Add((IdempotencyMiddleware.ReplayedHeader, false));
+                headers.AddRange(metadata.OfType<EndpointMarkers.ResponseHeader>().Where(h => h.Status == status).Select(h => (h.Name, h.Required)));
+                response.Headers = headers.ToDictionary(h => h.Name, h => Header(h.Name, h.Required, context.Document));
+                foreach (var alternative in metadata.OfType<EndpointMarkers.AlternativeContent>().Where(c => c.Status == status))
+                    (response.Content ??= new Dictionary<string, OpenApiMediaType>())[alternative.ContentType] = new OpenApiMediaType
+                    {
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = alternative.MaxLength },
+                    };
+            }
+            // Answers in status order, as a reader scans them.
+            var ordered = operation.Responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+            operation.Responses.Clear();
+            foreach (var (key, value) in ordered) operation.Responses[key] = value;
+        }
+
+        private static string Key(int status) => status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The document as a whole: servers, tag descriptions, the shared headers, the one Problem schema (replacing ASP.NET
+    /// Core's two) with its enumerated codes, and single-reference <c>allOf</c>s kept only where they carry <c>nullable</c>.
+    /// </summary>
+    private sealed class DocumentFilter : IDocumentFilter
+    {
+        private static readonly Dictionary<string, string> TagDescriptions = new()
+        {
+            ["Tenants"] = "Consent to Pim, and the sign-up of directory roles and resource scopes.",
+            ["Principals"] = "The tenant's directory as Pim knows it: users, guests, service principals and groups.",
+            ["Roles"] = "The role catalog, a role's members, and its settings per scope.",
+            ["Role assignments"] = "Eligible and active assignments: create, remove, make eligible, make active, usage.",
+            ["My roles"] = "The caller's eligible and active roles.",
+            ["Activation requests"] = "Activating a role: request, batch, extend, cancel, deactivate.",
+            ["Approvals"] = "Requests waiting for the caller's approval, and the decision.",
+            ["Access"] = "Whether a principal holds a role now.",
+            ["Audit"] = "Who did what, when, where from and why.",
+            ["Notifications"] = "The outbox of emails and webhook deliveries, and re-driving failures.",
+            ["Webhooks"] = "Signed HTTP callbacks on activation events.",
+            ["Scopes"] = "Management groups, subscriptions and resource groups under which resource roles are assigned.",
+        };
+
+        public void Apply(OpenApiDocument document, DocumentFilterContext context)
+        {
+            document.Servers =
+            [
+                new OpenApiServer
+                {
+                    Url = "/",
+                    Description = "The Pim that serves this document: production, staging or local, wherever it is deployed.",
+                    Extensions = new Dictionary<string, IOpenApiExtension> { ["x-internal"] = new JsonNodeExtension(JsonValue.Create(true)) },
+                },
+            ];
+            var used = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).SelectMany(o => o.Tags ?? new HashSet<OpenApiTagReference>())
+                .Select(t => t.Name!).Distinct().Order(StringComparer.Ordinal).ToList();
+            document.Tags = new HashSet<OpenApiTag>(used.Select(name => new OpenApiTag
+            {
+                Name = name,
+                Description = TagDescriptions.TryGetValue(name, out var text) ? text
+                    : throw new InvalidOperationException($"The tag '{name}' has no description in OpenApiSetup."),
+            }));
+
+            document.Components ??= new OpenApiComponents();
+            document.Components.Headers = Headers.ToDictionary(h => h.Key, h => (IOpenApiHeader)h.Value);
+            var schemas = document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+            schemas.Remove("ProblemDetails");
+            schemas.Remove("HttpValidationProblemDetails");
+            schemas[ProblemCodeSchema] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = "The stable code of a problem; the README's table of problem codes says what each means and its status.",
+                Enum = Problems.Catalog.Select(k => (JsonNode)JsonValue.Create(k.Code)).ToList(),
+            };
+            schemas[ProblemSchema] = ProblemDefinition(document);
+            var answered = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? [])
+                .SelectMany(o => o.Responses?.Values.OfType<OpenApiResponseReference>() ?? []).Select(r => r.Reference.Id).ToHashSet();
+            document.Components.Responses = ProblemAnswers.Keys.Where(status => answered.Contains(ProblemAnswerName(status)))
+                .ToDictionary(ProblemAnswerName, status => (IOpenApiResponse)ProblemAnswer(status, document));
+
+            foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
+                foreach (var (name, property) in schema.Properties?.ToList() ?? [])
+                    schema.Properties![name] = Tidy(property);
+            foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []))
+                foreach (var media in operation.RequestBody?.Content?.Values ?? [])
+                    if (media.Schema is not null) media.Schema = Tidy(media.Schema);
+        }
+
+        /// <summary>
+        /// Swashbuckle wraps a referenced schema in a one-item allOf to say nullable (OpenAPI 3.0 allows no siblings next to
+        /// $ref). Without nullable the wrapper goes; with it, it becomes a one-item oneOf next to the type that Redocly asks
+        /// for — generators read that as "the referenced type, or null", where a typed allOf reads as a new subtype.
+        /// </summary>
+        private static IOpenApiSchema Tidy(IOpenApiSchema schema)
+        {
+            if (schema is not OpenApiSchema { AllOf: [OpenApiSchemaReference reference] } wrapper || wrapper.Properties is { Count: > 0 }) return schema;
+            if (wrapper.Type?.HasFlag(JsonSchemaType.Null) != true) return reference;
+            return new OpenApiSchema { Type = (reference.Target?.Type ?? JsonSchemaType.Object) | JsonSchemaType.Null, OneOf = [reference] };
+        }
+
+        /// <summary>RFC 9457 problem details as Pim writes them (<see cref="Problems"/>).</summary>
+        private static OpenApiSchema ProblemDefinition(OpenApiDocument document) => new()
+        {
+            Type = JsonSchemaType.Object,
+            Description = "A refusal or failure (RFC 9457), always application/problem+json. Switch on `code`; quote `traceId` to operators.",
+            Required = new HashSet<string> { "type", "title", "status", "code", "traceId" },
+            AdditionalPropertiesAllowed = false,
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri", MaxLength = 128, Description = "https://pim.dev/problems/{code}" },
+                ["title"] = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 128, Description = "The code in words." },
+                ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "400", Maximum = "599" },
+                ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, MaxLength = Problems.MaxDetail, Description = "What went wrong, for a human." },
+                ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, Format = "uri-reference", MaxLength = Problems.MaxInstance, Description = "The request's path." },
+                ["code"] = new OpenApiSchemaReference(ProblemCodeSchema, document),
+                ["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 64, Pattern = "^[A-Za-z0-9:._-]+$", Description = "The W3C trace id of the request, as in Pim's logs." },
+                ["errors"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Description = "With validation-failed: each invalid field (a JSON path such as ticket.number or roleIds[2]) and what is wrong with it.",
+                    MaxProperties = Problems.MaxFieldErrors,
+                    AdditionalProperties = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Array,
+                        MaxItems = Problems.MaxMessagesPerField,
+                        Items = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = Problems.MaxDetail },
+                    },
+                },
+            },
+        };
+    }
 
     /// <summary>
     /// Parameters as the wire has them: every path parameter of the route (the tenant is bound through
@@ -65,21 +357,6 @@ public static class OpenApiSetup
                     Name = name, In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                 });
             }
-        }
-    }
-
-    /// <summary>A 429 answer says when to retry.</summary>
-    private sealed class RetryAfterFilter : IOperationFilter
-    {
-        public void Apply(OpenApiOperation operation, OperationFilterContext context)
-        {
-            if (operation.Responses?.TryGetValue("429", out var response) != true || response is not OpenApiResponse tooMany) return;
-            tooMany.Headers ??= new Dictionary<string, IOpenApiHeader>();
-            tooMany.Headers["Retry-After"] = new OpenApiHeader
-            {
-                Description = "Seconds to wait before the caller's (or its tenant's) budget allows another request.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
-            };
         }
     }
 

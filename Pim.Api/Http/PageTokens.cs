@@ -22,6 +22,10 @@ public sealed class PageQueryValidator : AbstractValidator<PageQuery>
 /// <summary>Opaque page tokens over the domain's keyset cursors, and the page size bounds.</summary>
 public static class PageTokens
 {
+    /// <summary>The longest token this API gives out (base64url of "k:" and a key, an id of at most 128 characters) and its alphabet.</summary>
+    public const int MaxLength = 176;
+    public const string Pattern = "^[A-Za-z0-9_-]+$";
+
     public static string? Encode(string? key) => key is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes("k:" + key));
 
     public static string? Decode(string? token)
@@ -29,8 +33,8 @@ public static class PageTokens
         if (string.IsNullOrEmpty(token)) return null;
         try
         {
-            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
-            if (text.StartsWith("k:", StringComparison.Ordinal) && text.Length <= 200) return text[2..];
+            var text = token.Length <= MaxLength ? Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token)) : "";
+            if (text.StartsWith("k:", StringComparison.Ordinal) && text.Length <= 2 + Rules.MaxIdLength) return text[2..];
         }
         catch (FormatException) { }
         throw new PimException(ErrorCodes.InvalidPageToken, "pageToken is not a token this API gave out.");

@@ -14,7 +14,12 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 await Problems.WriteAsync(http, pim.Code, pim.Message, pim.Errors);
                 return true;
             case BadHttpRequestException bad:
-                await Problems.WriteAsync(http, bad.StatusCode == 413 ? Problems.PayloadTooLarge : ErrorCodes.MalformedRequest, Describe(bad));
+                await Problems.WriteAsync(http, bad.StatusCode switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => Problems.PayloadTooLarge,
+                    StatusCodes.Status415UnsupportedMediaType => Problems.UnsupportedMediaType,
+                    _ => ErrorCodes.MalformedRequest,
+                }, Describe(bad));
                 return true;
             case OperationCanceledException when http.RequestAborted.IsCancellationRequested:
                 return true;

@@ -45,4 +45,7 @@ public static class ErrorCodes
     // Too much, too fast.
     public const string IdempotencyKeyLimit = "idempotency-key-limit";
     public const string RateLimited = "rate-limited";
+    // Pim cannot answer now.
+    public const string StoreUnavailable = "store-unavailable";
+    public const string InternalError = "internal-error";
 }

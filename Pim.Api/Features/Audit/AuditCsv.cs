@@ -7,6 +7,13 @@ namespace Pim.Api.Features.Audit;
 /// <summary>RFC 4180 CSV, safe to open in a spreadsheet in any locale: every cell quoted, formulas neutralised.</summary>
 public static class AuditCsv
 {
+    public const string ContentType = "text/csv";
+
+    /// <summary>The longest value of an audit event's field (<see cref="AuditEventResponse"/>), and so the longest export.</summary>
+    public const int MaxCell = 2048;
+    private const int MaxLine = 17 * (2 * (MaxCell + 1) + 3) + 2; // every cell quoted, its quotes doubled, a formula prefix
+    public const int MaxLength = (AuditEndpoints.MaximumCsvRows + 1) * MaxLine;
+
     private static readonly string[] Header =
     [
         "id", "occurredAt", "actorId", "actorKind", "actorTenantId", "action", "targetType", "targetId", "principalId", "roleId", "scope",

@@ -14,13 +14,14 @@ public static class AuditEndpoints
     {
         tenant.MapGet("/audit-events", List).WithTags("Audit").WithName("ListAuditEvents")
             .WithSummary($"The audit trail, oldest first. With Accept: text/csv, a CSV export of up to {MaximumCsvRows} rows per page (next page token in the {NextPageTokenHeader} header).")
-            .Produces(StatusCodes.Status200OK, typeof(string), "text/csv").Validate<AuditListQuery>();
+            .Produces<PageResponse<AuditEventResponse>>(StatusCodes.Status200OK).AlsoAnswersWith(StatusCodes.Status200OK, AuditCsv.ContentType, AuditCsv.MaxLength)
+            .AnswersWithHeader(StatusCodes.Status200OK, NextPageTokenHeader, required: false).Validate<AuditListQuery>();
     }
 
     public static async Task<Results<Ok<PageResponse<AuditEventResponse>>, ContentHttpResult>> List([AsParameters] AuditListQuery query,
         HttpContext http, CurrentCaller caller, AuditService audit, CancellationToken ct)
     {
-        var csv = http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
+        var csv = http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(AuditCsv.ContentType, StringComparison.OrdinalIgnoreCase));
         var size = csv ? query.PageSize ?? MaximumCsvRows : PageTokens.Size(query.PageSize);
         var page = await audit.QueryAsync(caller, query.ToQuery(size), ct);
         var response = page.ToResponse(AuditEventResponse.From);

@@ -12,7 +12,7 @@ public static class DevTokenEndpoints
     {
         app.MapPost("/dev/token", Issue).WithTags("Development").WithName("IssueDevToken")
             .WithSummary("Development only, from loopback: mint a signed token for any subject, tenant, MFA state and scopes.")
-            .AllowAnonymous().Validate<DevTokenRequest>();
+            .AllowAnonymous().Validate<DevTokenRequest>().ExcludeFromDescription(); // not part of the contract: Development only
     }
 
     public static Ok<DevTokenResponse> Issue(DevTokenRequest body, HttpContext http, DevTokenIssuer issuer, TimeProvider time)
