@@ -51,6 +51,8 @@ try
     var email = builder.Configuration.GetSection("Pim:Email").Get<EmailOptions>() ?? new EmailOptions();
     email.PickupDirectory = Path.Combine(builder.Environment.ContentRootPath, email.PickupDirectory);
     var outbox = builder.Configuration.GetSection("Pim:Outbox").Get<OutboxOptions>() ?? new OutboxOptions();
+    if (outbox.MaxAttempts is < 1 or > Pim.Domain.OutboxMessage.MaximumAttempts)
+        throw new InvalidOperationException($"Pim:Outbox:MaxAttempts must be between 1 and {Pim.Domain.OutboxMessage.MaximumAttempts}.");
     var webhooks = builder.Configuration.GetSection("Pim:Webhooks").Get<WebhookOptions>() ?? new WebhookOptions();
     webhooks.AllowInsecureTargets = builder.Configuration.GetValue<bool?>("Pim:Webhooks:AllowInsecureTargets") ?? builder.Environment.IsDevelopment();
     if (production && webhooks.AllowInsecureTargets)
@@ -116,7 +118,7 @@ try
         app.MapGet("/bench/grants-sql", () => TypedResults.Text(AccessReader.Grants)).RequireAuthorization().ExcludeFromDescription();
     }
 
-    var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization()
+    var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization().HoldToWireBounds()
         .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);

@@ -40,30 +40,30 @@ public abstract class GeneratedClientTests(PimApp app)
         foreach (var (id, name) in new[] { ("alice", "Alice"), ("bob", "Bob") })
         {
             var principal = await op.PutPrincipalAsync(tenant, id,
-                new PrincipalRequest { Kind = "user", DisplayName = name, Email = $"{id}@{tenant}.example" });
-            Assert.Equal((id, "user", $"{id}@{tenant}.example"), (principal.Id, principal.Kind, principal.Email));
+                new PrincipalRequest { Kind = PrincipalKind.User, DisplayName = name, Email = $"{id}@{tenant}.example" });
+            Assert.Equal((id, PrincipalKind.User, $"{id}@{tenant}.example"), (principal.Id, principal.Kind, principal.Email));
         }
-        await op.CreateRoleAssignmentAsync(tenant, new RoleAssignmentRequest { PrincipalId = "alice", RoleId = "global-administrator", Type = "active" });
+        await op.CreateRoleAssignmentAsync(tenant, new RoleAssignmentRequest { PrincipalId = "alice", RoleId = "global-administrator", Type = AssignmentType.Active });
         var bobAssignment = await op.CreateRoleAssignmentAsync(tenant,
-            new RoleAssignmentRequest { PrincipalId = "bob", RoleId = ExchangeAdministrator, Type = "active" });
-        Assert.Equal(("bob", ExchangeAdministrator, "active"), (bobAssignment.PrincipalId, bobAssignment.RoleId, bobAssignment.Type));
+            new RoleAssignmentRequest { PrincipalId = "bob", RoleId = ExchangeAdministrator, Type = AssignmentType.Active });
+        Assert.Equal(("bob", ExchangeAdministrator, AssignmentType.Active), (bobAssignment.PrincipalId, bobAssignment.RoleId, bobAssignment.Type));
 
         // Until the tenant consents, PIM operations answer 409 consent-required: a typed exception with the problem's code.
-        var notYet = await Assert.ThrowsAsync<ApiException<Problem>>(() => alice.SignUpAsync(tenant, new SignUpRequest { Area = "directoryRoles" }));
+        var notYet = await Assert.ThrowsAsync<ApiException<Problem>>(() => alice.SignUpAsync(tenant, new SignUpRequest { Area = ManagementArea.DirectoryRoles }));
         AssertProblem(notYet, 409, ProblemCode.ConsentRequired);
 
         // Consent and sign-up (Alice, an active Global Administrator).
         var consent = await alice.ConsentAsync(tenant);
         Assert.True(consent.Consented);
         Assert.Equal("alice", consent.ConsentedBy);
-        var signUp = await alice.SignUpAsync(tenant, new SignUpRequest { Area = "directoryRoles" });
-        Assert.Equal(("directoryRoles", "alice"), (signUp.Area, signUp.SignedUpBy));
+        var signUp = await alice.SignUpAsync(tenant, new SignUpRequest { Area = ManagementArea.DirectoryRoles });
+        Assert.Equal((ManagementArea.DirectoryRoles, "alice"), (signUp.Area, signUp.SignedUpBy));
 
         // Make eligible: Bob loses the standing right at once.
         var eligible = await alice.MakeRoleAssignmentEligibleAsync(tenant, bobAssignment.Id);
-        Assert.Equal("eligible", eligible.Type);
+        Assert.Equal(AssignmentType.Eligible, eligible.Type);
         var denied = await Pim(app.Evaluator()).EvaluateAccessAsync(tenant, new EvaluationRequest { PrincipalId = "bob", RoleId = ExchangeAdministrator });
-        Assert.Equal("deny", denied.Decision);
+        Assert.Equal(EvaluationDecision.Deny, denied.Decision);
 
         // Role settings: read them with their ETag (a wrapped response exposes the headers), replace them with If-Match.
         var current = await alice.GetRoleSettingsAsync(tenant, ExchangeAdministrator);
@@ -88,7 +88,7 @@ public abstract class GeneratedClientTests(PimApp app)
 
         // Activate from "my roles": eligible, not active yet.
         var mine = (await bob.ListMyRolesAsync(tenant)).Items.Single(r => r.RoleId == ExchangeAdministrator);
-        Assert.Equal(("eligible", bobAssignment.Id), (mine.AssignmentType, mine.AssignmentId));
+        Assert.Equal((AssignmentType.Eligible, bobAssignment.Id), (mine.AssignmentType, mine.AssignmentId));
         Assert.True(mine.Requirements.RequireApproval);
 
         // Without MFA: 401 mfa-required; without a ticket: 422 ticket-required.
@@ -101,7 +101,7 @@ public abstract class GeneratedClientTests(PimApp app)
 
         activation.Ticket = new Ticket { Number = "CHG-4711", System = "ServiceNow" };
         var pending = await bob.RequestActivationAsync(tenant, activation);
-        Assert.Equal(("pendingApproval", "bob", "Mailbox migration"), (pending.Status, pending.PrincipalId, pending.Justification));
+        Assert.Equal((ActivationStatus.PendingApproval, "bob", "Mailbox migration"), (pending.Status, pending.PrincipalId, pending.Justification));
         Assert.Null(pending.EndsAt);
         Assert.Equal("CHG-4711", pending.Ticket?.Number);
 
@@ -110,23 +110,36 @@ public abstract class GeneratedClientTests(PimApp app)
         Assert.Equal(pending.Id, Assert.Single(waiting.Items).Id);
         app.Time.Advance(TimeSpan.FromMinutes(10));
         var approved = await alice.ApproveActivationRequestAsync(tenant, pending.Id, new DecisionRequest { Justification = "CHG-4711 approved" });
-        Assert.Equal("active", approved.Status);
+        Assert.Equal(ActivationStatus.Active, approved.Status);
         Assert.Equal(Now.AddHours(1), approved.EndsAt);
-        Assert.Equal(("approved", "alice", "CHG-4711 approved"), (approved.Decision?.Decision, approved.Decision?.DecidedBy, approved.Decision?.Justification));
+        Assert.Equal(((ApprovalDecision?)ApprovalDecision.Approved, "alice", "CHG-4711 approved"), (approved.Decision?.Decision, approved.Decision?.DecidedBy, approved.Decision?.Justification));
 
         var active = (await bob.ListMyRolesAsync(tenant)).Items.Single(r => r.RoleId == ExchangeAdministrator);
-        Assert.Equal(("active", Now.AddHours(1), pending.Id), (active.Status, active.ValidUntil, active.ActivationRequestId));
+        Assert.Equal((MyRoleStatus.Active, (DateTimeOffset?)Now.AddHours(1), pending.Id), (active.Status, active.ValidUntil, active.ActivationRequestId));
 
         // Ask Pim, as another service would: allow, until the activation ends.
         var evaluation = await Pim(app.Evaluator()).EvaluateAccessAsync(tenant, new EvaluationRequest { PrincipalId = "bob", RoleId = ExchangeAdministrator });
-        Assert.Equal("allow", evaluation.Decision);
+        Assert.Equal(EvaluationDecision.Allow, evaluation.Decision);
         Assert.Equal(Now.AddHours(1), evaluation.ValidUntil);
         Assert.Equal(pending.Id, evaluation.ActivationRequestId);
 
         // Done early: Bob deactivates, and the answer is deny again.
         var deactivated = await bob.DeactivateActivationRequestAsync(tenant, pending.Id);
-        Assert.Equal(("deactivated", Now), (deactivated.Status, deactivated.EndsAt));
-        Assert.Equal("deny", (await Pim(app.Evaluator()).EvaluateAccessAsync(tenant, new EvaluationRequest { PrincipalId = "bob", RoleId = ExchangeAdministrator })).Decision);
+        Assert.Equal((ActivationStatus.Deactivated, (DateTimeOffset?)Now), (deactivated.Status, deactivated.EndsAt));
+        Assert.Equal(EvaluationDecision.Deny, (await Pim(app.Evaluator()).EvaluateAccessAsync(tenant, new EvaluationRequest { PrincipalId = "bob", RoleId = ExchangeAdministrator })).Decision);
+
+        // Report: the audit trail as JSON, with who, why and which ticket — every step above, in order.
+        var trail = await alice.ListAuditEventsAsync(tenant, roleId: ExchangeAdministrator, pageSize: 50);
+        Assert.Null(trail.NextPageToken);
+        Assert.Equal(
+            [AuditAction.AssignmentCreated, AuditAction.AssignmentMadeEligible, AuditAction.RoleSettingsUpdated, AuditAction.ActivationRequested,
+             AuditAction.ActivationApproved, AuditAction.ActivationActivated, AuditAction.ActivationDeactivated],
+            trail.Items.Select(e => e.Action));
+        var requested = trail.Items.Single(e => e.Action == AuditAction.ActivationRequested);
+        Assert.Equal(("bob", ActorKind.Principal, "Mailbox migration", "CHG-4711", "ServiceNow"),
+            (requested.ActorId, requested.ActorKind, requested.Justification, requested.TicketNumber, requested.TicketSystem));
+        var byBob = await alice.ListAuditEventsAsync(tenant, principalId: "bob", action: AuditAction.ActivationDeactivated);
+        Assert.Equal(pending.Id, Assert.Single(byBob.Items).TargetId);
     }
 
     private static void AssertProblem(ApiException<Problem> exception, int status, ProblemCode code)

@@ -4,5 +4,5 @@ namespace Pim.Api.Http;
 public sealed class IdRouteConstraint : IRouteConstraint
 {
     public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection) =>
-        values.TryGetValue(routeKey, out var value) && value is string s && Rules.IdPattern().IsMatch(s);
+        values.TryGetValue(routeKey, out var value) && value is string s && Rules.IsId(s);
 }

@@ -23,6 +23,7 @@ public static class OpenApiSetup
     public const string AllowOrigin = "Access-Control-Allow-Origin";
     public const string ProblemSchema = "Problem";
     public const string ProblemCodeSchema = "ProblemCode";
+    public const string PageTokenParameter = "pageToken";
 
     public static void AddPimOpenApi(this IServiceCollection services)
     {
@@ -49,6 +50,7 @@ public static class OpenApiSetup
             swagger.OperationFilter<WireParameterFilter>();
             swagger.OperationFilter<AnswersFilter>();
             swagger.DocumentFilter<DocumentFilter>();
+            swagger.SchemaFilter<Wire.SchemaFilter>();
             swagger.SupportNonNullableReferenceTypes();
             swagger.UseAllOfToExtendReferenceSchemas();
             swagger.NonNullableReferenceTypesAsRequired();
@@ -270,12 +272,8 @@ public static class OpenApiSetup
             var schemas = document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
             schemas.Remove("ProblemDetails");
             schemas.Remove("HttpValidationProblemDetails");
-            schemas[ProblemCodeSchema] = new OpenApiSchema
-            {
-                Type = JsonSchemaType.String,
-                Description = "The stable code of a problem; the README's table of problem codes says what each means and its status.",
-                Enum = Problems.Catalog.Select(k => (JsonNode)JsonValue.Create(k.Code)).ToList(),
-            };
+            schemas[ProblemCodeSchema] = Wire.Enumeration(Problems.Catalog.Select(k => k.Code),
+                "The stable code of a problem; the README's table of problem codes says what each means and its status.");
             schemas[ProblemSchema] = ProblemDefinition(document);
             var answered = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? [])
                 .SelectMany(o => o.Responses?.Values.OfType<OpenApiResponseReference>() ?? []).Select(r => r.Reference.Id).ToHashSet();
@@ -288,6 +286,18 @@ public static class OpenApiSetup
             foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []))
                 foreach (var media in operation.RequestBody?.Content?.Values ?? [])
                     if (media.Schema is not null) media.Schema = Tidy(media.Schema);
+
+            // The page token is one parameter, shared by every paged list (and named once in contract-lint/.spectral.yaml).
+            IOpenApiParameter? pageToken = null;
+            foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []))
+                for (var i = 0; i < (operation.Parameters?.Count ?? 0); i++)
+                    if (operation.Parameters![i] is OpenApiParameter { Name: PageTokenParameter, In: ParameterLocation.Query } parameter)
+                    {
+                        pageToken ??= parameter;
+                        operation.Parameters[i] = new OpenApiParameterReference(PageTokenParameter, document);
+                    }
+            if (pageToken is not null)
+                document.Components.Parameters = new Dictionary<string, IOpenApiParameter> { [PageTokenParameter] = pageToken };
         }
 
         /// <summary>
@@ -336,8 +346,8 @@ public static class OpenApiSetup
 
     /// <summary>
     /// Parameters as the wire has them: every path parameter of the route (the tenant is bound through
-    /// <see cref="CurrentCaller"/>, not as a handler argument), and camelCase query names ([AsParameters] records bind them
-    /// case-insensitively from their PascalCase properties).
+    /// <see cref="CurrentCaller"/>, not as a handler argument), camelCase query names ([AsParameters] records bind them
+    /// case-insensitively from their PascalCase properties), and the bounds of each (<see cref="Wire"/>).
     /// </summary>
     private sealed class WireParameterFilter : IOperationFilter
     {
@@ -357,6 +367,7 @@ public static class OpenApiSetup
                     Name = name, In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                 });
             }
+            Wire.DeclareParameters(operation, operation.OperationId ?? "", context.SchemaRepository);
         }
     }
 

@@ -7,16 +7,11 @@ namespace Pim.Api.Http;
 
 public sealed record PageResponse<T>(IReadOnlyList<T> Items, string? NextPageToken);
 
-/// <summary>The paging query of a list: <c>?pageSize=&amp;pageToken=</c>, bound with [AsParameters] and validated like a body.</summary>
+/// <summary>The paging query of a list: <c>?pageSize=&amp;pageToken=</c>, bound with [AsParameters] and held to its bounds like a body.</summary>
 public sealed record PageQuery(int? PageSize, string? PageToken)
 {
     public int Size => PageTokens.Size(PageSize);
     public string? After => PageTokens.Decode(PageToken);
-}
-
-public sealed class PageQueryValidator : AbstractValidator<PageQuery>
-{
-    public PageQueryValidator() => RuleFor(q => q.PageSize).MustBePageSize();
 }
 
 /// <summary>Opaque page tokens over the domain's keyset cursors, and the page size bounds.</summary>

@@ -21,6 +21,7 @@ public static class ActorKind
     public const string Principal = "principal";
     public const string Service = "service";
     public const string System = "system";
+    public static readonly string[] All = [Principal, Service, System];
 }
 
 /// <summary>

@@ -4,7 +4,11 @@ namespace Pim.Domain;
 public sealed record BatchItem(string RoleId, string Scope, ActivationSnapshot? Request, PimException? Problem);
 
 /// <summary>One line of "My roles": an eligible or active assignment, and where its activation stands.</summary>
-public sealed record MyRole(RoleAssignment Assignment, string Status, DateTimeOffset? ValidUntil, ActivationRequest? Request, ActivationRules Requirements);
+/// <summary>A role of "my roles": <see cref="Status"/> is <see cref="Eligible"/>, or the status of its open activation request.</summary>
+public sealed record MyRole(RoleAssignment Assignment, string Status, DateTimeOffset? ValidUntil, ActivationRequest? Request, ActivationRules Requirements)
+{
+    public const string Eligible = "eligible";
+}
 
 /// <summary>Requesting activations of eligible roles (DESIGN §5), and reading them: "my roles", one request, the list.</summary>
 public sealed class ActivationService(
@@ -133,7 +137,7 @@ public sealed class ActivationService(
                 continue;
             }
             var request = open.FirstOrDefault(r => r.AssignmentId == assignment.Id);
-            var status = request is null ? "eligible" : ActivationRequest.Wire(request.StatusAt(now));
+            var status = request is null ? MyRole.Eligible : ActivationRequest.Wire(request.StatusAt(now));
             roles.Add(new MyRole(assignment, status, request?.EndsAt, request, rules));
         }
         return roles.OrderBy(r => r.Assignment.RoleId, StringComparer.Ordinal).ThenBy(r => r.Assignment.Type).ToList();

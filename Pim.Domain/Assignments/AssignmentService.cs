@@ -22,13 +22,16 @@ public sealed class AssignmentService(
         var now = time.Now();
         return await uow.RunAsync(async () =>
         {
-            var tenant = await tenants.GetAsync(caller.TenantId, ct);
+            var tenant = await tenants.GetForUpdateAsync(caller.TenantId, ct);
             await scopes.AncestorsOrRootAsync(tenant.Id, request.Scope, ct); // the scope must be registered
             var directorySync = caller.IsOperator && request.Type == AssignmentType.Active;
             if (!directorySync) await EnsureAdministratorAsync(caller, tenant, role, request.Scope, "Assigning eligible or time-bound roles", ct);
             var policy = (await settings.EffectiveAtAsync(tenant.Id, request.RoleId, request.Scope, ct)).Settings;
             if (await principals.FindAsync(tenant.Id, request.PrincipalId, ct) is null)
                 throw new PimException(ErrorCodes.UnknownPrincipal, $"Principal '{request.PrincipalId}' does not exist in tenant '{tenant.Id}'.");
+            if ((await assignments.ListHeldByAsync(tenant.Id, request.PrincipalId, ct)).Count >= RoleAssignment.MaximumPerPrincipal)
+                throw new PimException(ErrorCodes.LimitReached,
+                    $"Principal '{request.PrincipalId}' has {RoleAssignment.MaximumPerPrincipal} assignments, as many as one principal may hold; remove one first.");
 
             // Directory sync mirrors the directory as it is: its active assignments are not held to PIM's assignment rules.
             var assignment = RoleAssignment.Create(tenant.Id, request.PrincipalId, request.RoleId, request.Scope, request.Type,
@@ -92,7 +95,7 @@ public sealed class AssignmentService(
     public async Task<IReadOnlyList<AssignmentUse>> UsageAsync(Caller caller, string assignmentId, CancellationToken ct)
     {
         await GetAsync(caller, assignmentId, ct);
-        return await usage.ListAsync(caller.TenantId, assignmentId, ct);
+        return (await usage.ListAsync(caller.TenantId, assignmentId, ct)).Take(AssignmentUse.MaximumListed).ToList();
     }
 
     /// <summary>
@@ -104,7 +107,8 @@ public sealed class AssignmentService(
         var assignment = await ChangeTypeAsync(caller, assignmentId, (a, policy, now) => a.MakeEligible(policy, now),
             AuditActions.AssignmentMadeEligible, ct, dryRun);
         var since = time.Now() - MakeEligibleOutcome.Lookback;
-        var recent = (await usage.ListAsync(caller.TenantId, assignmentId, ct)).Where(u => u.NonInteractive && u.LastUsedAt >= since).ToList();
+        var recent = (await usage.ListAsync(caller.TenantId, assignmentId, ct)).Where(u => u.NonInteractive && u.LastUsedAt >= since)
+            .Take(AssignmentUse.MaximumListed).ToList();
         var warnings = recent.Select(u =>
             $"{(u.ClientKind == AssignmentUse.ServiceKind ? "Service" : "Service principal")} '{u.ClientId}' relied on this assignment " +
             $"{u.Uses} time(s), last at {u.LastUsedAt:O}; it loses access until '{assignment.PrincipalId}' activates '{assignment.RoleId}'.").ToList();

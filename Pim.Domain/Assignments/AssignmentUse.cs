@@ -4,6 +4,10 @@ namespace Pim.Domain;
 public sealed record AssignmentUse(string ClientId, string ClientKind, DateTimeOffset FirstUsedAt, DateTimeOffset LastUsedAt, long Uses)
 {
     public const string ServiceKind = "service";
+    /// <summary>A principal's use whose principal is no longer known (else its kind: user, guest, servicePrincipal, group).</summary>
+    public const string PrincipalKind = "principal";
+    /// <summary>The most clients a usage report lists (the most recent).</summary>
+    public const int MaximumListed = 100;
 
     /// <summary>Scripts and services, not people: a pim.evaluate caller, or a service principal asking about itself.</summary>
     public bool NonInteractive => ClientKind is ServiceKind or "servicePrincipal";

@@ -5,6 +5,11 @@ public enum AssignmentType { Eligible, Active }
 /// <summary>A principal's standing (active) or just-in-time (eligible) membership of a role at a scope.</summary>
 public sealed class RoleAssignment
 {
+    /// <summary>The most assignments one principal (a user, a group, …) may hold itself.</summary>
+    public const int MaximumPerPrincipal = 500;
+    /// <summary>The most a principal can hold in all: its own and those of each group it is a member of.</summary>
+    public const int MaximumHeldByPrincipal = MaximumPerPrincipal * (1 + Principal.MaximumMemberOf);
+
     private RoleAssignment(string tenantId, string id, string principalId, string roleId, string scope, AssignmentType type,
         DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset createdAt, string createdBy, int version)
     {

@@ -26,6 +26,9 @@ public sealed record AuditEvent
     /// <summary>Further facts as JSON, e.g. the old and new role settings.</summary>
     public string? Details { get; init; }
 
+    /// <summary>The longest <see cref="Details"/>: the largest are old and new role settings, bounded by their own bounds.</summary>
+    public const int MaxDetailsLength = 65_536;
+
     /// <summary>The actor of what time alone changes (expiry, timeout, a scheduled start).</summary>
     public const string SystemActor = "pim-system";
 

@@ -23,6 +23,7 @@ public static class ErrorCodes
     public const string InvalidStateTransition = "invalid-state-transition";
     public const string AssignmentExists = "assignment-exists";
     public const string Conflict = "conflict";
+    public const string LimitReached = "limit-reached";
     // Optimistic concurrency: the version read is missing or stale.
     public const string PreconditionFailed = "precondition-failed";
     public const string PreconditionRequired = "precondition-required";

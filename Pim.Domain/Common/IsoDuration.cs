@@ -10,6 +10,8 @@ public static class IsoDuration
 {
     public static readonly TimeSpan Maximum = TimeSpan.FromDays(36_500);
     public const int MaxLength = 32;
+    /// <summary>A positive xs:duration, as <see cref="TryParse"/> reads and <see cref="Format"/> writes it.</summary>
+    public const string Pattern = @"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$";
 
     public static bool TryParse(string? text, out TimeSpan value)
     {

@@ -2,7 +2,22 @@ namespace Pim.Domain;
 
 /// <summary>A message waiting in (or gone through) the transactional outbox.</summary>
 public sealed record OutboxMessage(string TenantId, string Id, string Kind, string Status, int Attempts, DateTimeOffset CreatedAt,
-    DateTimeOffset NextAttemptAt, DateTimeOffset? DeliveredAt, string? LastError, string Summary);
+    DateTimeOffset NextAttemptAt, DateTimeOffset? DeliveredAt, string? LastError, string Summary)
+{
+    /// <summary>What the outbox keeps of a summary and of a delivery's last error; the most attempts it may be configured to make.</summary>
+    public const int MaxSummaryLength = 500;
+    public const int MaxErrorLength = 1000;
+    public const int MaximumAttempts = 100;
+
+    public static string Cut(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+}
+
+public static class NotificationKinds
+{
+    public const string Email = "email";
+    public const string Webhook = "webhook";
+    public static readonly string[] All = [Email, Webhook];
+}
 
 public static class OutboxStatus
 {

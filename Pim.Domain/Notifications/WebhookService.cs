@@ -16,8 +16,9 @@ public sealed class WebhookService(ITenants tenants, IWebhooks webhooks, IWebhoo
         var now = time.Now();
         return await uow.RunAsync(async () =>
         {
+            await tenants.GetForUpdateAsync(caller.TenantId, ct);
             if ((await webhooks.ListAsync(caller.TenantId, ct)).Count >= MaximumPerTenant)
-                throw new PimException(ErrorCodes.Conflict, $"A tenant has at most {MaximumPerTenant} webhooks.");
+                throw new PimException(ErrorCodes.LimitReached, $"A tenant has at most {MaximumPerTenant} webhooks.");
             var webhook = new WebhookSubscription(caller.TenantId, NewId.Next(), url.ToString(), eventTypes.Distinct().Order(StringComparer.Ordinal).ToList(),
                 now, caller.ActorId);
             var secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));

@@ -16,7 +16,11 @@ public sealed record Principal(
     string? HomeTenantId,
     string? HomePrincipalId,
     IReadOnlyList<string> MemberOf,
-    bool Enabled = true);
+    bool Enabled = true)
+{
+    /// <summary>The most groups a principal may be a member of (as Pim knows them: the groups that matter for its roles).</summary>
+    public const int MaximumMemberOf = 100;
+}
 
 /// <summary>Principal kinds as they are written on the wire and in the store.</summary>
 public static class PrincipalKinds

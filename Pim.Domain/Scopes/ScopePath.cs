@@ -8,6 +8,7 @@ public static class ScopeKind
     public const string ManagementGroup = "managementGroup";
     public const string Subscription = "subscription";
     public const string ResourceGroup = "resourceGroup";
+    public static readonly string[] All = [Root, ManagementGroup, Subscription, ResourceGroup];
 }
 
 /// <summary>
@@ -18,10 +19,19 @@ public static partial class ScopePath
 {
     public const string Root = "/";
 
-    [GeneratedRegex("^/(managementGroups/[A-Za-z0-9][A-Za-z0-9._-]{0,89}|subscriptions/[A-Za-z0-9][A-Za-z0-9._-]{0,89}(/resourceGroups/[A-Za-z0-9][A-Za-z0-9._()-]{0,89})?)$")]
-    private static partial Regex ResourceScope();
+    /// <summary>A management group's or subscription's id, or a resource group's name, as a segment of a scope.</summary>
+    public const string SegmentPattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,89}$";
+    public const int MaxSegmentLength = 90;
 
-    public static bool IsValid(string? scope) => scope == Root || (scope is not null && ResourceScope().IsMatch(scope));
+    public const string Pattern =
+        "^/$|^/(managementGroups/[A-Za-z0-9][A-Za-z0-9._-]{0,89}|subscriptions/[A-Za-z0-9][A-Za-z0-9._-]{0,89}(/resourceGroups/[A-Za-z0-9][A-Za-z0-9._-]{0,89})?)$";
+    public const int MaxLength = 15 + MaxSegmentLength + 16 + MaxSegmentLength; // /subscriptions/{id}/resourceGroups/{name}
+
+    [GeneratedRegex(Pattern)]
+    private static partial Regex Scope();
+
+    /// <summary>The whole string is a scope (a final newline is not: .NET's <c>$</c> would let it through).</summary>
+    public static bool IsValid(string? scope) => scope is not null && Scope().Match(scope) is { Success: true } m && m.Length == scope.Length;
 
     public static string ManagementGroup(string id) => $"/managementGroups/{id}";
     public static string Subscription(string id) => $"/subscriptions/{id}";

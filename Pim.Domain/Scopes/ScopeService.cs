@@ -41,7 +41,7 @@ public sealed class ScopeService(ITenants tenants, IScopes scopes, IActivationRe
         var now = time.Now();
         return await uow.RunAsync(async () =>
         {
-            await tenants.GetAsync(caller.TenantId, ct);
+            await tenants.GetForUpdateAsync(caller.TenantId, ct);
             if (node.ParentScope != ScopePath.Root)
             {
                 var parent = await scopes.FindAsync(caller.TenantId, node.ParentScope, ct);
@@ -51,6 +51,8 @@ public sealed class ScopeService(ITenants tenants, IScopes scopes, IActivationRe
                     throw new PimException(ErrorCodes.InvalidScope, $"'{node.Scope}' cannot move under its own descendant '{node.ParentScope}'.");
             }
             var before = await scopes.FindAsync(caller.TenantId, node.Scope, ct);
+            if (before is null && (await scopes.ListAsync(caller.TenantId, ct)).Count >= ScopeNode.MaximumPerTenant)
+                throw new PimException(ErrorCodes.LimitReached, $"A tenant has at most {ScopeNode.MaximumPerTenant} management groups, subscriptions and resource groups.");
             var created = await scopes.UpsertAsync(node, ct);
             await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.ScopeUpserted, node.Kind, node.Scope) with
             {

@@ -12,6 +12,9 @@ public sealed record SignUp(string Area, string Scope, DateTimeOffset SignedUpAt
 /// <summary>A directory brought (or not yet brought) under PIM.</summary>
 public sealed class Tenant
 {
+    /// <summary>Directory roles at '/', and resources at '/' or at any registered scope.</summary>
+    public const int MaximumSignUps = 2 + ScopeNode.MaximumPerTenant;
+
     private readonly List<SignUp> _signUps;
 
     private Tenant(string id, string displayName, DateTimeOffset? consentedAt, string? consentedBy, List<SignUp> signUps)

@@ -54,7 +54,7 @@ public sealed class AssignmentUsageRepository(DbSession db, UsageRecorder record
         var connection = await db.ConnectionAsync(ct);
         await db.RunAsync(() => connection.ExecuteAsync(db.Command(sql, uses.Select(u => new // one commit for the whole flush
         {
-            u.Key.TenantId, u.Key.AssignmentId, u.Key.ClientId, ClientKind = u.Value.Service ? AssignmentUse.ServiceKind : "principal",
+            u.Key.TenantId, u.Key.AssignmentId, u.Key.ClientId, ClientKind = u.Value.Service ? AssignmentUse.ServiceKind : AssignmentUse.PrincipalKind,
             u.Value.FirstUsedAt, u.Value.LastUsedAt, u.Value.Uses,
         }).ToArray(), ct)), ct);
     }

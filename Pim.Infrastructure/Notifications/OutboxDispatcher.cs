@@ -93,10 +93,10 @@ public sealed class OutboxDispatcher
     {
         switch (message.Kind)
         {
-            case OutboxRepository.Email:
+            case NotificationKinds.Email:
                 await _email.SendAsync(message.MessageId, JsonSerializer.Deserialize<EmailPayload>(message.Payload, JsonSerializerOptions.Web)!, ct);
                 break;
-            case OutboxRepository.Webhook:
+            case NotificationKinds.Webhook:
                 var payload = JsonSerializer.Deserialize<WebhookPayload>(message.Payload, JsonSerializerOptions.Web)!;
                 var secret = await webhooks.FindSecretAsync(message.TenantId, payload.WebhookId, ct)
                     ?? throw new PermanentDeliveryException($"Webhook '{payload.WebhookId}' was deleted.");

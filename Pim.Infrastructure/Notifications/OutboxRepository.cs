@@ -19,8 +19,6 @@ public sealed record ClaimedMessage(string TenantId, string MessageId, string Ki
 /// </summary>
 public sealed class OutboxRepository(DbSession db, TimeProvider time, ILogger<OutboxRepository> logger) : IOutbox
 {
-    public const string Email = "email";
-    public const string Webhook = "webhook";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public Task EnqueueEmailAsync(string tenantId, EmailMessage email, CancellationToken ct)
@@ -29,7 +27,7 @@ public sealed class OutboxRepository(DbSession db, TimeProvider time, ILogger<Ou
             logger.LogWarning("Email '{Subject}' skips recipients without an email address: {Skipped}", email.Subject, email.SkippedRecipients);
         if (email.To.Count == 0) return Task.CompletedTask;
         var summary = $"{email.Subject} → {string.Join(", ", email.To)}";
-        return InsertAsync(tenantId, NewId.Next(), Email, JsonSerializer.Serialize(new EmailPayload(email.To, email.Subject, email.Body), Json), summary, ct,
+        return InsertAsync(tenantId, NewId.Next(), NotificationKinds.Email, JsonSerializer.Serialize(new EmailPayload(email.To, email.Subject, email.Body), Json), summary, ct,
             email.Topic);
     }
 
@@ -42,7 +40,7 @@ public sealed class OutboxRepository(DbSession db, TimeProvider time, ILogger<Ou
 
     /// <summary>Enqueues a webhook delivery; <paramref name="messageId"/> is its webhook-id (and the CloudEvent's id).</summary>
     public Task EnqueueWebhookAsync(string tenantId, string messageId, WebhookPayload payload, CancellationToken ct) =>
-        InsertAsync(tenantId, messageId, Webhook, JsonSerializer.Serialize(payload, Json), $"{payload.EventType} → {payload.Url}", ct);
+        InsertAsync(tenantId, messageId, NotificationKinds.Webhook, JsonSerializer.Serialize(payload, Json), $"{payload.EventType} → {payload.Url}", ct);
 
     private async Task InsertAsync(string tenantId, string id, string kind, string payload, string summary, CancellationToken ct, string? topic = null)
     {
@@ -52,7 +50,7 @@ public sealed class OutboxRepository(DbSession db, TimeProvider time, ILogger<Ou
             """;
         var connection = await db.ConnectionAsync(ct);
         var now = time.Now();
-        await connection.ExecuteAsync(db.Command(sql, new { tenantId, id, kind, payload, summary = summary.Length > 500 ? summary[..500] : summary, now, topic }, ct));
+        await connection.ExecuteAsync(db.Command(sql, new { tenantId, id, kind, payload, summary = OutboxMessage.Cut(summary, OutboxMessage.MaxSummaryLength), now, topic }, ct));
     }
 
     private sealed class MessageRow
@@ -143,7 +141,7 @@ public sealed class OutboxRepository(DbSession db, TimeProvider time, ILogger<Ou
         var connection = await db.ConnectionAsync(ct);
         await connection.ExecuteAsync(db.Command(sql, new
         {
-            m.TenantId, m.MessageId, now = time.Now(), next, error = error is { Length: > 1000 } ? error[..1000] : error,
+            m.TenantId, m.MessageId, now = time.Now(), next, error = error is null ? null : OutboxMessage.Cut(error, OutboxMessage.MaxErrorLength),
         }, ct));
     }
 }

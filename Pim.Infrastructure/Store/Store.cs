@@ -63,6 +63,12 @@ public sealed class Store : IAsyncDisposable
     /// <summary>Postgres: claim rows other workers have not locked. SQLite: its write lock already serialises writers.</summary>
     public string SkipLocked => Provider == StoreProvider.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
 
+    /// <summary>
+    /// Postgres: hold the row until the transaction ends (NO KEY: rows that reference it can still be written). SQLite:
+    /// its write lock, taken when the transaction begins, already holds everything.
+    /// </summary>
+    public string HoldRow => Provider == StoreProvider.Postgres ? " FOR NO KEY UPDATE" : "";
+
     public static bool IsUniqueViolation(Exception e) => e switch
     {
         PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,

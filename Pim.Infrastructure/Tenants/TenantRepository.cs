@@ -8,10 +8,14 @@ public sealed class TenantRepository(DbSession db) : ITenants
     private sealed class TenantRow { public string TenantId { get; set; } = ""; public string DisplayName { get; set; } = ""; public DateTimeOffset? ConsentedAt { get; set; } public string? ConsentedBy { get; set; } }
     private sealed class SignUpRow { public string Area { get; set; } = ""; public string Scope { get; set; } = ""; public DateTimeOffset SignedUpAt { get; set; } public string SignedUpBy { get; set; } = ""; }
 
-    public async Task<Tenant?> FindAsync(string tenantId, CancellationToken ct)
+    public Task<Tenant?> FindAsync(string tenantId, CancellationToken ct) => FindAsync(tenantId, "", ct);
+
+    public Task<Tenant?> FindForUpdateAsync(string tenantId, CancellationToken ct) => FindAsync(tenantId, db.Store.HoldRow, ct);
+
+    private async Task<Tenant?> FindAsync(string tenantId, string hold, CancellationToken ct)
     {
-        const string sql = """
-            SELECT tenant_id, display_name, consented_at, consented_by FROM tenants WHERE tenant_id = @tenantId;
+        var sql = $"""
+            SELECT tenant_id, display_name, consented_at, consented_by FROM tenants WHERE tenant_id = @tenantId{hold};
             SELECT area, scope, signed_up_at, signed_up_by FROM sign_ups WHERE tenant_id = @tenantId ORDER BY signed_up_at;
             """;
         var connection = await db.ConnectionAsync(ct);

@@ -8,6 +8,8 @@ public sealed partial class InMemoryStore : ITenants, IPrincipals, IScopes
     Task<Tenant?> ITenants.FindAsync(string tenantId, CancellationToken ct) =>
         Task.FromResult(_tenants.TryGetValue(tenantId, out var t) ? Copy(t) : null);
 
+    Task<Tenant?> ITenants.FindForUpdateAsync(string tenantId, CancellationToken ct) => ((ITenants)this).FindAsync(tenantId, ct);
+
     public Task<bool> UpsertAsync(Tenant tenant, DateTimeOffset now, CancellationToken ct)
     {
         var created = !_tenants.ContainsKey(tenant.Id);

@@ -4,6 +4,20 @@ namespace Pim.Api.Features.Access;
 
 public sealed record EvaluationRequest(string PrincipalId, string RoleId, string? Scope = null);
 
+/// <summary>The answer of an evaluation: <see cref="Allow"/> while the principal holds the role, else <see cref="Deny"/>.</summary>
+public static class EvaluationDecisions
+{
+    public const string Allow = "allow";
+    public const string Deny = "deny";
+}
+
+/// <summary>What a held role rests on: an active assignment, or an activation of an eligible one.</summary>
+public static class GrantSources
+{
+    public const string ActiveAssignment = "activeAssignment";
+    public const string Activation = "activation";
+}
+
 public sealed record EvaluationResponse(string Decision, string PrincipalId, string RoleId, string Scope, DateTimeOffset? ValidUntil,
     string? AssignmentId, string? ActivationRequestId);
 
@@ -11,7 +25,7 @@ public sealed record ActiveRoleResponse(string RoleId, string Scope, DateTimeOff
     string? ActivationRequestId, string? ViaGroupId)
 {
     public static ActiveRoleResponse From(Grant g, string principalId) => new(g.RoleId, g.Scope, g.ValidUntil,
-        g.ActivationRequestId is null ? "activeAssignment" : "activation", g.AssignmentId, g.ActivationRequestId,
+        g.ActivationRequestId is null ? GrantSources.ActiveAssignment : GrantSources.Activation, g.AssignmentId, g.ActivationRequestId,
         g.ViaPrincipalId == principalId ? null : g.ViaPrincipalId);
 }
 

@@ -5,10 +5,5 @@ namespace Pim.Api.Features.Access;
 
 public sealed class EvaluationRequestValidator : AbstractValidator<EvaluationRequest>
 {
-    public EvaluationRequestValidator()
-    {
-        RuleFor(r => r.PrincipalId).NotEmpty().MustBeId();
-        RuleFor(r => r.RoleId).NotEmpty().MustBeRole();
-        RuleFor(r => r.Scope).MustBeScope();
-    }
+    public EvaluationRequestValidator() => RuleFor(r => r.RoleId).MustBeRole();
 }

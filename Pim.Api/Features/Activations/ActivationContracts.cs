@@ -29,6 +29,12 @@ public sealed record BatchProblem(string Code, string Title, string Detail);
 
 public sealed record BatchActivationResponse(IReadOnlyList<BatchItemResponse> Items);
 
+public static class ApprovalDecisions
+{
+    public const string Approved = "approved";
+    public const string Denied = "denied";
+}
+
 public sealed record DecisionResponse(string Decision, string DecidedBy, DateTimeOffset DecidedAt, string? Justification);
 
 public sealed record ExtensionResponse(string Duration, string? Justification, DateTimeOffset RequestedAt, DateTimeOffset Deadline);
@@ -44,7 +50,7 @@ public sealed record ActivationRequestResponse(string Id, string PrincipalId, st
         return new(r.Id, r.PrincipalId, r.RoleId, r.Scope, r.AssignmentId, ActivationRequest.Wire(snapshot.Status), IsoDuration.Format(r.Duration),
             r.Justification, r.Ticket is null ? null : new TicketDto(r.Ticket.Number, r.Ticket.System), r.RequestedAt, r.StartsAt, r.EndsAt,
             r.ApprovalDeadline,
-            r.Decision is null ? null : new DecisionResponse(r.Decision.Approved ? "approved" : "denied", r.Decision.DecidedBy, r.Decision.DecidedAt,
+            r.Decision is null ? null : new DecisionResponse(r.Decision.Approved ? ApprovalDecisions.Approved : ApprovalDecisions.Denied, r.Decision.DecidedBy, r.Decision.DecidedAt,
                 r.Decision.Justification),
             snapshot.PendingExtension is { } e ? new ExtensionResponse(IsoDuration.Format(e.Duration), e.Justification, e.RequestedAt, e.Deadline) : null);
     }

@@ -8,31 +8,21 @@ public sealed class ActivationRequestValidator : AbstractValidator<ActivationReq
 {
     public ActivationRequestValidator()
     {
-        RuleFor(r => r.RoleId).NotEmpty().MustBeRole();
-        RuleFor(r => r.Scope).MustBeScope();
+        RuleFor(r => r.RoleId).MustBeRole();
         RuleFor(r => r.Duration).MustBeDuration();
         RuleFor(r => r.StartsAt).MustBeInstant();
-        RuleFor(r => r.Justification).MaximumLength(Rules.MaxJustification);
         RuleFor(r => r.Ticket).SetValidator(new TicketValidator()!).When(r => r.Ticket is not null);
     }
 }
 
 public sealed class TicketValidator : AbstractValidator<TicketDto>
 {
-    public TicketValidator()
-    {
-        RuleFor(t => t.Number).NotEmpty().MaximumLength(Rules.MaxTicketNumber);
-        RuleFor(t => t.System).MaximumLength(Rules.MaxTicketSystem);
-    }
+    public TicketValidator() => RuleFor(t => t.Number).NotEmpty();
 }
 
 public sealed class ExtendRequestValidator : AbstractValidator<ExtendRequest>
 {
-    public ExtendRequestValidator()
-    {
-        RuleFor(r => r.Duration).NotEmpty().MustBeDuration();
-        RuleFor(r => r.Justification).MaximumLength(Rules.MaxJustification);
-    }
+    public ExtendRequestValidator() => RuleFor(r => r.Duration).NotEmpty().MustBeDuration();
 }
 
 public sealed class BatchActivationRequestValidator : AbstractValidator<BatchActivationRequest>
@@ -41,24 +31,8 @@ public sealed class BatchActivationRequestValidator : AbstractValidator<BatchAct
     {
         RuleFor(r => r.RoleIds).NotEmpty().When(r => !r.All).WithMessage("Name roleIds, or ask for all: true.");
         RuleFor(r => r.RoleIds).Null().When(r => r.All).WithMessage("Name roleIds or ask for all: true, not both.");
-        RuleFor(r => r.RoleIds).Must(r => r is null || r.Count <= ActivationService.MaximumBatch)
-            .WithMessage($"A batch activates at most {ActivationService.MaximumBatch} roles.");
-        RuleForEach(r => r.RoleIds).NotEmpty().MustBeRole();
-        RuleFor(r => r.Scope).MustBeScope();
+        RuleForEach(r => r.RoleIds).MustBeRole();
         RuleFor(r => r.Duration).MustBeDuration();
-        RuleFor(r => r.Justification).MaximumLength(Rules.MaxJustification);
         RuleFor(r => r.Ticket).SetValidator(new TicketValidator()!).When(r => r.Ticket is not null);
-    }
-}
-
-public sealed class ActivationListQueryValidator : AbstractValidator<ActivationListQuery>
-{
-    public ActivationListQueryValidator()
-    {
-        RuleFor(q => q.Status).Must(s => s is null || ActivationRequest.ParseWire(s) is not null)
-            .WithMessage($"status must be one of: {string.Join(", ", Enum.GetValues<ActivationStatus>().Select(ActivationRequest.Wire))}.");
-        RuleFor(q => q.RoleId).MustBeId();
-        RuleFor(q => q.PrincipalId).MustBeId();
-        RuleFor(q => q.PageSize).MustBePageSize();
     }
 }

@@ -11,8 +11,7 @@ public static class ApprovalEndpoints
     public static void MapApprovals(this RouteGroupBuilder tenant)
     {
         tenant.MapGet("/approvals", Approvals).WithTags("Approvals").WithName("ListApprovals")
-            .WithSummary("Activation requests (and extensions) waiting for the caller's decision, oldest first, paged over every waiting request.")
-            .Validate<PageQuery>();
+            .WithSummary("Activation requests (and extensions) waiting for the caller's decision, oldest first, paged over every waiting request.");
         var group = tenant.MapGroup("/activation-requests").WithTags("Activation requests");
         group.MapPost("/{requestId:id}/approve", Approve).WithName("ApproveActivationRequest")
             .WithSummary("Approve a pending request (approvers; never one's own).").Validate<DecisionRequest>();

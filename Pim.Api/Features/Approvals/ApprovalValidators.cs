@@ -1,9 +1,8 @@
 using FluentValidation;
-using Pim.Api.Http;
 
 namespace Pim.Api.Features.Approvals;
 
 public sealed class DecisionRequestValidator : AbstractValidator<DecisionRequest>
 {
-    public DecisionRequestValidator() => RuleFor(r => r.Justification).NotEmpty().MaximumLength(Rules.MaxJustification);
+    public DecisionRequestValidator() => RuleFor(r => r.Justification).NotEmpty();
 }

@@ -10,8 +10,7 @@ public static class AssignmentEndpoints
     public static void MapAssignments(this RouteGroupBuilder tenant)
     {
         var group = tenant.MapGroup("/role-assignments").WithTags("Role assignments");
-        group.MapGet("", List).WithName("ListRoleAssignments").WithSummary("Role assignments, filtered by principal, role and type.")
-            .Validate<AssignmentListQuery>();
+        group.MapGet("", List).WithName("ListRoleAssignments").WithSummary("Role assignments, filtered by principal, role and type.");
         group.MapPost("", Create).WithName("CreateRoleAssignment")
             .WithSummary("Assign a role eligibly or actively (the operator may create active assignments at any time: directory sync).")
             .Validate<RoleAssignmentRequest>();

@@ -18,7 +18,7 @@ public static class NotificationEndpoints
 
         var notifications = tenant.MapGroup("/notifications").WithTags("Notifications");
         notifications.MapGet("", ListNotifications).WithName("ListNotifications")
-            .WithSummary("Emails and webhook deliveries of the outbox, newest first; filter status=pending|delivered|failed.").Validate<NotificationListQuery>();
+            .WithSummary("Emails and webhook deliveries of the outbox, newest first; filter status=pending|delivered|failed.");
         notifications.MapPost("/{notificationId:id}/retry", Retry).WithName("RetryNotification")
             .WithSummary("Put a failed notification back in line for delivery.");
     }

@@ -5,7 +5,13 @@ namespace Pim.Api.Features.Roles;
 /// <summary>A role of the catalog; <c>kind</c> is <c>directory</c> (scope '/') or <c>resource</c> (management groups, subscriptions, resource groups).</summary>
 public sealed record RoleResponse(string Id, string DisplayName, string Description, bool Privileged, string Kind)
 {
-    public static RoleResponse From(RoleDefinition r) => new(r.Id, r.DisplayName, r.Description, r.Privileged, r.Resource ? "resource" : "directory");
+    public static RoleResponse From(RoleDefinition r) => new(r.Id, r.DisplayName, r.Description, r.Privileged, r.Resource ? RoleKinds.Resource : RoleKinds.Directory);
+}
+
+public static class RoleKinds
+{
+    public const string Directory = "directory";
+    public const string Resource = "resource";
 }
 public sealed record RoleListResponse(IReadOnlyList<RoleResponse> Items);
 

@@ -13,7 +13,7 @@ public static class RoleEndpoints
         group.MapGet("", ListRoles).WithName("ListRoles").WithSummary("The built-in role catalog.");
         group.MapGet("/{roleId:id}", GetRole).WithName("GetRole").WithSummary("One role of the catalog.");
         group.MapGet("/{roleId:id}/members", ListMembers).WithName("ListRoleMembers")
-            .WithSummary("Who holds the role, eligibly or actively, and for which window.").Validate<PageQuery>();
+            .WithSummary("Who holds the role, eligibly or actively, and for which window.");
     }
 
     public static async Task<Ok<RoleListResponse>> ListRoles(CurrentCaller caller, RoleService roles, CancellationToken ct) =>

@@ -18,7 +18,7 @@ public static class ScopeEndpoints
             .Validate<SubscriptionRequest>();
         group.MapGet("/subscriptions/{subscriptionId:id}", GetSubscription).WithName("GetSubscription").WithSummary("One subscription.");
         group.MapPut("/subscriptions/{subscriptionId:id}/resource-groups/{resourceGroupName:id}", PutResourceGroup).WithName("PutResourceGroup")
-            .WithSummary("Register or rename a resource group of a subscription (operator).").Validate<ResourceGroupRequest>();
+            .WithSummary("Register or rename a resource group of a subscription (operator).");
         group.MapGet("/subscriptions/{subscriptionId:id}/resource-groups/{resourceGroupName:id}", GetResourceGroup).WithName("GetResourceGroup")
             .WithSummary("One resource group.");
         group.MapGet("/scopes", Tree).WithName("GetScopeTree").WithSummary("The scope tree: '/', management groups, subscriptions, resource groups.");

@@ -13,10 +13,10 @@ public static class SettingsEndpoints
         var group = tenant.MapGroup("/roles").WithTags("Roles");
         group.MapGet("/{roleId:id}/settings", GetSettings).WithName("GetRoleSettings")
             .WithSummary("The role's settings in force at ?scope= (default '/'): the nearest scope with settings wins, else the role's tenant-wide settings, else the defaults. ETag for If-Match.")
-            .Validate<ScopeQuery>().AnswersWithHeader(StatusCodes.Status200OK, OpenApiSetup.ETag);
+            .AnswersWithHeader(StatusCodes.Status200OK, OpenApiSetup.ETag);
         group.MapPut("/{roleId:id}/settings", PutSettings).WithName("PutRoleSettings")
             .WithSummary("Replace the role's settings at ?scope= (default '/'); requires If-Match with the ETag read at that scope.")
-            .Validate<RoleSettingsDto>().Validate<ScopeQuery>().ProducesProblem(412).ProducesProblem(428)
+            .Validate<RoleSettingsDto>().ProducesProblem(412).ProducesProblem(428)
             .AnswersWithHeader(StatusCodes.Status200OK, OpenApiSetup.ETag);
     }
 

@@ -21,9 +21,7 @@ public sealed class RoleSettingsValidator : AbstractValidator<RoleSettingsDto>
             RuleFor(s => s.Activation.ApprovalTimeout).NotEmpty().MustBeDuration()
                 .Must(d => IsoDuration.TryParse(d, out var v) && v >= RoleSettings.MinimumApprovalTimeout && v <= RoleSettings.MaximumApprovalTimeout)
                 .WithMessage("'approvalTimeout' must be between PT5M and P7D.");
-            RuleFor(s => s.Activation.Approvers).NotNull().Must(a => a is null || a.Count <= RoleSettings.MaximumApprovers)
-                .WithMessage($"At most {RoleSettings.MaximumApprovers} approvers.");
-            RuleForEach(s => s.Activation.Approvers).NotEmpty().MustBeId();
+            RuleFor(s => s.Activation.Approvers).NotNull();
         });
         When(s => s.Assignment is not null, () =>
         {
@@ -32,9 +30,8 @@ public sealed class RoleSettingsValidator : AbstractValidator<RoleSettingsDto>
         });
         When(s => s.Notifications?.OnActivation is not null, () =>
         {
-            RuleFor(s => s.Notifications.OnActivation.AdditionalRecipients).NotNull()
-                .Must(r => r is null || r.Count <= RoleSettings.MaximumRecipients).WithMessage($"At most {RoleSettings.MaximumRecipients} additional recipients.");
-            RuleForEach(s => s.Notifications.OnActivation.AdditionalRecipients).NotEmpty().EmailAddress().MaximumLength(Rules.MaxEmail);
+            RuleFor(s => s.Notifications.OnActivation.AdditionalRecipients).NotNull();
+            RuleForEach(s => s.Notifications.OnActivation.AdditionalRecipients).EmailAddress();
         });
     }
 }

@@ -16,7 +16,7 @@ public static class TenantEndpoints
             .WithSummary("Consent to PIM (active Global Administrator). The first consenter becomes Privileged Role and Security Administrator.");
         group.MapGet("/sign-ups", ListSignUps).WithName("ListSignUps").WithSummary("The management areas signed up for PIM.");
         group.MapGet("/sign-ups/{area:id}", GetSignUp).WithName("GetSignUp")
-            .WithSummary("One sign-up: the area at ?scope= (default '/').").Validate<ScopeQuery>();
+            .WithSummary("One sign-up: the area at ?scope= (default '/').");
         group.MapPost("/sign-ups", SignUp).WithName("SignUp")
             .WithSummary("Sign up a management area for PIM: directoryRoles (active Global or Privileged Role Administrator), or resources at a management group or subscription (its active Owner or User Access Administrator, or a Global Administrator).")
             .Validate<SignUpRequest>();
