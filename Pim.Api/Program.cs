@@ -67,8 +67,9 @@ try
         throw new InvalidOperationException("Pim:Auth:DevIssuer:Enabled is true in Production: the development issuer mints tokens for anyone. Turn it off and set Pim:Auth:Authority.");
     var dataDirectory = Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Pim:DataDirectory"] ?? "data");
     builder.AddPimAuthentication(auth, dataDirectory);
-    builder.Services.AddPimRateLimits(builder.Configuration.GetSection("Pim:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions(), auth);
+    builder.Services.AddPimRateLimits(builder.Configuration.GetSection("Pim:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions());
     builder.Services.AddSingleton(builder.Configuration.GetSection("Pim:Idempotency").Get<IdempotencyOptions>() ?? new IdempotencyOptions());
+    builder.Services.AddPimCors(builder.Configuration);
 
     // The wire: camelCase JSON, enums as camelCase strings, unknown fields and missing required fields refused.
     builder.Services.ConfigureHttpJsonOptions(json =>
@@ -95,6 +96,7 @@ try
 
     // X-Forwarded-For is honoured only from the proxies named in Pim:Network:TrustedProxies.
     app.UseClientAddress(builder.Configuration);
+    app.UsePimCors();
     app.UseMiddleware<IdempotencyMiddleware>();
     app.UseExceptionHandler();
     app.UseStatusCodePages();

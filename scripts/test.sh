@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The single test command of the project.
 #
-# Starts a throwaway PostgreSQL 15 cluster on a free 127.0.0.1 port, exports
+# Lints openapi.yaml with the OWASP API Security ruleset (Spectral) and Redocly's
+# recommended ruleset, at the versions pinned in scripts/contract-lint (0 errors);
+# starts a throwaway PostgreSQL 15 cluster on a free 127.0.0.1 port, exports
 # PIM_TEST_POSTGRES (a maintenance connection; tests create their own databases
 # from it) and runs `dotnet test Pim.sln "$@"`. The cluster is always stopped and
 # deleted on exit. If PostgreSQL cannot be started the script fails loudly: the
@@ -44,6 +46,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- contract lint
+LINT="$ROOT/scripts/contract-lint"
+command -v npm >/dev/null || die "npm (Node.js) is required to lint openapi.yaml."
+echo "scripts/test.sh: linting openapi.yaml (OWASP API Security ruleset, Redocly recommended)"
+(cd "$LINT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in scripts/contract-lint."
+(cd "$LINT" && npx --no-install spectral lint "$ROOT/openapi.yaml" --ruleset .spectral.yaml --fail-severity error --display-only-failures) \
+  || die "openapi.yaml breaks the OWASP API Security ruleset (errors above)."
+(cd "$LINT" && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx --no-install redocly lint "$ROOT/openapi.yaml" --format=summary) \
+  || die "openapi.yaml breaks Redocly's recommended ruleset (errors above)."
 
 # ---------------------------------------------------------------- cluster
 pg_check_binaries initdb pg_ctl pg_isready psql

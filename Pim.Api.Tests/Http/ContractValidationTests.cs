@@ -55,4 +55,9 @@ public sealed class ContractValidationTests
     public void A_problem_without_its_code_is_a_violation() =>
         Assert.NotEmpty(ContractValidation.Check("GetRoleSettings", "GET", 404, "application/problem+json", Headers(),
             """{"type":"https://pim.dev/problems/not-found","title":"Not found","status":404,"traceId":"abc"}"""));
+
+    [Fact]
+    public void A_header_that_breaks_its_schema_is_a_violation() =>
+        Assert.Contains(ContractValidation.Check("GetRoleSettings", "GET", 200, "application/json", Headers(("ETag", "v1")), Settings),
+            v => v.Contains("header ETag 'v1' breaks its schema"));
 }

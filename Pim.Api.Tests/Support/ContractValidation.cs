@@ -21,7 +21,7 @@ public static class ContractValidation
 
     /// <summary>The headers the contract speaks of: present in a response, each must be declared for it.</summary>
     private static readonly string[] ContractHeaders =
-        ["Location", "ETag", "Retry-After", "Idempotent-Replayed", "Pim-Next-Page-Token", "RateLimit", "RateLimit-Policy"];
+        ["Location", "ETag", "Retry-After", "Idempotent-Replayed", "Pim-Next-Page-Token", "RateLimit", "RateLimit-Policy", "Access-Control-Allow-Origin"];
 
     private static readonly Lazy<Dictionary<string, OpenApiOperation>> Operations = new(() =>
     {
@@ -41,8 +41,21 @@ public static class ContractValidation
         foreach (var name in ContractHeaders.Where(h => headers.ContainsKey(h)))
             if (!response.Headers.Keys.Any(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)))
                 problems.Add($"{operationId} {status}: header {name} is sent but not declared");
-        foreach (var (name, header) in response.Headers.Where(h => h.Value.ActualParameter.IsRequired))
-            if (!headers.ContainsKey(name)) problems.Add($"{operationId} {status}: required header {name} is missing");
+        foreach (var (name, header) in response.Headers)
+        {
+            var declared = header.ActualParameter;
+            if (!headers.TryGetValue(name, out var value))
+            {
+                if (declared.IsRequired) problems.Add($"{operationId} {status}: required header {name} is missing");
+                continue;
+            }
+            var headerSchema = (declared.Schema ?? declared).ActualSchema;
+            var json = headerSchema.Type.HasFlag(JsonObjectType.Integer) && long.TryParse(value.ToString(), out _)
+                ? value.ToString()
+                : System.Text.Json.JsonSerializer.Serialize(value.ToString());
+            foreach (var error in new JsonSchemaValidator().Validate(json, headerSchema, SchemaType.OpenApi3))
+                problems.Add($"{operationId} {status}: header {name} '{value}' breaks its schema: {error.Kind}");
+        }
 
         var mediaType = contentType?.Split(';')[0].Trim();
         if (body.Length == 0)

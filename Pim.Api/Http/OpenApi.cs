@@ -69,14 +69,22 @@ public static class OpenApiSetup
     {
         [RateLimit] = new()
         {
-            Description = "The caller's remaining budget of this request class (IETF draft-ietf-httpapi-ratelimit-headers): " +
-                          "`\"<policy>\";r=<remaining>;t=<seconds until the window resets>`. Absent when rate limiting is off.",
-            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 128, Pattern = "^\"[a-z-]+\";r=[0-9]+;t=[0-9]+$" },
+            Description = "What is left of this request class's budgets (IETF draft-ietf-httpapi-ratelimit-headers), the caller's and its " +
+                          "tenant's: `\"writes\";r=<left>;t=<seconds until the window ends>, \"writes-tenant\";r=<left>;t=<seconds>`. " +
+                          "Absent when rate limiting is off.",
+            Schema = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String, MaxLength = 128, Pattern = "^\"[a-z-]+\";r=[0-9]+;t=[0-9]+(, \"[a-z-]+\";r=[0-9]+;t=[0-9]+)*$",
+            },
         },
         [RateLimitPolicy] = new()
         {
-            Description = "The budget of this request class: `\"<policy>\";q=<requests>;w=<window seconds>` (see RateLimit).",
-            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 128, Pattern = "^\"[a-z-]+\";q=[0-9]+;w=[0-9]+$" },
+            Description = "The budgets of this request class, the caller's and its tenant's: `\"writes\";q=<requests>;w=<window seconds>, " +
+                          "\"writes-tenant\";q=<requests>;w=<window seconds>` (see RateLimit).",
+            Schema = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String, MaxLength = 128, Pattern = "^\"[a-z-]+\";q=[0-9]+;w=[0-9]+(, \"[a-z-]+\";q=[0-9]+;w=[0-9]+)*$",
+            },
         },
         [AllowOrigin] = new()
         {

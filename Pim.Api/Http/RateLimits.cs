@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Globalization;
-using System.Threading.RateLimiting;
 using Pim.Domain;
 
 namespace Pim.Api.Http;
@@ -24,62 +24,127 @@ public sealed class RateLimitOptions
 }
 
 /// <summary>
-/// ASP.NET Core's rate limiter, partitioned by request class, tenant and caller: a caller's own budget, chained with
-/// its tenant's. The tenant a request spends is the caller's own (its token's tenant; the path's only for callers of
-/// that tenant and for platform identities), so nobody can exhaust another tenant's budget by calling its paths;
-/// requests without a valid token spend a budget of their client address. Health probes are not limited.
-/// Refusals are 429 problems with Retry-After.
+/// Budgets in fixed windows aligned to Pim's clock (a window of a minute starts on the minute), per request class,
+/// tenant and caller: a request spends one of its caller's budget and one of its tenant's. The tenant a request spends
+/// is the caller's own (its token's tenant; the path's only for platform identities), so nobody can exhaust another
+/// tenant's budget by calling its paths; requests without a valid token spend a budget of their client address.
+/// Every answer says what is left (IETF draft-ietf-httpapi-ratelimit-headers: <c>RateLimit</c> and
+/// <c>RateLimit-Policy</c>, one item for the caller's budget and one for the tenant's); a refusal is a 429 problem with
+/// Retry-After, the seconds until the window ends. Health probes are not limited.
 /// </summary>
+public sealed class RateBudgets(RateLimitOptions options, TimeProvider time)
+{
+    private sealed class Window
+    {
+        public long Index;
+        public int Used;
+    }
+
+    private readonly ConcurrentDictionary<string, Window> _windows = new();
+    private long _swept;
+
+    public readonly record struct Spending(bool Allowed, int CallerLeft, int TenantLeft, TimeSpan Reset);
+
+    /// <summary>Spends one request of the caller's and the tenant's budgets (neither, when one of them is spent).</summary>
+    public Spending Spend(string callerKey, string tenantKey, RateLimitOptions.Budget budget)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        var index = now / options.Window.Ticks;
+        var reset = TimeSpan.FromTicks((index + 1) * options.Window.Ticks - now);
+        SweepBefore(index);
+        var caller = _windows.GetOrAdd(callerKey, _ => new Window());
+        var tenant = _windows.GetOrAdd(tenantKey, _ => new Window());
+        lock (caller)
+        {
+            lock (tenant)
+            {
+                var callerUsed = Current(caller, index);
+                var tenantUsed = Current(tenant, index);
+                if (callerUsed >= budget.PerCaller || tenantUsed >= budget.PerTenant)
+                    return new Spending(false, Math.Max(0, budget.PerCaller - callerUsed), Math.Max(0, budget.PerTenant - tenantUsed), reset);
+                caller.Used++;
+                tenant.Used++;
+                return new Spending(true, budget.PerCaller - caller.Used, budget.PerTenant - tenant.Used, reset);
+            }
+        }
+    }
+
+    private static int Current(Window window, long index)
+    {
+        if (window.Index != index) (window.Index, window.Used) = (index, 0);
+        return window.Used;
+    }
+
+    /// <summary>Once a window, forgets the counters of windows that are over (callers that stopped calling).</summary>
+    private void SweepBefore(long index)
+    {
+        var swept = Interlocked.Read(ref _swept);
+        if (swept >= index || Interlocked.CompareExchange(ref _swept, index, swept) != swept) return;
+        foreach (var (key, window) in _windows)
+            if (Volatile.Read(ref window.Index) < index) _windows.TryRemove(new KeyValuePair<string, Window>(key, window));
+    }
+}
+
 public static class RateLimits
 {
     private enum RequestClass { Evaluation, Reads, Writes }
 
-    public static void AddPimRateLimits(this IServiceCollection services, RateLimitOptions options, AuthOptions auth)
+    public static void AddPimRateLimits(this IServiceCollection services, RateLimitOptions options)
     {
+        if (options.Window <= TimeSpan.Zero) throw new InvalidOperationException("Pim:RateLimits:Window must be positive.");
         services.AddSingleton(options);
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(http => Partition(http, options, auth, perCaller: true)),
-                PartitionedRateLimiter.Create<HttpContext, string>(http => Partition(http, options, auth, perCaller: false)));
-            limiter.OnRejected = async (context, _) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : options.Window;
-                var http = context.HttpContext;
-                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await Problems.WriteAsync(http, ErrorCodes.RateLimited, "Too many requests: this caller or its tenant has used its budget for now; retry after the time Retry-After gives.");
-            };
-        });
+        services.AddSingleton<RateBudgets>();
     }
 
     public static void UsePimRateLimits(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<RateLimitOptions>().Enabled) app.UseRateLimiter();
-    }
+        var options = app.Services.GetRequiredService<RateLimitOptions>();
+        if (!options.Enabled) return;
+        var budgets = app.Services.GetRequiredService<RateBudgets>();
+        var auth = app.Services.GetRequiredService<AuthOptions>();
+        app.Use(async (http, next) =>
+        {
+            if (http.Request.Path.StartsWithSegments("/health"))
+            {
+                await next(http);
+                return;
+            }
+            var kind = http.Has<EndpointMarkers.Evaluation>() ? RequestClass.Evaluation
+                : HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) ? RequestClass.Reads
+                : RequestClass.Writes;
+            var budget = kind switch
+            {
+                RequestClass.Evaluation => options.Evaluation,
+                RequestClass.Reads => options.Reads,
+                _ => options.Writes,
+            };
+            var (tenant, caller) = Identify(http, auth);
+            var spending = budgets.Spend($"{kind}|{tenant}|{caller}", $"{kind}|{tenant}", budget);
 
-    private static RateLimitPartition<string> Partition(HttpContext http, RateLimitOptions options, AuthOptions auth, bool perCaller)
-    {
-        if (http.Request.Path.StartsWithSegments("/health")) return RateLimitPartition.GetNoLimiter("health");
-        var kind = http.Has<EndpointMarkers.Evaluation>() ? RequestClass.Evaluation
-            : HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) ? RequestClass.Reads
-            : RequestClass.Writes;
-        var budget = kind switch
-        {
-            RequestClass.Evaluation => options.Evaluation,
-            RequestClass.Reads => options.Reads,
-            _ => options.Writes,
-        };
-        var (tenant, caller) = Identify(http, auth);
-        var key = perCaller ? $"{kind}|{tenant}|{caller}" : $"{kind}|{tenant}";
-        var limit = perCaller ? budget.PerCaller : budget.PerTenant;
-        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = Math.Max(1, limit),
-            Window = options.Window,
-            QueueLimit = 0,
+            var policy = kind.ToString().ToLowerInvariant();
+            var window = Seconds(options.Window);
+            var reset = Seconds(spending.Reset);
+            var remaining = $"\"{policy}\";r={spending.CallerLeft};t={reset}, \"{policy}-tenant\";r={spending.TenantLeft};t={reset}";
+            var quota = $"\"{policy}\";q={budget.PerCaller};w={window}, \"{policy}-tenant\";q={budget.PerTenant};w={window}";
+            // Set as the answer starts: the exception handler and the status-code pages clear the headers set before.
+            http.Response.OnStarting(() =>
+            {
+                http.Response.Headers[OpenApiSetup.RateLimit] = remaining;
+                http.Response.Headers[OpenApiSetup.RateLimitPolicy] = quota;
+                return Task.CompletedTask;
+            });
+            if (spending.Allowed)
+            {
+                await next(http);
+                return;
+            }
+            http.Response.Headers.RetryAfter = Math.Max(1, reset).ToString(CultureInfo.InvariantCulture);
+            await Problems.WriteAsync(http, ErrorCodes.RateLimited,
+                "Too many requests: this caller or its tenant has used its budget for now; retry after the time Retry-After gives.");
         });
     }
+
+    private static long Seconds(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds);
 
     /// <summary>Whose budget a request spends: its token's tenant and subject, or (without a valid token) its client address.</summary>
     private static (string Tenant, string Caller) Identify(HttpContext http, AuthOptions auth)
