@@ -85,4 +85,41 @@ public sealed class RateLimitTests(SqliteApp app)
         await As(pim, s.Alice).PostJsonAsync(s.Path("/consent")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode); // probes are never limited
     }
+
+    [Fact]
+    public async Task Every_answer_says_what_is_left_and_a_new_window_restores_the_budget()
+    {
+        await using var pim = Limited();
+        var s = await Scenario.OnboardAsync(app);
+        // Windows are aligned to the clock: start this test at the beginning of one (and with a token issued then).
+        var window = TimeSpan.FromHours(1);
+        app.Time.Advance(TimeSpan.FromTicks(window.Ticks - app.Time.GetUtcNow().UtcTicks % window.Ticks));
+        var carol = As(pim, app.Client("carol", s.Id));
+
+        async Task<(string Left, string Policy)> Write()
+        {
+            using var response = await carol.PostJsonAsync(s.Path("/activation-requests"), new { roleId = "exchange-administrator", justification = "x" });
+            await response.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "not-eligible");
+            return (response.Headers.GetValues("RateLimit").Single(), response.Headers.GetValues("RateLimit-Policy").Single());
+        }
+
+        var (left, policy) = await Write();
+        Assert.Equal("\"writes\";q=3;w=3600, \"writes-tenant\";q=5;w=3600", policy);
+        Assert.Equal("\"writes\";r=2;t=3600, \"writes-tenant\";r=4;t=3600", left);
+        app.Time.Advance(TimeSpan.FromMinutes(20));
+        Assert.Equal("\"writes\";r=1;t=2400, \"writes-tenant\";r=3;t=2400", (await Write()).Left);
+        await Write();
+        using (var refused = await carol.PostJsonAsync(s.Path("/activation-requests"), new { roleId = "exchange-administrator", justification = "x" }))
+        {
+            await refused.ExpectProblemAsync(HttpStatusCode.TooManyRequests, "rate-limited");
+            Assert.Equal(TimeSpan.FromSeconds(2400), refused.Headers.RetryAfter!.Delta);
+            Assert.Equal("\"writes\";r=0;t=2400, \"writes-tenant\";r=2;t=2400", refused.Headers.GetValues("RateLimit").Single());
+        }
+
+        app.Time.Advance(TimeSpan.FromMinutes(40));
+        carol = As(pim, app.Client("carol", s.Id)); // the first token has just expired
+        Assert.Equal("\"writes\";r=2;t=3600, \"writes-tenant\";r=4;t=3600", (await Write()).Left);
+        using var read = await carol.GetAsync(s.Path("/me/roles"));
+        Assert.StartsWith("\"reads\";r=", read.Headers.GetValues("RateLimit").Single());
+    }
 }
