@@ -8,6 +8,7 @@ public interface IScopes
     /// <summary>The scope and everything below it.</summary>
     Task<IReadOnlyList<string>> SubtreeAsync(string tenantId, string scope, CancellationToken ct);
     Task<IReadOnlyList<ScopeNode>> ListAsync(string tenantId, CancellationToken ct);
+    Task<int> CountAsync(string tenantId, CancellationToken ct);
     /// <summary>Creates a node or renames / re-parents it (with its subtree); returns true when created.</summary>
     Task<bool> UpsertAsync(ScopeNode node, CancellationToken ct);
 }

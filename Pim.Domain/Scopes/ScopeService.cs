@@ -51,7 +51,7 @@ public sealed class ScopeService(ITenants tenants, IScopes scopes, IActivationRe
                     throw new PimException(ErrorCodes.InvalidScope, $"'{node.Scope}' cannot move under its own descendant '{node.ParentScope}'.");
             }
             var before = await scopes.FindAsync(caller.TenantId, node.Scope, ct);
-            if (before is null && (await scopes.ListAsync(caller.TenantId, ct)).Count >= ScopeNode.MaximumPerTenant)
+            if (before is null && await scopes.CountAsync(caller.TenantId, ct) >= ScopeNode.MaximumPerTenant)
                 throw new PimException(ErrorCodes.LimitReached, $"A tenant has at most {ScopeNode.MaximumPerTenant} management groups, subscriptions and resource groups.");
             var created = await scopes.UpsertAsync(node, ct);
             await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.ScopeUpserted, node.Kind, node.Scope) with

@@ -48,6 +48,12 @@ public sealed class ScopeRepository(DbSession db) : IScopes
             .Select(r => r.ToDomain()).ToList();
     }
 
+    public async Task<int> CountAsync(string tenantId, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<int>(db.Command("SELECT count(*) FROM scope_nodes WHERE tenant_id = @tenantId", new { tenantId }, ct));
+    }
+
     public async Task<bool> UpsertAsync(ScopeNode node, CancellationToken ct)
     {
         const string insert = """

@@ -83,6 +83,8 @@ public sealed partial class InMemoryStore : ITenants, IPrincipals, IScopes
     public Task<IReadOnlyList<ScopeNode>> ListAsync(string tenantId, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<ScopeNode>>(_scopes.Values.Where(n => n.TenantId == tenantId).OrderBy(n => n.Scope, StringComparer.Ordinal).ToList());
 
+    public Task<int> CountAsync(string tenantId, CancellationToken ct) => Task.FromResult(_scopes.Keys.Count(k => k.Item1 == tenantId));
+
     public Task<bool> UpsertAsync(ScopeNode node, CancellationToken ct)
     {
         var created = !_scopes.ContainsKey((node.TenantId, node.Scope));
