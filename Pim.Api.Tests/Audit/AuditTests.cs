@@ -112,4 +112,20 @@ public abstract class AuditTests(PimApp app)
         var approved = rows.Single(r => r[5] == "activation.approved");
         Assert.Equal(("alice", "CHG-4711 approved"), (approved[2], approved[11]));
     }
+
+    [Fact]
+    public async Task A_refused_export_is_a_problem_whatever_the_client_accepts()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        foreach (var accept in new[] { "text/csv", "application/xml", "text/csv;q=1, application/json;q=0" })
+        {
+            HttpRequestMessage Export(string query) => new(HttpMethod.Get, s.Path("/audit-events" + query)) { Headers = { { "Accept", accept } } };
+            using (var forbidden = await s.Carol.SendAsync(Export("")))
+                await forbidden.ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+            using (var invalid = await s.Alice.SendAsync(Export("?from=yesterday")))
+                await invalid.ExpectProblemAsync(HttpStatusCode.BadRequest, "malformed-request");
+            using (var anonymous = await app.Anonymous().SendAsync(Export("")))
+                await anonymous.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        }
+    }
 }

@@ -23,11 +23,12 @@ public static class ContractValidation
     private static readonly string[] ContractHeaders =
         ["Location", "ETag", "Retry-After", "Idempotent-Replayed", "Pim-Next-Page-Token", "RateLimit", "RateLimit-Policy", "Access-Control-Allow-Origin"];
 
+    /// <summary>openapi.yaml, read once.</summary>
+    public static readonly Lazy<OpenApiDocument> Document = new(() =>
+        OpenApiYamlDocument.FromFileAsync(Path.Combine(Http.ContractTests.RepositoryRoot(), "openapi.yaml")).GetAwaiter().GetResult());
+
     private static readonly Lazy<Dictionary<string, OpenApiOperation>> Operations = new(() =>
-    {
-        var document = OpenApiYamlDocument.FromFileAsync(Path.Combine(Http.ContractTests.RepositoryRoot(), "openapi.yaml")).GetAwaiter().GetResult();
-        return document.Operations.Where(o => o.Operation.OperationId is not null).ToDictionary(o => o.Operation.OperationId, o => o.Operation);
-    });
+        Document.Value.Operations.Where(o => o.Operation.OperationId is not null).ToDictionary(o => o.Operation.OperationId, o => o.Operation));
 
     public static IReadOnlyList<string> Check(string operationId, string method, int status, string? contentType, IHeaderDictionary headers, string body)
     {

@@ -12,6 +12,10 @@ public static class Rules
     public const int MaxIdLength = 128;
     public const string IdPattern = "^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$";
     public const string PrintablePattern = "^[^\\u0000-\\u001F\\u007F]+$";
+    /// <summary>A name shown to people: no control characters (and so no NUL, which no store keeps).</summary>
+    public const string NamePattern = "^[^\\u0000-\\u001F\\u007F]*$";
+    /// <summary>Free text: no control characters other than tab and line breaks.</summary>
+    public const string TextPattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$";
     /// <summary>A token's <c>sub</c> and <c>tid</c>: OpenID Connect allows at most 255 ASCII characters; longer ones are refused.</summary>
     public const int MaxSubject = 255;
     public const int MaxDisplayName = 256;

@@ -65,7 +65,7 @@ public static class Wire
         MaxLength = IsoDuration.MaxLength, Pattern = IsoDuration.Pattern, Says = "an ISO 8601 duration such as PT1H or P1D",
     };
     private static readonly WireField Email = new() { MaxLength = Rules.MaxEmail, Format = "email" };
-    private static readonly WireField DisplayName = Text(Rules.MaxDisplayName);
+    private static readonly WireField DisplayName = new() { MaxLength = Rules.MaxDisplayName, Pattern = Rules.NamePattern, Says = "characters other than control characters" };
     private static readonly WireField Justification = Text(Rules.MaxJustification);
 
     /// <summary>Every date-time: RFC 3339, no longer than System.Text.Json reads (and a query parameter is checked likewise).</summary>
@@ -192,7 +192,8 @@ public static class Wire
         ["If-Match"] = new() { MaxLength = 16, Pattern = "^(W/)?\"[0-9]+\"$", Says = "an ETag this API gave out, such as \"3\"" },
     };
 
-    private static WireField Text(int maxLength) => new() { MaxLength = maxLength };
+    private static WireField Text(int maxLength) =>
+        new() { MaxLength = maxLength, Pattern = Rules.TextPattern, Says = "text without control characters other than tab and line breaks" };
     /// <summary>A closed vocabulary: a shared enumeration of the contract, named <paramref name="schema"/>.</summary>
     private static WireField Values(string schema, IEnumerable<string> values) => new() { Values = [.. values], Schema = schema };
 
