@@ -61,6 +61,12 @@ public abstract class RequestHandlingTests(PimApp app)
         await op.PutJsonAsync(s.Path(), new { }).ExpectProblemAsync(HttpStatusCode.BadRequest, "malformed-request");
         await op.PutJsonAsync(s.Path(), new { displayName = new string('x', 300) }).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
         await op.PutJsonAsync(s.Path("/principals/bob"), new { kind = "robot", displayName = "Bob" }).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        // A value that cannot be read names its field, in the body or in the query.
+        var unreadable = await s.Alice.PostJsonAsync(s.Path("/role-assignments"), new { principalId = "carol", roleId = "user-administrator", type = "eligible", endsAt = "soon" })
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "malformed-request");
+        Assert.True(unreadable.GetProperty("errors").TryGetProperty("endsAt", out _), unreadable.ToString());
+        unreadable = await s.Alice.GetAsync(s.Path("/audit-events?from=yesterday")).ExpectProblemAsync(HttpStatusCode.BadRequest, "malformed-request");
+        Assert.True(unreadable.GetProperty("errors").TryGetProperty("from", out _), unreadable.ToString());
         using var wrongType = await op.PutAsync(s.Path(), new StringContent("displayName=x", Encoding.UTF8, "text/plain"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
         await op.GetAsync("/v1/tenants/bad%20id/consent").ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");

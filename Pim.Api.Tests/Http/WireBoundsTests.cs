@@ -1,0 +1,138 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Newtonsoft.Json.Linq;
+using NJsonSchema;
+using NSwag;
+using Pim.Api.Tests.Support;
+
+namespace Pim.Api.Tests.Http;
+
+/// <summary>
+/// The bounds openapi.yaml declares are the ones Pim enforces: for every operation, every bounded field of its request
+/// body (maxLength, maxItems, minimum, maximum) and every bounded query parameter is sent just past its bound, alone,
+/// and must be refused with a 400 that names it — where the same request with the field in bounds does not name it.
+/// </summary>
+[Collection(SqliteCollection.Name)]
+public sealed class WireBoundsTests(SqliteApp app)
+{
+    public static TheoryData<string> OperationIds() =>
+        [.. ContractValidation.Document.Value.Operations
+            .Where(o => o.Operation.ActualRequestBody is not null || o.Operation.ActualParameters.Any(p => p.Kind == OpenApiParameterKind.Query))
+            .Select(o => o.Operation.OperationId).Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [MemberData(nameof(OperationIds))]
+    public async Task Every_declared_bound_is_enforced(string operationId)
+    {
+        var s = await Scenario.OnboardAsync(app);
+        var described = ContractValidation.Document.Value.Operations.Single(o => o.Operation.OperationId == operationId);
+        var path = described.Operation.ActualParameters.Where(p => p.Kind == OpenApiParameterKind.Path)
+            .Aggregate(described.Path, (p, parameter) => p.Replace("{" + parameter.Name + "}", parameter.Name switch
+            {
+                "tenantId" => s.Id,
+                "roleId" => "exchange-administrator",
+                "area" => "directoryRoles",
+                _ => "x1",
+            }, StringComparison.Ordinal));
+        var method = new HttpMethod(described.Method.ToUpperInvariant());
+        var schema = described.Operation.ActualRequestBody?.Content["application/json"].Schema.ActualSchema;
+        var sample = schema is null ? null : Sample(schema);
+
+        var lastAnswer = "";
+        async Task<JsonElement> ErrorsOf(string query, JToken? body)
+        {
+            using var request = new HttpRequestMessage(method, path + query);
+            if (body is not null) request.Content = new StringContent(body.ToString(), Encoding.UTF8, "application/json");
+            request.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+            using var response = await s.Alice.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            lastAnswer = $"{(int)response.StatusCode} {text}";
+            if (response.StatusCode != HttpStatusCode.BadRequest) return default;
+            var problem = JsonSerializer.Deserialize<JsonElement>(text);
+            return problem.TryGetProperty("errors", out var errors) ? errors : default;
+        }
+
+        static bool Names(JsonElement errors, string field) =>
+            errors.ValueKind == JsonValueKind.Object && errors.EnumerateObject().Any(e => e.Name.Equals(field, StringComparison.OrdinalIgnoreCase));
+
+        var checkedBounds = 0;
+        var failures = new List<string>();
+        foreach (var parameter in described.Operation.ActualParameters.Where(p => p.Kind == OpenApiParameterKind.Query))
+            foreach (var value in PastBounds(parameter.ActualSchema))
+            {
+                checkedBounds++;
+                var raw = value is JValue { Type: JTokenType.String } text ? (string)text! : value.ToString();
+                if (!Names(await ErrorsOf($"?{parameter.Name}={Uri.EscapeDataString(raw)}", sample), parameter.Name))
+                    failures.Add($"query {parameter.Name}={Shorten(raw)} is not refused by name: {lastAnswer}");
+            }
+        if (schema is not null)
+            foreach (var (field, fieldSchema) in Fields(schema, ""))
+                foreach (var value in PastBounds(fieldSchema))
+                {
+                    checkedBounds++;
+                    var body = sample!.DeepClone();
+                    var token = body.SelectToken(field);
+                    if (token is null) continue;
+                    if (Names(await ErrorsOf("", body), field)) continue; // the sample itself breaks this field's bound: nothing to compare
+                    token.Replace(value);
+                    if (!Names(await ErrorsOf("", body), field))
+                        failures.Add($"body {field}={Shorten(value.ToString())} is not refused by name: {lastAnswer}");
+                }
+        Assert.True(failures.Count == 0, $"{operationId}, {checkedBounds} bounds checked:\n{string.Join("\n", failures)}");
+    }
+
+    /// <summary>Every property path of a request schema (into nested objects and the first item of lists) with its schema.</summary>
+    private static IEnumerable<(string Path, JsonSchema Schema)> Fields(JsonSchema schema, string prefix)
+    {
+        foreach (var (name, property) in schema.ActualSchema.ActualProperties)
+        {
+            var at = prefix.Length == 0 ? name : $"{prefix}.{name}";
+            var actual = Unwrapped(property);
+            yield return (at, actual);
+            if (actual.ActualProperties.Count > 0)
+                foreach (var nested in Fields(actual, at)) yield return nested;
+        }
+    }
+
+    /// <summary>A nullable reference is written as oneOf [the schema]; its bounds are those of the schema.</summary>
+    private static JsonSchema Unwrapped(JsonSchema schema)
+    {
+        var actual = schema.ActualSchema;
+        return actual.OneOf.Count == 1 ? actual.OneOf.Single().ActualSchema : actual;
+    }
+
+    /// <summary>A body with every field present: the first value of an enumeration, a date-time, otherwise the simplest value.</summary>
+    private static JToken Sample(JsonSchema schema)
+    {
+        schema = Unwrapped(schema);
+        if (schema.Enumeration.Count > 0) return JToken.FromObject(schema.Enumeration.First()!);
+        if (schema.ActualProperties.Count > 0) return new JObject(schema.ActualProperties.Select(p => new JProperty(p.Key, Sample(p.Value))));
+        if (schema.Type.HasFlag(JsonObjectType.Array)) return new JArray(Sample(schema.Item!));
+        if (schema.Type.HasFlag(JsonObjectType.Boolean)) return new JValue(false);
+        if (schema.Type.HasFlag(JsonObjectType.Integer) || schema.Type.HasFlag(JsonObjectType.Number)) return new JValue(schema.Minimum ?? 1);
+        return new JValue(schema.Format switch
+        {
+            "date-time" => "2026-11-27T10:00:00Z",
+            "email" => "someone@example.com",
+            "uri" => "https://example.com/hook",
+            _ => "a",
+        });
+    }
+
+    /// <summary>Values just past each bound the schema declares.</summary>
+    private static IEnumerable<JToken> PastBounds(JsonSchema schema)
+    {
+        schema = Unwrapped(schema);
+        if (schema.MaxLength is { } maxLength) yield return new JValue(new string('a', maxLength + 1));
+        if (schema.MaxItems > 0)
+        {
+            var item = schema.Item is null ? new JValue("a") : Sample(schema.Item);
+            yield return new JArray(Enumerable.Range(0, schema.MaxItems + 1).Select(_ => item.DeepClone()));
+        }
+        if (schema.Maximum is { } maximum) yield return new JValue(maximum + 1);
+        if (schema.Minimum is { } minimum) yield return new JValue(minimum - 1);
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + $"…({text.Length})";
+}
