@@ -43,6 +43,7 @@ public static class Problems
         new(ErrorCodes.InvalidStateTransition, 409, "The activation request is not in a state that allows this (e.g. approving a cancelled request)."),
         new(ErrorCodes.AssignmentExists, 409, "An assignment of this principal, role and scope already exists."),
         new(ErrorCodes.Conflict, 409, "The change conflicts with the current state of the resource."),
+        new(ErrorCodes.ReadOnlyField, 422, "A field the server keeps (an id, a scope, where settings are inherited from) was sent back with another value than it has: send it as read, or leave it out."),
         new(ErrorCodes.LimitReached, 409, "The tenant holds as many as it may (webhooks, scopes, or assignments of one principal): remove one first."),
         new(ErrorCodes.IdempotencyKeyInUse, 409, "The first request with this Idempotency-Key is still running; retry shortly."),
         new(ErrorCodes.IdempotencyAnswerWithheld, 409, "The first request with this Idempotency-Key succeeded, but its answer carried a one-time secret Pim does not keep."),

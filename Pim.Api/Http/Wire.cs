@@ -94,7 +94,12 @@ public static class Wire
         ["parentId"] = ScopeSegment,
         ["subscriptionId"] = ScopeSegment,
         ["resourceGroupName"] = ScopeSegment,
-        ["ScopeNodeResponse.id"] = ScopeSegment,
+        ["ManagementGroupRequest.id"] = ScopeSegment,
+        ["ManagementGroupResponse.id"] = ScopeSegment,
+        ["SubscriptionRequest.id"] = ScopeSegment,
+        ["SubscriptionResponse.id"] = ScopeSegment,
+        ["ResourceGroupRequest.id"] = ScopeSegment,
+        ["ResourceGroupResponse.id"] = ScopeSegment,
         ["ScopeTreeResponse.id"] = ScopeSegment,
         ["memberOf"] = new() { MaxItems = Principal.MaximumMemberOf, Items = Id },
         ["approvers"] = new() { MaxItems = RoleSettings.MaximumApprovers, Items = Id },
@@ -138,7 +143,12 @@ public static class Wire
         ["kind"] = Values("PrincipalKind", PrincipalKindValues),
         ["principalKind"] = Values("PrincipalKind", PrincipalKindValues),
         ["RoleResponse.kind"] = Values("RoleKind", [Features.Roles.RoleKinds.Directory, Features.Roles.RoleKinds.Resource]),
-        ["ScopeNodeResponse.kind"] = Values("ScopeKind", ScopeKind.All),
+        ["ManagementGroupRequest.kind"] = Values("ScopeKind", ScopeKind.All),
+        ["ManagementGroupResponse.kind"] = Values("ScopeKind", ScopeKind.All),
+        ["SubscriptionRequest.kind"] = Values("ScopeKind", ScopeKind.All),
+        ["SubscriptionResponse.kind"] = Values("ScopeKind", ScopeKind.All),
+        ["ResourceGroupRequest.kind"] = Values("ScopeKind", ScopeKind.All),
+        ["ResourceGroupResponse.kind"] = Values("ScopeKind", ScopeKind.All),
         ["ScopeTreeResponse.kind"] = Values("ScopeKind", ScopeKind.All),
         ["NotificationResponse.kind"] = Values("NotificationKind", NotificationKinds.All),
         ["area"] = Values("ManagementArea", ManagementArea.All),
@@ -228,7 +238,9 @@ public static class Wire
                 var kind = KindOf(info.PropertyType);
                 if (kind is Kind.Record or Kind.Boolean) continue;
                 var field = kind == Kind.Instant ? Find(owner, name) ?? Instant : Require(owner, name);
-                if (property is OpenApiSchema inline) target.Properties[name] = Declare(inline, field, context.SchemaRepository);
+                if (property is not OpenApiSchema inline) continue;
+                if (info.GetCustomAttribute<EchoAttribute>() is not null) inline.Description = ReadOnlyFields.Description;
+                target.Properties[name] = Declare(inline, field, context.SchemaRepository);
             }
         }
     }

@@ -37,6 +37,7 @@ public static class ErrorCodes
     public const string UnknownApprover = "unknown-approver";
     public const string UnknownPrincipal = "unknown-principal";
     public const string InvalidScope = "invalid-scope";
+    public const string ReadOnlyField = "read-only-field";
     public const string WebhookUrlRefused = "webhook-url-refused";
     public const string GuestNotAllowed = "guest-not-allowed";
     public const string BatchTooLarge = "batch-too-large";

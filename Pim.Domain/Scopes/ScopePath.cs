@@ -36,4 +36,7 @@ public static partial class ScopePath
     public static string ManagementGroup(string id) => $"/managementGroups/{id}";
     public static string Subscription(string id) => $"/subscriptions/{id}";
     public static string ResourceGroup(string subscriptionId, string name) => $"/subscriptions/{subscriptionId}/resourceGroups/{name}";
+
+    /// <summary>The id (or name) a scope ends with; none for the root.</summary>
+    public static string? LastSegment(string scope) => scope == Root ? null : scope[(scope.LastIndexOf('/') + 1)..];
 }

@@ -16,11 +16,15 @@ public sealed class ScopeService(ITenants tenants, IScopes scopes, IActivationRe
         UpsertAsync(caller, new ScopeNode(caller.TenantId, ScopePath.ResourceGroup(subscriptionId, name), ScopeKind.ResourceGroup, name, displayName ?? name,
             ScopePath.Subscription(subscriptionId)), ScopeKind.Subscription, ct);
 
-    public async Task<ScopeNode> GetAsync(Caller caller, string scope, CancellationToken ct)
+    public async Task<ScopeNode> GetAsync(Caller caller, string scope, CancellationToken ct) =>
+        await FindAsync(caller, scope, ct) ?? throw Errors.NotFound($"Scope '{scope}'");
+
+    /// <summary>The node, or null when it is not registered.</summary>
+    public async Task<ScopeNode?> FindAsync(Caller caller, string scope, CancellationToken ct)
     {
         caller.RequireOperatorOrPrincipal();
         await tenants.GetAsync(caller.TenantId, ct);
-        return await scopes.FindAsync(caller.TenantId, scope, ct) ?? throw Errors.NotFound($"Scope '{scope}'");
+        return await scopes.FindAsync(caller.TenantId, scope, ct);
     }
 
     public async Task<IReadOnlyList<ScopeNode>> TreeAsync(Caller caller, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Pim.Api.Http;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Principals;
@@ -5,7 +6,7 @@ namespace Pim.Api.Features.Principals;
 /// <summary>A principal as the directory has it; <c>accountEnabled: false</c> (users, guests, service principals) makes it hold
 /// nothing; left out, the account is enabled.</summary>
 public sealed record PrincipalRequest(string Kind, string DisplayName, string? Email = null, string? HomeTenantId = null, string? HomePrincipalId = null,
-    IReadOnlyList<string>? MemberOf = null, bool? AccountEnabled = null)
+    IReadOnlyList<string>? MemberOf = null, bool? AccountEnabled = null, [property: Echo] string? Id = null)
 {
     public Principal ToDomain(string tenantId, string principalId) => new(tenantId, principalId, PrincipalKinds.Parse(Kind)!.Value, DisplayName, Email,
         HomeTenantId, HomePrincipalId, (MemberOf ?? []).Distinct().ToList(), AccountEnabled ?? true);

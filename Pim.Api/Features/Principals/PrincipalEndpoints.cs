@@ -20,6 +20,7 @@ public static class PrincipalEndpoints
     public static async Task<Results<Created<PrincipalResponse>, Ok<PrincipalResponse>>> PutPrincipal(string principalId, PrincipalRequest body,
         CurrentCaller caller, PrincipalService principals, CancellationToken ct)
     {
+        ReadOnlyFields.Check(("id", body.Id, principalId));
         var (saved, created) = await principals.UpsertAsync(caller, body.ToDomain(caller.Value.TenantId, principalId), ct);
         var response = PrincipalResponse.From(saved);
         return created ? TypedResults.Created($"/v1/tenants/{saved.TenantId}/principals/{saved.Id}", response) : TypedResults.Ok(response);

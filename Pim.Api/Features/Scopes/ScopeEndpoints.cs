@@ -25,33 +25,52 @@ public static class ScopeEndpoints
     }
 
     /// <summary>A PUT that registered the node answers 201 with its own address; one that renamed or moved it, 200.</summary>
-    private static Results<Created<ScopeNodeResponse>, Ok<ScopeNodeResponse>> Answer(HttpContext http, (ScopeNode Node, bool Created) result) =>
-        result.Created
-            ? TypedResults.Created(http.Request.Path.ToString(), ScopeNodeResponse.From(result.Node))
-            : TypedResults.Ok(ScopeNodeResponse.From(result.Node));
+    private static Results<Created<T>, Ok<T>> Answer<T>(HttpContext http, (ScopeNode Node, bool Created) result, Func<ScopeNode, T> answer) =>
+        result.Created ? TypedResults.Created(http.Request.Path.ToString(), answer(result.Node)) : TypedResults.Ok(answer(result.Node));
 
-    public static async Task<Results<Created<ScopeNodeResponse>, Ok<ScopeNodeResponse>>> PutManagementGroup(string managementGroupId,
-        ManagementGroupRequest body, HttpContext http, CurrentCaller caller, ScopeService scopes, CancellationToken ct) =>
-        Answer(http, await scopes.UpsertManagementGroupAsync(caller, managementGroupId, body.DisplayName, body.ParentId, ct));
+    /// <summary>The echoed read-only fields must be the node's as GET answers it (for a node not registered yet: as the PUT makes it).</summary>
+    private static async Task CheckEchoesAsync(CurrentCaller caller, ScopeService scopes, string scope, string kind, string id, string parentScope,
+        (string? Scope, string? Kind, string? Id, string? ParentScope) sent, CancellationToken ct)
+    {
+        var current = sent.ParentScope is null ? null : await scopes.FindAsync(caller, scope, ct);
+        ReadOnlyFields.Check(("scope", sent.Scope, scope), ("kind", sent.Kind, kind), ("id", sent.Id, id),
+            ("parentScope", sent.ParentScope, current?.ParentScope ?? parentScope));
+    }
 
-    public static async Task<Results<Created<ScopeNodeResponse>, Ok<ScopeNodeResponse>>> PutSubscription(string subscriptionId,
-        SubscriptionRequest body, HttpContext http, CurrentCaller caller, ScopeService scopes, CancellationToken ct) =>
-        Answer(http, await scopes.UpsertSubscriptionAsync(caller, subscriptionId, body.DisplayName, body.ManagementGroupId, ct));
+    public static async Task<Results<Created<ManagementGroupResponse>, Ok<ManagementGroupResponse>>> PutManagementGroup(string managementGroupId,
+        ManagementGroupRequest body, HttpContext http, CurrentCaller caller, ScopeService scopes, CancellationToken ct)
+    {
+        await CheckEchoesAsync(caller, scopes, ScopePath.ManagementGroup(managementGroupId), ScopeKind.ManagementGroup, managementGroupId,
+            body.ParentId is null ? ScopePath.Root : ScopePath.ManagementGroup(body.ParentId), (body.Scope, body.Kind, body.Id, body.ParentScope), ct);
+        return Answer(http, await scopes.UpsertManagementGroupAsync(caller, managementGroupId, body.DisplayName, body.ParentId, ct), ManagementGroupResponse.From);
+    }
 
-    public static async Task<Results<Created<ScopeNodeResponse>, Ok<ScopeNodeResponse>>> PutResourceGroup(string subscriptionId,
-        string resourceGroupName, ResourceGroupRequest body, HttpContext http, CurrentCaller caller, ScopeService scopes, CancellationToken ct) =>
-        Answer(http, await scopes.UpsertResourceGroupAsync(caller, subscriptionId, resourceGroupName, body.DisplayName, ct));
+    public static async Task<Results<Created<SubscriptionResponse>, Ok<SubscriptionResponse>>> PutSubscription(string subscriptionId,
+        SubscriptionRequest body, HttpContext http, CurrentCaller caller, ScopeService scopes, CancellationToken ct)
+    {
+        await CheckEchoesAsync(caller, scopes, ScopePath.Subscription(subscriptionId), ScopeKind.Subscription, subscriptionId,
+            body.ManagementGroupId is null ? ScopePath.Root : ScopePath.ManagementGroup(body.ManagementGroupId), (body.Scope, body.Kind, body.Id, body.ParentScope), ct);
+        return Answer(http, await scopes.UpsertSubscriptionAsync(caller, subscriptionId, body.DisplayName, body.ManagementGroupId, ct), SubscriptionResponse.From);
+    }
 
-    public static async Task<Ok<ScopeNodeResponse>> GetManagementGroup(string managementGroupId, CurrentCaller caller, ScopeService scopes,
+    public static async Task<Results<Created<ResourceGroupResponse>, Ok<ResourceGroupResponse>>> PutResourceGroup(string subscriptionId,
+        string resourceGroupName, ResourceGroupRequest body, HttpContext http, CurrentCaller caller, ScopeService scopes, CancellationToken ct)
+    {
+        await CheckEchoesAsync(caller, scopes, ScopePath.ResourceGroup(subscriptionId, resourceGroupName), ScopeKind.ResourceGroup, resourceGroupName,
+            ScopePath.Subscription(subscriptionId), (body.Scope, body.Kind, body.Id, body.ParentScope), ct);
+        return Answer(http, await scopes.UpsertResourceGroupAsync(caller, subscriptionId, resourceGroupName, body.DisplayName, ct), ResourceGroupResponse.From);
+    }
+
+    public static async Task<Ok<ManagementGroupResponse>> GetManagementGroup(string managementGroupId, CurrentCaller caller, ScopeService scopes,
         CancellationToken ct) =>
-        TypedResults.Ok(ScopeNodeResponse.From(await scopes.GetAsync(caller, ScopePath.ManagementGroup(managementGroupId), ct)));
+        TypedResults.Ok(ManagementGroupResponse.From(await scopes.GetAsync(caller, ScopePath.ManagementGroup(managementGroupId), ct)));
 
-    public static async Task<Ok<ScopeNodeResponse>> GetSubscription(string subscriptionId, CurrentCaller caller, ScopeService scopes, CancellationToken ct) =>
-        TypedResults.Ok(ScopeNodeResponse.From(await scopes.GetAsync(caller, ScopePath.Subscription(subscriptionId), ct)));
+    public static async Task<Ok<SubscriptionResponse>> GetSubscription(string subscriptionId, CurrentCaller caller, ScopeService scopes, CancellationToken ct) =>
+        TypedResults.Ok(SubscriptionResponse.From(await scopes.GetAsync(caller, ScopePath.Subscription(subscriptionId), ct)));
 
-    public static async Task<Ok<ScopeNodeResponse>> GetResourceGroup(string subscriptionId, string resourceGroupName, CurrentCaller caller,
+    public static async Task<Ok<ResourceGroupResponse>> GetResourceGroup(string subscriptionId, string resourceGroupName, CurrentCaller caller,
         ScopeService scopes, CancellationToken ct) =>
-        TypedResults.Ok(ScopeNodeResponse.From(await scopes.GetAsync(caller, ScopePath.ResourceGroup(subscriptionId, resourceGroupName), ct)));
+        TypedResults.Ok(ResourceGroupResponse.From(await scopes.GetAsync(caller, ScopePath.ResourceGroup(subscriptionId, resourceGroupName), ct)));
 
     public static async Task<Ok<ScopeTreeResponse>> Tree(CurrentCaller caller, ScopeService scopes, CancellationToken ct)
     {

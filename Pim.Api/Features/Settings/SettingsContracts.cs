@@ -1,3 +1,4 @@
+using Pim.Api.Http;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Settings;
@@ -44,8 +45,10 @@ public sealed record NotificationSettingsDto(OnActivationDto OnActivation, OnApp
         new AssignmentNotification(OnAssignment?.NotifyAssignee ?? true));
 }
 
-/// <summary>A role's settings on the wire (DESIGN §4). Durations are ISO 8601.</summary>
-public sealed record RoleSettingsDto(ActivationSettingsDto Activation, AssignmentSettingsDto Assignment, NotificationSettingsDto Notifications)
+/// <summary>A role's settings on the wire (DESIGN §4). Durations are ISO 8601. The body GET answers can be sent back: its
+/// roleId, scope and inheritedFrom are read-only echoes.</summary>
+public sealed record RoleSettingsDto(ActivationSettingsDto Activation, AssignmentSettingsDto Assignment, NotificationSettingsDto Notifications,
+    [property: Echo] string? RoleId = null, [property: Echo] string? Scope = null, [property: Echo] string? InheritedFrom = null)
 {
     public static RoleSettingsDto From(RoleSettings s) => new(ActivationSettingsDto.From(s.Activation), AssignmentSettingsDto.From(s.Assignment),
         NotificationSettingsDto.From(s.Notifications));
