@@ -97,6 +97,7 @@ try
     // X-Forwarded-For is honoured only from the proxies named in Pim:Network:TrustedProxies.
     app.UseClientAddress(builder.Configuration);
     app.UsePimCors();
+    app.UseStoreOutageAnswers();
     app.UseMiddleware<IdempotencyMiddleware>();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
@@ -120,7 +121,7 @@ try
         app.MapGet("/bench/grants-sql", () => TypedResults.Text(AccessReader.Grants)).RequireAuthorization().ExcludeFromDescription();
     }
 
-    var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization().HoldToWireBounds()
+    var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization().HoldToWireBounds().RetryReads()
         .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);

@@ -21,6 +21,9 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
                     _ => ErrorCodes.MalformedRequest,
                 }, Describe(bad), ErrorsOf(bad));
                 return true;
+            case var unavailable when Pim.Infrastructure.Store.IsUnavailable(unavailable):
+                await StoreOutage.WriteAsync(http, unavailable);
+                return true;
             case OperationCanceledException when http.RequestAborted.IsCancellationRequested:
                 return true;
             default:

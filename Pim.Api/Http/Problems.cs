@@ -66,7 +66,7 @@ public static class Problems
         new(ErrorCodes.RateLimited, 429, "The caller or its tenant has used its budget for now; retry after Retry-After seconds."),
         new(ErrorCodes.IdempotencyKeyLimit, 429, "The caller holds too many live Idempotency-Keys in this tenant; retry after Retry-After seconds."),
         new(ErrorCodes.InternalError, 500, "Pim failed; the traceId finds the error in its logs."),
-        new(ErrorCodes.StoreUnavailable, 503, "Pim's store does not answer now; nothing was changed. Retry after Retry-After seconds."),
+        new(ErrorCodes.StoreUnavailable, 503, "Pim's store does not answer now. Retry after Retry-After seconds; a write sent with an Idempotency-Key is applied at most once."),
     ];
 
     private static readonly Dictionary<string, ProblemKind> ByCode = Catalog.ToDictionary(k => k.Code);

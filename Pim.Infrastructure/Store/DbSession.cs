@@ -21,7 +21,16 @@ public sealed class DbSession(Store store) : IUnitOfWork, IAsyncDisposable
 
     public Store Store => store;
 
-    public async Task<DbConnection> ConnectionAsync(CancellationToken ct) => _connection ??= await store.OpenAsync(ct);
+    public async Task<DbConnection> ConnectionAsync(CancellationToken ct)
+    {
+        // A connection the store dropped (an outage) is replaced, unless a transaction was open on it: that one is lost.
+        if (_connection is { State: System.Data.ConnectionState.Broken or System.Data.ConnectionState.Closed } && _transaction is null)
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
+        return _connection ??= await store.OpenAsync(ct);
+    }
 
     public CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
         new(sql, parameters, _transaction, cancellationToken: ct);

@@ -35,13 +35,19 @@ public sealed class Store : IAsyncDisposable
             // Pim leaves no session state on a connection (no SET, temporary tables or LISTEN; every transaction ends),
             // so a connection back in the pool needs no reset round trip.
             builder.NoResetOnClose = true;
+            // No request waits on an unreachable store for long: a connection is given up after 5 s and a command after
+            // 15 s unless the connection string says otherwise (Npgsql's defaults, 15 s and 30 s, make a stalled store hang
+            // every caller).
+            var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+            if (!given.ContainsKey("Timeout")) builder.Timeout = 5;
+            if (!given.ContainsKey("Command Timeout")) builder.CommandTimeout = 15;
             _connectionString = builder.ConnectionString;
             _postgres = NpgsqlDataSource.Create(_connectionString);
         }
         else
         {
             // Foreign keys on, and a busy connection waits (Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout).
-            _connectionString = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true, DefaultTimeout = 30 }.ToString();
+            _connectionString = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true, DefaultTimeout = 15 }.ToString();
         }
     }
 
@@ -75,6 +81,21 @@ public sealed class Store : IAsyncDisposable
         SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
         _ => false,
     };
+
+    /// <summary>
+    /// The store did not answer (it is down, restarting, unreachable, out of connections, or too slow), as opposed to
+    /// refusing what was asked of it: worth retrying later. PostgreSQL: what Npgsql marks transient (I/O, timeouts,
+    /// shutdown, too many connections, …). SQLite: the database stayed busy or locked past the command timeout.
+    /// </summary>
+    public static bool IsUnavailable(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is NpgsqlException { IsTransient: true } or SqliteException { SqliteErrorCode: 5 or 6 } or TimeoutException) return true;
+        return false;
+    }
+
+    /// <summary>After an outage: drop idle connections, which may be to a server that is gone, so the next requests open new ones.</summary>
+    public void ForgetIdleConnections() => _postgres?.Clear();
 
     public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net;
+using Pim.Api.Tests.Support;
+
+namespace Pim.Api.Tests.Http;
+
+/// <summary>A PostgreSQL cluster of this test's own (scripts/lib/outage-cluster.sh), stopped and started mid-test.</summary>
+public sealed class OutageCluster : IAsyncLifetime
+{
+    private static readonly string Script = Path.Combine(ContractTests.RepositoryRoot(), "scripts", "lib", "outage-cluster.sh");
+
+    public string Directory { get; private set; } = "";
+    public string Port { get; private set; } = "";
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;MaxPoolSize=20";
+
+    public async Task InitializeAsync()
+    {
+        _ = PostgresApp.Maintenance; // run by scripts/test.sh, or fail loudly
+        var answer = (await RunAsync("start")).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        (Directory, Port) = (answer[0], answer[1]);
+    }
+
+    public Task StopAsync() => RunAsync("stop", Directory);
+    public Task ResumeAsync() => RunAsync("resume", Directory, Port);
+    public Task DisposeAsync() => RunAsync("destroy", Directory);
+
+    private static async Task<string> RunAsync(params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo("bash", [Script, .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        if (process.ExitCode != 0) throw new InvalidOperationException($"outage-cluster.sh {string.Join(' ', arguments)} failed: {await errors}");
+        return (await output).Trim();
+    }
+}
+
+/// <summary>
+/// A store outage: while PostgreSQL is stopped every call that needs it answers 503 store-unavailable with Retry-After,
+/// promptly (no hang), /health/ready fails and /health/live does not; once it is back Pim answers normally within 5
+/// seconds without a restart, and a write refused during the outage, sent again with its Idempotency-Key, applies once.
+/// </summary>
+public sealed class StoreOutageTests(OutageCluster cluster) : IClassFixture<OutageCluster>
+{
+    private sealed class OutageApp(string connectionString) : PimApp
+    {
+        public override string Provider => "postgres";
+        public override string ConnectionString => connectionString;
+    }
+
+    private static HttpRequestMessage Activation(Scenario s, string key) => new(HttpMethod.Post, s.Path("/activation-requests"))
+    {
+        Content = System.Net.Http.Json.JsonContent.Create(new { roleId = "exchange-administrator", justification = "Mailbox migration" }),
+        Headers = { { "Idempotency-Key", key } },
+    };
+
+    [Fact]
+    public async Task An_outage_is_a_503_with_Retry_After_and_Pim_answers_again_as_soon_as_the_store_is_back()
+    {
+        await using var app = new OutageApp(cluster.ConnectionString);
+        var s = await Scenario.OnboardAsync(app);
+        await s.MakeBobEligibleAsync();
+        var evaluator = app.Evaluator();
+        var bob = s.Bob;
+        foreach (var client in new[] { evaluator, bob }) client.Timeout = TimeSpan.FromSeconds(30); // a hang fails the test
+        Task<HttpResponseMessage> Evaluate() => evaluator.PostJsonAsync(s.Path("/access/evaluation"), new { principalId = "bob", roleId = "exchange-administrator" });
+        await Evaluate().ExpectAsync(HttpStatusCode.OK);
+
+        await cluster.StopAsync();
+        foreach (var call in new Func<Task<HttpResponseMessage>>[]
+                 {
+                     Evaluate,
+                     () => bob.GetAsync(s.Path("/me/roles")),                 // a read, retried before it gives up
+                     () => bob.SendAsync(Activation(s, "outage-1")),          // a write with a key: the key is read first
+                     () => bob.PostJsonAsync(s.Path("/activation-requests"), new { roleId = "exchange-administrator", justification = "x" }),
+                 })
+        {
+            using var refused = await call();
+            await refused.ExpectProblemAsync(HttpStatusCode.ServiceUnavailable, "store-unavailable");
+            Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
+        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await app.Anonymous().GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().GetAsync("/health/live")).StatusCode);
+
+        await cluster.ResumeAsync();
+        var back = Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            using var answer = await Evaluate();
+            status = answer.StatusCode;
+            if (status != HttpStatusCode.OK) await Task.Delay(100);
+        } while (status != HttpStatusCode.OK && back.Elapsed < TimeSpan.FromSeconds(5));
+        Assert.True(status == HttpStatusCode.OK, $"Pim still answered {status} {back.Elapsed.TotalSeconds:0.0} s after the store was back.");
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().GetAsync("/health/ready")).StatusCode);
+
+        // The write refused during the outage, sent again with its key, applies once; nothing else of the outage was kept.
+        using (var created = await bob.SendAsync(Activation(s, "outage-1"))) await created.ExpectAsync(HttpStatusCode.Created);
+        using (var replayed = await bob.SendAsync(Activation(s, "outage-1")))
+        {
+            await replayed.ExpectAsync(HttpStatusCode.Created);
+            Assert.Equal("true", replayed.Headers.GetValues("Idempotent-Replayed").Single());
+        }
+        Assert.Single(await s.AuditActionsAsync("action=activation.requested"));
+        Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
+    }
+}
