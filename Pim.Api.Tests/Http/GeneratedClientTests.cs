@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pim.Api.Tests.Support;
 using Pim.Client;
 

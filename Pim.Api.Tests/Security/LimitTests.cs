@@ -1,6 +1,5 @@
 using System.Net;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using Pim.Api.Tests.Support;
 using Pim.Domain;
 using Pim.Infrastructure;

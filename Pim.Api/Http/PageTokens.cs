@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Text;
-using FluentValidation;
 using Pim.Domain;
 
 namespace Pim.Api.Http;

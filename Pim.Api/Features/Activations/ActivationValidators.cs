@@ -1,6 +1,5 @@
 using FluentValidation;
 using Pim.Api.Http;
-using Pim.Domain;
 
 namespace Pim.Api.Features.Activations;
 
