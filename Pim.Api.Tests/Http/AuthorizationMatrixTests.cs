@@ -27,7 +27,8 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         public override string ToString() => $"{Method} {Path}";
     }
 
-    // {r}: Bob's pending request; {bob}: Bob's eligible assignment; {carol}: Carol's active Helpdesk Administrator assignment.
+    // {r}: Bob's pending request; {bob}: Bob's eligible assignment; {carol}: Carol's active Helpdesk Administrator assignment;
+    // {webhook}: Alice's webhook. Management group mg1, subscription sub1 and its resource group rg1 are registered.
     public static TheoryData<Row> Rows => new()
     {
         new("PUT", "", new { displayName = "Renamed" }, 401, 404, 403, 403, 403, 200, 403),
@@ -68,6 +69,13 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         new("GET", "/scopes", null, 401, 404, 200, 200, 403, 200, 200),
         new("PUT", "/management-groups/mgx", new { displayName = "MG" }, 401, 404, 403, 403, 403, 201, 403),
         new("PUT", "/subscriptions/subx", new { displayName = "Sub" }, 401, 404, 403, 403, 403, 201, 403),
+        new("PUT", "/subscriptions/sub1/resource-groups/rgx", new { displayName = "RG" }, 401, 404, 403, 403, 403, 201, 403),
+        new("GET", "/management-groups/mg1", null, 401, 404, 200, 200, 403, 200, 200),
+        new("GET", "/subscriptions/sub1", null, 401, 404, 200, 200, 403, 200, 200),
+        new("GET", "/subscriptions/sub1/resource-groups/rg1", null, 401, 404, 200, 200, 403, 200, 200),
+        new("GET", "/sign-ups/directoryRoles", null, 401, 404, 200, 200, 403, 200, 200),
+        new("GET", "/webhooks/{webhook}", null, 401, 404, 403, 403, 403, 403, 200),
+        new("DELETE", "/webhooks/{webhook}", null, 401, 404, 403, 403, 403, 403, 204),
         new("GET", "/webhooks", null, 401, 404, 403, 403, 403, 403, 200),
         new("POST", "/webhooks", new { url = "http://127.0.0.1:9/hook", eventTypes = new[] { "pim.activation.approved" } }, 401, 404, 403, 403, 403, 403, 201),
         new("GET", "/notifications", null, 401, 404, 403, 403, 403, 200, 200),
@@ -76,7 +84,7 @@ public abstract class AuthorizationMatrixTests(PimApp app)
 
     /// <summary>A tenant as every row finds it: Bob's request pending approval, Dave an eligible Privileged Role Administrator,
     /// Carol an active Helpdesk Administrator.</summary>
-    private sealed record Prepared(Scenario S, string Request, string CarolsAssignment);
+    private sealed record Prepared(Scenario S, string Request, string CarolsAssignment, string Webhook);
 
     private static async Task<Prepared> PrepareAsync(PimApp app)
     {
@@ -87,7 +95,12 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         await s.Operator.PutJsonAsync(s.Path("/principals/dave"), new { kind = "user", displayName = "Dave" }).ExpectAsync(HttpStatusCode.Created);
         await s.AssignAsync(s.Alice, "dave", "privileged-role-administrator", "eligible", HttpStatusCode.Created);
         var carols = (await s.AssignAsync(s.Operator, "carol", "helpdesk-administrator", "active", HttpStatusCode.Created)).Str("id");
-        return new Prepared(s, request, carols);
+        await s.Operator.PutJsonAsync(s.Path("/management-groups/mg1"), new { displayName = "MG" }).ExpectAsync(HttpStatusCode.Created);
+        await s.Operator.PutJsonAsync(s.Path("/subscriptions/sub1"), new { displayName = "Sub", managementGroupId = "mg1" }).ExpectAsync(HttpStatusCode.Created);
+        await s.Operator.PutJsonAsync(s.Path("/subscriptions/sub1/resource-groups/rg1"), new { displayName = "RG" }).ExpectAsync(HttpStatusCode.Created);
+        var webhook = (await s.Alice.PostJsonAsync(s.Path("/webhooks"), new { url = "http://127.0.0.1:9/hook", eventTypes = new[] { "pim.activation.approved" } })
+            .ExpectAsync(HttpStatusCode.Created)).Str("id");
+        return new Prepared(s, request, carols, webhook);
     }
 
     /// <summary>
@@ -106,10 +119,11 @@ public abstract class AuthorizationMatrixTests(PimApp app)
     public async Task Each_caller_gets_the_expected_status(Row row)
     {
         var shared = await SharedAsync(app);
-        var (s, request, carols) = row.Method == "GET" ? shared.ForReads : await PrepareAsync(app);
+        var (s, request, carols, webhook) = row.Method == "GET" ? shared.ForReads : await PrepareAsync(app);
         var other = shared.Other;
 
-        var path = s.Path(row.Path.Replace("{r}", request).Replace("{bob}", s.BobExchangeAssignment).Replace("{carol}", carols));
+        var path = s.Path(row.Path.Replace("{r}", request).Replace("{bob}", s.BobExchangeAssignment).Replace("{carol}", carols)
+            .Replace("{webhook}", webhook));
         var callers = new (string Who, HttpClient Client, int Expected)[]
         {
             ("anonymous", app.Anonymous(), row.Anonymous),
@@ -131,5 +145,16 @@ public abstract class AuthorizationMatrixTests(PimApp app)
             Assert.True((int)response.StatusCode == expected, $"{row} as {who}: expected {expected}, got {(int)response.StatusCode} {body}");
             if (expected >= 400) Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
+    }
+
+    [Fact]
+    public void Every_operation_of_the_contract_has_a_row()
+    {
+        var rows = Rows.Cast<object[]>().Select(r => (Row)r[0]).ToList();
+        var missing = ContractValidation.Document.Value.Operations
+            .Where(o => !rows.Any(r => r.Method == o.Method.ToUpperInvariant() && System.Text.RegularExpressions.Regex.IsMatch(
+                "/v1/tenants/t" + r.Path, "^" + System.Text.RegularExpressions.Regex.Replace(o.Path, "\\{[^}]+\\}", "[^/]+") + "$")))
+            .Select(o => $"{o.Method.ToUpperInvariant()} {o.Path}").ToList();
+        Assert.True(missing.Count == 0, "Operations without a row in the authorization matrix:\n" + string.Join("\n", missing));
     }
 }
