@@ -26,15 +26,8 @@ public sealed class WireBoundsTests(SqliteApp app)
     public async Task Every_declared_bound_is_enforced(string operationId)
     {
         var s = await Scenario.OnboardAsync(app);
-        var described = ContractValidation.Document.Value.Operations.Single(o => o.Operation.OperationId == operationId);
-        var path = described.Operation.ActualParameters.Where(p => p.Kind == OpenApiParameterKind.Path)
-            .Aggregate(described.Path, (p, parameter) => p.Replace("{" + parameter.Name + "}", parameter.Name switch
-            {
-                "tenantId" => s.Id,
-                "roleId" => "exchange-administrator",
-                "area" => "directoryRoles",
-                _ => "x1",
-            }, StringComparison.Ordinal));
+        var described = ContractValidation.Described(operationId);
+        var path = ContractValidation.PathIn(s, described);
         var method = new HttpMethod(described.Method.ToUpperInvariant());
         var schema = described.Operation.ActualRequestBody?.Content["application/json"].Schema.ActualSchema;
         var sample = schema is null ? null : Sample(schema);

@@ -52,7 +52,7 @@ public abstract class HostileInputTests(PimApp app)
     public async Task Hostile_input_is_a_client_error_answered_as_a_problem(string operationId)
     {
         var s = await Scenario.OnboardAsync(app);
-        var described = ContractValidation.Document.Value.Operations.Single(o => o.Operation.OperationId == operationId);
+        var described = ContractValidation.Described(operationId);
         var operation = described.Operation;
         var parameters = operation.ActualParameters.ToList();
         var pathParameters = parameters.Where(p => p.Kind == OpenApiParameterKind.Path).Select(p => p.Name).ToList();
@@ -61,8 +61,7 @@ public abstract class HostileInputTests(PimApp app)
         var sample = bodySchema is null ? null : new SampleJsonDataGenerator().Generate(bodySchema);
         var method = new HttpMethod(described.Method.ToUpperInvariant());
 
-        string PathWith(string? hostileParameter = null, string? value = null) => pathParameters.Aggregate(described.Path, (path, name) =>
-            path.Replace("{" + name + "}", name == hostileParameter ? value! : Plausible(s, name), StringComparison.Ordinal));
+        string PathWith(string? hostileParameter = null, string? value = null) => ContractValidation.PathIn(s, described, hostileParameter, value);
 
         var requests = new List<Func<HttpRequestMessage>>();
         void Add(string path, string? body = null, string contentType = "application/json", params (string Name, string Value)[] headers) =>
@@ -120,16 +119,6 @@ public abstract class HostileInputTests(PimApp app)
         }
         Assert.True(failures.Count == 0, $"{failures.Count} of {requests.Count} hostile requests to {operationId} were answered badly:\n{string.Join("\n", failures.Take(20))}");
     }
-
-    /// <summary>A well-formed value for a path parameter, so that each hostile one is sent alone.</summary>
-    private static string Plausible(Scenario s, string parameter) => parameter switch
-    {
-        "tenantId" => s.Id,
-        "roleId" => "exchange-administrator",
-        "principalId" => "carol",
-        "area" => "directoryRoles",
-        _ => "x1",
-    };
 
     private static string Shorten(string text, int length = 160) => text.Length <= length ? text : text[..length] + $"…({text.Length})";
 }

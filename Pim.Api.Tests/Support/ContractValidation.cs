@@ -27,6 +27,25 @@ public static class ContractValidation
     public static readonly Lazy<OpenApiDocument> Document = new(() =>
         OpenApiYamlDocument.FromFileAsync(Path.Combine(Http.ContractTests.RepositoryRoot(), "openapi.yaml")).GetAwaiter().GetResult());
 
+    /// <summary>The operation of openapi.yaml with this id, with its method and path.</summary>
+    public static OpenApiOperationDescription Described(string operationId) =>
+        Document.Value.Operations.Single(o => o.Operation.OperationId == operationId);
+
+    /// <summary>
+    /// The operation's path in the scenario's tenant, every path parameter a well-formed value (a role, a principal, an
+    /// area, otherwise "x1"), except <paramref name="parameter"/>, which gets <paramref name="value"/> as it is.
+    /// </summary>
+    public static string PathIn(Scenario s, OpenApiOperationDescription described, string? parameter = null, string? value = null) =>
+        described.Operation.ActualParameters.Where(p => p.Kind == OpenApiParameterKind.Path).Aggregate(described.Path, (path, p) =>
+            path.Replace("{" + p.Name + "}", p.Name == parameter ? value! : p.Name switch
+            {
+                "tenantId" => s.Id,
+                "roleId" => "exchange-administrator",
+                "principalId" => "carol",
+                "area" => "directoryRoles",
+                _ => "x1",
+            }, StringComparison.Ordinal));
+
     private static readonly Lazy<Dictionary<string, OpenApiOperation>> Operations = new(() =>
         Document.Value.Operations.Where(o => o.Operation.OperationId is not null).ToDictionary(o => o.Operation.OperationId, o => o.Operation));
 
