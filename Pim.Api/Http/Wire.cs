@@ -159,6 +159,7 @@ public static class Wire
         ["ListNotifications.status"] = Values("NotificationStatus", OutboxStatus.All),
         ["DecisionResponse.decision"] = Values("ApprovalDecision", [Features.Activations.ApprovalDecisions.Approved, Features.Activations.ApprovalDecisions.Denied]),
         ["EvaluationResponse.decision"] = Values("EvaluationDecision", [Features.Access.EvaluationDecisions.Allow, Features.Access.EvaluationDecisions.Deny]),
+        ["EvaluationResponse.reason"] = Values("DenyReason", DenyReasons.All),
         ["source"] = Values("GrantSource", [Features.Access.GrantSources.ActiveAssignment, Features.Access.GrantSources.Activation]),
         ["clientKind"] = Values("ClientKind", [AssignmentUse.ServiceKind, AssignmentUse.PrincipalKind, .. PrincipalKindValues]),
         ["eventTypes"] = new() { MaxItems = WebhookEventTypes.All.Count, Items = Values("WebhookEventType", WebhookEventTypes.All) },

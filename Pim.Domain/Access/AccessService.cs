@@ -1,12 +1,13 @@
 namespace Pim.Domain;
 
-public sealed record AccessDecision(bool Granted, Grant? Grant);
+/// <summary>An evaluation's answer: the longest-lasting grant when granted, else why not (<see cref="DenyReasons"/>).</summary>
+public sealed record AccessDecision(bool Granted, Grant? Grant, string? Reason);
 
 /// <summary>
 /// Who holds which role right now: the hot path other services call, and the check every other use case
 /// authorises with (PIM protects its own administrators: only roles Pim evaluates as active count).
 /// </summary>
-public sealed class AccessService(IAccessReader access, IPrincipals principals, ITenants tenants, IUsageRecorder usage, IScopes scopes, TimeProvider time)
+public sealed class AccessService(IAccessReader access, IPrincipals principals, ITenants tenants, IUsageRecorder usage, TimeProvider time)
 {
     /// <summary>Maps a token to the principal it acts as in <paramref name="tenantId"/>: itself, or the guest of its home identity.</summary>
     public async Task<Caller> ResolveCallerAsync(string tenantId, TokenFacts token, RequestOrigin origin, CancellationToken ct)
@@ -53,25 +54,28 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
         throw caller.Refusal("Only the principal itself, the operator or a service with the 'pim.evaluate' scope may evaluate a principal's access.");
     }
 
-    public async Task<AccessDecision> EvaluateAsync(Caller caller, string principalId, string roleId, string? scope, CancellationToken ct)
+    /// <param name="kind">When given, the principal must be of this kind (AuthZEN's <c>subject.type</c>), else it is unknown.</param>
+    public async Task<AccessDecision> EvaluateAsync(Caller caller, string principalId, string roleId, string? scope, CancellationToken ct,
+        PrincipalKind? kind = null)
     {
         EnsureMayEvaluate(caller, principalId);
         RoleCatalog.Get(roleId);
+        scope ??= ScopePath.Root;
         var now = time.Now();
-        // One query: grants at the scope or any of its ancestors (closure table).
-        var grants = await access.FindGrantsAsync(caller.TenantId, principalId, [roleId], scope ?? ScopePath.Root, now, ct);
-        if (grants.Count == 0)
+        // One lookup: grants at the scope or any of its ancestors (closure table).
+        var grants = await access.FindGrantsAsync(caller.TenantId, principalId, [roleId], scope, now, ct);
+        if (grants.Count == 0 || kind is not null)
         {
-            // Only on the deny path: an unknown tenant or scope answers 404.
-            await tenants.GetAsync(caller.TenantId, ct);
-            if (scope is not null && scope != ScopePath.Root && await scopes.FindAsync(caller.TenantId, scope, ct) is null)
-                throw Errors.NotFound($"Scope '{scope}'");
-            return new AccessDecision(false, null);
+            // Only on the deny path (or when the kind must be checked): an unknown tenant or scope answers 404.
+            var standing = await access.StandingAsync(caller.TenantId, principalId, roleId, scope, now, ct);
+            if (!standing.TenantKnown) throw Errors.NotFound($"Tenant '{caller.TenantId}'");
+            if (!standing.ScopeKnown) throw Errors.NotFound($"Scope '{scope}'");
+            if (grants.Count == 0 || standing.Kind != kind) return new AccessDecision(false, null, AccessRules.WhyNot(standing, kind));
         }
         // Which client relied on a standing assignment, so that "make eligible" can tell what it will break.
         foreach (var standing in grants.Where(g => g.ActivationRequestId is null))
             usage.Record(caller.TenantId, standing.AssignmentId, caller.PrincipalId ?? caller.Token.Subject, now, service: caller.PrincipalId is null);
-        return new AccessDecision(true, Longest(grants));
+        return new AccessDecision(true, Longest(grants), null);
     }
 
     /// <summary>The roles the principal holds now, one entry per role and scope, with the longest-lasting grant.</summary>

@@ -50,17 +50,63 @@ public sealed class AccessReader(DbSession db) : IAccessReader
     {
         var sql = Grants;
         foreach (var alias in new[] { "a", "r" })
-        {
-            // Directory roles live at '/'; at a resource scope, grants at the scope or any ancestor count (closure table).
-            var filter = (roleIds is null ? "" : $" AND {db.Store.In(alias + ".role_id", "roleIds")}")
-                + (scope is null ? ""
-                    : scope == ScopePath.Root ? $" AND {alias}.scope = @scope"
-                    : $" AND {alias}.scope IN (SELECT x.ancestor_scope FROM scope_ancestors x WHERE x.tenant_id = @tenantId AND x.scope = @scope)");
-            sql = sql.Replace($"/*roles:{alias}*/", filter);
-        }
+            sql = sql.Replace($"/*roles:{alias}*/", (roleIds is null ? "" : $" AND {db.Store.In(alias + ".role_id", "roleIds")}") + AtScope(alias, scope));
         var connection = await db.ConnectionAsync(ct);
         var rows = await connection.QueryAsync<GrantRow>(db.Command(sql, new { tenantId, principalId, roleIds = roleIds?.ToArray(), scope, now }, ct));
         return rows.Select(r => new Grant(r.RoleId, r.Scope, r.ValidUntil, r.AssignmentId, r.ActivationRequestId, r.ViaPrincipalId)).ToList();
+    }
+
+    /// <summary>Directory roles live at '/'; at a resource scope, what is at the scope or any ancestor counts (closure table).</summary>
+    private static string AtScope(string alias, string? scope) =>
+        scope is null ? ""
+        : scope == ScopePath.Root ? $" AND {alias}.scope = @scope"
+        : $" AND {alias}.scope IN (SELECT x.ancestor_scope FROM scope_ancestors x WHERE x.tenant_id = @tenantId AND x.scope = @scope)";
+
+    private sealed class StandingRow
+    {
+        public int TenantKnown { get; set; }
+        public int ScopeKnown { get; set; }
+        public string? Kind { get; set; }
+        public int Enabled { get; set; }
+        public int Eligible { get; set; }
+        public int Expired { get; set; }
+    }
+
+    // What the grant index answers from memory (GrantIndex), asked of the store: the same rules, so that both agree.
+    private const string Standing = $"""
+        SELECT
+          CASE WHEN EXISTS (SELECT 1 FROM tenants t WHERE t.tenant_id = @tenantId) THEN 1 ELSE 0 END AS tenant_known,
+          CASE WHEN @scope = '/' OR EXISTS (SELECT 1 FROM scope_ancestors x WHERE x.tenant_id = @tenantId AND x.scope = @scope)
+               THEN 1 ELSE 0 END AS scope_known,
+          p.kind,
+          CASE WHEN p.disabled_at IS NULL THEN 1 ELSE 0 END AS enabled,
+          CASE WHEN EXISTS (
+              SELECT 1 FROM role_assignments a
+              WHERE a.tenant_id = @tenantId AND a.role_id = @roleId AND a.type = 'eligible' AND {AssignmentSql.InForceAt} /*scope:a*/
+                AND (a.principal_id = @principalId
+                     OR a.principal_id IN (SELECT g.group_id FROM group_memberships g WHERE g.tenant_id = @tenantId AND g.member_id = @principalId)))
+               THEN 1 ELSE 0 END AS eligible,
+          CASE WHEN EXISTS (
+              SELECT 1 FROM role_assignments a
+              WHERE a.tenant_id = @tenantId AND a.role_id = @roleId AND a.ends_at <= @now /*scope:a*/
+                AND (a.principal_id = @principalId
+                     OR a.principal_id IN (SELECT g.group_id FROM group_memberships g WHERE g.tenant_id = @tenantId AND g.member_id = @principalId)))
+            OR EXISTS (
+              SELECT 1 FROM activation_requests r
+              WHERE r.tenant_id = @tenantId AND r.principal_id = @principalId AND r.role_id = @roleId AND {ActivationSql.ExpiredAt} /*scope:r*/)
+               THEN 1 ELSE 0 END AS expired
+        FROM (SELECT 1 AS one) o
+        LEFT JOIN principals p ON p.tenant_id = @tenantId AND p.principal_id = @principalId
+        """;
+
+    public async Task<AccessStanding> StandingAsync(string tenantId, string principalId, string roleId, string scope, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var sql = Standing.Replace("/*scope:a*/", AtScope("a", scope)).Replace("/*scope:r*/", AtScope("r", scope));
+        var connection = await db.ConnectionAsync(ct);
+        var row = await connection.QuerySingleAsync<StandingRow>(db.Command(sql, new { tenantId, principalId, roleId, scope, now }, ct));
+        return new AccessStanding(row.TenantKnown == 1, row.ScopeKnown == 1, PrincipalKinds.Parse(row.Kind), row.Enabled == 1,
+            row.Eligible == 1, row.Expired == 1);
     }
 
     public async Task<IReadOnlyList<string>> ListHoldersAsync(string tenantId, IReadOnlyCollection<string> roleIds, DateTimeOffset now, CancellationToken ct)

@@ -74,6 +74,19 @@ public sealed partial class InMemoryStore : IRoleAssignments, IRoleSettingsStore
         return Task.FromResult<IReadOnlyList<Grant>>(standing.Concat(activated).ToList());
     }
 
+    public Task<AccessStanding> StandingAsync(string tenantId, string principalId, string roleId, string scope, DateTimeOffset now, CancellationToken ct)
+    {
+        var principal = _principals.GetValueOrDefault((tenantId, principalId));
+        var at = scope == ScopePath.Root ? [ScopePath.Root] : Ancestors(tenantId, scope);
+        var holders = new HashSet<string>(principal?.MemberOf ?? []) { principalId };
+        var assignments = _assignments.Values.Where(a => a.TenantId == tenantId && holders.Contains(a.PrincipalId) && a.RoleId == roleId && at.Contains(a.Scope)).ToList();
+        var expired = assignments.Any(a => AccessRules.Ended(a.EndsAt, now))
+            || _requests.Values.Any(r => r.TenantId == tenantId && r.PrincipalId == principalId && r.RoleId == roleId && at.Contains(r.Scope)
+                                         && r.StatusAt(now) == ActivationStatus.Expired);
+        return Task.FromResult(new AccessStanding(_tenants.ContainsKey(tenantId), at.Count > 0, principal?.Kind, principal?.Enabled ?? true,
+            assignments.Any(a => a.Type == AssignmentType.Eligible && a.IsInForceAt(now)), expired));
+    }
+
     public async Task<IReadOnlyList<string>> ListHoldersAsync(string tenantId, IReadOnlyCollection<string> roleIds, DateTimeOffset now, CancellationToken ct)
     {
         var holders = new List<string>();

@@ -18,7 +18,7 @@ public sealed class UseCases
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
         Store = new InMemoryStore { Time = Time };
-        Access = new AccessService(Store, Store, Store, Store, Store, Time);
+        Access = new AccessService(Store, Store, Store, Store, Time);
         Settings = new RoleSettingsService(Store, Store, Store, Store, Store, Store, Access, Time);
         Notifier = new Notifier(Store, Store, Store, NotificationLimits.Default, Time);
         Recorder = new ActivationRecorder(Store, Store, Notifier, Settings);

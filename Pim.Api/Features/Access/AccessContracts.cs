@@ -18,8 +18,9 @@ public static class GrantSources
     public const string Activation = "activation";
 }
 
+/// <param name="Reason">On a deny, why (<see cref="DenyReasons"/>); null on an allow.</param>
 public sealed record EvaluationResponse(string Decision, string PrincipalId, string RoleId, string Scope, DateTimeOffset? ValidUntil,
-    string? AssignmentId, string? ActivationRequestId);
+    string? AssignmentId, string? ActivationRequestId, string? Reason);
 
 public sealed record ActiveRoleResponse(string RoleId, string Scope, DateTimeOffset? ValidUntil, string Source, string AssignmentId,
     string? ActivationRequestId, string? ViaGroupId)

@@ -21,7 +21,7 @@ public static class AccessEndpoints
         var scope = body.Scope ?? ScopePath.Root;
         var decision = await access.EvaluateAsync(caller, body.PrincipalId, body.RoleId, scope, ct);
         return TypedResults.Ok(new EvaluationResponse(decision.Granted ? EvaluationDecisions.Allow : EvaluationDecisions.Deny, body.PrincipalId, body.RoleId, scope,
-            decision.Grant?.ValidUntil, decision.Grant?.AssignmentId, decision.Grant?.ActivationRequestId));
+            decision.Grant?.ValidUntil, decision.Grant?.AssignmentId, decision.Grant?.ActivationRequestId, decision.Reason));
     }
 
     public static async Task<Ok<ActiveRoleListResponse>> ActiveRoles(string principalId, CurrentCaller caller, AccessService access, CancellationToken ct)
