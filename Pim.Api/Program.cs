@@ -44,7 +44,8 @@ try
     var connectionString = builder.Configuration.GetConnectionString("Pim")
         ?? throw new InvalidOperationException("ConnectionStrings:Pim is not set.");
     if (provider == StoreProvider.Sqlite) connectionString = SqlitePaths.UnderContentRoot(connectionString, builder.Environment.ContentRootPath);
-    builder.Services.AddPimStore(provider, connectionString);
+    builder.Services.AddPimStore(provider, connectionString,
+        builder.Configuration.GetSection("Pim:Access:Cache").Get<AccessCacheOptions>() ?? new AccessCacheOptions());
     builder.Services.TryAddSingleton(TimeProvider.System);
 
     // Notifications: email to a pickup directory (default) or SMTP, signed webhooks, all through the outbox.

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Pim.Domain;
 
 namespace Pim.Infrastructure;
@@ -6,9 +7,20 @@ namespace Pim.Infrastructure;
 public static class DependencyInjection
 {
     /// <summary>The store, the request's unit of work, the repositories, and the domain's use cases.</summary>
-    public static IServiceCollection AddPimStore(this IServiceCollection services, StoreProvider provider, string connectionString)
+    public static IServiceCollection AddPimStore(this IServiceCollection services, StoreProvider provider, string connectionString,
+        AccessCacheOptions? cache = null)
     {
+        cache ??= new AccessCacheOptions();
         services.AddSingleton(_ => new Store(provider, connectionString));
+        // Evaluation from memory: the grant index, kept current by the change feed (PostgreSQL) or by this process's commits (SQLite).
+        services.AddSingleton(cache);
+        services.AddSingleton<GrantIndex>();
+        if (cache.Enabled && provider == StoreProvider.Postgres)
+        {
+            services.AddSingleton<PostgresChangeFeed>();
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeFeed>());
+        }
+        else if (cache.Enabled) services.AddHostedService<SqliteChangeFeed>();
         services.AddSingleton<Migrator>();
         services.AddScoped<IdempotencyStore>();
         services.AddScoped<DbSession>();
@@ -19,7 +31,9 @@ public static class DependencyInjection
         services.AddScoped<IRoleSettingsStore, RoleSettingsRepository>();
         services.AddScoped<IActivationRequests, ActivationRequestRepository>();
         services.AddScoped<IAuditLog, AuditRepository>();
-        services.AddScoped<IAccessReader, AccessReader>();
+        services.AddScoped<AccessReader>();
+        if (cache.Enabled) services.AddScoped<IAccessReader, IndexedAccessReader>();
+        else services.AddScoped<IAccessReader>(sp => sp.GetRequiredService<AccessReader>());
         services.AddScoped<IScopes, ScopeRepository>();
         services.AddSingleton<UsageRecorder>();
         services.AddSingleton<IUsageRecorder>(sp => sp.GetRequiredService<UsageRecorder>());

@@ -36,13 +36,7 @@ public sealed class AccessReader(DbSession db) : IAccessReader
         FROM holder h
         JOIN activation_requests r ON r.tenant_id = @tenantId AND r.principal_id = h.principal_id
         JOIN role_assignments e ON e.tenant_id = r.tenant_id AND e.assignment_id = r.assignment_id AND e.type = 'eligible'
-        WHERE {ActivationSql.ActiveAt}
-          AND (e.principal_id = r.principal_id
-               OR EXISTS (SELECT 1 FROM group_memberships m
-                          WHERE m.tenant_id = r.tenant_id AND m.member_id = r.principal_id AND m.group_id = e.principal_id))
-          AND (e.scope = r.scope
-               OR EXISTS (SELECT 1 FROM scope_ancestors x
-                          WHERE x.tenant_id = r.tenant_id AND x.scope = r.scope AND x.ancestor_scope = e.scope)) /*roles:r*/
+        WHERE {ActivationSql.ActiveAt} AND {ActivationSql.BasisHolds} /*roles:r*/
         """;
 
     public async Task<IReadOnlyList<Grant>> FindGrantsAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds,

@@ -10,6 +10,19 @@ public static class ActivationSql
     /// <summary>Recorded as open (pending, scheduled, active): what the one-open-request index and the sweeper's indexes hold.</summary>
     public const string RecordedOpen = "r.status IN ('pendingApproval', 'scheduled', 'active')";
 
+    /// <summary>
+    /// What an activation <c>r</c> stands on still holds (GrantBasis), given its eligible assignment <c>e</c>: the
+    /// eligibility is the principal's own or one of its groups', at the activation's scope or above it.
+    /// </summary>
+    public const string BasisHolds = """
+        (e.principal_id = r.principal_id
+             OR EXISTS (SELECT 1 FROM group_memberships m
+                        WHERE m.tenant_id = r.tenant_id AND m.member_id = r.principal_id AND m.group_id = e.principal_id))
+        AND (e.scope = r.scope
+             OR EXISTS (SELECT 1 FROM scope_ancestors x
+                        WHERE x.tenant_id = r.tenant_id AND x.scope = r.scope AND x.ancestor_scope = e.scope))
+        """;
+
     public const string ActiveAt = "r.status IN ('active', 'scheduled') AND r.starts_at <= @now AND r.ends_at > @now";
     public const string ScheduledAt = "r.status = 'scheduled' AND r.starts_at > @now";
     public const string PendingApprovalAt = "r.status = 'pendingApproval' AND r.approval_deadline > @now";

@@ -11,8 +11,10 @@ namespace Pim.Infrastructure;
 /// When the request runs inside an enclosing transaction (<see cref="BeginEnclosingAsync"/>: an Idempotency-Key records
 /// its answer in the same transaction as the change), each unit of work is a savepoint of it: committing releases the
 /// savepoint, abandoning rolls back to it, and only the enclosing transaction commits to the store.
+/// Once a transaction has committed, the grant index hears at once which tenants it changed (<see cref="GrantIndex"/>),
+/// so that this replica's very next evaluation sees the change; other replicas hear it from the store's change feed.
 /// </summary>
-public sealed class DbSession(Store store) : IUnitOfWork, IAsyncDisposable
+public sealed class DbSession(Store store, GrantIndex grants) : IUnitOfWork, IAsyncDisposable
 {
     private DbConnection? _connection;
     private DbTransaction? _transaction;
@@ -20,6 +22,9 @@ public sealed class DbSession(Store store) : IUnitOfWork, IAsyncDisposable
     private int _savepoints;
 
     public Store Store => store;
+
+    /// <summary>A transaction is open: reads must come from the store, which alone sees this transaction's own writes.</summary>
+    public bool InTransaction => _transaction is not null;
 
     public async Task<DbConnection> ConnectionAsync(CancellationToken ct)
     {
@@ -34,6 +39,11 @@ public sealed class DbSession(Store store) : IUnitOfWork, IAsyncDisposable
 
     public CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
         new(sql, parameters, _transaction, cancellationToken: ct);
+
+    private void Changed(IEnumerable<string> tenantIds)
+    {
+        foreach (var tenantId in tenantIds) grants.Invalidate(tenantId);
+    }
 
     public async Task<ITransaction> BeginAsync(CancellationToken ct)
     {
@@ -85,7 +95,18 @@ public sealed class DbSession(Store store) : IUnitOfWork, IAsyncDisposable
     {
         public async Task CommitAsync(CancellationToken ct)
         {
-            await session._transaction!.CommitAsync(ct);
+            var transaction = session._transaction!;
+            var changed = (await transaction.Connection!.QueryAsync<string>(
+                new CommandDefinition(session.Store.ChangedTenantsSql, transaction: transaction, cancellationToken: ct))).ToList();
+            try
+            {
+                await transaction.CommitAsync(ct);
+            }
+            finally
+            {
+                // Also when COMMIT failed: whether it took effect is then unknown, and forgetting a tenant is always safe.
+                session.Changed(changed);
+            }
             await session.EndAsync();
         }
 

@@ -94,6 +94,14 @@ public sealed class Store : IAsyncDisposable
         return false;
     }
 
+    /// <summary>
+    /// Run just before a write transaction commits: the tenants whose grants it changed (migration 0006). PostgreSQL: the
+    /// transaction-local list its triggers kept. SQLite: the rows its triggers wrote, taken out in the same transaction.
+    /// </summary>
+    public string ChangedTenantsSql => Provider == StoreProvider.Postgres
+        ? "SELECT t FROM regexp_split_to_table(coalesce(current_setting('pim.grants_changed', true), ''), ' +') AS t WHERE t <> ''"
+        : "DELETE FROM grant_changes RETURNING tenant_id";
+
     /// <summary>After an outage: drop idle connections, which may be to a server that is gone, so the next requests open new ones.</summary>
     public void ForgetIdleConnections() => _postgres?.Clear();
 

@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Pim.Infrastructure;
+
+/// <summary>Configuration of the in-memory grant index (<c>Pim:Access:Cache</c>).</summary>
+public sealed class AccessCacheOptions
+{
+    /// <summary>Off: every evaluation asks the store.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Rows held over all tenants (principals, memberships, assignments, activations, ended grants, scopes); least recently used tenants go first.</summary>
+    public int MaxEntries { get; set; } = 2_000_000;
+
+    /// <summary>How long since the change feed was last heard from before the index is no longer trusted.</summary>
+    public TimeSpan FeedTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often an idle change feed proves it is alive (PostgreSQL: a round trip on its connection; SQLite: a look for outside writes).</summary>
+    public TimeSpan Heartbeat { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The wait before listening again after the change feed's connection was lost.</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Tenants loaded at once (each load is a handful of queries in one snapshot).</summary>
+    public int ConcurrentLoads { get; set; } = 2;
+}
+
+/// <summary>
+/// Every tenant's grants in memory (<see cref="TenantGrants"/>), so that an evaluation is a lookup, never stale:
+/// <list type="bullet">
+/// <item>a change is forgotten the moment its transaction commits on this replica (<see cref="DbSession"/>) and, on other
+/// replicas, when PostgreSQL's change feed delivers it (<see cref="PostgresChangeFeed"/>, LISTEN pim_grants);</item>
+/// <item>writes made outside Pim's unit of work reach it through the feed too: <see cref="SqliteChangeFeed"/> polls for them;</item>
+/// <item>a tenant is answered from the index only while the feed proves it current (it was heard from within
+/// <see cref="AccessCacheOptions.FeedTimeout"/>), otherwise from the store; when the feed is lost or comes back,
+/// everything loaded is forgotten;</item>
+/// <item>a load that a change overtakes (its generation moved while it read) is thrown away, never installed;</item>
+/// <item>a tenant not loaded (cold, evicted, or too large for the bound) is answered from the store while it loads in the
+/// background;</item>
+/// <item>expiry needs nothing: every row keeps its start and end, applied at read time.</item>
+/// </list>
+/// </summary>
+public sealed class GrantIndex(Store store, AccessCacheOptions options, TimeProvider time, ILogger<GrantIndex> logger)
+{
+    private sealed class Slot
+    {
+        public long Generation;
+        public TenantGrants? Grants;
+        public long LastUsed;
+        public int Loading;
+        public long RetryAfter;
+    }
+
+    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _loads = new(Math.Max(1, options.ConcurrentLoads));
+    private readonly object _evicting = new();
+    private readonly long _feedTimeout = (long)options.FeedTimeout.TotalMilliseconds;
+    private long _entries;
+    private long _epoch;
+    private volatile bool _live;
+    private long _heardAt;
+
+    public bool Enabled => options.Enabled;
+
+    /// <summary>Whether the index may answer now: the change feed proves it current.</summary>
+    public bool Current => options.Enabled && _live && Environment.TickCount64 - Volatile.Read(ref _heardAt) < _feedTimeout;
+
+    /// <summary>Rows held now, over all tenants.</summary>
+    public long Entries => Interlocked.Read(ref _entries);
+
+    public bool IsLoaded(string tenantId) => _slots.TryGetValue(tenantId, out var slot) && slot.Grants is not null;
+
+    /// <summary>The tenant's grants when the index may answer for it; else null (ask the store), and a load starts if none runs.</summary>
+    public TenantGrants? Find(string tenantId)
+    {
+        if (!Current) return null;
+        if (_slots.TryGetValue(tenantId, out var slot) && slot.Grants is { } grants)
+        {
+            slot.LastUsed = Environment.TickCount64;
+            return grants;
+        }
+        StartLoad(tenantId, slot);
+        return null;
+    }
+
+    /// <summary>Forgets what the index holds of a tenant, and any load of it under way: a change committed.</summary>
+    public void Invalidate(string tenantId)
+    {
+        if (_slots.TryGetValue(tenantId, out var slot)) Forget(slot, newGeneration: true);
+    }
+
+    /// <summary>Forgets everything (the change feed was lost or is back: what it did not tell is unknown).</summary>
+    public void InvalidateAll()
+    {
+        Interlocked.Increment(ref _epoch);
+        foreach (var slot in _slots.Values) Forget(slot, newGeneration: true);
+    }
+
+    /// <summary>The change feed listens again: forget what was loaded before (it may have missed changes), and trust it from now.</summary>
+    public void FeedConnected()
+    {
+        InvalidateAll();
+        Heard();
+        _live = true;
+    }
+
+    /// <summary>The change feed is gone: answer from the store until it is back.</summary>
+    public void FeedLost()
+    {
+        _live = false;
+        InvalidateAll();
+    }
+
+    /// <summary>The change feed proved alive (a notification or a heartbeat arrived).</summary>
+    public void Heard() => Volatile.Write(ref _heardAt, Environment.TickCount64);
+
+    private void Forget(Slot slot, bool newGeneration)
+    {
+        lock (slot)
+        {
+            if (newGeneration) slot.Generation++;
+            if (slot.Grants is null) return;
+            Interlocked.Add(ref _entries, -slot.Grants.Entries);
+            slot.Grants = null;
+        }
+    }
+
+    private void StartLoad(string tenantId, Slot? slot)
+    {
+        if (slot is not null && (Volatile.Read(ref slot.Loading) == 1 || Environment.TickCount64 < Volatile.Read(ref slot.RetryAfter))) return;
+        // Never queue: when both loaders are busy, the store answers and a later evaluation starts the load.
+        if (!_loads.Wait(0)) return;
+        slot ??= _slots.GetOrAdd(tenantId, _ => new Slot());
+        if (Interlocked.CompareExchange(ref slot.Loading, 1, 0) != 0)
+        {
+            _loads.Release();
+            return;
+        }
+        _ = Task.Run(() => LoadAsync(tenantId, slot));
+    }
+
+    private async Task LoadAsync(string tenantId, Slot slot)
+    {
+        try
+        {
+            long generation;
+            lock (slot) generation = slot.Generation;
+            var epoch = Interlocked.Read(ref _epoch);
+            var grants = await GrantIndexLoader.LoadAsync(store, tenantId, time.GetUtcNow(), CancellationToken.None);
+            if (grants is null)
+            {
+                _slots.TryRemove(new KeyValuePair<string, Slot>(tenantId, slot)); // no such tenant: nothing to keep
+                return;
+            }
+            if (grants.Entries > options.MaxEntries)
+            {
+                logger.LogWarning("Tenant {TenantId} has {Entries} grant rows, more than Pim:Access:Cache:MaxEntries ({Max}): it is answered from the store",
+                    tenantId, grants.Entries, options.MaxEntries);
+                Volatile.Write(ref slot.RetryAfter, Environment.TickCount64 + 60_000);
+                return;
+            }
+            lock (slot)
+            {
+                // A change committed (or the feed dropped) while this load read: what it read may predate it.
+                if (slot.Generation != generation || Interlocked.Read(ref _epoch) != epoch || !Current) return;
+                slot.Grants = grants;
+                slot.LastUsed = Environment.TickCount64;
+                Interlocked.Add(ref _entries, grants.Entries);
+            }
+            EvictBeyondBound(slot);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Loading the grants of tenant {TenantId} failed; it is answered from the store", tenantId);
+            Volatile.Write(ref slot.RetryAfter, Environment.TickCount64 + 1_000);
+        }
+        finally
+        {
+            Volatile.Write(ref slot.Loading, 0);
+            _loads.Release();
+        }
+    }
+
+    /// <summary>Over the bound: forget the least recently used tenants (never the one just loaded) until under it.</summary>
+    private void EvictBeyondBound(Slot loaded)
+    {
+        if (Entries <= options.MaxEntries) return;
+        lock (_evicting)
+        {
+            foreach (var slot in _slots.Values.Where(s => s != loaded && s.Grants is not null).OrderBy(s => s.LastUsed).ToList())
+            {
+                if (Entries <= options.MaxEntries) break;
+                Forget(slot, newGeneration: false);
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Pim.Infrastructure;
+
+/// <summary>
+/// PostgreSQL's change feed for the grant index: one connection of its own, outside the pool, that LISTENs on
+/// <c>pim_grants</c> (migration 0006's triggers NOTIFY it with the tenant id when a transaction that changed a grant
+/// commits, on whichever replica). It runs on a thread of its own, so that a busy thread pool never delays it; when idle
+/// it proves the connection alive every <see cref="AccessCacheOptions.Heartbeat"/>. Lost (the server closed it, a
+/// network error, <c>pg_terminate_backend</c>): the index is told at once, answers come from the store, and it listens
+/// again after <see cref="AccessCacheOptions.ReconnectDelay"/>.
+/// </summary>
+public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCacheOptions options, ILogger<PostgresChangeFeed> logger)
+    : IHostedService, IDisposable
+{
+    public const string Channel = "pim_grants";
+
+    /// <summary>The application_name of the listening connection (with this process's id), as pg_stat_activity shows it.</summary>
+    public static readonly string ApplicationName = $"pim-change-feed:{Environment.ProcessId}";
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Thread? _thread;
+
+    /// <summary>The server process of the listening connection, while it listens (0 otherwise).</summary>
+    public int BackendProcessId { get; private set; }
+
+    public Task StartAsync(CancellationToken ct)
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = "pim-change-feed" };
+        _thread.Start();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken ct)
+    {
+        _stopping.Cancel();
+        _thread?.Join(TimeSpan.FromSeconds(5));
+        return Task.CompletedTask;
+    }
+
+    private void Run()
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(store.ConnectionString)
+        {
+            Pooling = false, ApplicationName = ApplicationName, MaxAutoPrepare = 0,
+        }.ConnectionString;
+        var heartbeat = (int)options.Heartbeat.TotalMilliseconds;
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                using var connection = new NpgsqlConnection(connectionString);
+                connection.Notification += (_, e) =>
+                {
+                    index.Invalidate(e.Payload);
+                    index.Heard();
+                };
+                connection.Open();
+                using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) listen.ExecuteNonQuery();
+                BackendProcessId = connection.ProcessID;
+                index.FeedConnected();
+                logger.LogInformation("Listening to the grant change feed (backend {Backend})", BackendProcessId);
+                using var ping = new NpgsqlCommand("SELECT 1", connection);
+                while (!_stopping.IsCancellationRequested)
+                {
+                    // Notifications are handled as they arrive; a quiet interval ends with a round trip that proves the
+                    // connection (and so the feed) still works.
+                    if (!connection.Wait(heartbeat)) ping.ExecuteScalar();
+                    index.Heard();
+                }
+            }
+            catch (Exception e) when (!_stopping.IsCancellationRequested)
+            {
+                BackendProcessId = 0;
+                index.FeedLost();
+                logger.LogWarning(e, "The grant change feed was lost; evaluations are answered from the store until it is back");
+                _stopping.Token.WaitHandle.WaitOne(options.ReconnectDelay);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+                // Stopping: the connection is closed below.
+            }
+        }
+        BackendProcessId = 0;
+        index.FeedLost();
+    }
+
+    public void Dispose() => _stopping.Dispose();
+}

@@ -1,0 +1,81 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Pim.Infrastructure;
+
+/// <summary>
+/// SQLite's change feed for the grant index. Pim's own commits tell the index at once (<see cref="DbSession"/>); this
+/// thread catches what was written behind Pim's back (the sqlite3 shell, a restore): every
+/// <see cref="AccessCacheOptions.Heartbeat"/> it asks <c>PRAGMA data_version</c>, which moves when another connection
+/// committed, and takes the tenants that migration 0006's triggers left in <c>grant_changes</c>. It also proves the feed
+/// alive, as PostgreSQL's listener does: if it stops, the index stops answering.
+/// </summary>
+public sealed class SqliteChangeFeed(Store store, GrantIndex index, AccessCacheOptions options, ILogger<SqliteChangeFeed> logger)
+    : IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Thread? _thread;
+
+    public Task StartAsync(CancellationToken ct)
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = "pim-change-feed" };
+        _thread.Start();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken ct)
+    {
+        _stopping.Cancel();
+        _thread?.Join(TimeSpan.FromSeconds(5));
+        return Task.CompletedTask;
+    }
+
+    private void Run()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                using var connection = new SqliteConnection(store.ConnectionString);
+                connection.Open();
+                long? seen = null;
+                var connected = false;
+                while (!_stopping.IsCancellationRequested)
+                {
+                    var version = connection.ExecuteScalar<long>("PRAGMA data_version");
+                    if (version != seen)
+                    {
+                        seen = version;
+                        var left = connection.Query<string>("SELECT tenant_id FROM grant_changes").ToList();
+                        if (left.Count > 0)
+                        {
+                            connection.Execute("DELETE FROM grant_changes WHERE tenant_id IN @left", new { left });
+                            foreach (var tenantId in left) index.Invalidate(tenantId);
+                        }
+                    }
+                    if (!connected)
+                    {
+                        index.FeedConnected();
+                        connected = true;
+                    }
+                    index.Heard();
+                    _stopping.Token.WaitHandle.WaitOne(options.Heartbeat);
+                }
+            }
+            catch (Exception e) when (!_stopping.IsCancellationRequested)
+            {
+                index.FeedLost();
+                logger.LogWarning(e, "The grant change feed failed; evaluations are answered from the store until it is back");
+                _stopping.Token.WaitHandle.WaitOne(options.ReconnectDelay);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+            }
+        }
+        index.FeedLost();
+    }
+
+    public void Dispose() => _stopping.Dispose();
+}

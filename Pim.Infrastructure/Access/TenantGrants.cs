@@ -1,0 +1,104 @@
+using Pim.Domain;
+
+namespace Pim.Infrastructure;
+
+/// <summary>
+/// Everything one tenant's evaluations read, as of one snapshot of the store (<see cref="GrantIndexLoader"/>): the
+/// principals with their groups, assignments and activations, what ended before the snapshot, and the scope closure.
+/// Read-only once built, so any number of requests read it at once. Time is applied at read time, from each row's start
+/// and end: expiry needs no invalidation, only changes do (<see cref="GrantIndex"/>). The rules are those of
+/// <see cref="AccessReader"/>'s SQL, which a randomised test holds the two to.
+/// </summary>
+public sealed class TenantGrants(Dictionary<string, TenantGrants.Holder> principals, Dictionary<string, string[]> ancestors, int entries)
+{
+    /// <summary>An assignment or an activation: what it gives, from when, until when.</summary>
+    /// <param name="Counts">An activation whose basis holds (<see cref="GrantBasis"/>); one that does not still ends, for "expired".</param>
+    public sealed record Row(string RoleId, string Scope, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string AssignmentId, string? RequestId,
+        bool Counts = true);
+
+    /// <summary>One principal: its kind, whether enabled, its groups and its rows (lists made only when it has some).</summary>
+    public sealed class Holder(PrincipalKind kind, bool enabled)
+    {
+        private static readonly List<string> NoGroups = [];
+        private static readonly List<Row> NoRows = [];
+        private static readonly List<(string, string, bool)> NoneEnded = [];
+        private List<string>? _groups;
+        private List<Row>? _active, _eligible, _activations;
+        private List<(string RoleId, string Scope, bool Activation)>? _ended;
+
+        public PrincipalKind Kind { get; } = kind;
+        public bool Enabled { get; } = enabled;
+        public List<string> Groups => _groups ?? NoGroups;
+        public List<Row> Active => _active ?? NoRows;
+        public List<Row> Eligible => _eligible ?? NoRows;
+        public List<Row> Activations => _activations ?? NoRows;
+        /// <summary>Role and scope of what ended before the snapshot: assignments (any type) and activations ("expired").</summary>
+        public List<(string RoleId, string Scope, bool Activation)> Ended => _ended ?? NoneEnded;
+
+        internal void AddGroup(string groupId) => (_groups ??= new(1)).Add(groupId);
+        internal void AddAssignment(Row row, bool eligible) => (eligible ? _eligible ??= new(1) : _active ??= new(1)).Add(row);
+        internal void AddActivation(Row row) => (_activations ??= new(1)).Add(row);
+        internal void AddEnded(string roleId, string scope, bool activation) => (_ended ??= new(1)).Add((roleId, scope, activation));
+    }
+
+    /// <summary>Rows held: what the cache bound (<c>Pim:Access:Cache:MaxEntries</c>) counts.</summary>
+    public int Entries { get; } = entries;
+
+    public IReadOnlyList<Grant> FindGrants(string principalId, IReadOnlyCollection<string>? roleIds, string? scope, DateTimeOffset now)
+    {
+        if (!principals.TryGetValue(principalId, out var holder) || !holder.Enabled) return [];
+        var at = Ancestors(scope);
+        List<Grant>? grants = null;
+        foreach (var row in holder.Active)
+            if (Wanted(row, roleIds, scope, at, now)) (grants ??= []).Add(new Grant(row.RoleId, row.Scope, row.EndsAt, row.AssignmentId, null, principalId));
+        foreach (var groupId in holder.Groups)
+            if (principals.TryGetValue(groupId, out var group))
+                foreach (var row in group.Active)
+                    if (Wanted(row, roleIds, scope, at, now)) (grants ??= []).Add(new Grant(row.RoleId, row.Scope, row.EndsAt, row.AssignmentId, null, groupId));
+        foreach (var row in holder.Activations)
+            if (row.Counts && Wanted(row, roleIds, scope, at, now))
+                (grants ??= []).Add(new Grant(row.RoleId, row.Scope, row.EndsAt, row.AssignmentId, row.RequestId, principalId));
+        return grants ?? (IReadOnlyList<Grant>)[];
+    }
+
+    public AccessStanding Standing(string principalId, string roleId, string scope, DateTimeOffset now)
+    {
+        var at = Ancestors(scope);
+        var scopeKnown = scope == ScopePath.Root || ancestors.ContainsKey(scope);
+        if (!principals.TryGetValue(principalId, out var holder)) return new AccessStanding(true, scopeKnown, null, true, false, false);
+        bool eligible = false, expired = false;
+        foreach (var h in HolderAndGroups(principalId, holder))
+        {
+            foreach (var row in h.Eligible)
+                if (row.RoleId == roleId && At(row.Scope, scope, at))
+                {
+                    if (AccessRules.InForce(row.StartsAt, row.EndsAt, now)) eligible = true;
+                    if (AccessRules.Ended(row.EndsAt, now)) expired = true;
+                }
+            foreach (var row in h.Active)
+                if (row.RoleId == roleId && At(row.Scope, scope, at) && AccessRules.Ended(row.EndsAt, now)) expired = true;
+            foreach (var (endedRole, endedScope, activation) in h.Ended)
+                if (endedRole == roleId && At(endedScope, scope, at) && (!activation || h == holder)) expired = true;
+        }
+        foreach (var row in holder.Activations)
+            if (row.RoleId == roleId && At(row.Scope, scope, at) && AccessRules.Ended(row.EndsAt, now)) expired = true;
+        return new AccessStanding(true, scopeKnown, holder.Kind, holder.Enabled, eligible, expired);
+    }
+
+    private IEnumerable<Holder> HolderAndGroups(string principalId, Holder holder)
+    {
+        yield return holder;
+        foreach (var groupId in holder.Groups)
+            if (groupId != principalId && principals.TryGetValue(groupId, out var group)) yield return group;
+    }
+
+    /// <summary>The scopes whose grants count at <paramref name="scope"/>: null for any; the root alone; else its closure (none if unknown).</summary>
+    private string[]? Ancestors(string? scope) =>
+        scope is null || scope == ScopePath.Root ? null : ancestors.GetValueOrDefault(scope) ?? [];
+
+    private static bool At(string rowScope, string? scope, string[]? at) =>
+        scope is null || (at is null ? rowScope == ScopePath.Root : Array.IndexOf(at, rowScope) >= 0);
+
+    private static bool Wanted(Row row, IReadOnlyCollection<string>? roleIds, string? scope, string[]? at, DateTimeOffset now) =>
+        (roleIds is null || roleIds.Contains(row.RoleId)) && At(row.Scope, scope, at) && AccessRules.InForce(row.StartsAt, row.EndsAt, now);
+}
