@@ -65,4 +65,59 @@ public sealed class TokenTests(SqliteApp app)
     public async Task The_development_issuer_mints_no_sign_in_in_the_future() =>
         await app.Anonymous().PostJsonAsync("/dev/token", new { subject = "bob", tenantId = "contoso", mfa = true, authTime = Now.AddYears(1) })
             .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+
+    // Validated tokens are remembered (ValidatedTokens): the shortcut must not outlive the token, nor stand for another one.
+
+    [Fact]
+    public async Task A_remembered_token_is_refused_once_it_expires_on_Pims_clock()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        var alice = Signed("alice", s.Id, TimeSpan.FromMinutes(10), Now.AddMinutes(-1));
+        await alice.GetAsync(s.Path("/consent")).ExpectAsync(HttpStatusCode.OK);
+        Assert.NotNull(app.Services.GetRequiredService<ValidatedTokens>().Find(alice.DefaultRequestHeaders.Authorization!.Parameter!));
+        app.Time.Advance(TimeSpan.FromMinutes(10) + AuthSetup.ClockSkew - TimeSpan.FromSeconds(1));
+        await alice.GetAsync(s.Path("/consent")).ExpectAsync(HttpStatusCode.OK);
+        app.Time.Advance(TimeSpan.FromSeconds(2));
+        await alice.GetAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task A_token_differing_from_a_remembered_one_is_validated_in_full()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        var alice = Signed("alice", s.Id, TimeSpan.FromMinutes(10), Now);
+        await alice.GetAsync(s.Path("/consent")).ExpectAsync(HttpStatusCode.OK);
+        var token = alice.DefaultRequestHeaders.Authorization!.Parameter!;
+        var parts = token.Split('.');
+        // Same signature, another payload (Bob's subject); same payload, a signature one character off; trailing junk.
+        var payload = System.Text.Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1])).Replace("\"alice\"", "\"bob\"");
+        foreach (var forged in new[]
+                 {
+                     $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}",
+                     $"{parts[0]}.{parts[1]}.{parts[2][..^2]}{(parts[2][^2] == 'A' ? 'B' : 'A')}{parts[2][^1]}",
+                     token + "x",
+                 })
+        {
+            var client = app.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", forged);
+            await client.GetAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        }
+        await alice.GetAsync(s.Path("/consent")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task The_remembered_tokens_are_bounded_and_a_forgotten_one_is_validated_again()
+    {
+        await using var small = app.WithWebHostBuilder(b => b.UseSetting("Pim:Auth:TokenCacheSize", "3"));
+        var s = await Scenario.OnboardAsync(app);
+        var tokens = Enumerable.Range(0, 10)
+            .Select(i => Signed("alice", s.Id, TimeSpan.FromMinutes(10 + i), Now).DefaultRequestHeaders.Authorization!.Parameter!).ToList();
+        foreach (var token in tokens.Concat(tokens))
+        {
+            var client = small.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            await client.GetAsync(s.Path("/consent")).ExpectAsync(HttpStatusCode.OK);
+            Assert.InRange(small.Services.GetRequiredService<ValidatedTokens>().Count, 1, 3);
+        }
+    }
 }

@@ -13,6 +13,11 @@ public sealed class AuthOptions
     /// </summary>
     public string[] PlatformIdentities { get; set; } = [];
     public DevIssuerOptions DevIssuer { get; set; } = new();
+    /// <summary>
+    /// Validated tokens remembered (each until it expires, by Pim's clock), so that a caller's next request with the same
+    /// token skips the signature check. 0: every request is validated in full.
+    /// </summary>
+    public int TokenCacheSize { get; set; } = 10_000;
 
     public sealed class ClaimNames
     {

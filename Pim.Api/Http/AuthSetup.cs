@@ -26,10 +26,12 @@ public static class AuthSetup
         }
 
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<ValidatedTokens>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IServiceProvider>((jwt, services) =>
         {
             var time = services.GetRequiredService<TimeProvider>();
+            var validated = services.GetRequiredService<ValidatedTokens>();
             var skew = ClockSkew;
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters = new TokenValidationParameters
@@ -63,9 +65,23 @@ public static class AuthSetup
             }
             jwt.Events = new JwtBearerEvents
             {
+                // A token validated before, still unexpired: the identity it proved then, without checking its signature again.
+                OnMessageReceived = context =>
+                {
+                    string authorization = context.Request.Headers.Authorization.ToString();
+                    if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                        && validated.Find(authorization["Bearer ".Length..].Trim()) is { } principal)
+                    {
+                        context.Principal = principal;
+                        context.Success();
+                    }
+                    return Task.CompletedTask;
+                },
                 OnTokenValidated = context =>
                 {
-                    if (RefusalOf(context.SecurityToken as JsonWebToken, time.Now(), options) is { } refusal) context.Fail(refusal);
+                    var token = context.SecurityToken as JsonWebToken;
+                    if (RefusalOf(token, time.Now(), options) is { } refusal) context.Fail(refusal);
+                    else validated.Remember(token!.EncodedToken, context.Principal!, new DateTimeOffset(token.ValidTo, TimeSpan.Zero));
                     return Task.CompletedTask;
                 },
                 OnChallenge = async context =>
