@@ -89,7 +89,8 @@ try
     builder.Services.RemoveAll<IProblemDetailsWriter>();
     builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
     builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-    builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+    builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"])
+        .AddCheck<AccessCacheHealthCheck>("access-cache", tags: ["ready"]);
     builder.Services.AddPimOpenApi();
 
     var app = builder.Build();

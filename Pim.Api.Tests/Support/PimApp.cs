@@ -166,6 +166,14 @@ public static class HttpAssertions
         return text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text);
     }
 
+    /// <summary>Asserts one of the given statuses (for randomised tests, where some requests may rightly be refused).</summary>
+    public static async Task<HttpStatusCode> ExpectAnyAsync(this Task<HttpResponseMessage> call, params HttpStatusCode[] statuses)
+    {
+        using var response = await call;
+        Assert.True(statuses.Contains(response.StatusCode), $"Got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return response.StatusCode;
+    }
+
     /// <summary>Asserts a problem+json answer with the given status and stable code.</summary>
     public static async Task<JsonElement> ExpectProblemAsync(this Task<HttpResponseMessage> call, HttpStatusCode status, string code)
     {

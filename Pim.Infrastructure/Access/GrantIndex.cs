@@ -57,6 +57,7 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TimeProv
     private readonly long _feedTimeout = (long)options.FeedTimeout.TotalMilliseconds;
     private long _entries;
     private long _epoch;
+    private long _loaded;
     private volatile bool _live;
     private long _heardAt;
 
@@ -67,6 +68,9 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TimeProv
 
     /// <summary>Rows held now, over all tenants.</summary>
     public long Entries => Interlocked.Read(ref _entries);
+
+    /// <summary>Tenants loaded since start (for diagnostics and tests: a tenant answered without a new load was answered from memory).</summary>
+    public long Loads => Interlocked.Read(ref _loaded);
 
     public bool IsLoaded(string tenantId) => _slots.TryGetValue(tenantId, out var slot) && slot.Grants is not null;
 
@@ -166,6 +170,7 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TimeProv
                 slot.Grants = grants;
                 slot.LastUsed = Environment.TickCount64;
                 Interlocked.Add(ref _entries, grants.Entries);
+                Interlocked.Increment(ref _loaded);
             }
             EvictBeyondBound(slot);
         }
