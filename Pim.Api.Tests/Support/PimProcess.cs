@@ -24,6 +24,9 @@ public sealed partial class PimProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The operating system's id of the process (its change feed's application_name carries it).</summary>
+    public int ProcessId => _process.Id;
+
     public string Output
     {
         get { lock (_output) return _output.ToString(); }
