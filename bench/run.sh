@@ -311,21 +311,29 @@ if [[ "$PROFILE" != 0 ]]; then
 fi
 
 # ---------------------------------------------------------------- the anchor: bench/bare in its own process
-ANCHOR_PORT="$(pick_port)" || die "could not find a free TCP port for the anchor."
-log "starting the anchor (bench/bare) on 127.0.0.1:$ANCHOR_PORT"
-ASPNETCORE_URLS="http://127.0.0.1:$ANCHOR_PORT" DOTNET_NOLOGO=1 \
-  dotnet "$ANCHOR_DLL" >"$RESULTS/anchor.log" 2>&1 </dev/null &
-ANCHOR_PID=$!
-ANCHOR_URL="http://127.0.0.1:$ANCHOR_PORT/bare"
-ok=0
-for _ in $(seq 1 60); do
-  kill -0 "$ANCHOR_PID" 2>/dev/null || { tail -n 30 "$RESULTS/anchor.log" >&2; die "the anchor exited at start-up."; }
-  answer="$(curl -sS --max-time 2 -H 'Content-Type: application/json' \
-    -d '{"principalId":"u1","roleId":"privileged-role-administrator","scope":"/"}' "$ANCHOR_URL" 2>/dev/null || true)"
-  if [[ "$answer" == *'"decision":"allow"'* ]]; then ok=1; break; fi
-  sleep 0.5
+ANCHOR_URL=""
+for attempt in 1 2 3; do   # a port taken between pick_port and Kestrel's bind is retried on another one
+  ANCHOR_PORT="$(pick_port)" || die "could not find a free TCP port for the anchor."
+  log "starting the anchor (bench/bare) on 127.0.0.1:$ANCHOR_PORT$( (( attempt == 1 )) || echo " (attempt $attempt)")"
+  ASPNETCORE_URLS="http://127.0.0.1:$ANCHOR_PORT" DOTNET_NOLOGO=1 \
+    dotnet "$ANCHOR_DLL" >"$RESULTS/anchor.log" 2>&1 </dev/null &
+  ANCHOR_PID=$!
+  ok=0
+  for _ in $(seq 1 60); do
+    kill -0 "$ANCHOR_PID" 2>/dev/null || break
+    answer="$(curl -sS --max-time 2 -H 'Content-Type: application/json' \
+      -d '{"principalId":"u1","roleId":"privileged-role-administrator","scope":"/"}' "http://127.0.0.1:$ANCHOR_PORT/bare" 2>/dev/null || true)"
+    if [[ "$answer" == *'"decision":"allow"'* ]]; then ok=1; break; fi
+    sleep 0.5
+  done
+  if [[ "$ok" -eq 1 ]]; then ANCHOR_URL="http://127.0.0.1:$ANCHOR_PORT/bare"; break; fi
+  if ! kill -0 "$ANCHOR_PID" 2>/dev/null && grep -qi 'address already in use' "$RESULTS/anchor.log"; then
+    wait "$ANCHOR_PID" 2>/dev/null || true; ANCHOR_PID=""
+    log "port $ANCHOR_PORT was taken meanwhile: retrying on another one"; continue
+  fi
+  tail -n 30 "$RESULTS/anchor.log" >&2; die "the anchor did not answer POST /bare within 30 s (or exited)."
 done
-[[ "$ok" -eq 1 ]] || { tail -n 30 "$RESULTS/anchor.log" >&2; die "the anchor did not answer POST /bare within 30 s."; }
+[[ -n "$ANCHOR_URL" ]] || die "the anchor could not bind a port (taken each time, 3 attempts)."
 
 # ---------------------------------------------------------------- PostgreSQL cluster
 if has_store postgres; then
@@ -359,33 +367,46 @@ fi
 } | tee "$RESULTS/environment.txt"
 
 # ---------------------------------------------------------------- Pim
-# start_pim STORE CONNECTION_STRING: starts Pim for $LABEL on a free port, waits for /health/ready (bounded).
+# start_pim STORE CONNECTION_STRING: starts Pim for $LABEL on a free port, waits for /health/ready (bounded). A port
+# taken between pick_port and Kestrel's bind (the machine is shared) is retried on another port, up to 3 times.
 start_pim() {
-  local store=$1 conn=$2 ok=0
-  API_PORT="$(pick_port)" || die "could not find a free TCP port for Pim."
+  local store=$1 conn=$2 ok=0 attempt lines
   mkdir -p "$APP_TMP/data-$LABEL"
-  log "starting Pim ($store) on 127.0.0.1:$API_PORT"
-  # shellcheck disable=SC2086 # BENCH_PIM_ENV is a list of K=V words on purpose
-  env ASPNETCORE_ENVIRONMENT=Development \
-    ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" \
-    Pim__Store__Provider="$store" \
-    ConnectionStrings__Pim="$conn" \
-    Pim__Benchmark__BareEndpoint=true \
-    Pim__Auth__PlatformIdentities__0=bench-gateway \
-    Pim__RateLimits__Evaluation__PerCaller=1000000000 Pim__RateLimits__Evaluation__PerTenant=1000000000 \
-    Serilog__MinimumLevel__Default=Warning \
-    Pim__DataDirectory="$APP_TMP/data-$LABEL" \
-    $PIM_ENV \
-    dotnet "$API_DLL" >>"$RESULTS/api-$LABEL.log" 2>&1 </dev/null &
-  API_PID=$!
-  for _ in $(seq 1 120); do
-    kill -0 "$API_PID" 2>/dev/null || { tail -n 30 "$RESULTS/api-$LABEL.log" >&2; die "Pim exited at start-up."; }
-    if [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$API_PORT/health/ready" || true)" == 200 ]]; then
-      ok=1; break
+  for attempt in 1 2 3; do
+    API_PORT="$(pick_port)" || die "could not find a free TCP port for Pim."
+    log "starting Pim ($store) on 127.0.0.1:$API_PORT$( (( attempt == 1 )) || echo " (attempt $attempt)")"
+    lines=$(wc -l <"$RESULTS/api-$LABEL.log")
+    # shellcheck disable=SC2086 # BENCH_PIM_ENV is a list of K=V words on purpose
+    env ASPNETCORE_ENVIRONMENT=Development \
+      ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" \
+      Pim__Store__Provider="$store" \
+      ConnectionStrings__Pim="$conn" \
+      Pim__Benchmark__BareEndpoint=true \
+      Pim__Auth__PlatformIdentities__0=bench-gateway \
+      Pim__RateLimits__Evaluation__PerCaller=1000000000 Pim__RateLimits__Evaluation__PerTenant=1000000000 \
+      Serilog__MinimumLevel__Default=Warning \
+      Pim__DataDirectory="$APP_TMP/data-$LABEL" \
+      $PIM_ENV \
+      dotnet "$API_DLL" >>"$RESULTS/api-$LABEL.log" 2>&1 </dev/null &
+    API_PID=$!
+    for _ in $(seq 1 120); do
+      kill -0 "$API_PID" 2>/dev/null || break
+      if [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$API_PORT/health/ready" || true)" == 200 ]]; then
+        ok=1; break
+      fi
+      sleep 1
+    done
+    [[ "$ok" -eq 1 ]] && return 0
+    if ! kill -0 "$API_PID" 2>/dev/null; then
+      wait "$API_PID" 2>/dev/null || true; API_PID=""
+      if tail -n +"$(( lines + 1 ))" "$RESULTS/api-$LABEL.log" | grep -qi 'address already in use'; then
+        log "port $API_PORT was taken meanwhile: retrying on another one"; continue
+      fi
+      tail -n 30 "$RESULTS/api-$LABEL.log" >&2; die "Pim exited at start-up."
     fi
-    sleep 1
+    tail -n 30 "$RESULTS/api-$LABEL.log" >&2; die "Pim was not ready within 120 s."
   done
-  [[ "$ok" -eq 1 ]] || { tail -n 30 "$RESULTS/api-$LABEL.log" >&2; die "Pim was not ready within 120 s."; }
+  die "Pim could not bind a port (taken each time, 3 attempts)."
 }
 
 # post_json URL BODY [AUTH]: prints "<http status> <body>" (status 000 when the request failed)
@@ -446,6 +467,7 @@ profile_case() {
   local url=$1 ctr="$RESULTS/profile-counters-$LABEL.csv" trace="$RESULTS/profile-$LABEL.nettrace" secs=$DURATION
   local tsecs=$TRACE_SECONDS cpid tpid t0 t1 rps ok=0
   (( tsecs <= secs - 2 )) || tsecs=$(( secs > 3 ? secs - 2 : 1 ))
+  R[$LABEL.trace_s]=$tsecs
   log "profile: an extra eval run of ${secs}s under dotnet-counters, with a ${tsecs}s dotnet-trace sample ($TRACE_PROFILE)"
   (cd "$ROOT" && exec timeout --kill-after=10 $(( secs + 60 )) dotnet tool run dotnet-counters -- collect -p "$API_PID" \
       --counters System.Runtime,Microsoft.AspNetCore.Hosting --refresh-interval 1 --format csv -o "$ctr" \
@@ -645,7 +667,7 @@ bench_case() {
         stop_api
         log "SQLite timestamps: $(sqlite_ts_check "$sqlite_db")"
       fi
-      die "t$k u$i / ${ROLES[i % 13]}: expected $code 200 $expect, got: $code $answer"
+      die "t$k u$i / ${ROLES[i % 13]}: expected 200 $expect, got: $code $answer"
     fi
   done
   read -r code answer < <(post_json "${BASE_URL}v1/tenants/t$(( TENANTS + 1 ))/access/evaluation" \
@@ -659,7 +681,7 @@ bench_case() {
 
   # Batch: probe with one full batch (all allow, the last one a deny) before measuring, and skip while the endpoint
   # does not exist in this build.
-  local batch=0 items="" decisions
+  local batch=0 items="" decisions expected j
   for (( j = 1; j < BATCH_SIZE; j++ )); do
     i=$(( 10 * ((j - 1) % BLOCKS) + 1 + (j % 4) ))   # i % 10 in 1..4: active assignments, "allow"
     items+="{\"principalId\":\"u$i\",\"roleId\":\"${ROLES[i % 13]}\",\"scope\":\"/\"},"
@@ -668,8 +690,9 @@ bench_case() {
   read -r code answer < <(post_json "${BASE_URL}v1/tenants/t1/access/evaluations" "{\"evaluations\":[$items]}" "$TOKEN")
   case "$code" in
     200)
-      decisions="$(grep -o '"decision":"[a-z]*"' <<<"$answer" | sed 's/.*:"\(.*\)"/\1/' | tr '\n' ' ')"
-      [[ "$decisions" == "$(printf 'allow %.0s' $(seq 1 $(( BATCH_SIZE - 1 ))))deny " ]] \
+      decisions="$(grep -o '"decision" *: *"[a-z]*"' <<<"$answer" | sed 's/.*"\([a-z]*\)"$/\1/' | tr '\n' ' ')"
+      expected=""; for (( j = 1; j < BATCH_SIZE; j++ )); do expected+="allow "; done; expected+="deny "
+      [[ "$decisions" == "$expected" ]] \
         || die "POST .../access/evaluations: expected $(( BATCH_SIZE - 1 )) allow then 1 deny, in order; got: ${answer:0:600}"
       batch=1; log "batch endpoint answers $BATCH_SIZE decisions in order: measuring it" ;;
     404|405)
@@ -943,7 +966,7 @@ mark() { awk -v x="$1" -v t="$2" -v op="$3" 'BEGIN { if (x == "") { print "-"; e
     echo " cost is in it): $(fmt "${R[$L.profile.rps]:-0}" 0) req/s under dotnet-counters + dotnet-trace ($TRACE_PROFILE)."
     sed 's/^/   /' "$RESULTS/profile-counters-$L.txt"
     if [[ -s "$RESULTS/profile-cpu-$L.txt" ]]; then
-      echo "   dotnet-trace ($TRACE_SECONDS s sample), the CPU samples alone (bench/trace-cpu.py; the inclusive list is in"
+      echo "   dotnet-trace (${R[$L.trace_s]} s sample), the CPU samples alone (bench/trace-cpu.py; the inclusive list is in"
       echo "   profile-cpu-$L.txt):"
       sed -n '1,17p' "$RESULTS/profile-cpu-$L.txt" | sed 's/^/     /'
     fi
