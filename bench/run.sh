@@ -784,7 +784,7 @@ bench_case() {
       R[$LABEL.sql_blks]="$(awk -v c="$calls" -v h="$hit" -v r="$rd" 'BEGIN { printf "%.1f hit, %.2f read", h / c, r / c }')"
       log "grants query in PostgreSQL (pg_stat_statements): $calls calls, planned ${R[$LABEL.sql_plans]} of them, mean plan $plan ms, mean exec $mean ms, max exec $max ms, per call ${R[$LABEL.sql_blks]} buffers"
     else
-      log "WARNING: the grants query was not found in pg_stat_statements"
+      log "WARNING: the grants query was not found in pg_stat_statements (it did not run during eval: answered from memory?)"
     fi
     explain_pg "$db"
   fi
