@@ -34,10 +34,13 @@ public sealed class RateLimitOptions
 /// </summary>
 public sealed class RateBudgets(RateLimitOptions options, TimeProvider time)
 {
+    /// <summary>A counter of one window: the window's index (low 32 bits) and the requests spent in it, in one word, so
+    /// that spending is a compare-and-swap, not a lock every request of one busy caller would queue on.</summary>
     private sealed class Window
     {
-        public long Index;
-        public int Used;
+        public long State;
+
+        public long Index => (long)(uint)(Volatile.Read(ref State) >> 32);
     }
 
     private readonly ConcurrentDictionary<string, Window> _windows = new();
@@ -54,25 +57,48 @@ public sealed class RateBudgets(RateLimitOptions options, TimeProvider time)
         SweepBefore(index);
         var caller = _windows.GetOrAdd(callerKey, _ => new Window());
         var tenant = _windows.GetOrAdd(tenantKey, _ => new Window());
-        lock (caller)
+        if (!TrySpend(caller, index, budget.PerCaller, out var callerUsed))
+            return new Spending(false, 0, Math.Max(0, budget.PerTenant - Used(tenant, index)), reset);
+        if (!TrySpend(tenant, index, budget.PerTenant, out var tenantUsed))
         {
-            lock (tenant)
+            Refund(caller, index);
+            return new Spending(false, Math.Max(0, budget.PerCaller - callerUsed + 1), 0, reset);
+        }
+        return new Spending(true, budget.PerCaller - callerUsed, budget.PerTenant - tenantUsed, reset);
+    }
+
+    private static long Pack(long index, int used) => ((long)(uint)index << 32) | (uint)used;
+
+    private static int Used(Window window, long index)
+    {
+        var state = Volatile.Read(ref window.State);
+        return (uint)(state >> 32) == (uint)index ? (int)(uint)state : 0;
+    }
+
+    /// <summary>One more request in the window, unless <paramref name="limit"/> are spent; a new window starts at zero.</summary>
+    private static bool TrySpend(Window window, long index, int limit, out int used)
+    {
+        while (true)
+        {
+            var state = Volatile.Read(ref window.State);
+            used = (uint)(state >> 32) == (uint)index ? (int)(uint)state : 0;
+            if (used >= limit) return false;
+            if (Interlocked.CompareExchange(ref window.State, Pack(index, used + 1), state) == state)
             {
-                var callerUsed = Current(caller, index);
-                var tenantUsed = Current(tenant, index);
-                if (callerUsed >= budget.PerCaller || tenantUsed >= budget.PerTenant)
-                    return new Spending(false, Math.Max(0, budget.PerCaller - callerUsed), Math.Max(0, budget.PerTenant - tenantUsed), reset);
-                caller.Used++;
-                tenant.Used++;
-                return new Spending(true, budget.PerCaller - caller.Used, budget.PerTenant - tenant.Used, reset);
+                used++;
+                return true;
             }
         }
     }
 
-    private static int Current(Window window, long index)
+    private static void Refund(Window window, long index)
     {
-        if (window.Index != index) (window.Index, window.Used) = (index, 0);
-        return window.Used;
+        while (true)
+        {
+            var state = Volatile.Read(ref window.State);
+            if ((uint)(state >> 32) != (uint)index || (int)(uint)state == 0) return;
+            if (Interlocked.CompareExchange(ref window.State, state - 1, state) == state) return;
+        }
     }
 
     /// <summary>Once a window, forgets the counters of windows that are over (callers that stopped calling).</summary>
@@ -81,7 +107,7 @@ public sealed class RateBudgets(RateLimitOptions options, TimeProvider time)
         var swept = Interlocked.Read(ref _swept);
         if (swept >= index || Interlocked.CompareExchange(ref _swept, index, swept) != swept) return;
         foreach (var (key, window) in _windows)
-            if (Volatile.Read(ref window.Index) < index) _windows.TryRemove(new KeyValuePair<string, Window>(key, window));
+            if (window.Index != (long)(uint)index) _windows.TryRemove(new KeyValuePair<string, Window>(key, window));
     }
 }
 
