@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -7,47 +6,29 @@ namespace Pim.Infrastructure;
 /// <summary>
 /// PostgreSQL's change feed for the grant index: one connection of its own, outside the pool, that LISTENs on
 /// <c>pim_grants</c> (migration 0006's triggers NOTIFY it with the tenant id when a transaction that changed a grant
-/// commits, on whichever replica). It runs on a thread of its own, so that a busy thread pool never delays it; when idle
-/// it proves the connection alive every <see cref="AccessCacheOptions.Heartbeat"/>. Lost (the server closed it, a
+/// commits, on whichever replica). When idle it proves the connection alive every <see cref="AccessCacheOptions.Heartbeat"/>. Lost (the server closed it, a
 /// network error, <c>pg_terminate_backend</c>): the index is told at once, answers come from the store, and it listens
 /// again after <see cref="AccessCacheOptions.ReconnectDelay"/>.
 /// </summary>
 public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCacheOptions options, ILogger<PostgresChangeFeed> logger)
-    : IHostedService, IDisposable
+    : ChangeFeedThread
 {
     public const string Channel = "pim_grants";
 
     /// <summary>The application_name of the listening connection (with this process's id), as pg_stat_activity shows it.</summary>
     public static readonly string ApplicationName = $"pim-change-feed:{Environment.ProcessId}";
 
-    private readonly CancellationTokenSource _stopping = new();
-    private Thread? _thread;
-
     /// <summary>The server process of the listening connection, while it listens (0 otherwise).</summary>
     public int BackendProcessId { get; private set; }
 
-    public Task StartAsync(CancellationToken ct)
-    {
-        _thread = new Thread(Run) { IsBackground = true, Name = "pim-change-feed" };
-        _thread.Start();
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken ct)
-    {
-        _stopping.Cancel();
-        _thread?.Join(TimeSpan.FromSeconds(5));
-        return Task.CompletedTask;
-    }
-
-    private void Run()
+    protected override void Run()
     {
         var connectionString = new NpgsqlConnectionStringBuilder(store.ConnectionString)
         {
             Pooling = false, ApplicationName = ApplicationName, MaxAutoPrepare = 0,
         }.ConnectionString;
         var heartbeat = (int)options.Heartbeat.TotalMilliseconds;
-        while (!_stopping.IsCancellationRequested)
+        while (!Stopping.IsCancellationRequested)
         {
             try
             {
@@ -63,7 +44,7 @@ public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCach
                 index.FeedConnected();
                 logger.LogInformation("Listening to the grant change feed (backend {Backend})", BackendProcessId);
                 using var ping = new NpgsqlCommand("SELECT 1", connection);
-                while (!_stopping.IsCancellationRequested)
+                while (!Stopping.IsCancellationRequested)
                 {
                     // Notifications are handled as they arrive; a quiet interval ends with a round trip that proves the
                     // connection (and so the feed) still works.
@@ -71,14 +52,14 @@ public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCach
                     index.Heard();
                 }
             }
-            catch (Exception e) when (!_stopping.IsCancellationRequested)
+            catch (Exception e) when (!Stopping.IsCancellationRequested)
             {
                 BackendProcessId = 0;
                 index.FeedLost();
                 logger.LogWarning(e, "The grant change feed was lost; evaluations are answered from the store until it is back");
-                _stopping.Token.WaitHandle.WaitOne(options.ReconnectDelay);
+                Stopping.Token.WaitHandle.WaitOne(options.ReconnectDelay);
             }
-            catch (Exception) when (_stopping.IsCancellationRequested)
+            catch (Exception) when (Stopping.IsCancellationRequested)
             {
                 // Stopping: the connection is closed below.
             }
@@ -86,6 +67,4 @@ public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCach
         BackendProcessId = 0;
         index.FeedLost();
     }
-
-    public void Dispose() => _stopping.Dispose();
 }

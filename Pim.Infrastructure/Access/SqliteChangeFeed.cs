@@ -1,6 +1,5 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Pim.Infrastructure;
@@ -13,28 +12,12 @@ namespace Pim.Infrastructure;
 /// alive, as PostgreSQL's listener does: if it stops, the index stops answering.
 /// </summary>
 public sealed class SqliteChangeFeed(Store store, GrantIndex index, AccessCacheOptions options, ILogger<SqliteChangeFeed> logger)
-    : IHostedService, IDisposable
+    : ChangeFeedThread
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private Thread? _thread;
 
-    public Task StartAsync(CancellationToken ct)
+    protected override void Run()
     {
-        _thread = new Thread(Run) { IsBackground = true, Name = "pim-change-feed" };
-        _thread.Start();
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken ct)
-    {
-        _stopping.Cancel();
-        _thread?.Join(TimeSpan.FromSeconds(5));
-        return Task.CompletedTask;
-    }
-
-    private void Run()
-    {
-        while (!_stopping.IsCancellationRequested)
+        while (!Stopping.IsCancellationRequested)
         {
             try
             {
@@ -42,7 +25,7 @@ public sealed class SqliteChangeFeed(Store store, GrantIndex index, AccessCacheO
                 connection.Open();
                 long? seen = null;
                 var connected = false;
-                while (!_stopping.IsCancellationRequested)
+                while (!Stopping.IsCancellationRequested)
                 {
                     var version = connection.ExecuteScalar<long>("PRAGMA data_version");
                     if (version != seen)
@@ -61,21 +44,19 @@ public sealed class SqliteChangeFeed(Store store, GrantIndex index, AccessCacheO
                         connected = true;
                     }
                     index.Heard();
-                    _stopping.Token.WaitHandle.WaitOne(options.Heartbeat);
+                    Stopping.Token.WaitHandle.WaitOne(options.Heartbeat);
                 }
             }
-            catch (Exception e) when (!_stopping.IsCancellationRequested)
+            catch (Exception e) when (!Stopping.IsCancellationRequested)
             {
                 index.FeedLost();
                 logger.LogWarning(e, "The grant change feed failed; evaluations are answered from the store until it is back");
-                _stopping.Token.WaitHandle.WaitOne(options.ReconnectDelay);
+                Stopping.Token.WaitHandle.WaitOne(options.ReconnectDelay);
             }
-            catch (Exception) when (_stopping.IsCancellationRequested)
+            catch (Exception) when (Stopping.IsCancellationRequested)
             {
             }
         }
         index.FeedLost();
     }
-
-    public void Dispose() => _stopping.Dispose();
 }
