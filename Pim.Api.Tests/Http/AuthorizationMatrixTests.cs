@@ -80,6 +80,7 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         new("POST", "/webhooks", new { url = "http://127.0.0.1:9/hook", eventTypes = new[] { "pim.activation.approved" } }, 401, 404, 403, 403, 403, 403, 201),
         new("GET", "/notifications", null, 401, 404, 403, 403, 403, 200, 200),
         new("POST", "/notifications/00000000-0000-0000-0000-000000000000/retry", null, 401, 404, 403, 403, 403, 403, 409),
+        new("POST", "/access/evaluations", new { evaluations = new[] { new { principalId = "bob", roleId = "exchange-administrator" } } }, 401, 404, 403, 403, 200, 200, 403),
     };
 
     /// <summary>A tenant as every row finds it: Bob's request pending approval, Dave an eligible Privileged Role Administrator,

@@ -22,6 +22,7 @@ public sealed record WireField
     public long? Minimum { get; init; }
     public long? Maximum { get; init; }
     public int? MaxItems { get; init; }
+    public int? MinItems { get; init; }
     public WireField? Items { get; init; }
     /// <summary>The field is a shared schema of the contract, by name (with <see cref="Values"/>: an enumeration declared once).</summary>
     public string? Schema { get; init; }
@@ -104,6 +105,9 @@ public static class Wire
         ["memberOf"] = new() { MaxItems = Principal.MaximumMemberOf, Items = Id },
         ["approvers"] = new() { MaxItems = RoleSettings.MaximumApprovers, Items = Id },
         ["roleIds"] = new() { MaxItems = ActivationService.MaximumBatch, Items = Id },
+        // A batch of evaluations.
+        ["evaluations"] = new() { MaxItems = BatchEvaluation.MaximumItems },
+        ["BatchEvaluationRequest.evaluations"] = new() { MinItems = 1, MaxItems = BatchEvaluation.MaximumItems },
         // Who did it: a token's subject (and tenant), which the identity provider names.
         ["createdBy"] = Subject,
         ["decidedBy"] = Subject,
@@ -160,6 +164,8 @@ public static class Wire
         ["DecisionResponse.decision"] = Values("ApprovalDecision", [Features.Activations.ApprovalDecisions.Approved, Features.Activations.ApprovalDecisions.Denied]),
         ["EvaluationResponse.decision"] = Values("EvaluationDecision", [Features.Access.EvaluationDecisions.Allow, Features.Access.EvaluationDecisions.Deny]),
         ["EvaluationResponse.reason"] = Values("DenyReason", DenyReasons.All),
+        ["evaluationsSemantic"] = Values("EvaluationsSemantic", Features.Access.BatchEvaluationOptions.Semantics.Keys),
+        ["EvaluationError.status"] = new() { Minimum = 400, Maximum = 499 },
         ["source"] = Values("GrantSource", [Features.Access.GrantSources.ActiveAssignment, Features.Access.GrantSources.Activation]),
         ["clientKind"] = Values("ClientKind", [AssignmentUse.ServiceKind, AssignmentUse.PrincipalKind, .. PrincipalKindValues]),
         ["eventTypes"] = new() { MaxItems = WebhookEventTypes.All.Count, Items = Values("WebhookEventType", WebhookEventTypes.All) },
@@ -275,6 +281,7 @@ public static class Wire
         if (schema.Type?.HasFlag(JsonSchemaType.Array) == true)
         {
             schema.MaxItems = field.MaxItems ?? throw new InvalidOperationException("A list field needs MaxItems.");
+            schema.MinItems = field.MinItems;
             if (field.Items is not null && schema.Items is OpenApiSchema items) schema.Items = Declare(items, field.Items, repository);
             return schema;
         }
@@ -380,6 +387,7 @@ public static class Wire
                     var field = Require(owner, name);
                     var items = ((IEnumerable)value).Cast<object?>().ToList();
                     if (items.Count > field.MaxItems) Add(errors, at, $"'{at}' may hold at most {field.MaxItems} items.");
+                    if (items.Count < field.MinItems) Add(errors, at, $"'{at}' must hold at least {field.MinItems} item(s).");
                     for (var i = 0; i < items.Count; i++)
                     {
                         if (items[i] is not { } item) continue;
