@@ -68,6 +68,9 @@ public static class Wire
     private static readonly WireField Email = new() { MaxLength = Rules.MaxEmail, Format = "email" };
     private static readonly WireField DisplayName = new() { MaxLength = Rules.MaxDisplayName, Pattern = Rules.NamePattern, Says = "characters other than control characters" };
     private static readonly WireField Justification = Text(Rules.MaxJustification);
+    /// <summary>An AuthZEN subject or resource type, or an action name: whatever a PEP sends; Pim answers a few of them.</summary>
+    private static readonly WireField AuthZenName = new() { MaxLength = Rules.MaxIdLength, Pattern = Rules.PrintablePattern, Says = "printable characters" };
+    private static readonly WireField AuthZenUrl = new() { MaxLength = Features.Access.AuthZenEndpoints.MaximumUrlLength, Format = "uri" };
 
     /// <summary>Every date-time: RFC 3339, no longer than System.Text.Json reads (and a query parameter is checked likewise).</summary>
     public static readonly WireField Instant = new() { MaxLength = Rules.MaxInstantLength, Format = "date-time" };
@@ -105,7 +108,7 @@ public static class Wire
         ["memberOf"] = new() { MaxItems = Principal.MaximumMemberOf, Items = Id },
         ["approvers"] = new() { MaxItems = RoleSettings.MaximumApprovers, Items = Id },
         ["roleIds"] = new() { MaxItems = ActivationService.MaximumBatch, Items = Id },
-        // A batch of evaluations.
+        // A batch of evaluations (native and AuthZEN): AuthZEN allows none (then it is one evaluation), the native batch not.
         ["evaluations"] = new() { MaxItems = BatchEvaluation.MaximumItems },
         ["BatchEvaluationRequest.evaluations"] = new() { MinItems = 1, MaxItems = BatchEvaluation.MaximumItems },
         // Who did it: a token's subject (and tenant), which the identity provider names.
@@ -166,6 +169,17 @@ public static class Wire
         ["EvaluationResponse.reason"] = Values("DenyReason", DenyReasons.All),
         ["evaluationsSemantic"] = Values("EvaluationsSemantic", Features.Access.BatchEvaluationOptions.Semantics.Keys),
         ["EvaluationError.status"] = new() { Minimum = 400, Maximum = 499 },
+        // AuthZEN (Features/Access/AuthZen*): its vocabulary is open on the wire — a question outside Pim's is denied, not refused.
+        ["AuthZenSubject.type"] = AuthZenName,
+        ["AuthZenResource.type"] = AuthZenName,
+        ["AuthZenAction.name"] = AuthZenName,
+        ["evaluations_semantic"] = Values("AuthZenEvaluationsSemantic", Features.Access.AuthZen.Semantics.Keys),
+        ["AuthZenDecisionContext.reason"] = Values("AuthZenReason", Features.Access.AuthZen.Reasons),
+        ["AuthZenError.status"] = new() { Minimum = 400, Maximum = 499 },
+        ["message"] = Text(Problems.MaxDetail),
+        ["policy_decision_point"] = AuthZenUrl,
+        ["access_evaluation_endpoint"] = AuthZenUrl,
+        ["access_evaluations_endpoint"] = AuthZenUrl,
         ["source"] = Values("GrantSource", [Features.Access.GrantSources.ActiveAssignment, Features.Access.GrantSources.Activation]),
         ["clientKind"] = Values("ClientKind", [AssignmentUse.ServiceKind, AssignmentUse.PrincipalKind, .. PrincipalKindValues]),
         ["eventTypes"] = new() { MaxItems = WebhookEventTypes.All.Count, Items = Values("WebhookEventType", WebhookEventTypes.All) },
@@ -447,9 +461,9 @@ public static class Wire
 
     private static readonly ConcurrentDictionary<Type, Dictionary<string, PropertyInfo>> Shapes = new();
 
-    /// <summary>A record's properties by their camelCase wire names.</summary>
+    /// <summary>A record's properties by their wire names: camelCase, or the name a [JsonPropertyName] gives (AuthZEN's snake_case).</summary>
     private static Dictionary<string, PropertyInfo> Properties(Type type) => Shapes.GetOrAdd(type, t => t
         .GetProperties(BindingFlags.Public | BindingFlags.Instance)
         .Where(p => p.GetIndexParameters().Length == 0 && p.GetMethod is not null && p.DeclaringType == t && t.GetConstructors().Any(c => c.GetParameters().Any(a => a.Name == p.Name)))
-        .ToDictionary(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..], p => p));
+        .ToDictionary(p => p.GetCustomAttribute<System.Text.Json.Serialization.JsonPropertyNameAttribute>()?.Name ?? char.ToLowerInvariant(p.Name[0]) + p.Name[1..], p => p));
 }
