@@ -99,6 +99,8 @@ try
     // X-Forwarded-For is honoured only from the proxies named in Pim:Network:TrustedProxies.
     app.UseClientAddress(builder.Configuration);
     app.UsePimCors();
+    // AuthZEN endpoints echo X-Request-ID on every answer, refusals included.
+    app.UseRequestIdEcho();
     app.UseStoreOutageAnswers();
     app.UseMiddleware<IdempotencyMiddleware>();
     app.UseExceptionHandler();
@@ -138,6 +140,8 @@ try
     tenant.MapAudit();
     tenant.MapNotifications();
     tenant.MapScopes();
+    // AuthZEN (OpenID Authorization API 1.0) for gateways and identity products: /access/v1/… and its metadata.
+    app.MapAuthZen();
 
     app.Run();
     return 0;

@@ -2,7 +2,7 @@
 # The whole PIM flow with curl, against a running Pim in Development (dev issuer on):
 #   onboarding (tenant, principals, consent, sign-up) → make eligible → role settings (MFA + ticket + approval)
 #   → activation refused without MFA, then without a ticket → activation → approval → "my roles" → access evaluation
-#   → deactivation → audit export.
+#   (single, batch, and through AuthZEN) → deactivation → audit export.
 # Usage: examples/walkthrough.sh [base-url]   (default http://localhost:5080). Needs curl and jq.
 set -euo pipefail
 BASE=${1:-${PIM_URL:-http://localhost:5080}}
@@ -92,6 +92,18 @@ call GET "/v1/tenants/$T/me/roles" "$BOB" 200 | jq -c '.items[] | {roleId, statu
 step "Another service asks: is Bob an Exchange Administrator right now?"
 call POST "/v1/tenants/$T/access/evaluation" "$SERVICE" 200 '{"principalId":"bob","roleId":"exchange-administrator"}' | jq -c .
 call GET "/v1/tenants/$T/principals/bob/active-roles" "$SERVICE" 200 | jq -c '.items[]'
+step "Several questions in one request, answered in order"
+call POST "/v1/tenants/$T/access/evaluations" "$SERVICE" 200 '{"principalId":"bob","evaluations":[{"roleId":"exchange-administrator"},
+  {"roleId":"global-administrator"},{"principalId":"alice","roleId":"global-administrator"}]}' \
+  | jq -c '.evaluations[] | {principalId, roleId, decision, reason}'
+
+step "A gateway asks the same through AuthZEN: the metadata, one evaluation, a batch that stops at the first deny"
+call GET "/.well-known/authzen-configuration" "$SERVICE" 200 | jq -c .
+call POST "/access/v1/evaluation" "$SERVICE" 200 '{"subject":{"type":"user","id":"bob"},"action":{"name":"hold"},
+  "resource":{"type":"role","id":"exchange-administrator","properties":{"scope":"/"}}}' -H 'X-Request-ID: walkthrough-42' | jq -c .
+call POST "/access/v1/evaluations" "$SERVICE" 200 '{"subject":{"type":"user","id":"bob"},"action":{"name":"hold"},
+  "options":{"evaluations_semantic":"deny_on_first_deny"},"evaluations":[{"resource":{"type":"role","id":"exchange-administrator"}},
+  {"resource":{"type":"role","id":"global-administrator"}},{"resource":{"type":"role","id":"sharepoint-administrator"}}]}' | jq -c .
 
 step "Bob is done early and deactivates; the answer is deny again"
 call POST "/v1/tenants/$T/activation-requests/$REQUEST/deactivate" "$BOB" 200 | jq -c '{status, endsAt}'

@@ -29,6 +29,7 @@ public abstract class AuthorizationMatrixTests(PimApp app)
 
     // {r}: Bob's pending request; {bob}: Bob's eligible assignment; {carol}: Carol's active Helpdesk Administrator assignment;
     // {webhook}: Alice's webhook. Management group mg1, subscription sub1 and its resource group rg1 are registered.
+    // A path starting with ~ is not under the tenant (AuthZEN): the tenant is in the body ({tenant}, a JSON string body).
     public static TheoryData<Row> Rows => new()
     {
         new("PUT", "", new { displayName = "Renamed" }, 401, 404, 403, 403, 403, 200, 403),
@@ -80,7 +81,16 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         new("POST", "/webhooks", new { url = "http://127.0.0.1:9/hook", eventTypes = new[] { "pim.activation.approved" } }, 401, 404, 403, 403, 403, 403, 201),
         new("GET", "/notifications", null, 401, 404, 403, 403, 403, 200, 200),
         new("POST", "/notifications/00000000-0000-0000-0000-000000000000/retry", null, 401, 404, 403, 403, 403, 403, 409),
+        new("POST", "/access/evaluations", new { evaluations = new[] { new { principalId = "bob", roleId = "exchange-administrator" } } }, 401, 404, 403, 403, 200, 200, 403),
+        // AuthZEN: the other tenant's callers name this tenant, and are strangers to it; the platform identities name it.
+        new("POST", "~/access/v1/evaluation", AuthZenBody, 401, 404, 403, 403, 200, 200, 403),
+        new("POST", "~/access/v1/evaluations", """{"subject":{"type":"user","id":"bob","properties":{"tenantId":"{tenant}"}},"action":{"name":"hold"},"evaluations":[{"resource":{"type":"role","id":"exchange-administrator"}}]}""",
+            401, 404, 403, 403, 200, 200, 403),
+        new("GET", "~/.well-known/authzen-configuration", null, 200, 200, 200, 200, 200, 200, 200),
     };
+
+    private const string AuthZenBody =
+        """{"subject":{"type":"user","id":"bob","properties":{"tenantId":"{tenant}"}},"action":{"name":"hold"},"resource":{"type":"role","id":"exchange-administrator"}}""";
 
     /// <summary>A tenant as every row finds it: Bob's request pending approval, Dave an eligible Privileged Role Administrator,
     /// Carol an active Helpdesk Administrator.</summary>
@@ -122,8 +132,8 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         var (s, request, carols, webhook) = row.Method == "GET" ? shared.ForReads : await PrepareAsync(app);
         var other = shared.Other;
 
-        var path = s.Path(row.Path.Replace("{r}", request).Replace("{bob}", s.BobExchangeAssignment).Replace("{carol}", carols)
-            .Replace("{webhook}", webhook));
+        var path = row.Path.StartsWith('~') ? row.Path[1..] : s.Path(row.Path.Replace("{r}", request).Replace("{bob}", s.BobExchangeAssignment)
+            .Replace("{carol}", carols).Replace("{webhook}", webhook));
         var callers = new (string Who, HttpClient Client, int Expected)[]
         {
             ("anonymous", app.Anonymous(), row.Anonymous),
@@ -139,7 +149,8 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         foreach (var (who, client, expected) in callers)
         {
             using var message = new HttpRequestMessage(new HttpMethod(row.Method), path);
-            if (row.Body is not null) message.Content = JsonContent.Create(row.Body, options: HttpAssertions.Json);
+            if (row.Body is string json) message.Content = new StringContent(json.Replace("{tenant}", s.Id), System.Text.Encoding.UTF8, "application/json");
+            else if (row.Body is not null) message.Content = JsonContent.Create(row.Body, options: HttpAssertions.Json);
             using var response = await client.SendAsync(message);
             var body = await response.Content.ReadAsStringAsync();
             Assert.True((int)response.StatusCode == expected, $"{row} as {who}: expected {expected}, got {(int)response.StatusCode} {body}");
@@ -153,7 +164,8 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         var rows = Rows.Cast<object[]>().Select(r => (Row)r[0]).ToList();
         var missing = ContractValidation.Document.Value.Operations
             .Where(o => !rows.Any(r => r.Method == o.Method.ToUpperInvariant() && System.Text.RegularExpressions.Regex.IsMatch(
-                "/v1/tenants/t" + r.Path, "^" + System.Text.RegularExpressions.Regex.Replace(o.Path, "\\{[^}]+\\}", "[^/]+") + "$")))
+                r.Path.StartsWith('~') ? r.Path[1..] : "/v1/tenants/t" + r.Path,
+                "^" + System.Text.RegularExpressions.Regex.Replace(o.Path, "\\{[^}]+\\}", "[^/]+") + "$")))
             .Select(o => $"{o.Method.ToUpperInvariant()} {o.Path}").ToList();
         Assert.True(missing.Count == 0, "Operations without a row in the authorization matrix:\n" + string.Join("\n", missing));
     }

@@ -141,6 +141,60 @@ public abstract class GeneratedClientTests(PimApp app)
         Assert.Equal(pending.Id, Assert.Single(byBob.Items).TargetId);
     }
 
+    /// <summary>
+    /// A gateway asks Pim through AuthZEN — the metadata, one evaluation, a batch with defaults and a semantic — and a
+    /// service through the native batch, all with the generated client.
+    /// </summary>
+    [Fact]
+    public async Task AuthZEN_and_the_native_batch_through_the_generated_client()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        var gateway = Pim(app.Client("gateway", s.Id, false, "pim.evaluate"));
+
+        var metadata = await Pim(app.Anonymous()).GetAuthZenConfigurationAsync();
+        Assert.Equal(new Uri(app.Server.BaseAddress, "/access/v1/evaluation"), metadata.Access_evaluation_endpoint);
+        Assert.Equal(new Uri(app.Server.BaseAddress, "/access/v1/evaluations"), metadata.Access_evaluations_endpoint);
+
+        AuthZenResource Role(string id) => new() { Type = "role", Id = id };
+        var bob = new AuthZenSubject { Type = "user", Id = "bob" };
+        var hold = new AuthZenAction { Name = "hold" };
+
+        var allowed = await gateway.AuthZenEvaluationAsync(new AuthZenEvaluationRequest { Subject = bob, Action = hold, Resource = Role(ExchangeAdministrator) },
+            x_Request_ID: "req-1");
+        Assert.True(allowed.Decision);
+        var denied = await gateway.AuthZenEvaluationAsync(new AuthZenEvaluationRequest { Subject = bob, Action = hold, Resource = Role("global-administrator") });
+        Assert.Equal((false, (AuthZenReason?)AuthZenReason.NotEligible), (denied.Decision, denied.Context?.Reason));
+
+        var batch = await gateway.AuthZenEvaluationsAsync(new AuthZenEvaluationsRequest
+        {
+            Subject = bob,
+            Action = hold,
+            Evaluations = [new() { Resource = Role(ExchangeAdministrator) }, new() { Resource = Role("global-administrator") }, new() { Resource = Role(ExchangeAdministrator) }],
+            Options = new AuthZenOptions { Evaluations_semantic = AuthZenEvaluationsSemantic.DenyOnFirstDeny },
+        });
+        Assert.Equal([true, false], batch.Evaluations!.Select(e => e.Decision));
+        Assert.Null(batch.Decision);
+
+        // A platform identity names the tenant; without it, a typed problem.
+        var platform = Pim(app.Evaluator());
+        var missing = await Assert.ThrowsAsync<ApiException<Problem>>(() =>
+            platform.AuthZenEvaluationAsync(new AuthZenEvaluationRequest { Subject = bob, Action = hold, Resource = Role(ExchangeAdministrator) }));
+        AssertProblem(missing, 400, ProblemCode.TenantRequired);
+        var named = new AuthZenSubject { Type = "user", Id = "bob", Properties = new AuthZenSubjectProperties { TenantId = s.Id } };
+        Assert.True((await platform.AuthZenEvaluationAsync(new AuthZenEvaluationRequest { Subject = named, Action = hold, Resource = Role(ExchangeAdministrator) })).Decision);
+
+        // The native batch: items under evaluations, each an EvaluationResponse, in order.
+        var native = await platform.EvaluateAccessBatchAsync(s.Id, new BatchEvaluationRequest
+        {
+            RoleId = ExchangeAdministrator,
+            Evaluations = [new() { PrincipalId = "bob" }, new() { PrincipalId = "carol" }, new() { PrincipalId = "alice", RoleId = "global-administrator" }],
+            Options = new BatchEvaluationOptions { EvaluationsSemantic = EvaluationsSemantic.ExecuteAll },
+        });
+        Assert.Equal([EvaluationDecision.Allow, EvaluationDecision.Deny, EvaluationDecision.Allow], native.Evaluations.Select(e => e.Decision));
+        Assert.Equal(["bob", "carol", "alice"], native.Evaluations.Select(e => e.PrincipalId));
+        Assert.Equal(DenyReason.NotEligible, native.Evaluations.ElementAt(1).Reason);
+    }
+
     private static void AssertProblem(ApiException<Problem> exception, int status, ProblemCode code)
     {
         Assert.Equal(status, exception.StatusCode);

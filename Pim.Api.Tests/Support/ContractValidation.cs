@@ -21,7 +21,8 @@ public static class ContractValidation
 
     /// <summary>The headers the contract speaks of: present in a response, each must be declared for it.</summary>
     private static readonly string[] ContractHeaders =
-        ["Location", "ETag", "Retry-After", "Idempotent-Replayed", "Pim-Next-Page-Token", "RateLimit", "RateLimit-Policy", "Access-Control-Allow-Origin"];
+        ["Location", "ETag", "Retry-After", "Idempotent-Replayed", "Pim-Next-Page-Token", "RateLimit", "RateLimit-Policy", "Access-Control-Allow-Origin",
+         "X-Request-ID"];
 
     /// <summary>openapi.yaml, read once.</summary>
     public static readonly Lazy<OpenApiDocument> Document = new(() =>

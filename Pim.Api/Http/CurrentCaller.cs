@@ -6,6 +6,7 @@ namespace Pim.Api.Http;
 /// The caller of a request under <c>/v1/tenants/{tenantId}</c>, bound once as a handler parameter (TodoApi's
 /// <c>CurrentUser</c>): its token resolved against the tenant in the path — the principal it acts as, its service
 /// scopes, where it comes from (client address, user agent, trace id). Converts to the domain's <see cref="Caller"/>.
+/// Endpoints whose tenant is not in the path (AuthZEN: it is the subject's) resolve it with <see cref="ResolveAsync"/>.
 /// </summary>
 public sealed class CurrentCaller
 {
@@ -19,12 +20,19 @@ public sealed class CurrentCaller
     {
         var tenantId = http.GetRouteValue("tenantId") as string
             ?? throw new InvalidOperationException("CurrentCaller binds only on routes under /v1/tenants/{tenantId}.");
-        var services = http.RequestServices;
+        return new CurrentCaller(await ResolveAsync(http, tenantId));
+    }
+
+    /// <summary>What the request's bearer token says about its holder.</summary>
+    public static TokenFacts TokenOf(HttpContext http) => http.User.ToTokenFacts(http.RequestServices.GetRequiredService<AuthOptions>());
+
+    /// <summary>The request's caller as it acts in <paramref name="tenantId"/>: itself, the guest of its home identity, or nobody.</summary>
+    public static Task<Caller> ResolveAsync(HttpContext http, string tenantId)
+    {
         var origin = new RequestOrigin(
             http.ClientAddress(),
             http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null,
             System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier);
-        var token = http.User.ToTokenFacts(services.GetRequiredService<AuthOptions>());
-        return new CurrentCaller(await services.GetRequiredService<AccessService>().ResolveCallerAsync(tenantId, token, origin, http.RequestAborted));
+        return http.RequestServices.GetRequiredService<AccessService>().ResolveCallerAsync(tenantId, TokenOf(http), origin, http.RequestAborted);
     }
 }

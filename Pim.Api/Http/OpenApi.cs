@@ -51,6 +51,7 @@ public static class OpenApiSetup
             swagger.OperationFilter<AnswersFilter>();
             swagger.DocumentFilter<DocumentFilter>();
             swagger.SchemaFilter<Wire.SchemaFilter>();
+            swagger.SchemaFilter<OpenMembersFilter>();
             swagger.SupportNonNullableReferenceTypes();
             swagger.UseAllOfToExtendReferenceSchemas();
             swagger.NonNullableReferenceTypesAsRequired();
@@ -113,6 +114,12 @@ public static class OpenApiSetup
             Description = "This is the recorded answer to an earlier request with the same Idempotency-Key; nothing was done again.",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("true")] },
         },
+        [RequestIds.Header] = new()
+        {
+            Description = "The request identifier the request sent in X-Request-ID, echoed by the AuthZEN endpoints (/access/v1/…, " +
+                          "/.well-known/authzen-configuration) on every answer; absent when the request sent none.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = RequestIds.MaxLength, Pattern = RequestIds.Pattern },
+        },
         [AuditEndpoints.NextPageTokenHeader] = new()
         {
             Description = "The pageToken of the next page of a CSV export; absent on the last page.",
@@ -155,7 +162,7 @@ public static class OpenApiSetup
     /// </summary>
     private static OpenApiResponse ProblemAnswer(int status, OpenApiDocument document)
     {
-        var headers = new List<(string Name, bool Required)> { (RateLimit, false), (RateLimitPolicy, false), (AllowOrigin, false) };
+        var headers = new List<(string Name, bool Required)> { (RateLimit, false), (RateLimitPolicy, false), (AllowOrigin, false), (RequestIds.Header, false) };
         if (status is 429 or 503) headers.Add((RetryAfter, true));
         if (status is not (401 or 403 or 404 or 429 or >= 500)) headers.Add((IdempotencyMiddleware.ReplayedHeader, false));
         if (status == 409) headers.Add((Location, false));
@@ -188,6 +195,18 @@ public static class OpenApiSetup
             foreach (var status in statuses) operation.Responses.TryAdd(Key(status), new OpenApiResponse());
 
             var idempotent = HttpMethods.IsPost(description.HttpMethod ?? "") && !metadata.OfType<EndpointMarkers.Evaluation>().Any();
+            var echoesRequestId = metadata.OfType<RequestIds.Echoes>().Any();
+            if (echoesRequestId)
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = RequestIds.Header,
+                    In = ParameterLocation.Header,
+                    Description = "An identifier of the request (AuthZEN's request identification), echoed in the answer's X-Request-ID.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = RequestIds.MaxLength, Pattern = RequestIds.Pattern },
+                });
+            }
             if (idempotent)
             {
                 operation.Parameters ??= [];
@@ -216,6 +235,7 @@ public static class OpenApiSetup
                 var headers = new List<(string Name, bool Required)> { (RateLimit, false), (RateLimitPolicy, false), (AllowOrigin, false) };
                 if (status == 201) headers.Add((Location, true));
                 if (idempotent) headers.Add((IdempotencyMiddleware.ReplayedHeader, false));
+                if (echoesRequestId) headers.Add((RequestIds.Header, false));
                 headers.AddRange(metadata.OfType<EndpointMarkers.ResponseHeader>().Where(h => h.Status == status).Select(h => (h.Name, h.Required)));
                 response.Headers = headers.ToDictionary(h => h.Name, h => Header(h.Name, h.Required, context.Document));
                 foreach (var alternative in metadata.OfType<EndpointMarkers.AlternativeContent>().Where(c => c.Status == status))
@@ -249,6 +269,8 @@ public static class OpenApiSetup
             ["Activation requests"] = "Activating a role: request, batch, extend, cancel, deactivate.",
             ["Approvals"] = "Requests waiting for the caller's approval, and the decision.",
             ["Access"] = "Whether a principal holds a role now.",
+            ["AuthZEN"] = "The OpenID AuthZEN Authorization API 1.0 over access evaluation, for API gateways and identity products: " +
+                          "action 'hold', resource type 'role', subject type a principal kind.",
             ["Audit"] = "Who did what, when, where from and why.",
             ["Notifications"] = "The outbox of emails and webhook deliveries, and re-driving failures.",
             ["Webhooks"] = "Signed HTTP callbacks on activation events.",
@@ -379,13 +401,36 @@ public static class OpenApiSetup
         }
     }
 
-    /// <summary>Operations that require authentication name the bearer scheme.</summary>
+    /// <summary>
+    /// Pim's wire refuses unknown members (and Swashbuckle declares <c>additionalProperties: false</c> from that), except on
+    /// the records that skip them: AuthZEN's requests, whose receivers "MUST ignore unknown fields".
+    /// </summary>
+    private sealed class OpenMembersFilter : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema is OpenApiSchema target && context.Type.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonUnmappedMemberHandlingAttribute), false)
+                    is [System.Text.Json.Serialization.JsonUnmappedMemberHandlingAttribute { UnmappedMemberHandling: System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip }])
+            {
+                target.AdditionalPropertiesAllowed = true;
+                target.AdditionalProperties = null;
+            }
+        }
+    }
+
+    /// <summary>Operations that require authentication name the bearer scheme; anonymous ones declare an empty requirement.</summary>
     private sealed class BearerRequirementFilter : IOperationFilter
     {
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
             var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
-            if (!metadata.OfType<IAuthorizeData>().Any() || metadata.OfType<IAllowAnonymous>().Any()) return;
+            if (metadata.OfType<IAllowAnonymous>().Any())
+            {
+                // Public on purpose (AuthZEN's metadata): an empty requirement says so, rather than leaving it unsaid.
+                operation.Security = [];
+                return;
+            }
+            if (!metadata.OfType<IAuthorizeData>().Any()) return;
             operation.Security ??= [];
             operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
         }

@@ -29,6 +29,7 @@ public static class Problems
         new(ErrorCodes.ValidationFailed, 400, "One or more fields are invalid; `errors` maps each field to what is wrong with it."),
         new(ErrorCodes.MalformedRequest, 400, "The request cannot be read: not JSON, a wrong type, an unknown or missing field, a bad header."),
         new(ErrorCodes.InvalidPageToken, 400, "`pageToken` is not a token this API gave out."),
+        new(ErrorCodes.TenantRequired, 400, "A token without a tenant (a platform identity) asked an AuthZEN question without naming the tenant: subject.properties.tenantId."),
         new(ErrorCodes.BatchTooLarge, 400, "A batch activation names more roles than one batch may hold."),
         new(ErrorCodes.Unauthenticated, 401, "No bearer token, or one that is invalid, expired, too long-lived or from an unknown issuer."),
         new(ErrorCodes.MfaRequired, 401, "The role requires multifactor authentication (recent enough); sign in again with MFA."),

@@ -22,6 +22,7 @@ public sealed record WireField
     public long? Minimum { get; init; }
     public long? Maximum { get; init; }
     public int? MaxItems { get; init; }
+    public int? MinItems { get; init; }
     public WireField? Items { get; init; }
     /// <summary>The field is a shared schema of the contract, by name (with <see cref="Values"/>: an enumeration declared once).</summary>
     public string? Schema { get; init; }
@@ -67,6 +68,9 @@ public static class Wire
     private static readonly WireField Email = new() { MaxLength = Rules.MaxEmail, Format = "email" };
     private static readonly WireField DisplayName = new() { MaxLength = Rules.MaxDisplayName, Pattern = Rules.NamePattern, Says = "characters other than control characters" };
     private static readonly WireField Justification = Text(Rules.MaxJustification);
+    /// <summary>An AuthZEN subject or resource type, or an action name: whatever a PEP sends; Pim answers a few of them.</summary>
+    private static readonly WireField AuthZenName = new() { MaxLength = Rules.MaxIdLength, Pattern = Rules.PrintablePattern, Says = "printable characters" };
+    private static readonly WireField AuthZenUrl = new() { MaxLength = Features.Access.AuthZenEndpoints.MaximumUrlLength, Format = "uri" };
 
     /// <summary>Every date-time: RFC 3339, no longer than System.Text.Json reads (and a query parameter is checked likewise).</summary>
     public static readonly WireField Instant = new() { MaxLength = Rules.MaxInstantLength, Format = "date-time" };
@@ -104,6 +108,9 @@ public static class Wire
         ["memberOf"] = new() { MaxItems = Principal.MaximumMemberOf, Items = Id },
         ["approvers"] = new() { MaxItems = RoleSettings.MaximumApprovers, Items = Id },
         ["roleIds"] = new() { MaxItems = ActivationService.MaximumBatch, Items = Id },
+        // A batch of evaluations (native and AuthZEN): AuthZEN allows none (then it is one evaluation), the native batch not.
+        ["evaluations"] = new() { MaxItems = BatchEvaluation.MaximumItems },
+        ["BatchEvaluationRequest.evaluations"] = new() { MinItems = 1, MaxItems = BatchEvaluation.MaximumItems },
         // Who did it: a token's subject (and tenant), which the identity provider names.
         ["createdBy"] = Subject,
         ["decidedBy"] = Subject,
@@ -160,6 +167,19 @@ public static class Wire
         ["DecisionResponse.decision"] = Values("ApprovalDecision", [Features.Activations.ApprovalDecisions.Approved, Features.Activations.ApprovalDecisions.Denied]),
         ["EvaluationResponse.decision"] = Values("EvaluationDecision", [Features.Access.EvaluationDecisions.Allow, Features.Access.EvaluationDecisions.Deny]),
         ["EvaluationResponse.reason"] = Values("DenyReason", DenyReasons.All),
+        ["evaluationsSemantic"] = Values("EvaluationsSemantic", Features.Access.BatchEvaluationOptions.Semantics.Keys),
+        ["EvaluationError.status"] = new() { Minimum = 400, Maximum = 499 },
+        // AuthZEN (Features/Access/AuthZen*): its vocabulary is open on the wire — a question outside Pim's is denied, not refused.
+        ["AuthZenSubject.type"] = AuthZenName,
+        ["AuthZenResource.type"] = AuthZenName,
+        ["AuthZenAction.name"] = AuthZenName,
+        ["evaluations_semantic"] = Values("AuthZenEvaluationsSemantic", Features.Access.AuthZen.Semantics.Keys),
+        ["AuthZenDecisionContext.reason"] = Values("AuthZenReason", Features.Access.AuthZen.Reasons),
+        ["AuthZenError.status"] = new() { Minimum = 400, Maximum = 499 },
+        ["message"] = Text(Problems.MaxDetail),
+        ["policy_decision_point"] = AuthZenUrl,
+        ["access_evaluation_endpoint"] = AuthZenUrl,
+        ["access_evaluations_endpoint"] = AuthZenUrl,
         ["source"] = Values("GrantSource", [Features.Access.GrantSources.ActiveAssignment, Features.Access.GrantSources.Activation]),
         ["clientKind"] = Values("ClientKind", [AssignmentUse.ServiceKind, AssignmentUse.PrincipalKind, .. PrincipalKindValues]),
         ["eventTypes"] = new() { MaxItems = WebhookEventTypes.All.Count, Items = Values("WebhookEventType", WebhookEventTypes.All) },
@@ -275,6 +295,7 @@ public static class Wire
         if (schema.Type?.HasFlag(JsonSchemaType.Array) == true)
         {
             schema.MaxItems = field.MaxItems ?? throw new InvalidOperationException("A list field needs MaxItems.");
+            schema.MinItems = field.MinItems;
             if (field.Items is not null && schema.Items is OpenApiSchema items) schema.Items = Declare(items, field.Items, repository);
             return schema;
         }
@@ -381,6 +402,7 @@ public static class Wire
                     var field = Require(owner, name);
                     var items = ((IEnumerable)value).Cast<object?>().ToList();
                     if (items.Count > field.MaxItems) Add(errors, at, $"'{at}' may hold at most {field.MaxItems} items.");
+                    if (items.Count < field.MinItems) Add(errors, at, $"'{at}' must hold at least {field.MinItems} item(s).");
                     for (var i = 0; i < items.Count; i++)
                     {
                         if (items[i] is not { } item) continue;
@@ -440,9 +462,9 @@ public static class Wire
 
     private static readonly ConcurrentDictionary<Type, Dictionary<string, PropertyInfo>> Shapes = new();
 
-    /// <summary>A record's properties by their camelCase wire names.</summary>
+    /// <summary>A record's properties by their wire names: camelCase, or the name a [JsonPropertyName] gives (AuthZEN's snake_case).</summary>
     private static Dictionary<string, PropertyInfo> Properties(Type type) => Shapes.GetOrAdd(type, t => t
         .GetProperties(BindingFlags.Public | BindingFlags.Instance)
         .Where(p => p.GetIndexParameters().Length == 0 && p.GetMethod is not null && p.DeclaringType == t && t.GetConstructors().Any(c => c.GetParameters().Any(a => a.Name == p.Name)))
-        .ToDictionary(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..], p => p));
+        .ToDictionary(p => p.GetCustomAttribute<System.Text.Json.Serialization.JsonPropertyNameAttribute>()?.Name ?? char.ToLowerInvariant(p.Name[0]) + p.Name[1..], p => p));
 }

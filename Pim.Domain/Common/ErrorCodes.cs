@@ -7,6 +7,7 @@ public static class ErrorCodes
     public const string ValidationFailed = "validation-failed";
     public const string MalformedRequest = "malformed-request";
     public const string InvalidPageToken = "invalid-page-token";
+    public const string TenantRequired = "tenant-required";
     // The caller is not (or not freshly enough) authenticated.
     public const string Unauthenticated = "unauthenticated";
     public const string MfaRequired = "mfa-required";

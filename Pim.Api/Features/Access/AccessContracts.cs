@@ -4,6 +4,45 @@ namespace Pim.Api.Features.Access;
 
 public sealed record EvaluationRequest(string PrincipalId, string RoleId, string? Scope = null);
 
+/// <summary>
+/// Several evaluations in one request (<c>POST …/access/evaluations</c>): each item asks about a principal, a role and a
+/// scope, and takes what it leaves out from the top-level defaults.
+/// </summary>
+public sealed record BatchEvaluationRequest(IReadOnlyList<BatchEvaluationItem> Evaluations, string? PrincipalId = null, string? RoleId = null,
+    string? Scope = null, BatchEvaluationOptions? Options = null)
+{
+    /// <summary>The items with the defaults filled in, in the order they were asked.</summary>
+    public IReadOnlyList<EvaluationRequest> Questions() => Evaluations.Select(item => new EvaluationRequest(
+        BatchEvaluation.OrDefault(item.PrincipalId, PrincipalId)!, BatchEvaluation.OrDefault(item.RoleId, RoleId)!,
+        BatchEvaluation.OrDefault(item.Scope, Scope))).ToList();
+}
+
+/// <summary>One evaluation of a batch: what it names overrides the batch's default.</summary>
+public sealed record BatchEvaluationItem(string? PrincipalId = null, string? RoleId = null, string? Scope = null);
+
+/// <param name="EvaluationsSemantic">Which items are answered: all (<c>executeAll</c>, the default), up to the first deny
+/// (<c>denyOnFirstDeny</c>), or up to the first allow (<c>permitOnFirstPermit</c>).</param>
+public sealed record BatchEvaluationOptions(string? EvaluationsSemantic = null)
+{
+    /// <summary>The semantics by their names on the native wire (camelCase; AuthZEN's are snake_case).</summary>
+    public static readonly IReadOnlyDictionary<string, EvaluationsSemantic> Semantics = new Dictionary<string, EvaluationsSemantic>(StringComparer.Ordinal)
+    {
+        ["executeAll"] = Domain.EvaluationsSemantic.ExecuteAll,
+        ["denyOnFirstDeny"] = Domain.EvaluationsSemantic.DenyOnFirstDeny,
+        ["permitOnFirstPermit"] = Domain.EvaluationsSemantic.PermitOnFirstPermit,
+    };
+
+    /// <summary>The semantic asked for (the wire bounds hold its name to the keys of <see cref="Semantics"/>).</summary>
+    public static EvaluationsSemantic Of(BatchEvaluationOptions? options) =>
+        options?.EvaluationsSemantic is { } name ? Semantics[name] : Domain.EvaluationsSemantic.ExecuteAll;
+}
+
+/// <summary>The answers of a batch, in the order asked; a batch that stopped early (its semantic) answers fewer items.</summary>
+public sealed record BatchEvaluationResponse(IReadOnlyList<EvaluationResponse> Evaluations);
+
+/// <summary>Why an item of a batch could not be evaluated: the problem the same evaluation alone would have answered.</summary>
+public sealed record EvaluationError(int Status, string Code, string Detail);
+
 /// <summary>The answer of an evaluation: <see cref="Allow"/> while the principal holds the role, else <see cref="Deny"/>.</summary>
 public static class EvaluationDecisions
 {
@@ -18,9 +57,19 @@ public static class GrantSources
     public const string Activation = "activation";
 }
 
-/// <param name="Reason">On a deny, why (<see cref="DenyReasons"/>); null on an allow.</param>
+/// <param name="Reason">On a deny, why (<see cref="DenyReasons"/>); null on an allow and on an error.</param>
+/// <param name="Error">In a batch, an item that could not be evaluated (a deny): the problem it would have answered alone.</param>
 public sealed record EvaluationResponse(string Decision, string PrincipalId, string RoleId, string Scope, DateTimeOffset? ValidUntil,
-    string? AssignmentId, string? ActivationRequestId, string? Reason);
+    string? AssignmentId, string? ActivationRequestId, string? Reason, EvaluationError? Error = null)
+{
+    public static EvaluationResponse From(EvaluationRequest question, AccessDecision decision) => new(
+        decision.Granted ? EvaluationDecisions.Allow : EvaluationDecisions.Deny, question.PrincipalId, question.RoleId, question.Scope ?? ScopePath.Root,
+        decision.Grant?.ValidUntil, decision.Grant?.AssignmentId, decision.Grant?.ActivationRequestId, decision.Reason);
+
+    public static EvaluationResponse Refused(EvaluationRequest question, PimException refusal) => new(EvaluationDecisions.Deny,
+        question.PrincipalId, question.RoleId, question.Scope ?? ScopePath.Root, null, null, null, null,
+        new EvaluationError(Http.Problems.StatusOf(refusal.Code), refusal.Code, refusal.Message));
+}
 
 public sealed record ActiveRoleResponse(string RoleId, string Scope, DateTimeOffset? ValidUntil, string Source, string AssignmentId,
     string? ActivationRequestId, string? ViaGroupId)

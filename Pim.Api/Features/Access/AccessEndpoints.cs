@@ -12,16 +12,31 @@ public static class AccessEndpoints
         tenant.MapPost("/access/evaluation", Evaluate).WithTags("Access").WithName("EvaluateAccess")
             .WithSummary("Whether a principal holds a role now (operator, the principal itself, or the 'pim.evaluate' scope).")
             .Validate<EvaluationRequest>().IsEvaluation();
+        tenant.MapPost("/access/evaluations", EvaluateBatch).WithTags("Access").WithName("EvaluateAccessBatch")
+            .WithSummary($"Several evaluations in one request (at most {BatchEvaluation.MaximumItems}), answered in order; options.evaluationsSemantic may stop at the first deny or allow.")
+            .Validate<BatchEvaluationRequest>().IsEvaluation();
         tenant.MapGet("/principals/{principalId:id}/active-roles", ActiveRoles).WithTags("Access").WithName("ListActiveRoles")
             .WithSummary("The roles a principal holds right now, each with its validUntil.").IsEvaluation();
     }
 
-    public static async Task<Ok<EvaluationResponse>> Evaluate(EvaluationRequest body, CurrentCaller caller, AccessService access, CancellationToken ct)
+    public static async Task<Ok<EvaluationResponse>> Evaluate(EvaluationRequest body, CurrentCaller caller, AccessService access, CancellationToken ct) =>
+        TypedResults.Ok(EvaluationResponse.From(body, await access.EvaluateAsync(caller, body.PrincipalId, body.RoleId, body.Scope ?? ScopePath.Root, ct)));
+
+    /// <summary>
+    /// Each item is the single evaluation, with the same authorization and the same answer. A caller who may not ask about
+    /// one of the principals is refused as a whole, as that question alone would be; an item about an unknown scope is a
+    /// deny carrying the problem it would have answered alone (<see cref="BatchEvaluation"/>).
+    /// </summary>
+    public static async Task<Ok<BatchEvaluationResponse>> EvaluateBatch(BatchEvaluationRequest body, CurrentCaller caller, AccessService access,
+        CancellationToken ct)
     {
-        var scope = body.Scope ?? ScopePath.Root;
-        var decision = await access.EvaluateAsync(caller, body.PrincipalId, body.RoleId, scope, ct);
-        return TypedResults.Ok(new EvaluationResponse(decision.Granted ? EvaluationDecisions.Allow : EvaluationDecisions.Deny, body.PrincipalId, body.RoleId, scope,
-            decision.Grant?.ValidUntil, decision.Grant?.AssignmentId, decision.Grant?.ActivationRequestId, decision.Reason));
+        var questions = body.Questions();
+        BatchEvaluation.EnsureMayEvaluateAll(questions.Select(q => (caller.Value, q.PrincipalId)));
+        var answers = await BatchEvaluation.RunAsync(questions, BatchEvaluationOptions.Of(body.Options),
+            (q, cancel) => access.EvaluateAsync(caller, q.PrincipalId, q.RoleId, q.Scope ?? ScopePath.Root, cancel), ct);
+        return TypedResults.Ok(new BatchEvaluationResponse(answers.Select(a => a.Outcome.Error is { } refusal
+            ? EvaluationResponse.Refused(a.Item, refusal)
+            : EvaluationResponse.From(a.Item, a.Outcome.Decision!)).ToList()));
     }
 
     public static async Task<Ok<ActiveRoleListResponse>> ActiveRoles(string principalId, CurrentCaller caller, AccessService access, CancellationToken ct)
