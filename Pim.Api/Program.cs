@@ -103,10 +103,11 @@ try
     app.UseRequestIdEcho();
     app.UseStoreOutageAnswers();
     app.UseMiddleware<IdempotencyMiddleware>();
+    // Request logs go through the host's configured logger (levels, JSON in Production, trace id), not the start-up one;
+    // outside the exception handler, so that a refusal is logged with the status it was answered with, not as a 500.
+    app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
     app.UseExceptionHandler();
     app.UseStatusCodePages();
-    // Request logs go through the host's configured logger (levels, JSON in Production, trace id), not the start-up one.
-    app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
     app.UseSwagger();
     if (builder.Configuration.GetValue<bool?>("Pim:Swagger:UiEnabled") ?? app.Environment.IsDevelopment()) app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Pim v1"));
     app.UseAuthentication();
