@@ -28,9 +28,10 @@ public abstract class ChangeFeedThread : IHostedService, IDisposable
 
     protected abstract void Run();
 
+    /// <summary>Stops the loop (a host may dispose its services before, or without, stopping them); the token source holds no timer to free.</summary>
     public void Dispose()
     {
-        Stopping.Dispose();
+        Stopping.Cancel();
         GC.SuppressFinalize(this);
     }
 }
