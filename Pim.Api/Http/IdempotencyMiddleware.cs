@@ -25,14 +25,13 @@ public sealed class IdempotencyOptions
 /// </list>
 /// It sits outside the exception handler, so refusals (problem details) are recorded too.
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next)
+public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider time, AuthOptions auth, IdempotencyOptions options)
 {
     public const string Header = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxKeyLength = 255;
 
-    public async Task InvokeAsync(HttpContext http, IdempotencyStore keys, DbSession session, AccessService access, TimeProvider time,
-        AuthOptions auth, IdempotencyOptions options)
+    public async Task InvokeAsync(HttpContext http)
     {
         if (!HttpMethods.IsPost(http.Request.Method) || !http.Request.Headers.TryGetValue(Header, out var keyValues)
             || http.GetRouteValue("tenantId") is not string tenantId || http.Has<EndpointMarkers.Evaluation>())
@@ -40,6 +39,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             await next(http);
             return;
         }
+        // The request's store and use cases, resolved only for a request that carries a key (not for every request).
+        var keys = http.RequestServices.GetRequiredService<IdempotencyStore>();
+        var session = http.RequestServices.GetRequiredService<DbSession>();
+        var access = http.RequestServices.GetRequiredService<AccessService>();
         var authenticated = await http.AuthenticateAsync();
         if (!authenticated.Succeeded)
         {
