@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dapper;
 using Microsoft.Extensions.Logging;
 
 namespace Pim.Infrastructure;
@@ -36,7 +37,7 @@ public sealed class AccessCacheOptions
 /// everything loaded is forgotten;</item>
 /// <item>a load that a change overtakes (its generation moved while it read) is thrown away, never installed;</item>
 /// <item>a tenant not loaded (cold, evicted, or too large for the bound) is answered from the store while it loads in the
-/// background;</item>
+/// background; when the feed connects, every tenant is loaded in turn until the bound is reached;</item>
 /// <item>expiry needs nothing: every row keeps its start and end, applied at read time.</item>
 /// </list>
 /// </summary>
@@ -106,6 +107,41 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TimeProv
         InvalidateAll();
         Heard();
         _live = true;
+        _ = Task.Run(WarmAsync);
+    }
+
+    /// <summary>
+    /// Loads every tenant, one at a time, until the bound is reached (a tenant that does not fit, or a load a change
+    /// overtook, stops it; the rest load when asked about): after
+    /// a start or a lost feed, evaluations are answered from memory without each tenant's first questions going to the
+    /// store. A change of epoch (the feed lost again) stops it.
+    /// </summary>
+    private async Task WarmAsync()
+    {
+        try
+        {
+            var epoch = Interlocked.Read(ref _epoch);
+            List<string> tenants;
+            await using (var connection = await store.OpenAsync(CancellationToken.None))
+                tenants = (await connection.QueryAsync<string>("SELECT tenant_id FROM tenants ORDER BY tenant_id")).ToList();
+            foreach (var tenantId in tenants)
+            {
+                if (Interlocked.Read(ref _epoch) != epoch || !Current) return;
+                if (IsLoaded(tenantId)) continue;
+                await _loads.WaitAsync();
+                var slot = _slots.GetOrAdd(tenantId, _ => new Slot());
+                if (Interlocked.CompareExchange(ref slot.Loading, 1, 0) != 0)
+                {
+                    _loads.Release();
+                    continue;
+                }
+                if (await LoadAsync(tenantId, slot) is not { } loaded || Entries + loaded > options.MaxEntries) return;
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Warming the grant index failed; tenants load as they are asked about");
+        }
     }
 
     /// <summary>The change feed is gone: answer from the store until it is back.</summary>
@@ -143,7 +179,8 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TimeProv
         _ = Task.Run(() => LoadAsync(tenantId, slot));
     }
 
-    private async Task LoadAsync(string tenantId, Slot slot)
+    /// <returns>The rows of the tenant when it was installed (null otherwise).</returns>
+    private async Task<int?> LoadAsync(string tenantId, Slot slot)
     {
         try
         {
@@ -154,30 +191,32 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TimeProv
             if (grants is null)
             {
                 _slots.TryRemove(new KeyValuePair<string, Slot>(tenantId, slot)); // no such tenant: nothing to keep
-                return;
+                return null;
             }
             if (grants.Entries > options.MaxEntries)
             {
                 logger.LogWarning("Tenant {TenantId} has {Entries} grant rows, more than Pim:Access:Cache:MaxEntries ({Max}): it is answered from the store",
                     tenantId, grants.Entries, options.MaxEntries);
                 Volatile.Write(ref slot.RetryAfter, Environment.TickCount64 + 60_000);
-                return;
+                return null;
             }
             lock (slot)
             {
                 // A change committed (or the feed dropped) while this load read: what it read may predate it.
-                if (slot.Generation != generation || Interlocked.Read(ref _epoch) != epoch || !Current) return;
+                if (slot.Generation != generation || Interlocked.Read(ref _epoch) != epoch || !Current) return null;
                 slot.Grants = grants;
                 slot.LastUsed = Environment.TickCount64;
                 Interlocked.Add(ref _entries, grants.Entries);
                 Interlocked.Increment(ref _loaded);
             }
             EvictBeyondBound(slot);
+            return grants.Entries;
         }
         catch (Exception e)
         {
             logger.LogWarning(e, "Loading the grants of tenant {TenantId} failed; it is answered from the store", tenantId);
             Volatile.Write(ref slot.RetryAfter, Environment.TickCount64 + 1_000);
+            return null;
         }
         finally
         {
