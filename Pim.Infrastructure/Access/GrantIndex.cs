@@ -112,9 +112,8 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TimeProv
 
     /// <summary>
     /// Loads every tenant, one at a time, until the bound is reached (a tenant that does not fit, or a load a change
-    /// overtook, stops it; the rest load when asked about): after
-    /// a start or a lost feed, evaluations are answered from memory without each tenant's first questions going to the
-    /// store. A change of epoch (the feed lost again) stops it.
+    /// overtook, stops it; the rest load when asked about): after a start or a lost feed, evaluations are answered from
+    /// memory without each tenant's first questions going to the store. A change of epoch (the feed lost again) stops it.
     /// </summary>
     private async Task WarmAsync()
     {

@@ -6,9 +6,9 @@ namespace Pim.Infrastructure;
 /// <summary>
 /// PostgreSQL's change feed for the grant index: one connection of its own, outside the pool, that LISTENs on
 /// <c>pim_grants</c> (migration 0006's triggers NOTIFY it with the tenant id when a transaction that changed a grant
-/// commits, on whichever replica). When idle it proves the connection alive every <see cref="AccessCacheOptions.Heartbeat"/>. Lost (the server closed it, a
-/// network error, <c>pg_terminate_backend</c>): the index is told at once, answers come from the store, and it listens
-/// again after <see cref="AccessCacheOptions.ReconnectDelay"/>.
+/// commits, on whichever replica). When idle it proves the connection alive every <see cref="AccessCacheOptions.Heartbeat"/>.
+/// Lost (the server closed it, a network error, <c>pg_terminate_backend</c>): the index is told at once, answers come
+/// from the store, and it listens again after <see cref="AccessCacheOptions.ReconnectDelay"/>.
 /// </summary>
 public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCacheOptions options, ILogger<PostgresChangeFeed> logger)
     : ChangeFeedThread
