@@ -12,7 +12,7 @@ public static class DependencyInjection
     {
         cache ??= new AccessCacheOptions();
         services.AddSingleton(_ => new Store(provider, connectionString));
-        // Evaluation from memory: the grant index, kept current by the change feed (PostgreSQL) or by this process's commits (SQLite).
+        // Evaluation from memory: the grant index, told of changes by this process's commits (DbSession) and by the store's change feed.
         services.AddSingleton(cache);
         services.AddSingleton<GrantIndex>();
         if (cache.Enabled && provider == StoreProvider.Postgres)

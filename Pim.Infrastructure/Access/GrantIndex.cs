@@ -128,12 +128,7 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TimeProv
                 if (Interlocked.Read(ref _epoch) != epoch || !Current) return;
                 if (IsLoaded(tenantId)) continue;
                 await _loads.WaitAsync();
-                var slot = _slots.GetOrAdd(tenantId, _ => new Slot());
-                if (Interlocked.CompareExchange(ref slot.Loading, 1, 0) != 0)
-                {
-                    _loads.Release();
-                    continue;
-                }
+                if (Claim(tenantId, null) is not { } slot) continue;
                 if (await LoadAsync(tenantId, slot) is not { } loaded || Entries + loaded > options.MaxEntries) return;
             }
         }
@@ -168,14 +163,20 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TimeProv
     {
         if (slot is not null && (Volatile.Read(ref slot.Loading) == 1 || Environment.TickCount64 < Volatile.Read(ref slot.RetryAfter))) return;
         // Never queue: when both loaders are busy, the store answers and a later evaluation starts the load.
-        if (!_loads.Wait(0)) return;
+        if (!_loads.Wait(0) || Claim(tenantId, slot) is not { } claimed) return;
+        _ = Task.Run(() => LoadAsync(tenantId, claimed));
+    }
+
+    /// <summary>
+    /// With a loader's permit held: the tenant's slot, marked as loading — or null, and the permit given back, when a load
+    /// of it already runs. <see cref="LoadAsync"/> gives the permit back when it ends.
+    /// </summary>
+    private Slot? Claim(string tenantId, Slot? slot)
+    {
         slot ??= _slots.GetOrAdd(tenantId, _ => new Slot());
-        if (Interlocked.CompareExchange(ref slot.Loading, 1, 0) != 0)
-        {
-            _loads.Release();
-            return;
-        }
-        _ = Task.Run(() => LoadAsync(tenantId, slot));
+        if (Interlocked.CompareExchange(ref slot.Loading, 1, 0) == 0) return slot;
+        _loads.Release();
+        return null;
     }
 
     /// <returns>The rows of the tenant when it was installed (null otherwise).</returns>

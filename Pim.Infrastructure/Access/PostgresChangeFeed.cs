@@ -18,9 +18,6 @@ public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCach
     /// <summary>The application_name of the listening connection (with this process's id), as pg_stat_activity shows it.</summary>
     public static readonly string ApplicationName = $"pim-change-feed:{Environment.ProcessId}";
 
-    /// <summary>The server process of the listening connection, while it listens (0 otherwise).</summary>
-    public int BackendProcessId { get; private set; }
-
     protected override void Run()
     {
         var connectionString = new NpgsqlConnectionStringBuilder(store.ConnectionString)
@@ -40,9 +37,8 @@ public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCach
                 };
                 connection.Open();
                 using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) listen.ExecuteNonQuery();
-                BackendProcessId = connection.ProcessID;
                 index.FeedConnected();
-                logger.LogInformation("Listening to the grant change feed (backend {Backend})", BackendProcessId);
+                logger.LogInformation("Listening to the grant change feed (backend {Backend})", connection.ProcessID);
                 using var ping = new NpgsqlCommand("SELECT 1", connection);
                 while (!Stopping.IsCancellationRequested)
                 {
@@ -54,7 +50,6 @@ public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCach
             }
             catch (Exception e) when (!Stopping.IsCancellationRequested)
             {
-                BackendProcessId = 0;
                 index.FeedLost();
                 logger.LogWarning(e, "The grant change feed was lost; evaluations are answered from the store until it is back");
                 Stopping.Token.WaitHandle.WaitOne(options.ReconnectDelay);
@@ -64,7 +59,6 @@ public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCach
                 // Stopping: the connection is closed below.
             }
         }
-        BackendProcessId = 0;
         index.FeedLost();
     }
 }

@@ -56,7 +56,7 @@ public static class AuthZenEndpoints
         var token = CurrentCaller.TokenOf(http);
         var questions = body.Questions();
         // The caller as it acts in each tenant asked about (one resolution per tenant), and whether it may ask each question
-        // (BatchEvaluation.EnsureMayEvaluateAll, question by question): a stranger is refused at its first question.
+        // (question by question, before any is evaluated, as BatchEvaluation has it): a stranger is refused at its first question.
         var callers = new Dictionary<string, Caller>(StringComparer.Ordinal);
         var asked = new List<(AuthZenEvaluationRequest Question, Caller Caller)>(questions.Count);
         for (var i = 0; i < questions.Count; i++)
@@ -64,7 +64,7 @@ public static class AuthZenEndpoints
             var tenant = TenantOf(questions[i].Subject, token,
                 body.IsBatch && body.Evaluations![i]!.Subject is not null ? $"evaluations[{i}].subject.properties.tenantId" : "subject.properties.tenantId");
             if (!callers.TryGetValue(tenant, out var caller)) callers[tenant] = caller = await CurrentCaller.ResolveAsync(http, tenant);
-            BatchEvaluation.EnsureMayEvaluateAll([(caller, questions[i].Subject.Id)]);
+            AccessService.EnsureMayEvaluate(caller, questions[i].Subject.Id);
             asked.Add((questions[i], caller));
         }
         if (!body.IsBatch)
