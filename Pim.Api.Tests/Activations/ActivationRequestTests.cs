@@ -13,9 +13,19 @@ public sealed class ActivationRequestTests
     {
         var eligibility = RoleAssignment.Create("contoso", "bob", "exchange-administrator", "/", AssignmentType.Eligible, Now.AddDays(-1),
             eligibilityEnds, null, Now, "alice", null);
-        return ActivationRequest.Create("contoso", "bob", eligibility, "/", outcome, TimeSpan.FromHours(1), "why", new Ticket("CHG-1", "SN"),
-            startsAt ?? Now, Now, TimeSpan.FromDays(1));
+        var policy = RoleSettings.Default("exchange-administrator");
+        policy = policy with { Activation = policy.Activation with { RequireApproval = true } };
+        var ask = new ActivationAsk("exchange-administrator", "/", TimeSpan.FromHours(1), "why", new Ticket("CHG-1", "SN"), startsAt);
+        return ActivationRequest.Create("contoso", "bob", eligibility, "/", ask, new ActivationVerdict(outcome, TimeSpan.FromHours(1), startsAt ?? Now),
+            policy, Now);
     }
+
+    /// <summary>Alice, an active Privileged Role Administrator: a default approver.</summary>
+    private static readonly ApproverFacts Alice = new("alice", [], HoldsDefaultApproverRole: true, Enabled: true);
+
+    private static void Approve(ActivationRequest request, string? justification, DateTimeOffset at) => request.Decide(Alice, true, justification, at);
+
+    private static void Deny(ActivationRequest request, string? justification, DateTimeOffset at) => request.Decide(Alice, false, justification, at);
 
     private static void Refused(Action transition) =>
         Assert.Equal(ErrorCodes.InvalidStateTransition, Assert.Throws<PimException>(transition).Code);
@@ -53,7 +63,7 @@ public sealed class ActivationRequestTests
         var request = Request(ActivationOutcome.PendingApproval);
         Assert.Null(request.EndsAt);
         _time.Advance(TimeSpan.FromHours(3));
-        request.Approve("alice", "ok", Now);
+        Approve(request, "ok", Now);
         Assert.Equal(ActivationStatus.Active, request.Status);
         Assert.Equal(Now, request.StartsAt);
         Assert.Equal(Now.AddHours(1), request.EndsAt);
@@ -64,7 +74,7 @@ public sealed class ActivationRequestTests
     public void Approving_a_request_for_a_later_start_schedules_it()
     {
         var request = Request(ActivationOutcome.PendingApproval, startsAt: Now.AddHours(5));
-        request.Approve("alice", "ok", Now.AddHours(1));
+        Approve(request, "ok", Now.AddHours(1));
         Assert.Equal(ActivationStatus.Scheduled, request.Status);
         Assert.Equal(Now.AddHours(5), request.StartsAt);
         Assert.Equal(Now.AddHours(6), request.EndsAt);
@@ -76,7 +86,7 @@ public sealed class ActivationRequestTests
         var request = Request(ActivationOutcome.PendingApproval);
         Assert.Equal(ActivationStatus.PendingApproval, request.StatusAt(Now.AddHours(23)));
         Assert.Equal(ActivationStatus.TimedOut, request.StatusAt(Now.AddDays(1)));
-        Refused(() => request.Approve("alice", "late", Now.AddDays(1)));
+        Refused(() => Approve(request, "late", Now.AddDays(1)));
         Assert.Equal([AuditActions.ActivationTimedOut], request.Settle(Now.AddDays(1)));
         Assert.Empty(request.Settle(Now.AddDays(2)));
     }
@@ -85,10 +95,10 @@ public sealed class ActivationRequestTests
     public void Deny_closes_a_pending_request()
     {
         var request = Request(ActivationOutcome.PendingApproval);
-        request.Deny("alice", "no ticket", Now);
+        Deny(request, "no ticket", Now);
         Assert.Equal(ActivationStatus.Denied, request.Status);
         Assert.False(request.Decision!.Approved);
-        Refused(() => request.Approve("alice", "changed my mind", Now));
+        Refused(() => Approve(request, "changed my mind", Now));
         Refused(() => request.Cancel(Now));
     }
 
@@ -138,7 +148,7 @@ public sealed class ActivationRequestTests
     {
         var request = Request(ActivationOutcome.PendingApproval);
         var version = request.Version;
-        request.Approve("alice", "ok", Now);
+        Approve(request, "ok", Now);
         Assert.Equal(version + 1, request.Version);
     }
 }

@@ -46,8 +46,8 @@ public sealed class ApprovalUseCaseTests
     [Fact]
     public async Task Named_approvers_decide_through_their_group()
     {
-        var pending = await PendingAsync();
         await _pim.SetAsync(UseCases.Exchange, s => s with { Activation = s.Activation with { Approvers = ["team"] } });
+        var pending = await PendingAsync();
         Assert.Equal(ErrorCodes.Forbidden,
             (await Assert.ThrowsAsync<PimException>(() => _pim.Approvals.ApproveAsync(UseCases.As("alice"), pending.Request.Id, "ok", default))).Code);
         Assert.Equal([pending.Request.Id], (await _pim.Approvals.PendingApprovalsAsync(UseCases.As("dave"), null, 50, default)).Items.Select(r => r.Request.Id));

@@ -66,6 +66,9 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         new("GET", "/audit-events", null, 401, 404, 403, 403, 403, 200, 200),
         new("POST", "/activation-requests/batch", new { roleIds = new[] { "exchange-administrator" }, justification = "x" }, 401, 404, 200, 200, 403, 403, 200),
         new("POST", "/activation-requests/{r}/extend", new { duration = "PT10M" }, 401, 404, 403, 403, 403, 403, 403),
+        new("POST", "/activation-requests/{r}/revoke", new { reason = "Left the project" }, 401, 404, 403, 403, 403, 403, 200),
+        // Bob's request is no break-glass activation: an administrator may acknowledge, but there is nothing to acknowledge.
+        new("POST", "/activation-requests/{r}/acknowledge", new { justification = "Reviewed" }, 401, 404, 403, 403, 403, 403, 409),
         new("GET", "/role-assignments/{bob}/usage", null, 401, 404, 403, 403, 403, 200, 200),
         new("GET", "/scopes", null, 401, 404, 200, 200, 403, 200, 200),
         new("PUT", "/management-groups/mgx", new { displayName = "MG" }, 401, 404, 403, 403, 403, 201, 403),

@@ -40,7 +40,7 @@ public abstract class SettingsTests(PimApp app)
         await (await Put(ScenarioSettings.Document(requireTicket: false), etag)).ExpectProblemAsync(HttpStatusCode.PreconditionFailed, "precondition-failed");
         await (await Put(ScenarioSettings.Document(maximumDuration: "PT10M"), saved.Headers.ETag!.ToString())).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
         await (await Put(ScenarioSettings.Document(maximumDuration: "PT73H"), saved.Headers.ETag!.ToString())).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
-        await (await Put(ScenarioSettings.Document(approvers: ["nobody"]), saved.Headers.ETag!.ToString()))
+        await (await Put(ScenarioSettings.Document(requireApproval: true, approvers: ["nobody"]), saved.Headers.ETag!.ToString()))
             .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "unknown-approver");
         await (await s.Bob.PutJsonAsync(s.Path("/roles/exchange-administrator/settings"), ScenarioSettings.Document()))
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");

@@ -68,6 +68,8 @@ public static class Wire
     private static readonly WireField Email = new() { MaxLength = Rules.MaxEmail, Format = "email" };
     private static readonly WireField DisplayName = new() { MaxLength = Rules.MaxDisplayName, Pattern = Rules.NamePattern, Says = "characters other than control characters" };
     private static readonly WireField Justification = Text(Rules.MaxJustification);
+    private static readonly WireField AutoApprovalRuleName = new() { MaxLength = 64, Pattern = Rules.IdPattern, Says = "letters, digits, '.', '_', '@' or '-', starting with a letter or digit" };
+    private static readonly WireField TimeOfDay = new() { MaxLength = 5, Pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", Says = "a time of day HH:mm" };
     /// <summary>An AuthZEN subject or resource type, or an action name: whatever a PEP sends; Pim answers a few of them.</summary>
     private static readonly WireField AuthZenName = new() { MaxLength = Rules.MaxIdLength, Pattern = Rules.PrintablePattern, Says = "printable characters" };
     private static readonly WireField AuthZenUrl = new() { MaxLength = Features.Access.AuthZenEndpoints.MaximumUrlLength, Format = "uri" };
@@ -107,6 +109,23 @@ public static class Wire
         ["ScopeTreeResponse.id"] = ScopeSegment,
         ["memberOf"] = new() { MaxItems = Principal.MaximumMemberOf, Items = Id },
         ["approvers"] = new() { MaxItems = RoleSettings.MaximumApprovers, Items = Id },
+        ["escalateTo"] = new() { MaxItems = RoleSettings.MaximumApprovers, Items = Id },
+        ["approverId"] = Id,
+        ["acknowledgedBy"] = Id,
+        ["autoApprovedBy"] = AutoApprovalRuleName,
+        ["AutoApprovalRule.name"] = AutoApprovalRuleName,
+        ["AutoApprovalRule.memberOf"] = new() { MaxItems = AutoApprovalRule.MaximumListed, Items = Id },
+        ["ticketSystems"] = new() { MaxItems = AutoApprovalRule.MaximumListed, Items = Text(Rules.MaxTicketSystem) },
+        ["ticketNumberPattern"] = Text(AutoApprovalRule.MaximumPatternLength),
+        ["timeZone"] = new() { MaxLength = 64, Pattern = "^[A-Za-z0-9_+/-]+$", Says = "a time zone id such as Europe/Berlin" },
+        ["days"] = new() { MaxItems = 7, Items = Values("DayOfWeek", Features.Settings.WeeklyWindowDto.DayNames) },
+        ["WeeklyWindow.from"] = TimeOfDay,
+        ["WeeklyWindow.to"] = TimeOfDay,
+        ["stages"] = new() { MaxItems = ApprovalStage.MaximumStages },
+        ["ApprovalSettings.autoApprove"] = new() { MaxItems = AutoApprovalRule.MaximumRules },
+        ["required"] = new() { Minimum = 1, Maximum = ApprovalStage.MaximumRequired },
+        ["currentStage"] = new() { Minimum = 0, Maximum = ApprovalStage.MaximumStages - 1 },
+        ["ApprovalStageResponse.decisions"] = new() { MaxItems = ApprovalStage.MaximumRequired },
         ["roleIds"] = new() { MaxItems = ActivationService.MaximumBatch, Items = Id },
         // A batch of evaluations (native and AuthZEN): AuthZEN allows none (then it is one evaluation), the native batch not.
         ["evaluations"] = new() { MaxItems = BatchEvaluation.MaximumItems },
@@ -129,6 +148,7 @@ public static class Wire
         ["principalDisplayName"] = DisplayName,
         ["description"] = Text(Rules.MaxDescription),
         ["justification"] = Justification,
+        ["RevokeRequest.reason"] = Justification,
         ["Ticket.number"] = Text(Rules.MaxTicketNumber),
         ["Ticket.system"] = Text(Rules.MaxTicketSystem),
         ["ticketNumber"] = Text(Rules.MaxTicketNumber),
@@ -142,6 +162,11 @@ public static class Wire
         ["maximumDuration"] = Duration,
         ["mfaMaxAge"] = Duration,
         ["approvalTimeout"] = Duration,
+        ["timeout"] = Duration,
+        ["escalateAfter"] = Duration,
+        ["remindBefore"] = Duration,
+        ["BeforeExpiry.activation"] = Duration,
+        ["BeforeExpiry.assignment"] = Duration,
         ["maximumEligibleDuration"] = Duration,
         ["maximumActiveDuration"] = Duration,
         // Closed vocabularies.
@@ -165,6 +190,9 @@ public static class Wire
         ["NotificationResponse.status"] = Values("NotificationStatus", OutboxStatus.All),
         ["ListNotifications.status"] = Values("NotificationStatus", OutboxStatus.All),
         ["DecisionResponse.decision"] = Values("ApprovalDecision", [Features.Activations.ApprovalDecisions.Approved, Features.Activations.ApprovalDecisions.Denied]),
+        ["StageDecisionResponse.decision"] = Values("ApprovalDecision", [Features.Activations.ApprovalDecisions.Approved, Features.Activations.ApprovalDecisions.Denied]),
+        ["ApprovalStageResponse.status"] = Values("StageStatus", StageStatus.All),
+        ["FollowUpResponse.status"] = Values("FollowUpStatus", [Features.Activations.FollowUpResponse.Open, Features.Activations.FollowUpResponse.Acknowledged]),
         ["EvaluationResponse.decision"] = Values("EvaluationDecision", [Features.Access.EvaluationDecisions.Allow, Features.Access.EvaluationDecisions.Deny]),
         ["EvaluationResponse.reason"] = Values("DenyReason", DenyReasons.All),
         ["evaluationsSemantic"] = Values("EvaluationsSemantic", Features.Access.BatchEvaluationOptions.Semantics.Keys),

@@ -1,15 +1,16 @@
 namespace Pim.Domain;
 
 /// <summary>
-/// An activation's life after it was requested (DESIGN §5): extended or withdrawn by its requester, ended early, and
-/// what time alone changes (scheduled starts, expiry, approval timeouts), recorded by the sweeper.
+/// An activation's life after it was requested (DESIGN §5): extended or withdrawn by its requester, ended early by it or
+/// revoked by an administrator, a break-glass activation acknowledged, and what time alone changes (scheduled starts,
+/// expiry, approval timeouts, reminders, escalations, expiry warnings, overdue follow-ups), recorded by the sweeper.
 /// </summary>
-public sealed class ActivationLifecycleService(ITenants tenants, IActivationRequests requests, RoleSettingsService settings, IUnitOfWork uow,
-    AccessService access, ActivationRecorder recorder, GrantRevocation revocation, Notifier notifier, TimeProvider time)
+public sealed class ActivationLifecycleService(ITenants tenants, IPrincipals principals, IActivationRequests requests, RoleSettingsService settings,
+    IUnitOfWork uow, AccessService access, ActivationRecorder recorder, GrantRevocation revocation, Notifier notifier, TimeProvider time)
 {
     /// <summary>
-    /// The requester lengthens an active activation, under the same policy; with approval required the extension waits
-    /// for an approver (the activation stays active meanwhile).
+    /// The requester lengthens an active activation, under the same policy; with approval required the extension goes
+    /// through the role's stages (the activation stays active meanwhile), unless an auto-approval rule admits it.
     /// </summary>
     public async Task<ActivationSnapshot> ExtendAsync(Caller caller, string requestId, TimeSpan duration, string? justification, CancellationToken ct)
     {
@@ -20,18 +21,22 @@ public sealed class ActivationLifecycleService(ITenants tenants, IActivationRequ
             if (!caller.Is(request.PrincipalId)) throw caller.Refusal("Only the requester may extend an activation.");
             if (await revocation.RevokeIfLostAsync(caller, request, now, ct) is { } lost) return ((ActivationSnapshot?)null, lost);
             var policy = (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
-            var needsApproval = ActivationPolicy.EvaluateExtension(policy, request, duration, caller.Token, now, caller.IsGuest);
+            var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
+            var verdict = ActivationPolicy.EvaluateExtension(policy, request, duration, caller.Token, now, caller.IsGuest, requester?.MemberOf);
             var version = request.Version;
-            if (needsApproval) request.RequestExtension(duration, justification, now, policy.Activation.ApprovalTimeout);
+            if (verdict.NeedsApproval)
+                request.RequestExtension(duration, justification, now,
+                    ApprovalProgress.Start(policy.Activation.Stages, policy.Notifications.OnApprovalNeeded.RemindBefore, now));
             else request.Extend(duration, now);
             await recorder.SaveAsync(request, version, ct);
-            var action = needsApproval ? AuditActions.ActivationExtensionRequested : AuditActions.ActivationExtended;
+            if (verdict.AutoApprovedBy is { } rule) await recorder.AutoApprovedAsync(caller, request, rule, now, ct, extension: true);
+            var action = verdict.NeedsApproval ? AuditActions.ActivationExtensionRequested : AuditActions.ActivationExtended;
             await recorder.AuditAsync(ActivationRecorder.AuditOf(caller, now, action, request) with
             {
                 Justification = justification ?? request.Justification,
                 Details = $"{{\"duration\":\"{IsoDuration.Format(duration)}\"}}",
             }, ct);
-            if (needsApproval) await notifier.ApprovalNeededAsync(request, policy, ct);
+            if (verdict.NeedsApproval) await notifier.ApprovalNeededAsync(request, request.Extension!.Approval!, policy, ct);
             return (new ActivationSnapshot(request, now), (PimException?)null);
         }, ct);
         return extended ?? throw refusal!;
@@ -51,6 +56,45 @@ public sealed class ActivationLifecycleService(ITenants tenants, IActivationRequ
                 : access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, "Deactivating another principal's role", ct),
             (request, now) => request.Deactivate(now), AuditActions.ActivationDeactivated, ct);
 
+    /// <summary>
+    /// A PIM administrator of the role at its scope ends someone's open request (active, scheduled or waiting) now, with a
+    /// reason: audited, and the holder and the role administrators told.
+    /// </summary>
+    public async Task<ActivationSnapshot> RevokeAsync(Caller caller, string requestId, string reason, CancellationToken ct)
+    {
+        var now = time.Now();
+        return await uow.RunAsync(async () =>
+        {
+            var request = await requests.GetForAsync(tenants, caller, requestId, ct);
+            await access.EnsureAdministersAsync(caller, RoleCatalog.Get(request.RoleId), request.Scope, "Revoking an activation", ct);
+            await revocation.RevokeAsync(caller, request, RevocationReasons.RevokedByAdministrator, now, ct, comment: reason);
+            return new ActivationSnapshot(request, now);
+        }, ct);
+    }
+
+    /// <summary>
+    /// An active Privileged Role or Security Administrator — never the one who broke the glass — acknowledges a break-glass
+    /// activation, with a justification, closing its follow-up.
+    /// </summary>
+    public async Task<ActivationSnapshot> AcknowledgeAsync(Caller caller, string requestId, string justification, CancellationToken ct)
+    {
+        var now = time.Now();
+        return await uow.RunAsync(async () =>
+        {
+            var request = await requests.GetForAsync(tenants, caller, requestId, ct);
+            if (!caller.Is(request.PrincipalId))
+                await access.EnsureHoldsAnyAsync(caller, RoleCatalog.DefaultApprovers, "Acknowledging a break-glass activation", ct);
+            var version = request.Version;
+            request.Acknowledge(caller.RequirePrincipal(), justification, now);
+            await recorder.SaveAsync(request, version, ct);
+            await recorder.AuditAsync(ActivationRecorder.AuditOf(caller, now, AuditActions.ActivationBreakGlassAcknowledged, request) with
+            {
+                Justification = justification,
+            }, ct);
+            return new ActivationSnapshot(request, now);
+        }, ct);
+    }
+
     private Task<ActivationSnapshot> TransitionAsync(Caller caller, string requestId, Func<ActivationRequest, Task> authorize,
         Action<ActivationRequest, DateTimeOffset> transition, string action, CancellationToken ct)
     {
@@ -69,7 +113,8 @@ public sealed class ActivationLifecycleService(ITenants tenants, IActivationRequ
 
     /// <summary>
     /// Records what time alone changes (scheduled activations that started, activations that expired, approvals that
-    /// timed out) for a batch of requests in any tenant, once each even with several sweepers. Returns how many.
+    /// timed out) and sends the notices it makes due (reminders, escalations, expiry warnings, overdue follow-ups) for a
+    /// batch of requests in any tenant, once each even with several sweepers. Returns how many.
     /// </summary>
     public Task<int> SweepAsync(int limit, CancellationToken ct)
     {

@@ -2,11 +2,17 @@ namespace Pim.Domain;
 
 public enum ActivationOutcome { Active, Scheduled, PendingApproval }
 
-/// <summary>What the requester asks for.</summary>
-public sealed record ActivationAsk(string RoleId, string? Scope, TimeSpan? Duration, string? Justification, Ticket? Ticket, DateTimeOffset? StartsAt);
+/// <summary>What the requester asks for; <see cref="BreakGlass"/>: the emergency path, where the role's settings allow it.</summary>
+public sealed record ActivationAsk(string RoleId, string? Scope, TimeSpan? Duration, string? Justification, Ticket? Ticket, DateTimeOffset? StartsAt,
+    bool BreakGlass = false);
 
-/// <summary>The policy's answer: the outcome and the effective duration and start.</summary>
-public sealed record ActivationVerdict(ActivationOutcome Outcome, TimeSpan Duration, DateTimeOffset StartsAt);
+/// <summary>The policy's answer: the outcome and the effective duration and start; the auto-approval rule that skipped
+/// the stages, if one did; whether it is a break-glass activation.</summary>
+public sealed record ActivationVerdict(ActivationOutcome Outcome, TimeSpan Duration, DateTimeOffset StartsAt, string? AutoApprovedBy = null,
+    bool BreakGlass = false);
+
+/// <summary>The policy's answer to an extension: whether it waits for approval, or the rule that approved it at once.</summary>
+public sealed record ExtensionVerdict(bool NeedsApproval, string? AutoApprovedBy);
 
 /// <summary>Role settings applied to an activation request: a pure function, no I/O.</summary>
 public static class ActivationPolicy
@@ -15,13 +21,16 @@ public static class ActivationPolicy
 
     /// <summary>
     /// Decides an activation: refused with a typed <see cref="PimException"/>, or accepted as active, scheduled or
-    /// pending approval. MFA is checked first so that a client can step up before filling in the rest.
+    /// pending approval. MFA is checked first so that a client can step up before filling in the rest. Where the role
+    /// needs approval, a request that meets an auto-approval rule (<paramref name="requesterGroups"/>: the groups the
+    /// requester is a member of) skips the stages.
     /// </summary>
     public static ActivationVerdict Evaluate(RoleSettings settings, RoleAssignment eligibility, ActivationAsk ask, TokenFacts token, DateTimeOffset now,
-        bool guest = false)
+        bool guest = false, IReadOnlyCollection<string>? requesterGroups = null)
     {
         var rules = settings.Activation;
         EnsureMayActivate(settings, token, now, guest);
+        if (ask.BreakGlass) return BreakGlassVerdict(settings, eligibility, ask, now);
 
         var duration = ask.Duration ?? rules.MaximumDuration;
         if (duration > rules.MaximumDuration)
@@ -39,10 +48,33 @@ public static class ActivationPolicy
             throw new PimException(ErrorCodes.NotEligible,
                 $"The eligibility for '{settings.RoleId}' is not in force at {startsAt:O}.");
 
-        var outcome = rules.RequireApproval ? ActivationOutcome.PendingApproval
+        var autoApproved = rules.NeedsApproval ? AutoApprovalRule.FirstMatch(rules.AutoApprove, requesterGroups ?? [], duration, ask.Ticket, now) : null;
+        var outcome = rules.NeedsApproval && autoApproved is null ? ActivationOutcome.PendingApproval
             : startsAt > now ? ActivationOutcome.Scheduled
             : ActivationOutcome.Active;
-        return new ActivationVerdict(outcome, duration, startsAt);
+        return new ActivationVerdict(outcome, duration, startsAt, autoApproved?.Name);
+    }
+
+    /// <summary>
+    /// Break-glass: only where the role's settings allow it, with a justification, starting now, for at most the
+    /// break-glass maximum. It skips approval and the ticket, not the eligibility, MFA or the guest rule.
+    /// </summary>
+    private static ActivationVerdict BreakGlassVerdict(RoleSettings settings, RoleAssignment eligibility, ActivationAsk ask, DateTimeOffset now)
+    {
+        var glass = settings.Activation.BreakGlassPolicy;
+        if (!glass.Allowed)
+            throw new PimException(ErrorCodes.BreakGlassNotAllowed, $"The settings of '{settings.RoleId}' do not allow break-glass activations.");
+        if (string.IsNullOrWhiteSpace(ask.Justification))
+            throw new PimException(ErrorCodes.JustificationRequired, "A break-glass activation requires a justification.");
+        if (ask.StartsAt is { } startsAt && startsAt > now)
+            throw Errors.InvalidField("startsAt", "A break-glass activation starts now: leave startsAt out.");
+        var duration = ask.Duration ?? glass.MaximumDuration;
+        if (duration > glass.MaximumDuration)
+            throw new PimException(ErrorCodes.DurationExceedsMaximum,
+                $"The settings of '{settings.RoleId}' allow break-glass activations of at most {IsoDuration.Format(glass.MaximumDuration)}; {IsoDuration.Format(duration)} was asked.");
+        if (!eligibility.IsInForceAt(now))
+            throw new PimException(ErrorCodes.NotEligible, $"The eligibility for '{settings.RoleId}' is not in force now.");
+        return new ActivationVerdict(ActivationOutcome.Active, duration, now, BreakGlass: true);
     }
 
     /// <summary>When the access asked for would start: the requested start when it is ahead, else now.</summary>
@@ -50,19 +82,24 @@ public static class ActivationPolicy
 
     /// <summary>
     /// An extension is held to the same policy as the activation: guests, MFA, and a total (start to new end) of at most
-    /// the role's maximum duration. Returns whether it needs approval.
+    /// the role's maximum duration; it goes through the role's approval unless an auto-approval rule admits it. A
+    /// break-glass activation is not extended: its holder asks again.
     /// </summary>
-    public static bool EvaluateExtension(RoleSettings settings, ActivationRequest request, TimeSpan duration, TokenFacts token, DateTimeOffset now,
-        bool guest = false)
+    public static ExtensionVerdict EvaluateExtension(RoleSettings settings, ActivationRequest request, TimeSpan duration, TokenFacts token, DateTimeOffset now,
+        bool guest = false, IReadOnlyCollection<string>? requesterGroups = null)
     {
         var rules = settings.Activation;
+        if (request.BreakGlass)
+            throw new PimException(ErrorCodes.InvalidStateTransition, $"Activation request '{request.Id}' is a break-glass activation: it is not extended; ask again.");
         EnsureMayActivate(settings, token, now, guest);
         var total = (request.EndsAt ?? now) + duration - request.StartsAt;
         if (total > rules.MaximumDuration)
             throw new PimException(ErrorCodes.DurationExceedsMaximum,
                 $"The settings of '{settings.RoleId}' allow an activation of at most {IsoDuration.Format(rules.MaximumDuration)} in all; " +
                 $"extending by {IsoDuration.Format(duration)} would make it {IsoDuration.Format(total)}.");
-        return rules.RequireApproval;
+        if (!rules.NeedsApproval) return new ExtensionVerdict(false, null);
+        var autoApproved = AutoApprovalRule.FirstMatch(rules.AutoApprove, requesterGroups ?? [], duration, request.Ticket, now);
+        return new ExtensionVerdict(autoApproved is null, autoApproved?.Name);
     }
 
     /// <summary>Guests only where the settings allow them; then MFA, so that a client can step up before the rest.</summary>

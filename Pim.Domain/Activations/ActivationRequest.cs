@@ -4,8 +4,11 @@ public enum ActivationStatus { PendingApproval, Scheduled, Active, Denied, Timed
 
 public sealed record Ticket(string Number, string? System);
 
-/// <summary>An extension of an active activation that waits for approval.</summary>
-public sealed record PendingExtension(TimeSpan Duration, string? Justification, DateTimeOffset RequestedAt, DateTimeOffset Deadline);
+/// <summary>An extension of an active activation that waits for approval: <see cref="Approval"/> goes through the
+/// role's stages like the activation's own (null only for extensions asked for before approvals were kept with them).
+/// <see cref="Deadline"/> is that of its current stage.</summary>
+public sealed record PendingExtension(TimeSpan Duration, string? Justification, DateTimeOffset RequestedAt, DateTimeOffset Deadline,
+    ApprovalProgress? Approval = null);
 
 /// <summary>A principal's request to activate an eligible role for a bounded time (DESIGN §5).</summary>
 public sealed class ActivationRequest
@@ -31,8 +34,21 @@ public sealed class ActivationRequest
     public DateTimeOffset? EndsAt { get; private set; }
     /// <summary>The eligibility's end when the request was made (null = permanent eligibility).</summary>
     public DateTimeOffset? EligibilityEndsAt { get; private init; }
-    public DateTimeOffset? ApprovalDeadline { get; private init; }
+    /// <summary>When the current approval stage times out, and with it the request.</summary>
+    public DateTimeOffset? ApprovalDeadline { get; private set; }
+    /// <summary>The decision that settled the approval: the deny, or the approval that passed the last stage.</summary>
     public ApprovalDecision? Decision { get; private set; }
+    /// <summary>The request's way through the role's approval stages, with every decision; null when none was needed.</summary>
+    public ApprovalProgress? Approval { get; private set; }
+    /// <summary>The auto-approval rule the request met, so that it skipped the stages.</summary>
+    public string? AutoApprovedBy { get; private init; }
+    /// <summary>Break-glass: active at once, skipping approval; <see cref="FollowUp"/> is owed afterwards.</summary>
+    public bool BreakGlass { get; private init; }
+    public BreakGlassFollowUp? FollowUp { get; private set; }
+    /// <summary>How long before it ends the holder is warned (the role's settings when the request was made).</summary>
+    public TimeSpan? ExpiryWarning { get; private init; }
+    /// <summary>The keys of the notices already sent (<see cref="ActivationNotice.Key"/>).</summary>
+    public IReadOnlyList<string> NoticesSent { get; private set; } = [];
     public DateTimeOffset? ClosedAt { get; private set; }
     public PendingExtension? Extension { get; private set; }
     public int Version { get; private set; }
@@ -42,13 +58,14 @@ public sealed class ActivationRequest
     public bool IsOpenAt(DateTimeOffset now) => OpenStatuses.Contains(StatusAt(now));
 
     /// <summary>
-    /// Creates a request the policy has already accepted: active now, scheduled for <paramref name="startsAt"/>,
-    /// or waiting for approval.
+    /// Creates a request the policy has already accepted (<paramref name="verdict"/>): active now, scheduled, or waiting
+    /// for approval through the stages of <paramref name="policy"/>, which the request keeps.
     /// </summary>
-    public static ActivationRequest Create(string tenantId, string principalId, RoleAssignment eligibility, string scope,
-        ActivationOutcome outcome, TimeSpan duration, string? justification, Ticket? ticket, DateTimeOffset startsAt,
-        DateTimeOffset now, TimeSpan approvalTimeout)
+    public static ActivationRequest Create(string tenantId, string principalId, RoleAssignment eligibility, string scope, ActivationAsk ask,
+        ActivationVerdict verdict, RoleSettings policy, DateTimeOffset now)
     {
+        var pending = verdict.Outcome == ActivationOutcome.PendingApproval;
+        var approval = pending ? ApprovalProgress.Start(policy.Activation.Stages, policy.Notifications.OnApprovalNeeded.RemindBefore, now) : null;
         var request = new ActivationRequest
         {
             TenantId = tenantId,
@@ -57,35 +74,42 @@ public sealed class ActivationRequest
             RoleId = eligibility.RoleId,
             Scope = scope,
             AssignmentId = eligibility.Id,
-            Duration = duration,
-            Justification = justification,
-            Ticket = ticket,
+            Duration = verdict.Duration,
+            Justification = ask.Justification,
+            Ticket = ask.Ticket,
             RequestedAt = now,
-            StartsAt = startsAt,
+            StartsAt = verdict.StartsAt,
             EligibilityEndsAt = eligibility.EndsAt,
-            Status = outcome switch
+            Status = verdict.Outcome switch
             {
                 ActivationOutcome.PendingApproval => ActivationStatus.PendingApproval,
                 ActivationOutcome.Scheduled => ActivationStatus.Scheduled,
                 _ => ActivationStatus.Active,
             },
-            ApprovalDeadline = outcome == ActivationOutcome.PendingApproval ? now + approvalTimeout : null,
+            Approval = approval,
+            ApprovalDeadline = approval?.Deadline,
+            AutoApprovedBy = verdict.AutoApprovedBy,
+            BreakGlass = verdict.BreakGlass,
+            FollowUp = verdict.BreakGlass ? new BreakGlassFollowUp(now + BreakGlassRules.FollowUpDue) : null,
+            ExpiryWarning = policy.Notifications.ExpiryWarnings.Activation,
             Version = 1,
         };
-        if (outcome != ActivationOutcome.PendingApproval) request.EndsAt = request.EndFor(startsAt);
+        if (!pending) request.EndsAt = request.EndFor(verdict.StartsAt);
         return request;
     }
 
     public static ActivationRequest Rehydrate(string tenantId, string id, string principalId, string roleId, string scope, string assignmentId,
         ActivationStatus status, TimeSpan duration, string? justification, Ticket? ticket, DateTimeOffset requestedAt, DateTimeOffset startsAt,
         DateTimeOffset? endsAt, DateTimeOffset? eligibilityEndsAt, DateTimeOffset? approvalDeadline, ApprovalDecision? decision,
-        DateTimeOffset? closedAt, int version, PendingExtension? extension = null) => new()
+        DateTimeOffset? closedAt, int version, PendingExtension? extension = null, ApprovalProgress? approval = null, string? autoApprovedBy = null,
+        bool breakGlass = false, BreakGlassFollowUp? followUp = null, TimeSpan? expiryWarning = null, IReadOnlyList<string>? noticesSent = null) => new()
     {
-        Extension = extension,
         TenantId = tenantId, Id = id, PrincipalId = principalId, RoleId = roleId, Scope = scope, AssignmentId = assignmentId,
         Status = status, Duration = duration, Justification = justification, Ticket = ticket, RequestedAt = requestedAt,
         StartsAt = startsAt, EndsAt = endsAt, EligibilityEndsAt = eligibilityEndsAt, ApprovalDeadline = approvalDeadline,
-        Decision = decision, ClosedAt = closedAt, Version = version,
+        Decision = decision, ClosedAt = closedAt, Version = version, Extension = extension, Approval = approval,
+        AutoApprovedBy = autoApprovedBy, BreakGlass = breakGlass, FollowUp = followUp, ExpiryWarning = expiryWarning,
+        NoticesSent = noticesSent ?? [],
     };
 
     /// <summary>The status at <paramref name="now"/>: time alone turns scheduled into active, active into expired,
@@ -125,25 +149,86 @@ public sealed class ActivationRequest
         return actions;
     }
 
-    public void Approve(string approverId, string? justification, DateTimeOffset now)
+    // ---------------------------------------------------------------- approval
+
+    /// <summary>
+    /// An approver's answer to the approval that waits — the request's own, or that of its extension — counted in the
+    /// current stage (<see cref="ApprovalProgress.Record"/>). Refused for the requester, for anyone who may not decide the
+    /// current stage now, and for an approver who already decided it. The last stage passed starts the clock (or
+    /// lengthens the activation); a deny ends the request (or drops the extension).
+    /// </summary>
+    public ApprovalStep Decide(ApproverFacts approver, bool approve, string? justification, DateTimeOffset now)
     {
-        EnsureMayBeDecidedBy(approverId);
-        EnsureStatus(now, "approved", ActivationStatus.PendingApproval);
-        Decision = new ApprovalDecision(true, approverId, now, justification);
-        // The clock starts at approval, or at the requested start when that is later.
-        if (StartsAt < now) StartsAt = now;
-        EndsAt = EndFor(StartsAt);
-        Status = StartsAt > now ? ActivationStatus.Scheduled : ActivationStatus.Active;
+        EnsureMayBeDecidedBy(approver.PrincipalId);
+        var extension = HasPendingExtensionAt(now) ? Extension : null;
+        if (extension is null) EnsureStatus(now, approve ? "approved" : "denied", ActivationStatus.PendingApproval);
+        var progress = (extension is null ? Approval : extension.Approval)
+            ?? throw new InvalidOperationException($"Activation request '{Id}' waits for a decision but keeps no approval stages.");
+        if (!progress.MayBeDecidedBy(approver, now))
+            throw Errors.Forbidden($"You are not an approver of stage {progress.CurrentStage + 1} of this request for '{RoleId}'.");
+        if (progress.HasDecided(approver.PrincipalId))
+            throw new PimException(ErrorCodes.AlreadyDecided,
+                $"You already decided stage {progress.CurrentStage + 1} of activation request '{Id}': each approver counts once per stage.");
+
+        var (next, step) = progress.Record(approver.PrincipalId, approve, justification, now);
+        if (extension is not null)
+        {
+            Extension = step is ApprovalStep.Approved or ApprovalStep.Denied ? null : extension with { Approval = next, Deadline = next.Deadline };
+            if (step == ApprovalStep.Approved) Lengthen(extension.Duration);
+            else Version++;
+            return step;
+        }
+        Approval = next;
+        switch (step)
+        {
+            case ApprovalStep.Denied:
+                Decision = new ApprovalDecision(false, approver.PrincipalId, now, justification);
+                Close(ActivationStatus.Denied, now);
+                return step;
+            case ApprovalStep.Approved:
+                Decision = new ApprovalDecision(true, approver.PrincipalId, now, justification);
+                // The clock starts at approval, or at the requested start when that is later.
+                if (StartsAt < now) StartsAt = now;
+                EndsAt = EndFor(StartsAt);
+                Status = StartsAt > now ? ActivationStatus.Scheduled : ActivationStatus.Active;
+                break;
+            case ApprovalStep.StagePassed:
+                ApprovalDeadline = next.Deadline;
+                break;
+        }
         Version++;
+        return step;
     }
 
-    public void Deny(string approverId, string? justification, DateTimeOffset now)
+    /// <summary>
+    /// A request (or extension) waiting for a decision that was made before approvals were kept with requests: it is
+    /// given the one stage it was made under — the role's approvers, one approval, the deadline it was given.
+    /// </summary>
+    public void AdoptApproval(IReadOnlyList<string> approvers, TimeSpan? remindBefore)
     {
-        EnsureMayBeDecidedBy(approverId);
-        EnsureStatus(now, "denied", ActivationStatus.PendingApproval);
-        Decision = new ApprovalDecision(false, approverId, now, justification);
-        Close(ActivationStatus.Denied, now);
+        if (Status == ActivationStatus.PendingApproval && Approval is null && ApprovalDeadline is { } deadline)
+            Approval = new ApprovalProgress([ApprovalStage.Single(approvers, deadline - RequestedAt)], 0, RequestedAt, [], remindBefore);
+        if (Extension is { Approval: null } e)
+            Extension = e with { Approval = new ApprovalProgress([ApprovalStage.Single(approvers, e.Deadline - e.RequestedAt)], 0, e.RequestedAt, [], remindBefore) };
     }
+
+    /// <summary>The approval waiting for a decision at <paramref name="now"/>: the request's, or its extension's; null when none waits.</summary>
+    public ApprovalProgress? AwaitingApprovalAt(DateTimeOffset now) =>
+        HasPendingExtensionAt(now) ? Extension!.Approval : StatusAt(now) == ActivationStatus.PendingApproval ? Approval : null;
+
+    /// <summary>Whether the approver may decide what waits at <paramref name="now"/>, and has not yet: what "approvals" lists.</summary>
+    public bool MayBeDecidedBy(ApproverFacts approver, DateTimeOffset now) =>
+        approver.PrincipalId != PrincipalId && AwaitingApprovalAt(now) is { } progress
+        && progress.MayBeDecidedBy(approver, now) && !progress.HasDecided(approver.PrincipalId);
+
+    /// <summary>Nobody approves or denies their own request, or its extension.</summary>
+    public void EnsureMayBeDecidedBy(string approverId)
+    {
+        if (approverId == PrincipalId)
+            throw new PimException(ErrorCodes.SelfApprovalForbidden, "Nobody approves or denies their own activation request.");
+    }
+
+    // ---------------------------------------------------------------- the requester, administrators
 
     public void Cancel(DateTimeOffset now)
     {
@@ -170,40 +255,89 @@ public sealed class ActivationRequest
         Lengthen(duration);
     }
 
-    /// <summary>Asks approvers to lengthen an active activation.</summary>
-    public void RequestExtension(TimeSpan duration, string? justification, DateTimeOffset now, TimeSpan approvalTimeout)
+    /// <summary>Asks approvers to lengthen an active activation: the extension goes through <paramref name="approval"/>'s stages.</summary>
+    public void RequestExtension(TimeSpan duration, string? justification, DateTimeOffset now, ApprovalProgress approval)
     {
         EnsureStatus(now, "extended", ActivationStatus.Active);
         EnsureNoPendingExtension(now);
-        Extension = new PendingExtension(duration, justification, now, now + approvalTimeout);
+        Extension = new PendingExtension(duration, justification, now, approval.Deadline, approval);
         Version++;
     }
 
-    public void ApproveExtension(string approverId, DateTimeOffset now)
+    /// <summary>
+    /// A Privileged Role or Security Administrator (the caller checks which; never the requester) acknowledges a
+    /// break-glass activation, at any time after it, with a justification: its follow-up is closed.
+    /// </summary>
+    public void Acknowledge(string administratorId, string justification, DateTimeOffset now)
     {
-        EnsureMayBeDecidedBy(approverId);
-        if (!HasPendingExtensionAt(now))
-            throw new PimException(ErrorCodes.InvalidStateTransition, $"Activation request '{Id}' has no extension waiting for a decision.");
-        var duration = Extension!.Duration;
-        Extension = null;
-        Lengthen(duration);
-    }
-
-    public void DenyExtension(string approverId, DateTimeOffset now)
-    {
-        EnsureMayBeDecidedBy(approverId);
-        if (!HasPendingExtensionAt(now))
-            throw new PimException(ErrorCodes.InvalidStateTransition, $"Activation request '{Id}' has no extension waiting for a decision.");
-        Extension = null;
+        if (FollowUp is not { IsOpen: true } followUp)
+            throw new PimException(ErrorCodes.InvalidStateTransition, $"Activation request '{Id}' has no break-glass follow-up waiting for an acknowledgement.");
+        if (administratorId == PrincipalId)
+            throw new PimException(ErrorCodes.SelfApprovalForbidden, "Nobody acknowledges their own break-glass activation.");
+        FollowUp = followUp with { AcknowledgedBy = administratorId, AcknowledgedAt = now, Justification = justification };
         Version++;
     }
 
-    /// <summary>Nobody approves or denies their own request, or its extension.</summary>
-    public void EnsureMayBeDecidedBy(string approverId)
+    /// <summary>
+    /// The request ends now, whatever its open state: what it stood on is gone (<see cref="GrantRevocation"/>), or a PIM
+    /// administrator revoked it with a reason.
+    /// </summary>
+    public void Revoke(DateTimeOffset now)
     {
-        if (approverId == PrincipalId)
-            throw new PimException(ErrorCodes.SelfApprovalForbidden, "Nobody approves or denies their own activation request.");
+        EnsureStatus(now, "revoked", OpenStatuses);
+        if (EndsAt is null || EndsAt > now) EndsAt = now;
+        Close(ActivationStatus.Revoked, now);
     }
+
+    // ---------------------------------------------------------------- notices
+
+    /// <summary>Every notice the request's recorded state schedules, sent or not.</summary>
+    public IEnumerable<ActivationNotice> Notices()
+    {
+        if (Status == ActivationStatus.PendingApproval && Approval is { } approval)
+            foreach (var notice in ApprovalNotices(approval, "approval", ofExtension: false)) yield return notice;
+        if (Status == ActivationStatus.Active && Extension is { Approval: { } extension } e)
+            foreach (var notice in ApprovalNotices(extension, $"extension:{e.RequestedAt.UtcTicks}", ofExtension: true)) yield return notice;
+        if (Status is ActivationStatus.Active or ActivationStatus.Scheduled && ExpiryWarningRules.WarningAt(StartsAt, EndsAt, ExpiryWarning) is { } warnAt)
+            yield return new ActivationNotice(NoticeKind.ExpiryWarning, warnAt, $"expiry:{EndsAt!.Value.UtcTicks}");
+        if (FollowUp is { IsOpen: true } followUp)
+            yield return new ActivationNotice(NoticeKind.FollowUpOverdue, followUp.DueAt, "followUp");
+    }
+
+    private static IEnumerable<ActivationNotice> ApprovalNotices(ApprovalProgress progress, string prefix, bool ofExtension)
+    {
+        if (progress.IsComplete) yield break;
+        var stage = progress.CurrentStage;
+        if (progress.RemindsAt is { } remindAt)
+            yield return new ActivationNotice(NoticeKind.ApprovalReminder, remindAt, $"{prefix}:{stage}:reminder", stage, ofExtension);
+        if (progress.EscalatesAt is { } escalateAt)
+            yield return new ActivationNotice(NoticeKind.Escalation, escalateAt, $"{prefix}:{stage}:escalation", stage, ofExtension);
+    }
+
+    /// <summary>When the next notice not sent yet is due (what the sweeper looks for); null when none is scheduled.</summary>
+    public DateTimeOffset? NextNoticeAt => Notices().Where(n => !NoticesSent.Contains(n.Key)).Min(n => (DateTimeOffset?)n.DueAt);
+
+    /// <summary>
+    /// Takes every notice due at <paramref name="now"/> and not sent yet, recording each as sent, and answers those that
+    /// still matter now (the approval still waits, the access is still on, the follow-up still open). Afterwards
+    /// <see cref="NextNoticeAt"/> is after <paramref name="now"/>, or null.
+    /// </summary>
+    public IReadOnlyList<ActivationNotice> TakeDueNotices(DateTimeOffset now)
+    {
+        var due = Notices().Where(n => n.DueAt <= now && !NoticesSent.Contains(n.Key)).ToList();
+        if (due.Count == 0) return [];
+        NoticesSent = [.. NoticesSent, .. due.Select(n => n.Key)];
+        Version++;
+        return due.Where(n => n.Kind switch
+        {
+            NoticeKind.ApprovalReminder or NoticeKind.Escalation =>
+                n.OfExtension ? HasPendingExtensionAt(now) : StatusAt(now) == ActivationStatus.PendingApproval,
+            NoticeKind.ExpiryWarning => StatusAt(now) == ActivationStatus.Active,
+            _ => FollowUp is { IsOpen: true },
+        }).ToList();
+    }
+
+    // ---------------------------------------------------------------- helpers
 
     private void EnsureNoPendingExtension(DateTimeOffset now)
     {
@@ -217,14 +351,6 @@ public sealed class ActivationRequest
         EndsAt = EligibilityEndsAt is { } eligibilityEnd && eligibilityEnd < end ? eligibilityEnd : end;
         Duration = EndsAt.Value - StartsAt;
         Version++;
-    }
-
-    /// <summary>The eligibility this request was made through is gone: the request ends now, whatever its state.</summary>
-    public void Revoke(DateTimeOffset now)
-    {
-        EnsureStatus(now, "revoked", OpenStatuses);
-        if (EndsAt is null || EndsAt > now) EndsAt = now;
-        Close(ActivationStatus.Revoked, now);
     }
 
     private DateTimeOffset EndFor(DateTimeOffset start)

@@ -25,7 +25,8 @@ public sealed class ActivationService(
         {
             var tenant = await tenants.GetAsync(caller.TenantId, ct);
             var principalId = caller.RequirePrincipal();
-            if (await principals.FindAsync(tenant.Id, principalId, ct) is { Enabled: false })
+            var requester = await principals.FindAsync(tenant.Id, principalId, ct);
+            if (requester is { Enabled: false })
                 throw new PimException(ErrorCodes.PrincipalDisabled, "Your account is disabled in this tenant: it can neither activate nor approve.");
             var scope = ask.Scope ?? ScopePath.Root;
             role.EnsureScopeFits(scope);
@@ -35,7 +36,7 @@ public sealed class ActivationService(
                     ActivationPolicy.StartOf(ask, now))
                 ?? throw new PimException(ErrorCodes.NotEligible, $"You are not eligible for '{role.Id}' at scope '{scope}'.");
             var policy = (await settings.EffectiveAtAsync(tenant.Id, role.Id, scope, ct)).Settings;
-            var verdict = ActivationPolicy.Evaluate(policy, eligibility, ask, caller.Token, now, caller.IsGuest);
+            var verdict = ActivationPolicy.Evaluate(policy, eligibility, ask, caller.Token, now, caller.IsGuest, requester?.MemberOf);
 
             if (await requests.FindRecordedOpenAsync(tenant.Id, principalId, role.Id, scope, ct) is { } open)
             {
@@ -44,8 +45,7 @@ public sealed class ActivationService(
                         $"Activation request '{open.Id}' for '{role.Id}' is already {ActivationRequest.Wire(open.StatusAt(now))}.");
                 await recorder.SettleAsync(caller, open, now, ct); // frees the slot the partial unique index keeps for open requests
             }
-            var request = ActivationRequest.Create(tenant.Id, principalId, eligibility, scope, verdict.Outcome, verdict.Duration,
-                ask.Justification, ask.Ticket, verdict.StartsAt, now, policy.Activation.ApprovalTimeout);
+            var request = ActivationRequest.Create(tenant.Id, principalId, eligibility, scope, ask, verdict, policy, now);
             await recorder.RequestedAsync(caller, request, policy, now, ct);
             return new ActivationSnapshot(request, now);
         }, ct);
@@ -95,7 +95,7 @@ public sealed class ActivationService(
     {
         var request = await requests.GetForAsync(tenants, caller, requestId, ct);
         if (!caller.Is(request.PrincipalId) && !await access.HoldsAnyAsync(caller, RoleCatalog.AuditReaders, ct)
-            && !await approvals.IsApproverAsync(caller, request.RoleId, request.Scope, ct))
+            && !await approvals.IsApproverOfAsync(caller, request, ct))
             throw caller.Refusal("Only the requester, its approvers and security administrators may read an activation request.");
         return new ActivationSnapshot(request, time.Now());
     }

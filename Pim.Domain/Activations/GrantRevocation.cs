@@ -42,10 +42,11 @@ public sealed class GrantRevocation(IRoleAssignments assignments, IPrincipals pr
     }
 
     /// <summary>
-    /// Ends the request now (recording first what time alone changed), audited as revoked with the reason; the holder and
-    /// the role administrators are told.
+    /// Ends the request now (recording first what time alone changed), audited as revoked with the reason (and the
+    /// <paramref name="comment"/> of an administrator who revoked it, as its justification); the holder and the role
+    /// administrators are told.
     /// </summary>
-    private async Task RevokeAsync(Caller caller, ActivationRequest request, string reason, DateTimeOffset now, CancellationToken ct)
+    public async Task RevokeAsync(Caller caller, ActivationRequest request, string reason, DateTimeOffset now, CancellationToken ct, string? comment = null)
     {
         var version = request.Version;
         var settled = request.Settle(now);
@@ -55,8 +56,9 @@ public sealed class GrantRevocation(IRoleAssignments assignments, IPrincipals pr
             await recorder.AuditAsync(ActivationRecorder.AuditOf(caller, now, action, request), ct);
         await recorder.AuditAsync(ActivationRecorder.AuditOf(caller, now, AuditActions.ActivationRevoked, request) with
         {
+            Justification = comment ?? request.Justification,
             Details = $"{{\"reason\":\"{reason}\"}}",
         }, ct);
-        await notifier.ActivationRevokedAsync(request, reason, ct);
+        await notifier.ActivationRevokedAsync(request, comment is null ? reason : $"{reason} by {caller.ActorId}: {comment}", ct);
     }
 }

@@ -1,16 +1,23 @@
 namespace Pim.Domain;
 
 /// <summary>
-/// Deciding activation requests and their extensions (DESIGN §5): what waits for whom, approve, deny. Approvers are the
-/// role settings' users and groups; when none are named, whoever holds an active Privileged Role or Security
-/// Administrator role at decision time. Nobody decides their own request.
+/// Deciding activation requests and their extensions (DESIGN §5), stage by stage: what waits for whom, approve, deny.
+/// A request keeps the stages of the role's settings when it was made; each stage's approvers are users or groups
+/// (expanded when a decision is made), or, when it names none, whoever holds an active Privileged Role or Security
+/// Administrator role then; escalation approvers join a stage that waited past its escalation. Nobody decides their own
+/// request; each approver counts once per stage; decisions on one request are made one after the other.
 /// </summary>
 public sealed class ApprovalService(ITenants tenants, IPrincipals principals, IActivationRequests requests, RoleSettingsService settings,
     IUnitOfWork uow, AccessService access, ActivationRecorder recorder, GrantRevocation revocation, Notifier notifier, TimeProvider time)
 {
+    /// <summary>How many waiting requests one page of "approvals" reads at most, looking for those the caller may decide.</summary>
+    public const int MaximumScanned = 2000;
+    private const int ScanBatch = 200;
+
     /// <summary>
-    /// Requests waiting for the caller's decision, oldest first, a page at a time over every waiting request: the roles
-    /// and scopes the caller decides are worked out first, then one indexed query reads the page.
+    /// Requests whose current stage the caller may decide (and has not), oldest first, a page at a time. Every waiting
+    /// request is looked at, in key order, up to <see cref="MaximumScanned"/> per page: a page cut short there still
+    /// carries the token that goes on from where it stopped.
     /// </summary>
     public async Task<Page<ActivationSnapshot>> PendingApprovalsAsync(Caller caller, string? after, int pageSize, CancellationToken ct)
     {
@@ -18,11 +25,28 @@ public sealed class ApprovalService(ITenants tenants, IPrincipals principals, IA
         var principalId = caller.RequirePrincipal();
         tenant.EnsureConsented();
         var now = time.Now();
-        var decided = new List<(string RoleId, string Scope)>();
-        foreach (var (roleId, scope) in await requests.ListAwaitingDecisionRolesAsync(tenant.Id, now, ct))
-            if (await IsApproverAsync(caller, roleId, scope, ct)) decided.Add((roleId, scope));
-        var rows = await requests.ListAwaitingDecisionAsync(tenant.Id, decided, principalId, after, pageSize + 1, now, ct);
-        return Paging.Of(rows, pageSize, r => r.Id).Map(r => new ActivationSnapshot(r, now));
+        var approver = await FactsAsync(caller, ct);
+        var found = new List<ActivationRequest>();
+        var adopted = new Dictionary<(string, string), RoleSettings>();
+        var cursor = after;
+        for (var scanned = 0; ;)
+        {
+            var rows = await requests.ListAwaitingDecisionAsync(tenant.Id, principalId, cursor, ScanBatch, now, ct);
+            foreach (var request in rows)
+            {
+                scanned++;
+                cursor = request.Id;
+                await AdoptAsync(request, adopted, ct);
+                if (!request.MayBeDecidedBy(approver, now)) continue;
+                found.Add(request);
+                if (found.Count > pageSize) return Page(found.Take(pageSize), found[pageSize - 1].Id);
+            }
+            if (rows.Count < ScanBatch) return Page(found, null);
+            if (scanned >= MaximumScanned) return Page(found, cursor);
+        }
+
+        Page<ActivationSnapshot> Page(IEnumerable<ActivationRequest> items, string? next) =>
+            new(items.Select(r => new ActivationSnapshot(r, now)).ToList(), next);
     }
 
     public Task<ActivationSnapshot> ApproveAsync(Caller caller, string requestId, string? justification, CancellationToken ct) =>
@@ -31,17 +55,37 @@ public sealed class ApprovalService(ITenants tenants, IPrincipals principals, IA
     public Task<ActivationSnapshot> DenyAsync(Caller caller, string requestId, string? justification, CancellationToken ct) =>
         DecideAsync(caller, requestId, approve: false, justification, ct);
 
-    /// <summary>Whether the caller may decide requests for the role at the scope.</summary>
-    public async Task<bool> IsApproverAsync(Caller caller, string roleId, string scope, CancellationToken ct) =>
-        await IsApproverAsync(caller, (await settings.EffectiveAtAsync(caller.TenantId, roleId, scope, ct)).Settings, ct);
-
-    private async Task<bool> IsApproverAsync(Caller caller, RoleSettings policy, CancellationToken ct)
+    /// <summary>Whether the caller is (or was) an approver of the request: of one of its stages, or one who decided it.</summary>
+    public async Task<bool> IsApproverOfAsync(Caller caller, ActivationRequest request, CancellationToken ct)
     {
-        if (caller.PrincipalId is not { } principalId) return false;
-        var approvers = policy.Activation.Approvers;
-        if (approvers.Count == 0) return await access.HoldsAnyAsync(caller, RoleCatalog.DefaultApprovers, ct);
+        if (caller.PrincipalId is null) return false;
+        await AdoptAsync(request, [], ct);
+        var approver = await FactsAsync(caller, ct);
+        return new[] { request.Approval, request.Extension?.Approval }.OfType<ApprovalProgress>().Any(approval =>
+            approval.Decisions.Any(d => d.ApproverId == approver.PrincipalId)
+            || approval.Stages.Any(stage => approver.Enabled
+                && (stage.Approvers.Count == 0 ? approver.HoldsDefaultApproverRole : approver.IsAnyOf(stage.Approvers) || approver.IsAnyOf(stage.EscalateTo))));
+    }
+
+    /// <summary>
+    /// What deciding needs to know of the caller: its groups, whether it holds an active default approver role now,
+    /// whether its account is enabled (a disabled principal decides nothing).
+    /// </summary>
+    private async Task<ApproverFacts> FactsAsync(Caller caller, CancellationToken ct)
+    {
+        var principalId = caller.RequirePrincipal();
         var principal = await principals.FindAsync(caller.TenantId, principalId, ct);
-        return principal is { Enabled: true } && (approvers.Contains(principalId) || principal.MemberOf.Any(approvers.Contains));
+        return new ApproverFacts(principalId, principal?.MemberOf ?? [], await access.HoldsAnyAsync(caller, RoleCatalog.DefaultApprovers, ct),
+            principal is { Enabled: true });
+    }
+
+    /// <summary>A request that waits under no kept stages (made before they were kept) is given the one it was made under.</summary>
+    private async Task AdoptAsync(ActivationRequest request, Dictionary<(string, string), RoleSettings> cache, CancellationToken ct)
+    {
+        if (!(request is { Status: ActivationStatus.PendingApproval, Approval: null } || request.Extension is { Approval: null })) return;
+        if (!cache.TryGetValue((request.RoleId, request.Scope), out var policy))
+            cache[(request.RoleId, request.Scope)] = policy = (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
+        request.AdoptApproval(policy.Activation.Stages.FirstOrDefault()?.Approvers ?? [], policy.Notifications.OnApprovalNeeded.RemindBefore);
     }
 
     private async Task<ActivationSnapshot> DecideAsync(Caller caller, string requestId, bool approve, string? justification, CancellationToken ct)
@@ -49,33 +93,52 @@ public sealed class ApprovalService(ITenants tenants, IPrincipals principals, IA
         var now = time.Now();
         var (decided, refusal) = await uow.RunAsync(async () =>
         {
-            var request = await requests.GetForAsync(tenants, caller, requestId, ct);
-            var approverId = caller.RequirePrincipal();
-            request.EnsureMayBeDecidedBy(approverId);
-            var policy = (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
-            if (!await IsApproverAsync(caller, policy, ct)) throw Errors.Forbidden($"You are not an approver of '{request.RoleId}'.");
+            // Held until this unit of work ends: a decision racing another one on the same request waits for it, and then
+            // sees it (two approvers completing a 2-of-3 stage make one transition; a deny racing an approve, one decision).
+            var request = await requests.GetForUpdateAsync(tenants, caller, requestId, ct);
+            request.EnsureMayBeDecidedBy(caller.RequirePrincipal());
+            await AdoptAsync(request, [], ct);
+            var approver = await FactsAsync(caller, ct);
+            if (request.AwaitingApprovalAt(now) is { } waiting && !waiting.MayBeDecidedBy(approver, now))
+                throw Errors.Forbidden($"You are not an approver of stage {waiting.CurrentStage + 1} of this request for '{request.RoleId}'.");
             if (await revocation.RevokeIfLostAsync(caller, request, now, ct) is { } lost) return ((ActivationSnapshot?)null, lost);
 
+            var extension = request.HasPendingExtensionAt(now);
+            var stage = request.AwaitingApprovalAt(now)?.CurrentStage ?? 0;
             var version = request.Version;
-            if (request.HasPendingExtensionAt(now))
-            {
-                if (approve) request.ApproveExtension(approverId, now);
-                else request.DenyExtension(approverId, now);
-                await recorder.SaveAsync(request, version, ct);
-                var answer = approve ? AuditActions.ActivationExtensionApproved : AuditActions.ActivationExtensionDenied;
-                await recorder.AuditAsync(ActivationRecorder.AuditOf(caller, now, answer, request) with { Justification = justification }, ct);
-                if (approve) await recorder.AuditAsync(ActivationRecorder.AuditOf(caller, now, AuditActions.ActivationExtended, request), ct);
-                return (new ActivationSnapshot(request, now), null);
-            }
-            if (approve) request.Approve(approverId, justification, now);
-            else request.Deny(approverId, justification, now);
+            var step = request.Decide(approver, approve, justification, now);
             await recorder.SaveAsync(request, version, ct);
-            var decision = approve ? AuditActions.ActivationApproved : AuditActions.ActivationDenied;
-            await recorder.AuditAsync(ActivationRecorder.AuditOf(caller, now, decision, request) with { Justification = justification }, ct);
-            await notifier.DecisionAsync(request, policy, ct);
-            if (request.Status == ActivationStatus.Active) await recorder.ActivatedAsync(caller, request, policy, now, ct);
+            await RecordAsync(caller, request, step, stage, extension, justification, now, ct);
             return (new ActivationSnapshot(request, now), (PimException?)null);
         }, ct);
         return decided ?? throw refusal!;
+    }
+
+    /// <summary>The audit events and notifications of one decision.</summary>
+    private async Task RecordAsync(Caller caller, ActivationRequest request, ApprovalStep step, int stage, bool extension, string? justification,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var policy = (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
+        AuditEvent Audit(string action) => ActivationRecorder.StageAudit(caller, now, action, request, stage, extension) with { Justification = justification };
+        switch (step)
+        {
+            case ApprovalStep.Counted:
+                await recorder.AuditAsync(Audit(AuditActions.ActivationApprovalRecorded), ct);
+                return;
+            case ApprovalStep.StagePassed:
+                await recorder.AuditAsync(Audit(AuditActions.ActivationStageApproved), ct);
+                var next = extension ? request.Extension!.Approval! : request.Approval!;
+                await notifier.ApprovalNeededAsync(request, next, policy, ct);
+                return;
+        }
+        if (extension)
+        {
+            await recorder.AuditAsync(Audit(step == ApprovalStep.Approved ? AuditActions.ActivationExtensionApproved : AuditActions.ActivationExtensionDenied), ct);
+            if (step == ApprovalStep.Approved) await recorder.AuditAsync(ActivationRecorder.AuditOf(caller, now, AuditActions.ActivationExtended, request), ct);
+            return;
+        }
+        await recorder.AuditAsync(Audit(step == ApprovalStep.Approved ? AuditActions.ActivationApproved : AuditActions.ActivationDenied), ct);
+        await notifier.DecisionAsync(request, policy, ct);
+        if (request.Status == ActivationStatus.Active) await recorder.ActivatedAsync(caller, request, policy, now, ct);
     }
 }

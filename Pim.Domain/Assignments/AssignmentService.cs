@@ -35,7 +35,8 @@ public sealed class AssignmentService(
 
             // Directory sync mirrors the directory as it is: its active assignments are not held to PIM's assignment rules.
             var assignment = RoleAssignment.Create(tenant.Id, request.PrincipalId, request.RoleId, request.Scope, request.Type,
-                request.StartsAt ?? now, request.EndsAt, request.Justification, now, caller.ActorId, directorySync ? null : policy);
+                request.StartsAt ?? now, request.EndsAt, request.Justification, now, caller.ActorId, directorySync ? null : policy,
+                policy.Notifications.ExpiryWarnings.Assignment);
             await assignments.InsertAsync(assignment, ct);
             await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentCreated, assignment), ct);
             await notifier.AssignmentCreatedAsync(assignment, policy, ct);
@@ -88,6 +89,30 @@ public sealed class AssignmentService(
             if (!await assignments.DeleteAsync(tenant.Id, assignmentId, ct)) throw AssignmentNotFound(assignmentId);
             await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentRemoved, assignment), ct);
             await revocation.RevokeLostAsync(caller, through, now, ct);
+        }, ct);
+    }
+
+    /// <summary>
+    /// Warns the holders and role administrators of assignments, in any tenant, that end soon (the role's
+    /// <c>notifications.beforeExpiry.assignment</c>), once each even with several sweepers. Returns how many were due.
+    /// </summary>
+    public Task<int> WarnOfExpiryAsync(int limit, CancellationToken ct)
+    {
+        var now = time.Now();
+        return uow.RunAsync(async () =>
+        {
+            var due = await assignments.ClaimExpiryWarningsDueAsync(now, limit, ct);
+            var warned = due.Where(a => a.TakeExpiryWarning(now)).ToList();
+            await assignments.SaveExpiryWarningsAsync(due, ct);
+            foreach (var assignment in warned)
+            {
+                await audit.AppendAsync(AuditOf(Caller.System(assignment.TenantId), now, AuditActions.AssignmentExpiringSoon, assignment) with
+                {
+                    Details = System.Text.Json.JsonSerializer.Serialize(new { endsAt = assignment.EndsAt }),
+                }, ct);
+                await notifier.AssignmentExpiringSoonAsync(assignment, ct);
+            }
+            return due.Count;
         }, ct);
     }
 

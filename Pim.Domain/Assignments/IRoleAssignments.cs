@@ -15,4 +15,10 @@ public interface IRoleAssignments
     Task<IReadOnlyList<RoleAssignment>> ListForPrincipalAsync(string tenantId, string principalId, CancellationToken ct);
     /// <summary>The assignments held by the principal itself (not through groups).</summary>
     Task<IReadOnlyList<RoleAssignment>> ListHeldByAsync(string tenantId, string principalId, CancellationToken ct);
+    /// <summary>The role's assignments that end after <paramref name="now"/> and have not been warned of it yet.</summary>
+    Task<IReadOnlyList<RoleAssignment>> ListAwaitingExpiryWarningAsync(string tenantId, string roleId, DateTimeOffset now, CancellationToken ct);
+    /// <summary>Writes the assignments' expiry warning (due, sent).</summary>
+    Task SaveExpiryWarningsAsync(IReadOnlyList<RoleAssignment> assignments, CancellationToken ct);
+    /// <summary>Claims (locks, skipping rows other sweepers hold) assignments, in any tenant, whose expiry warning is due.</summary>
+    Task<IReadOnlyList<RoleAssignment>> ClaimExpiryWarningsDueAsync(DateTimeOffset now, int limit, CancellationToken ct);
 }

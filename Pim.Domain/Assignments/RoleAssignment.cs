@@ -40,6 +40,10 @@ public sealed class RoleAssignment
     public DateTimeOffset CreatedAt { get; }
     public string CreatedBy { get; }
     public int Version { get; private set; }
+    /// <summary>When the holder and the role administrators are warned that the assignment ends; null: no warning pending.</summary>
+    public DateTimeOffset? ExpiryWarningAt { get; private set; }
+    /// <summary>When that warning was sent (it is sent once).</summary>
+    public DateTimeOffset? ExpiryWarnedAt { get; private set; }
 
     public bool IsPermanent => EndsAt is null;
 
@@ -49,18 +53,53 @@ public sealed class RoleAssignment
     /// A new assignment, held to the role's assignment rules (<paramref name="policy"/>). Only the two paths that mirror
     /// or seed the directory as it is pass null: directory sync of active assignments, and the first consenter's roles.
     /// </summary>
+    /// <param name="expiryWarning">How long before its end the assignment is warned of (the role's settings); null: never.</param>
     public static RoleAssignment Create(string tenantId, string principalId, string roleId, string scope, AssignmentType type,
-        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset now, string createdBy, RoleSettings? policy)
+        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset now, string createdBy, RoleSettings? policy,
+        TimeSpan? expiryWarning = null)
     {
         if (endsAt is { } end && end <= startsAt)
             throw Errors.InvalidField("endsAt", "endsAt must be after startsAt.");
         policy?.EnsureAssignmentWindowAllowed(type, startsAt, endsAt);
-        return new(tenantId, NewId.Next(), principalId, roleId, scope, type, startsAt, endsAt, justification, now, createdBy, 1);
+        return new(tenantId, NewId.Next(), principalId, roleId, scope, type, startsAt, endsAt, justification, now, createdBy, 1)
+        {
+            ExpiryWarningAt = ExpiryWarningRules.WarningAt(startsAt, endsAt, expiryWarning),
+        };
     }
 
     public static RoleAssignment Rehydrate(string tenantId, string id, string principalId, string roleId, string scope, AssignmentType type,
-        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset createdAt, string createdBy, int version) =>
-        new(tenantId, id, principalId, roleId, scope, type, startsAt, endsAt, justification, createdAt, createdBy, version);
+        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset createdAt, string createdBy, int version,
+        DateTimeOffset? expiryWarningAt = null, DateTimeOffset? expiryWarnedAt = null) =>
+        new(tenantId, id, principalId, roleId, scope, type, startsAt, endsAt, justification, createdAt, createdBy, version)
+        {
+            ExpiryWarningAt = expiryWarningAt,
+            ExpiryWarnedAt = expiryWarnedAt,
+        };
+
+    /// <summary>
+    /// The role's warning window changed (<paramref name="window"/>): a warning not sent yet is due anew, or not at all.
+    /// Returns whether anything changed.
+    /// </summary>
+    public bool RescheduleExpiryWarning(TimeSpan? window)
+    {
+        if (ExpiryWarnedAt is not null) return false;
+        var at = ExpiryWarningRules.WarningAt(StartsAt, EndsAt, window);
+        if (at == ExpiryWarningAt) return false;
+        ExpiryWarningAt = at;
+        return true;
+    }
+
+    /// <summary>
+    /// Takes the expiry warning due at <paramref name="now"/>, recording it as sent; answers whether it still matters
+    /// (the assignment has not ended yet). False when none is due.
+    /// </summary>
+    public bool TakeExpiryWarning(DateTimeOffset now)
+    {
+        if (ExpiryWarningAt is not { } due || due > now) return false;
+        ExpiryWarningAt = null;
+        ExpiryWarnedAt = now;
+        return EndsAt > now;
+    }
 
     /// <summary>Turns standing access into just-in-time access: the principal loses the role until it activates it.</summary>
     public void MakeEligible(RoleSettings policy, DateTimeOffset now) => ChangeType(AssignmentType.Active, AssignmentType.Eligible, policy, now);

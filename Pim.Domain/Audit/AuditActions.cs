@@ -26,6 +26,18 @@ public static class AuditActions
     public const string ActivationExtensionApproved = "activation.extensionApproved";
     public const string ActivationExtensionDenied = "activation.extensionDenied";
     public const string ActivationExtended = "activation.extended";
+    /// <summary>An approver approved a stage that needs more approvals.</summary>
+    public const string ActivationApprovalRecorded = "activation.approvalRecorded";
+    /// <summary>A stage that is not the last passed; the next began.</summary>
+    public const string ActivationStageApproved = "activation.stageApproved";
+    public const string ActivationAutoApproved = "activation.autoApproved";
+    public const string ActivationEscalated = "activation.escalated";
+    public const string ActivationReminded = "activation.reminded";
+    public const string ActivationExpiringSoon = "activation.expiringSoon";
+    public const string ActivationBreakGlass = "activation.breakGlass";
+    public const string ActivationBreakGlassAcknowledged = "activation.breakGlassAcknowledged";
+    public const string ActivationBreakGlassOverdue = "activation.breakGlassOverdue";
+    public const string AssignmentExpiringSoon = "assignment.expiringSoon";
     public const string ScopeUpserted = "scope.upserted";
     public const string WebhookCreated = "webhook.created";
     public const string WebhookDeleted = "webhook.deleted";

@@ -25,6 +25,7 @@ public static class ErrorCodes
     public const string AssignmentExists = "assignment-exists";
     public const string Conflict = "conflict";
     public const string LimitReached = "limit-reached";
+    public const string AlreadyDecided = "already-decided";
     // Optimistic concurrency: the version read is missing or stale.
     public const string PreconditionFailed = "precondition-failed";
     public const string PreconditionRequired = "precondition-required";
@@ -42,6 +43,9 @@ public static class ErrorCodes
     public const string WebhookUrlRefused = "webhook-url-refused";
     public const string GuestNotAllowed = "guest-not-allowed";
     public const string BatchTooLarge = "batch-too-large";
+    public const string BreakGlassNotAllowed = "break-glass-not-allowed";
+    public const string ApprovalSettingsConflict = "approval-settings-conflict";
+    public const string ApprovalStageUnsatisfiable = "approval-stage-unsatisfiable";
     public const string IdempotencyKeyReused = "idempotency-key-reused";
     public const string IdempotencyKeyInUse = "idempotency-key-in-use";
     public const string IdempotencyAnswerWithheld = "idempotency-answer-withheld";

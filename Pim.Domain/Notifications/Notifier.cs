@@ -22,7 +22,7 @@ public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutb
             topic: $"activated:{request.RoleId}");
     }
 
-    /// <summary>The holder and the role administrators learn that a grant (or a waiting request) ended because its basis went.</summary>
+    /// <summary>The holder and the role administrators learn that a grant (or a waiting request) ended: its basis went, or an administrator revoked it.</summary>
     public async Task ActivationRevokedAsync(ActivationRequest request, string reason, CancellationToken ct)
     {
         var administrators = await access.ListHoldersAsync(request.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
@@ -32,19 +32,109 @@ public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutb
             Describe(request, requester, "was revoked") + $"\nReason: {reason}\n", ct, topic: $"revoked:{request.RoleId}");
     }
 
-    /// <summary>The approvers learn that a request (or an extension) waits for them.</summary>
-    public async Task ApprovalNeededAsync(ActivationRequest request, RoleSettings policy, CancellationToken ct)
+    /// <summary>
+    /// The approvers of the stage that waits (<paramref name="approval"/>: the request's, or its extension's) learn that
+    /// it waits for them: at each stage's start, and reminded before it times out (<paramref name="reminder"/>), except
+    /// those who decided it already.
+    /// </summary>
+    public async Task ApprovalNeededAsync(ActivationRequest request, ApprovalProgress approval, RoleSettings policy, CancellationToken ct,
+        bool reminder = false)
     {
-        if (!policy.Notifications.OnApprovalNeeded.NotifyApprovers) return;
-        var ids = policy.Activation.Approvers.Count > 0
-            ? await ExpandGroupsAsync(request.TenantId, policy.Activation.Approvers, ct)
-            : await access.ListHoldersAsync(request.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
+        if (!policy.Notifications.OnApprovalNeeded.NotifyApprovers || approval.IsComplete) return;
+        var now = time.Now();
+        var ids = await StageApproversAsync(request.TenantId, approval.Current, approval.EscalatesAt <= now, ct);
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
-        await SendAsync(request.TenantId, ids.Where(id => id != request.PrincipalId).ToList(), [],
-            $"PIM: approval needed for {Name(requester, request.PrincipalId)} to activate {Role(request.RoleId)}",
-            Describe(request, requester, "waits for your approval") +
-            $"\nDecide in PIM before {Stamp(request.Extension?.Deadline ?? request.ApprovalDeadline)}: approve or deny request {request.Id}.\n", ct,
-            topic: $"approvalNeeded:{request.RoleId}");
+        var what = request.Status == ActivationStatus.Active ? "an extension of" : "to activate"; // an active request waits only for an extension
+        var stage = approval.Stages.Count > 1 ? $" (stage {approval.CurrentStage + 1} of {approval.Stages.Count})" : "";
+        await SendAsync(request.TenantId, ids.Except(approval.DecidedInCurrentStage).Where(id => id != request.PrincipalId).ToList(), [],
+            $"PIM: {(reminder ? "reminder: " : "")}approval needed for {Name(requester, request.PrincipalId)} {what} {Role(request.RoleId)}{stage}",
+            Describe(request, requester, "waits for your approval") + Progress(approval) +
+            $"\nDecide in PIM before {Stamp(approval.Deadline)}: approve or deny request {request.Id}.\n", ct,
+            topic: reminder ? null : $"approvalNeeded:{request.RoleId}");
+    }
+
+    /// <summary>A stage that waited too long escalates: its escalation approvers join it and learn that it waits for them.</summary>
+    public async Task EscalatedAsync(ActivationRequest request, ApprovalProgress approval, CancellationToken ct)
+    {
+        if (approval.IsComplete) return;
+        var ids = await ExpandGroupsAsync(request.TenantId, approval.Current.EscalateTo, ct);
+        var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
+        await SendAsync(request.TenantId, ids.Except(approval.DecidedInCurrentStage).Where(id => id != request.PrincipalId).ToList(), [],
+            $"PIM: escalated — approval needed for {Name(requester, request.PrincipalId)} to activate {Role(request.RoleId)}",
+            Describe(request, requester, "was escalated to you: its approvers have not decided") + Progress(approval) +
+            $"\nDecide in PIM before {Stamp(approval.Deadline)}: approve or deny request {request.Id}.\n", ct);
+    }
+
+    /// <summary>Who may decide a stage: its approvers (groups expanded), or the default approvers; with the escalation's once escalated.</summary>
+    private async Task<IReadOnlyList<string>> StageApproversAsync(string tenantId, ApprovalStage stage, bool escalated, CancellationToken ct)
+    {
+        var ids = stage.Approvers.Count > 0
+            ? await ExpandGroupsAsync(tenantId, stage.Approvers, ct)
+            : await access.ListHoldersAsync(tenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
+        return escalated ? [.. ids.Union(await ExpandGroupsAsync(tenantId, stage.EscalateTo, ct))] : ids;
+    }
+
+    /// <summary>
+    /// Break-glass is loud: every Privileged Role and Security Administrator (and the settings' additional recipients)
+    /// learns of it at once, and that one of them must acknowledge it.
+    /// </summary>
+    public async Task BreakGlassActivatedAsync(ActivationRequest request, RoleSettings policy, CancellationToken ct)
+    {
+        var administrators = await access.ListHoldersAsync(request.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
+        var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
+        await SendAsync(request.TenantId, administrators.Where(id => id != request.PrincipalId).ToList(), policy.Notifications.OnActivation.AdditionalRecipients,
+            $"PIM BREAK-GLASS: {Name(requester, request.PrincipalId)} activated {Role(request.RoleId)} without approval",
+            Describe(request, requester, "was activated through break-glass, without approval") +
+            $"\nA Privileged Role or Security Administrator must acknowledge it before {Stamp(request.FollowUp?.DueAt)}: " +
+            $"POST …/activation-requests/{request.Id}/acknowledge with a justification.\n", ct);
+    }
+
+    /// <summary>A break-glass activation still not acknowledged when its follow-up is due: the administrators are told again.</summary>
+    public async Task BreakGlassOverdueAsync(ActivationRequest request, CancellationToken ct)
+    {
+        var administrators = await access.ListHoldersAsync(request.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
+        var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
+        await SendAsync(request.TenantId, administrators.Where(id => id != request.PrincipalId).ToList(), [],
+            $"PIM BREAK-GLASS: {Name(requester, request.PrincipalId)}'s activation of {Role(request.RoleId)} is still not acknowledged",
+            Describe(request, requester, "was a break-glass activation that nobody has acknowledged") +
+            $"\nAcknowledge it: POST …/activation-requests/{request.Id}/acknowledge with a justification.\n", ct);
+    }
+
+    /// <summary>The holder learns, ahead of time, that an activation ends, and how to extend it.</summary>
+    public async Task ActivationExpiringSoonAsync(ActivationRequest request, CancellationToken ct)
+    {
+        var holder = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
+        await SendAsync(request.TenantId, [request.PrincipalId], [],
+            $"PIM: your activation of {Role(request.RoleId)} ends at {Stamp(request.EndsAt)}",
+            Describe(request, holder, $"ends at {Stamp(request.EndsAt)}") +
+            $"\nTo keep the role longer, extend it before then (within the role's maximum): POST /v1/tenants/{request.TenantId}/activation-requests/{request.Id}/extend " +
+            "with {\"duration\": \"PT1H\", \"justification\": \"…\"}.\n", ct);
+    }
+
+    /// <summary>The holder and the role administrators learn, ahead of time, that an eligible or active assignment ends.</summary>
+    public async Task AssignmentExpiringSoonAsync(RoleAssignment assignment, CancellationToken ct)
+    {
+        var administrators = await access.ListHoldersAsync(assignment.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
+        var holder = await principals.FindAsync(assignment.TenantId, assignment.PrincipalId, ct);
+        var kind = AssignmentTypes.ToText(assignment.Type);
+        var body = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"{Name(holder, assignment.PrincipalId)}'s {kind} assignment of {Role(assignment.RoleId)} ends at {Stamp(assignment.EndsAt)}.\n\n")
+            .Append(CultureInfo.InvariantCulture, $"Role: {Role(assignment.RoleId)} ({assignment.RoleId})\nScope: {assignment.Scope}\n")
+            .Append(CultureInfo.InvariantCulture, $"Principal: {Name(holder, assignment.PrincipalId)} ({assignment.PrincipalId})\nType: {kind}\n")
+            .Append(CultureInfo.InvariantCulture, $"End: {Stamp(assignment.EndsAt)}\nAssignment id: {assignment.Id}\n")
+            .Append("\nTo keep the role, a Global or Privileged Role Administrator assigns it again before then.\n");
+        await SendAsync(assignment.TenantId, [assignment.PrincipalId, .. administrators], [],
+            $"PIM: {Name(holder, assignment.PrincipalId)}'s {kind} assignment of {Role(assignment.RoleId)} ends at {Stamp(assignment.EndsAt)}",
+            body.ToString(), ct, topic: $"assignmentExpiring:{assignment.RoleId}");
+    }
+
+    private static string Progress(ApprovalProgress approval)
+    {
+        if (approval.IsComplete) return "";
+        var stage = approval.Current;
+        var approvals = approval.Decisions.Count(d => d.Stage == approval.CurrentStage && d.Approved);
+        return approval.Stages.Count == 1 && stage.Required == 1 ? ""
+            : $"Stage: {approval.CurrentStage + 1} of {approval.Stages.Count}; approvals: {approvals} of {stage.Required} needed\n";
     }
 
     /// <summary>The requester learns that its request was approved, denied or timed out.</summary>

@@ -9,7 +9,49 @@ public sealed record ActivationRules(
     bool RequireApproval,
     IReadOnlyList<string> Approvers,
     TimeSpan ApprovalTimeout,
-    bool AllowGuests);
+    bool AllowGuests,
+    ApprovalRules? Approval = null,
+    BreakGlassRules? BreakGlass = null)
+{
+    /// <summary>
+    /// The approval stages a request goes through: <see cref="Approval"/>'s, else the one stage that today's
+    /// <see cref="RequireApproval"/> / <see cref="Approvers"/> / <see cref="ApprovalTimeout"/> stand for, else none.
+    /// </summary>
+    public IReadOnlyList<ApprovalStage> Stages => Approval is { Stages.Count: > 0 } approval ? approval.Stages
+        : RequireApproval ? [ApprovalStage.Single(Approvers, ApprovalTimeout)]
+        : [];
+
+    public bool NeedsApproval => Stages.Count > 0;
+
+    public IReadOnlyList<AutoApprovalRule> AutoApprove => Approval?.AutoApprove ?? [];
+
+    public BreakGlassRules BreakGlassPolicy => BreakGlass ?? BreakGlassRules.Default;
+
+    /// <summary>
+    /// The rules with <paramref name="stages"/> as the approval: today's three approval fields become the shorthand of
+    /// the first stage (what a client that knows only them reads), so that the two never disagree.
+    /// </summary>
+    public ActivationRules WithApproval(IReadOnlyList<ApprovalStage> stages, IReadOnlyList<AutoApprovalRule> autoApprove) => this with
+    {
+        RequireApproval = stages.Count > 0,
+        Approvers = stages.Count > 0 ? stages[0].Approvers : [],
+        ApprovalTimeout = stages.Count > 0 ? stages[0].Timeout : RoleSettings.DefaultApprovalTimeout,
+        Approval = new ApprovalRules(stages, autoApprove),
+    };
+}
+
+/// <summary>
+/// Break-glass (role settings <c>activation.breakGlass</c>): where allowed, a request marked <c>breakGlass</c> is active
+/// at once, skipping approval and ticket, for at most <see cref="MaximumDuration"/> — and loudly: every Privileged Role
+/// and Security Administrator is told, and one of them must acknowledge it afterwards.
+/// </summary>
+public sealed record BreakGlassRules(bool Allowed, TimeSpan MaximumDuration)
+{
+    public static readonly BreakGlassRules Default = new(false, TimeSpan.FromHours(1));
+    public static readonly TimeSpan MinimumDuration = TimeSpan.FromMinutes(5);
+    /// <summary>How long a break-glass activation may wait for its acknowledgement before the administrators are told again.</summary>
+    public static readonly TimeSpan FollowUpDue = TimeSpan.FromHours(24);
+}
 
 public sealed record AssignmentRules(
     bool AllowPermanentEligible,
@@ -19,16 +61,40 @@ public sealed record AssignmentRules(
 
 public sealed record ActivationNotification(bool NotifyRoleAdministrators, IReadOnlyList<string> AdditionalRecipients);
 
-public sealed record ApprovalNeededNotification(bool NotifyApprovers);
+/// <param name="RemindBefore">How long before a stage times out its approvers are reminded; null: never.</param>
+public sealed record ApprovalNeededNotification(bool NotifyApprovers, TimeSpan? RemindBefore = null);
 
 public sealed record DecisionNotification(bool NotifyRequester);
 
 public sealed record AssignmentNotification(bool NotifyAssignee);
 
-/// <summary>Who is emailed: on activation (role administrators and more), approval needed (approvers), decision
-/// (requester: approved, denied, timed out) and assignment (the assignee).</summary>
+/// <summary>
+/// How long before it ends the holder is warned of an activation (<see cref="Activation"/>), and the holder and the role
+/// administrators of an eligible or active assignment (<see cref="Assignment"/>); null: not warned.
+/// </summary>
+public sealed record ExpiryWarningRules(TimeSpan? Activation, TimeSpan? Assignment)
+{
+    public static readonly ExpiryWarningRules Default = new(TimeSpan.FromMinutes(15), TimeSpan.FromDays(14));
+    public static readonly TimeSpan MinimumWarning = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan MaximumActivationWarning = TimeSpan.FromHours(24);
+    public static readonly TimeSpan MaximumAssignmentWarning = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// When a grant from <paramref name="startsAt"/> to <paramref name="endsAt"/> is warned of, <paramref name="window"/>
+    /// ahead of its end; never when it is permanent, not warned of, or no longer than the window (what announced it named its end).
+    /// </summary>
+    public static DateTimeOffset? WarningAt(DateTimeOffset startsAt, DateTimeOffset? endsAt, TimeSpan? window) =>
+        endsAt is { } end && window is { } ahead && end - startsAt > ahead ? end - ahead : null;
+}
+
+/// <summary>Who is emailed: on activation (role administrators and more), approval needed (approvers, and a reminder
+/// before a stage times out), decision (requester: approved, denied, timed out), assignment (the assignee), and before
+/// an activation or an assignment ends.</summary>
 public sealed record NotificationRules(ActivationNotification OnActivation, ApprovalNeededNotification OnApprovalNeeded,
-    DecisionNotification OnDecision, AssignmentNotification OnAssignment);
+    DecisionNotification OnDecision, AssignmentNotification OnAssignment, ExpiryWarningRules? BeforeExpiry = null)
+{
+    public ExpiryWarningRules ExpiryWarnings => BeforeExpiry ?? new ExpiryWarningRules(null, null);
+}
 
 /// <summary>A role's PIM policy in one tenant (DESIGN §4). Pure data plus pure rules.</summary>
 public sealed record RoleSettings(string RoleId, ActivationRules Activation, AssignmentRules Assignment, NotificationRules Notifications)
@@ -37,6 +103,8 @@ public sealed record RoleSettings(string RoleId, ActivationRules Activation, Ass
     public static readonly TimeSpan MaximumActivationDuration = TimeSpan.FromHours(72);
     public static readonly TimeSpan MaximumApprovalTimeout = TimeSpan.FromDays(7);
     public static readonly TimeSpan MinimumApprovalTimeout = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan DefaultApprovalTimeout = TimeSpan.FromDays(1);
+    public static readonly TimeSpan DefaultRemindBefore = TimeSpan.FromHours(1);
     public const int MaximumApprovers = 50;
     public const int MaximumRecipients = 50;
 
@@ -50,16 +118,18 @@ public sealed record RoleSettings(string RoleId, ActivationRules Activation, Ass
             RequireTicket: false,
             RequireApproval: false,
             Approvers: [],
-            ApprovalTimeout: TimeSpan.FromDays(1),
-            AllowGuests: DefaultAllowGuests(roleId)),
+            ApprovalTimeout: DefaultApprovalTimeout,
+            AllowGuests: DefaultAllowGuests(roleId),
+            Approval: ApprovalRules.None,
+            BreakGlass: BreakGlassRules.Default),
         new AssignmentRules(
             AllowPermanentEligible: true,
             MaximumEligibleDuration: TimeSpan.FromDays(365),
             AllowPermanentActive: true,
             MaximumActiveDuration: TimeSpan.FromDays(180)),
         new NotificationRules(new ActivationNotification(NotifyRoleAdministrators: true, AdditionalRecipients: []),
-            new ApprovalNeededNotification(NotifyApprovers: true), new DecisionNotification(NotifyRequester: true),
-            new AssignmentNotification(NotifyAssignee: true)));
+            new ApprovalNeededNotification(NotifyApprovers: true, RemindBefore: DefaultRemindBefore), new DecisionNotification(NotifyRequester: true),
+            new AssignmentNotification(NotifyAssignee: true), ExpiryWarningRules.Default));
 
     /// <summary>Guests from other tenants may activate any role but the two that rule the whole directory.</summary>
     public static bool DefaultAllowGuests(string roleId) =>

@@ -4,7 +4,7 @@ namespace Pim.Domain;
 
 /// <summary>Reading and changing a role's settings, per scope, with optimistic concurrency and an audit of old and new.</summary>
 public sealed class RoleSettingsService(
-    ITenants tenants, IPrincipals principals, IRoleSettingsStore store, IScopes scopes, IAuditLog audit, IUnitOfWork uow,
+    ITenants tenants, IPrincipals principals, IRoleSettingsStore store, IScopes scopes, IRoleAssignments assignments, IAuditLog audit, IUnitOfWork uow,
     AccessService access, TimeProvider time)
 {
     public Task<EffectiveRoleSettings> EffectiveAsync(string tenantId, string roleId, CancellationToken ct) =>
@@ -47,7 +47,7 @@ public sealed class RoleSettingsService(
                 throw new PimException(ErrorCodes.PreconditionRequired, "Changing role settings needs the version of the settings you read; read them first.");
             var current = await EffectiveAtAsync(tenant.Id, settings.RoleId, scope, ct);
             if (current.Version != expectedVersion) throw Stale(settings.RoleId, current);
-            await EnsureApproversExistAsync(tenant.Id, settings.Activation.Approvers, ct);
+            await EnsureApprovalCanBeMetAsync(tenant.Id, settings.Activation, ct);
 
             if (!await store.SaveAsync(tenant.Id, settings, scope, current.Version, now, caller.ActorId, ct)) throw Stale(settings.RoleId, current);
             var details = JsonSerializer.Serialize(new { oldValue = current.Settings, newValue = settings, inheritedFrom = current.InheritedFrom }, DetailsJson);
@@ -57,8 +57,24 @@ public sealed class RoleSettingsService(
                 Scope = scope,
                 Details = details,
             }, ct);
+            await RescheduleExpiryWarningsAsync(tenant.Id, settings.RoleId, now, ct);
             return new EffectiveRoleSettings(settings, current.Version + 1, scope, scope);
         }, ct);
+    }
+
+    /// <summary>
+    /// The warnings not sent yet of the role's assignments that have still to end are due anew under the settings now in
+    /// force at each assignment's scope (the change may be at the assignment's scope or above it).
+    /// </summary>
+    private async Task RescheduleExpiryWarningsAsync(string tenantId, string roleId, DateTimeOffset now, CancellationToken ct)
+    {
+        var changed = new List<RoleAssignment>();
+        foreach (var atScope in (await assignments.ListAwaitingExpiryWarningAsync(tenantId, roleId, now, ct)).GroupBy(a => a.Scope))
+        {
+            var window = (await EffectiveAtAsync(tenantId, roleId, atScope.Key, ct)).Settings.Notifications.ExpiryWarnings.Assignment;
+            changed.AddRange(atScope.Where(a => a.RescheduleExpiryWarning(window)));
+        }
+        if (changed.Count > 0) await assignments.SaveExpiryWarningsAsync(changed, ct);
     }
 
     /// <summary>Directory roles have settings at '/'; resource roles tenant-wide ('/') or at a resource scope.</summary>
@@ -67,15 +83,33 @@ public sealed class RoleSettingsService(
         if (scope != ScopePath.Root) role.EnsureScopeFits(scope);
     }
 
-    private async Task EnsureApproversExistAsync(string tenantId, IReadOnlyList<string> approvers, CancellationToken ct)
+    /// <summary>
+    /// Every approver and escalation approver of every stage is a user or group of the tenant, every group an
+    /// auto-approval rule names is a group of it, and no stage asks for more approvals than its approvers (when they are
+    /// all people, not groups) can give.
+    /// </summary>
+    private async Task EnsureApprovalCanBeMetAsync(string tenantId, ActivationRules rules, CancellationToken ct)
     {
-        if (approvers.Count == 0) return;
-        var found = (await principals.FindManyAsync(tenantId, approvers, ct))
-            .Where(p => p.Kind is PrincipalKind.User or PrincipalKind.Group or PrincipalKind.Guest).Select(p => p.Id);
-        var missing = approvers.Except(found).ToList();
+        var stages = rules.Stages;
+        var named = stages.SelectMany(s => s.Approvers.Concat(s.EscalateTo)).Distinct().ToList();
+        var groups = rules.AutoApprove.SelectMany(r => r.MemberOf ?? []).Distinct().ToList();
+        if (named.Count + groups.Count == 0) return;
+        var found = (await principals.FindManyAsync(tenantId, named.Union(groups).ToList(), ct)).ToDictionary(p => p.Id);
+        var missing = named.Where(id => found.GetValueOrDefault(id)?.Kind is not (PrincipalKind.User or PrincipalKind.Group or PrincipalKind.Guest)).ToList();
         if (missing.Count > 0)
             throw new PimException(ErrorCodes.UnknownApprover,
                 $"Approvers must be users or groups of this tenant; unknown: {string.Join(", ", missing)}.");
+        var notGroups = groups.Where(id => found.GetValueOrDefault(id)?.Kind != PrincipalKind.Group).ToList();
+        if (notGroups.Count > 0)
+            throw new PimException(ErrorCodes.UnknownPrincipal,
+                $"Auto-approval rules name groups of this tenant in memberOf; not groups here: {string.Join(", ", notGroups)}.");
+        for (var i = 0; i < stages.Count; i++)
+        {
+            var people = stages[i].Approvers.Concat(stages[i].EscalateTo).Distinct().ToList();
+            if (stages[i].Approvers.Count > 0 && people.All(id => found[id].Kind != PrincipalKind.Group) && people.Count < stages[i].Required)
+                throw new PimException(ErrorCodes.ApprovalStageUnsatisfiable,
+                    $"Stage {i + 1} requires {stages[i].Required} approvals but names only {people.Count} approver(s), none of them a group.");
+        }
     }
 
     private static PimException Stale(string roleId, EffectiveRoleSettings current) =>

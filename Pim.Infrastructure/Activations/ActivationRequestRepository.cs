@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using Pim.Domain;
 
@@ -5,6 +6,11 @@ namespace Pim.Infrastructure;
 
 public sealed class ActivationRequestRepository(DbSession db) : IActivationRequests
 {
+    /// <summary>The approval (stages and decisions), follow-up and notices sent are kept as JSON documents beside the columns.</summary>
+    private static string? Document<T>(T? value) where T : class => value is null ? null : JsonSerializer.Serialize(value, DocumentJson.Options);
+
+    private static T? Read<T>(string? document) where T : class => document is null ? null : JsonSerializer.Deserialize<T>(document, DocumentJson.Options);
+
     private sealed class RequestRow
     {
         public string TenantId { get; set; } = "";
@@ -33,6 +39,13 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
         public string? ExtensionJustification { get; set; }
         public DateTimeOffset? ExtensionRequestedAt { get; set; }
         public DateTimeOffset? ExtensionDeadline { get; set; }
+        public string? ExtensionApproval { get; set; }
+        public string? Approval { get; set; }
+        public string? AutoApprovedBy { get; set; }
+        public int BreakGlass { get; set; }
+        public string? FollowUp { get; set; }
+        public long? ExpiryWarningSeconds { get; set; }
+        public string? NoticesSent { get; set; }
 
         public ActivationRequest ToDomain() => ActivationRequest.Rehydrate(TenantId, RequestId, PrincipalId, RoleId, Scope, AssignmentId,
             ParseStatus(Status), TimeSpan.FromSeconds(DurationSeconds), Justification,
@@ -40,14 +53,18 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
             ApprovalDeadline, Decision is null ? null : new ApprovalDecision(Decision == "approved", DecidedBy!, DecidedAt!.Value, DecisionJustification),
             ClosedAt, Version,
             ExtensionRequestedAt is null ? null
-                : new PendingExtension(TimeSpan.FromSeconds(ExtensionDurationSeconds!.Value), ExtensionJustification, ExtensionRequestedAt.Value, ExtensionDeadline!.Value));
+                : new PendingExtension(TimeSpan.FromSeconds(ExtensionDurationSeconds!.Value), ExtensionJustification, ExtensionRequestedAt.Value,
+                    ExtensionDeadline!.Value, Read<ApprovalProgress>(ExtensionApproval)),
+            Read<ApprovalProgress>(Approval), AutoApprovedBy, BreakGlass != 0, Read<BreakGlassFollowUp>(FollowUp),
+            ExpiryWarningSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Read<List<string>>(NoticesSent));
     }
 
     private const string Select = """
         SELECT tenant_id, request_id, principal_id, role_id, scope, assignment_id, status, duration_seconds, justification,
                ticket_number, ticket_system, requested_at, starts_at, ends_at, eligibility_ends_at, approval_deadline,
                decision, decided_by, decided_at, decision_justification, closed_at, version,
-               extension_duration_seconds, extension_justification, extension_requested_at, extension_deadline
+               extension_duration_seconds, extension_justification, extension_requested_at, extension_deadline, extension_approval,
+               approval, auto_approved_by, break_glass, follow_up, expiry_warning_seconds, notices_sent
         FROM activation_requests r
         """;
 
@@ -59,6 +76,12 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
     public async Task<ActivationRequest?> FindAsync(string tenantId, string requestId, CancellationToken ct)
     {
         const string sql = Select + " WHERE tenant_id = @tenantId AND request_id = @requestId";
+        return (await QueryAsync(sql, new { tenantId, requestId }, ct)).SingleOrDefault();
+    }
+
+    public async Task<ActivationRequest?> FindForUpdateAsync(string tenantId, string requestId, CancellationToken ct)
+    {
+        var sql = Select + " WHERE tenant_id = @tenantId AND request_id = @requestId" + db.Store.HoldRow;
         return (await QueryAsync(sql, new { tenantId, requestId }, ct)).SingleOrDefault();
     }
 
@@ -79,38 +102,15 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
     public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByPrincipalAsync(string tenantId, string principalId, CancellationToken ct) =>
         QueryAsync(Select + $" WHERE tenant_id = @tenantId AND principal_id = @principalId AND {RecordedOpen}", new { tenantId, principalId }, ct);
 
-    private sealed class RoleScopeRow
+    public Task<IReadOnlyList<ActivationRequest>> ListAwaitingDecisionAsync(string tenantId, string exceptPrincipalId, string? after, int limit,
+        DateTimeOffset now, CancellationToken ct)
     {
-        public string RoleId { get; set; } = "";
-        public string Scope { get; set; } = "";
-    }
-
-    public async Task<IReadOnlyList<(string RoleId, string Scope)>> ListAwaitingDecisionRolesAsync(string tenantId, DateTimeOffset now, CancellationToken ct)
-    {
-        const string sql = $"SELECT DISTINCT r.role_id, r.scope FROM activation_requests r WHERE r.tenant_id = @tenantId AND {ActivationSql.AwaitingDecisionAt}";
-        var connection = await db.ConnectionAsync(ct);
-        return (await connection.QueryAsync<RoleScopeRow>(db.Command(sql, new { tenantId, now }, ct))).Select(r => (r.RoleId, r.Scope)).ToList();
-    }
-
-    public Task<IReadOnlyList<ActivationRequest>> ListAwaitingDecisionAsync(string tenantId, IReadOnlyList<(string RoleId, string Scope)> roles,
-        string exceptPrincipalId, string? after, int limit, DateTimeOffset now, CancellationToken ct)
-    {
-        if (roles.Count == 0) return Task.FromResult<IReadOnlyList<ActivationRequest>>([]);
-        var parameters = new DynamicParameters(new { tenantId, exceptPrincipalId, after, limit, now });
-        var pairs = new List<string>();
-        for (var i = 0; i < roles.Count; i++)
-        {
-            parameters.Add($"r{i}", roles[i].RoleId);
-            parameters.Add($"s{i}", roles[i].Scope);
-            pairs.Add($"(role_id = @r{i} AND scope = @s{i})");
-        }
-        var sql = Select + $"""
+        const string sql = Select + $"""
              WHERE tenant_id = @tenantId AND {ActivationSql.AwaitingDecisionAt}
-              AND ({string.Join(" OR ", pairs)})
               AND principal_id <> @exceptPrincipalId AND (@after IS NULL OR request_id > @after)
             ORDER BY request_id LIMIT @limit
             """;
-        return QueryAsync(sql, parameters, ct);
+        return QueryAsync(sql, new { tenantId, exceptPrincipalId, after, limit, now }, ct);
     }
 
     public Task<IReadOnlyList<ActivationRequest>> ListAsync(string tenantId, ActivationFilter filter, DateTimeOffset now, CancellationToken ct)
@@ -138,14 +138,16 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
 
     public Task<IReadOnlyList<ActivationRequest>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken ct)
     {
-        // Each branch reads one partial index (…_due_end, …_due_start, …_due_approval); the outer query locks by key.
+        // Each branch reads one partial index (…_due_end, …_due_start, …_due_approval, …_due_notice); the outer query locks by key.
         const string due = $"""
              WHERE (tenant_id, request_id) IN (
                 SELECT r.tenant_id, r.request_id FROM activation_requests r WHERE {ActivationSql.DueToEnd}
                 UNION ALL
                 SELECT r.tenant_id, r.request_id FROM activation_requests r WHERE {ActivationSql.DueToStart}
                 UNION ALL
-                SELECT r.tenant_id, r.request_id FROM activation_requests r WHERE {ActivationSql.DueToTimeOut})
+                SELECT r.tenant_id, r.request_id FROM activation_requests r WHERE {ActivationSql.DueToTimeOut}
+                UNION ALL
+                SELECT r.tenant_id, r.request_id FROM activation_requests r WHERE {ActivationSql.NoticeDue})
             LIMIT @limit
             """;
         var sql = Select + due + db.Store.SkipLocked;
@@ -158,11 +160,13 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
             INSERT INTO activation_requests (tenant_id, request_id, principal_id, role_id, scope, assignment_id, status, duration_seconds,
                 justification, ticket_number, ticket_system, requested_at, starts_at, ends_at, eligibility_ends_at, approval_deadline,
                 decision, decided_by, decided_at, decision_justification, closed_at, version,
-                extension_duration_seconds, extension_justification, extension_requested_at, extension_deadline)
+                extension_duration_seconds, extension_justification, extension_requested_at, extension_deadline, extension_approval,
+                approval, auto_approved_by, break_glass, follow_up, expiry_warning_seconds, notices_sent, notice_at)
             VALUES (@TenantId, @Id, @PrincipalId, @RoleId, @Scope, @AssignmentId, @Status, @DurationSeconds,
                 @Justification, @TicketNumber, @TicketSystem, @RequestedAt, @StartsAt, @EndsAt, @EligibilityEndsAt, @ApprovalDeadline,
                 @Decision, @DecidedBy, @DecidedAt, @DecisionJustification, @ClosedAt, @Version,
-                @ExtensionDurationSeconds, @ExtensionJustification, @ExtensionRequestedAt, @ExtensionDeadline)
+                @ExtensionDurationSeconds, @ExtensionJustification, @ExtensionRequestedAt, @ExtensionDeadline, @ExtensionApproval,
+                @Approval, @AutoApprovedBy, @BreakGlass, @FollowUp, @ExpiryWarningSeconds, @NoticesSent, @NoticeAt)
             """;
         var connection = await db.ConnectionAsync(ct);
         try
@@ -183,7 +187,8 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
                 decided_by = @DecidedBy, decided_at = @DecidedAt, decision_justification = @DecisionJustification,
                 closed_at = @ClosedAt, version = @Version, duration_seconds = @DurationSeconds,
                 extension_duration_seconds = @ExtensionDurationSeconds, extension_justification = @ExtensionJustification,
-                extension_requested_at = @ExtensionRequestedAt, extension_deadline = @ExtensionDeadline
+                extension_requested_at = @ExtensionRequestedAt, extension_deadline = @ExtensionDeadline, extension_approval = @ExtensionApproval,
+                approval = @Approval, approval_deadline = @ApprovalDeadline, follow_up = @FollowUp, notices_sent = @NoticesSent, notice_at = @NoticeAt
             WHERE tenant_id = @TenantId AND request_id = @Id AND version = @expectedVersion
             """;
         var connection = await db.ConnectionAsync(ct);
@@ -209,6 +214,9 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
         r.ClosedAt, r.Version,
         ExtensionDurationSeconds = r.Extension is null ? (long?)null : (long)r.Extension.Duration.TotalSeconds,
         ExtensionJustification = r.Extension?.Justification, ExtensionRequestedAt = r.Extension?.RequestedAt, ExtensionDeadline = r.Extension?.Deadline,
+        ExtensionApproval = Document(r.Extension?.Approval), Approval = Document(r.Approval), r.AutoApprovedBy, BreakGlass = r.BreakGlass ? 1 : 0,
+        FollowUp = Document(r.FollowUp), ExpiryWarningSeconds = r.ExpiryWarning is { } warning ? (long?)warning.TotalSeconds : null,
+        NoticesSent = r.NoticesSent.Count == 0 ? null : Document(r.NoticesSent), NoticeAt = r.NextNoticeAt,
     };
 
     private async Task<IReadOnlyList<ActivationRequest>> QueryAsync(string sql, object parameters, CancellationToken ct)

@@ -40,4 +40,6 @@ public static class ActivationSql
     public const string DueToEnd = "r.status IN ('active', 'scheduled') AND r.ends_at <= @now";
     public const string DueToStart = "r.status = 'scheduled' AND r.starts_at <= @now";
     public const string DueToTimeOut = "r.status = 'pendingApproval' AND r.approval_deadline <= @now";
+    /// <summary>A notice (reminder, escalation, expiry warning, break-glass follow-up) is due: <see cref="Pim.Domain.ActivationRequest.NextNoticeAt"/>.</summary>
+    public const string NoticeDue = "r.notice_at <= @now";
 }

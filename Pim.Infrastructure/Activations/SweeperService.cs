@@ -5,7 +5,11 @@ using Pim.Domain;
 
 namespace Pim.Infrastructure;
 
-/// <summary>Records what time alone changes: expired activations, timed-out approvals, scheduled activations that started.</summary>
+/// <summary>
+/// Records what time alone changes — expired activations, timed-out approvals, scheduled activations that started — and
+/// sends the notices it makes due: approval reminders and escalations, warnings before activations and assignments end,
+/// break-glass follow-ups still open. Rows are claimed with SKIP LOCKED, so several replicas never send one twice.
+/// </summary>
 public sealed class SweeperService(IServiceScopeFactory scopes, OutboxOptions options, ILogger<SweeperService> logger) : BackgroundService
 {
     public const int BatchSize = 50;
@@ -15,7 +19,8 @@ public sealed class SweeperService(IServiceScopeFactory scopes, OutboxOptions op
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
         await IdempotencyStore.PurgeAsync(services.GetRequiredService<Store>(), services.GetRequiredService<TimeProvider>().Now(), ct);
-        return await services.GetRequiredService<ActivationLifecycleService>().SweepAsync(BatchSize, ct);
+        var activations = await services.GetRequiredService<ActivationLifecycleService>().SweepAsync(BatchSize, ct);
+        return activations + await services.GetRequiredService<AssignmentService>().WarnOfExpiryAsync(BatchSize, ct);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -19,14 +19,17 @@ public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
         public DateTimeOffset CreatedAt { get; set; }
         public string CreatedBy { get; set; } = "";
         public int Version { get; set; }
+        public DateTimeOffset? ExpiryWarningAt { get; set; }
+        public DateTimeOffset? ExpiryWarnedAt { get; set; }
 
         public RoleAssignment ToDomain() => RoleAssignment.Rehydrate(TenantId, AssignmentId, PrincipalId, RoleId, Scope,
-            AssignmentTypes.Parse(Type) ?? throw new InvalidDataException($"Unknown assignment type '{Type}'."), StartsAt, EndsAt, Justification, CreatedAt, CreatedBy, Version);
+            AssignmentTypes.Parse(Type) ?? throw new InvalidDataException($"Unknown assignment type '{Type}'."), StartsAt, EndsAt, Justification, CreatedAt, CreatedBy, Version,
+            ExpiryWarningAt, ExpiryWarnedAt);
     }
 
     private const string Columns = """
         a.tenant_id, a.assignment_id, a.principal_id, a.role_id, a.scope, a.type, a.starts_at, a.ends_at,
-        a.justification, a.created_at, a.created_by, a.version
+        a.justification, a.created_at, a.created_by, a.version, a.expiry_warning_at, a.expiry_warned_at
         """;
 
     public async Task<RoleAssignment?> FindAsync(string tenantId, string assignmentId, CancellationToken ct)
@@ -40,8 +43,9 @@ public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
     {
         const string sql = """
             INSERT INTO role_assignments (tenant_id, assignment_id, principal_id, role_id, scope, type, starts_at, ends_at,
-                                          justification, created_at, created_by, version)
-            VALUES (@TenantId, @Id, @PrincipalId, @RoleId, @Scope, @Type, @StartsAt, @EndsAt, @Justification, @CreatedAt, @CreatedBy, @Version)
+                                          justification, created_at, created_by, version, expiry_warning_at)
+            VALUES (@TenantId, @Id, @PrincipalId, @RoleId, @Scope, @Type, @StartsAt, @EndsAt, @Justification, @CreatedAt, @CreatedBy, @Version,
+                    @ExpiryWarningAt)
             """;
         var connection = await db.ConnectionAsync(ct);
         try
@@ -49,7 +53,7 @@ public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
             await connection.ExecuteAsync(db.Command(sql, new
             {
                 a.TenantId, a.Id, a.PrincipalId, a.RoleId, a.Scope, Type = AssignmentTypes.ToText(a.Type), a.StartsAt, a.EndsAt,
-                a.Justification, a.CreatedAt, a.CreatedBy, a.Version,
+                a.Justification, a.CreatedAt, a.CreatedBy, a.Version, a.ExpiryWarningAt,
             }, ct));
         }
         catch (Exception e) when (Store.IsUniqueViolation(e))
@@ -116,5 +120,33 @@ public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
         var connection = await db.ConnectionAsync(ct);
         var rows = await connection.QueryAsync<AssignmentRow>(db.Command(sql, new { tenantId, principalId }, ct));
         return rows.Select(r => r.ToDomain()).ToList();
+    }
+
+    public async Task<IReadOnlyList<RoleAssignment>> ListAwaitingExpiryWarningAsync(string tenantId, string roleId, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = $"""
+            SELECT {Columns} FROM role_assignments a
+            WHERE a.tenant_id = @tenantId AND a.role_id = @roleId AND a.ends_at IS NOT NULL AND a.expiry_warned_at IS NULL AND a.ends_at > @now
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QueryAsync<AssignmentRow>(db.Command(sql, new { tenantId, roleId, now }, ct))).Select(r => r.ToDomain()).ToList();
+    }
+
+    public async Task SaveExpiryWarningsAsync(IReadOnlyList<RoleAssignment> assignments, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE role_assignments SET expiry_warning_at = @ExpiryWarningAt, expiry_warned_at = @ExpiryWarnedAt
+            WHERE tenant_id = @TenantId AND assignment_id = @Id
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        foreach (var a in assignments)
+            await connection.ExecuteAsync(db.Command(sql, new { a.ExpiryWarningAt, a.ExpiryWarnedAt, a.TenantId, a.Id }, ct));
+    }
+
+    public async Task<IReadOnlyList<RoleAssignment>> ClaimExpiryWarningsDueAsync(DateTimeOffset now, int limit, CancellationToken ct)
+    {
+        var sql = $"SELECT {Columns} FROM role_assignments a WHERE a.expiry_warning_at <= @now ORDER BY a.expiry_warning_at LIMIT @limit{db.Store.SkipLocked}";
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QueryAsync<AssignmentRow>(db.Command(sql, new { now, limit }, ct))).Select(r => r.ToDomain()).ToList();
     }
 }

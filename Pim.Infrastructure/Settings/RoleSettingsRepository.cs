@@ -7,7 +7,7 @@ namespace Pim.Infrastructure;
 /// <summary>Role settings are one JSON document per tenant, role and scope, versioned for If-Match.</summary>
 public sealed class RoleSettingsRepository(DbSession db) : IRoleSettingsStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = DocumentJson.Options;
 
     private sealed class SettingsRow
     {

@@ -12,6 +12,9 @@ public sealed partial class InMemoryStore : IActivationRequests
     Task<ActivationRequest?> IActivationRequests.FindAsync(string tenantId, string requestId, CancellationToken ct) =>
         Task.FromResult(_requests.TryGetValue((tenantId, requestId), out var r) ? Copy(r) : null);
 
+    public Task<ActivationRequest?> FindForUpdateAsync(string tenantId, string requestId, CancellationToken ct) =>
+        ((IActivationRequests)this).FindAsync(tenantId, requestId, ct);
+
     public Task<ActivationRequest?> FindRecordedOpenAsync(string tenantId, string principalId, string roleId, string scope, CancellationToken ct) =>
         Task.FromResult(Copies(Requests(tenantId).Where(r => r.PrincipalId == principalId && r.RoleId == roleId && r.Scope == scope
                                                               && ActivationRequest.OpenStatuses.Contains(r.Status))).SingleOrDefault());
@@ -28,15 +31,10 @@ public sealed partial class InMemoryStore : IActivationRequests
     private static bool AwaitingDecision(ActivationRequest r, DateTimeOffset now) =>
         r.StatusAt(now) == ActivationStatus.PendingApproval || r.HasPendingExtensionAt(now);
 
-    public Task<IReadOnlyList<(string RoleId, string Scope)>> ListAwaitingDecisionRolesAsync(string tenantId, DateTimeOffset now, CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<(string, string)>>(Requests(tenantId).Where(r => AwaitingDecision(r, now)).Select(r => (r.RoleId, r.Scope))
-            .Distinct().ToList());
-
-    public Task<IReadOnlyList<ActivationRequest>> ListAwaitingDecisionAsync(string tenantId, IReadOnlyList<(string RoleId, string Scope)> roles,
-        string exceptPrincipalId, string? after, int limit, DateTimeOffset now, CancellationToken ct) =>
+    public Task<IReadOnlyList<ActivationRequest>> ListAwaitingDecisionAsync(string tenantId, string exceptPrincipalId, string? after, int limit,
+        DateTimeOffset now, CancellationToken ct) =>
         Task.FromResult(Copies(Requests(tenantId)
-            .Where(r => AwaitingDecision(r, now) && roles.Contains((r.RoleId, r.Scope)) && r.PrincipalId != exceptPrincipalId
-                        && (after is null || string.CompareOrdinal(r.Id, after) > 0))
+            .Where(r => AwaitingDecision(r, now) && r.PrincipalId != exceptPrincipalId && (after is null || string.CompareOrdinal(r.Id, after) > 0))
             .OrderBy(r => r.Id, StringComparer.Ordinal).Take(limit)));
 
     public Task<IReadOnlyList<ActivationRequest>> ListAsync(string tenantId, ActivationFilter filter, DateTimeOffset now, CancellationToken ct) =>
@@ -62,5 +60,5 @@ public sealed partial class InMemoryStore : IActivationRequests
     }
 
     public Task<IReadOnlyList<ActivationRequest>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken ct) =>
-        Task.FromResult(Copies(_requests.Values.Where(r => r.StatusAt(now) != r.Status).Take(limit)));
+        Task.FromResult(Copies(_requests.Values.Where(r => r.StatusAt(now) != r.Status || r.NextNoticeAt <= now).Take(limit)));
 }

@@ -24,6 +24,19 @@ public sealed partial class InMemoryStore : IRoleAssignments, IRoleSettingsStore
         return Task.FromResult(true);
     }
 
+    public Task<IReadOnlyList<RoleAssignment>> ListAwaitingExpiryWarningAsync(string tenantId, string roleId, DateTimeOffset now, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<RoleAssignment>>(_assignments.Values
+            .Where(a => a.TenantId == tenantId && a.RoleId == roleId && a.EndsAt > now && a.ExpiryWarnedAt is null).Select(Copy).ToList());
+
+    public Task SaveExpiryWarningsAsync(IReadOnlyList<RoleAssignment> assignments, CancellationToken ct)
+    {
+        foreach (var a in assignments.Where(a => _assignments.ContainsKey((a.TenantId, a.Id)))) _assignments[(a.TenantId, a.Id)] = Copy(a);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<RoleAssignment>> ClaimExpiryWarningsDueAsync(DateTimeOffset now, int limit, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<RoleAssignment>>(_assignments.Values.Where(a => a.ExpiryWarningAt <= now).Take(limit).Select(Copy).ToList());
+
     Task<bool> IRoleAssignments.DeleteAsync(string tenantId, string assignmentId, CancellationToken ct) =>
         Task.FromResult(_assignments.Remove((tenantId, assignmentId)));
 

@@ -5,12 +5,19 @@ namespace Pim.Api.Features.Activations;
 
 public sealed record TicketDto(string Number, string? System = null);
 
+/// <summary><c>breakGlass</c>: the emergency path — active at once without approval or ticket, where the role's settings allow it (justification required).</summary>
 public sealed record ActivationRequestBody(string RoleId, string? Scope = null, string? Duration = null, string? Justification = null,
-    TicketDto? Ticket = null, DateTimeOffset? StartsAt = null)
+    TicketDto? Ticket = null, DateTimeOffset? StartsAt = null, bool? BreakGlass = null)
 {
     public ActivationAsk ToAsk() => new(RoleId, Scope, Duration is null ? null : IsoDuration.Parse(Duration), Justification,
-        Ticket is null ? null : new Ticket(Ticket.Number, Ticket.System), Clock.Normalize(StartsAt));
+        Ticket is null ? null : new Ticket(Ticket.Number, Ticket.System), Clock.Normalize(StartsAt), BreakGlass ?? false);
 }
+
+/// <summary>A Privileged Role or Security Administrator acknowledges a break-glass activation.</summary>
+public sealed record AcknowledgeRequest(string Justification);
+
+/// <summary>A PIM administrator ends someone's activation, saying why.</summary>
+public sealed record RevokeRequest(string Reason);
 
 public sealed record ExtendRequest(string Duration, string? Justification = null);
 
@@ -37,22 +44,79 @@ public static class ApprovalDecisions
 
 public sealed record DecisionResponse(string Decision, string DecidedBy, DateTimeOffset DecidedAt, string? Justification);
 
-public sealed record ExtensionResponse(string Duration, string? Justification, DateTimeOffset RequestedAt, DateTimeOffset Deadline);
+public sealed record ExtensionResponse(string Duration, string? Justification, DateTimeOffset RequestedAt, DateTimeOffset Deadline, ApprovalResponse? Approval);
+
+/// <summary>One approver's answer in a stage.</summary>
+public sealed record StageDecisionResponse(string ApproverId, string Decision, string? Justification, DateTimeOffset DecidedAt);
+
+/// <summary>
+/// One stage of a request's approval as it was when the request was made: its approvers (empty: the active Privileged
+/// Role and Security Administrators), how many must approve, and, while it waits, its deadline and escalation.
+/// </summary>
+public sealed record ApprovalStageResponse(string Status, int Required, IReadOnlyList<string> Approvers, IReadOnlyList<string> EscalateTo,
+    DateTimeOffset? Deadline, DateTimeOffset? EscalatesAt, bool Escalated, IReadOnlyList<StageDecisionResponse> Decisions);
+
+/// <summary>
+/// A request's approval: the stage waiting (null once none waits), every stage with its decisions, and the
+/// auto-approval rule that let the request skip them, if one did.
+/// </summary>
+public sealed record ApprovalResponse(int? CurrentStage, string? AutoApprovedBy, IReadOnlyList<ApprovalStageResponse> Stages)
+{
+    /// <param name="closedAs">How the current stage ended when the request (or extension) stopped waiting without passing it.</param>
+    public static ApprovalResponse From(ApprovalProgress p, DateTimeOffset now, bool waiting, string? closedAs) => new(
+        waiting ? p.CurrentStage : null, null,
+        p.Stages.Select((stage, i) => new ApprovalStageResponse(p.StatusOf(i, waiting || p.IsComplete ? null : closedAs), stage.Required, stage.Approvers,
+            stage.EscalateTo, waiting && i == p.CurrentStage ? p.Deadline : null, waiting && i == p.CurrentStage ? p.EscalatesAt : null,
+            waiting && i == p.CurrentStage && p.EscalatesAt <= now,
+            p.Decisions.Where(d => d.Stage == i).Select(d => new StageDecisionResponse(d.ApproverId,
+                d.Approved ? ApprovalDecisions.Approved : ApprovalDecisions.Denied, d.Justification, d.DecidedAt)).ToList())).ToList());
+
+    public static ApprovalResponse? Of(ActivationSnapshot snapshot)
+    {
+        var r = snapshot.Request;
+        if (r.AutoApprovedBy is { } rule) return new ApprovalResponse(null, rule, []);
+        if (r.Approval is not { } approval) return null;
+        var status = snapshot.Status;
+        var closedAs = status switch
+        {
+            ActivationStatus.Denied => StageStatus.Denied,
+            ActivationStatus.TimedOut => StageStatus.TimedOut,
+            _ => StageStatus.Canceled,
+        };
+        return From(approval, snapshot.At, status == ActivationStatus.PendingApproval, closedAs);
+    }
+}
+
+/// <summary>What a break-glass activation owes: an administrator's acknowledgement by <c>dueAt</c>.</summary>
+public sealed record FollowUpResponse(string Status, DateTimeOffset DueAt, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt, string? Justification)
+{
+    public const string Open = "open";
+    public const string Acknowledged = "acknowledged";
+
+    public static FollowUpResponse? From(BreakGlassFollowUp? f) =>
+        f is null ? null : new(f.IsOpen ? Open : Acknowledged, f.DueAt, f.AcknowledgedBy, f.AcknowledgedAt, f.Justification);
+}
 
 public sealed record ActivationRequestResponse(string Id, string PrincipalId, string RoleId, string Scope, string AssignmentId, string Status,
     string Duration, string? Justification, TicketDto? Ticket, DateTimeOffset RequestedAt, DateTimeOffset StartsAt, DateTimeOffset? EndsAt,
-    DateTimeOffset? ApprovalDeadline, DecisionResponse? Decision, ExtensionResponse? Extension)
+    DateTimeOffset? ApprovalDeadline, DecisionResponse? Decision, ExtensionResponse? Extension, ApprovalResponse? Approval, bool BreakGlass,
+    FollowUpResponse? FollowUp)
 {
     /// <summary>The status is the status at the snapshot's instant: time alone may have moved it past the recorded one.</summary>
     public static ActivationRequestResponse From(ActivationSnapshot snapshot)
     {
         var r = snapshot.Request;
+        var waiting = snapshot.Status == ActivationStatus.PendingApproval;
         return new(r.Id, r.PrincipalId, r.RoleId, r.Scope, r.AssignmentId, ActivationRequest.Wire(snapshot.Status), IsoDuration.Format(r.Duration),
             r.Justification, r.Ticket is null ? null : new TicketDto(r.Ticket.Number, r.Ticket.System), r.RequestedAt, r.StartsAt, r.EndsAt,
             r.ApprovalDeadline,
             r.Decision is null ? null : new DecisionResponse(r.Decision.Approved ? ApprovalDecisions.Approved : ApprovalDecisions.Denied, r.Decision.DecidedBy, r.Decision.DecidedAt,
                 r.Decision.Justification),
-            snapshot.PendingExtension is { } e ? new ExtensionResponse(IsoDuration.Format(e.Duration), e.Justification, e.RequestedAt, e.Deadline) : null);
+            snapshot.PendingExtension is { } e
+                ? new ExtensionResponse(IsoDuration.Format(e.Duration), e.Justification, e.RequestedAt, e.Deadline,
+                    e.Approval is null ? null : ApprovalResponse.From(e.Approval, snapshot.At, waiting: true, null))
+                : null,
+            ApprovalResponse.Of(snapshot), r.BreakGlass, FollowUpResponse.From(r.FollowUp));
     }
 }
 

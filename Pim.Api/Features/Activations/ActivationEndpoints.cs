@@ -4,7 +4,7 @@ using Pim.Domain;
 
 namespace Pim.Api.Features.Activations;
 
-/// <summary>"My roles", and activation requests: request (one or a batch), read, list, extend, cancel, deactivate.</summary>
+/// <summary>"My roles", and activation requests: request (one or a batch), read, list, extend, cancel, deactivate, revoke, acknowledge.</summary>
 public static class ActivationEndpoints
 {
     public static void MapActivations(this RouteGroupBuilder tenant)
@@ -28,6 +28,12 @@ public static class ActivationEndpoints
         group.MapPost("/{requestId:id}/extend", Extend).WithName("ExtendActivationRequest")
             .WithSummary("Lengthen an active activation (requester), up to the role's maximum in all; with approval required the extension waits for an approver.")
             .Validate<ExtendRequest>();
+        group.MapPost("/{requestId:id}/revoke", Revoke).WithName("RevokeActivationRequest")
+            .WithSummary("End someone's open request (active, scheduled or waiting) now, with a reason (PIM administrators of the role at its scope).")
+            .Validate<RevokeRequest>();
+        group.MapPost("/{requestId:id}/acknowledge", Acknowledge).WithName("AcknowledgeBreakGlass")
+            .WithSummary("Acknowledge a break-glass activation, closing its follow-up (an active Privileged Role or Security Administrator, not its requester).")
+            .Validate<AcknowledgeRequest>();
     }
 
     public static async Task<Created<ActivationRequestResponse>> Request(ActivationRequestBody body, CurrentCaller caller, ActivationService activations,
@@ -64,6 +70,14 @@ public static class ActivationEndpoints
     public static async Task<Ok<ActivationRequestResponse>> Deactivate(string requestId, CurrentCaller caller, ActivationLifecycleService lifecycle,
         CancellationToken ct) =>
         TypedResults.Ok(ActivationRequestResponse.From(await lifecycle.DeactivateAsync(caller, requestId, ct)));
+
+    public static async Task<Ok<ActivationRequestResponse>> Revoke(string requestId, RevokeRequest body, CurrentCaller caller,
+        ActivationLifecycleService lifecycle, CancellationToken ct) =>
+        TypedResults.Ok(ActivationRequestResponse.From(await lifecycle.RevokeAsync(caller, requestId, body.Reason, ct)));
+
+    public static async Task<Ok<ActivationRequestResponse>> Acknowledge(string requestId, AcknowledgeRequest body, CurrentCaller caller,
+        ActivationLifecycleService lifecycle, CancellationToken ct) =>
+        TypedResults.Ok(ActivationRequestResponse.From(await lifecycle.AcknowledgeAsync(caller, requestId, body.Justification, ct)));
 
     public static async Task<Ok<MyRolesResponse>> MyRoles(CurrentCaller caller, ActivationService activations, CancellationToken ct) =>
         TypedResults.Ok(new MyRolesResponse((await activations.MyRolesAsync(caller, ct)).Select(r => MyRoleResponse.From(r, caller)).ToList()));

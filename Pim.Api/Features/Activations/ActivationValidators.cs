@@ -35,3 +35,13 @@ public sealed class BatchActivationRequestValidator : AbstractValidator<BatchAct
         RuleFor(r => r.Ticket).SetValidator(new TicketValidator()!).When(r => r.Ticket is not null);
     }
 }
+
+public sealed class RevokeRequestValidator : AbstractValidator<RevokeRequest>
+{
+    public RevokeRequestValidator() => RuleFor(r => r.Reason).NotEmpty();
+}
+
+public sealed class AcknowledgeRequestValidator : AbstractValidator<AcknowledgeRequest>
+{
+    public AcknowledgeRequestValidator() => RuleFor(r => r.Justification).NotEmpty();
+}

@@ -1,19 +1,94 @@
+using System.Globalization;
 using Pim.Api.Http;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Settings;
 
+/// <summary>
+/// One approval stage: <c>required</c> distinct approvers of <c>approvers</c> (users or groups; empty: the active
+/// Privileged Role and Security Administrators) approve within <c>timeout</c>; after <c>escalateAfter</c>,
+/// <c>escalateTo</c> join them.
+/// </summary>
+public sealed record ApprovalStageDto(IReadOnlyList<string> Approvers, int Required, string Timeout, string? EscalateAfter = null,
+    IReadOnlyList<string>? EscalateTo = null)
+{
+    public static ApprovalStageDto From(ApprovalStage s) => new(s.Approvers, s.Required, IsoDuration.Format(s.Timeout),
+        s.EscalateAfter is { } e ? IsoDuration.Format(e) : null, s.EscalateTo);
+
+    public ApprovalStage ToDomain() => new(Approvers.Distinct().ToList(), Required, IsoDuration.Parse(Timeout),
+        EscalateAfter is null ? null : IsoDuration.Parse(EscalateAfter), (EscalateTo ?? []).Distinct().ToList());
+}
+
+/// <summary>A weekly window: <c>days</c> (monday … sunday) from <c>from</c> to <c>to</c> (HH:mm, local time of <c>timeZone</c>).</summary>
+public sealed record WeeklyWindowDto(string TimeZone, IReadOnlyList<string> Days, string From, string To)
+{
+    public static readonly string[] DayNames = [.. Enum.GetValues<DayOfWeek>().OrderBy(d => ((int)d + 6) % 7).Select(Name)];
+
+    public static string Name(DayOfWeek day) => day.ToString().ToLowerInvariant();
+
+    public static WeeklyWindowDto Of(WeeklyWindow w) => new(w.TimeZone, w.Days.Select(Name).ToList(),
+        w.From.ToString("HH:mm", CultureInfo.InvariantCulture), w.To.ToString("HH:mm", CultureInfo.InvariantCulture));
+
+    public WeeklyWindow ToDomain() => new(TimeZone, Days.Distinct().Select(d => Enum.Parse<DayOfWeek>(d, ignoreCase: true)).ToList(),
+        TimeOnly.ParseExact(From, "HH:mm", CultureInfo.InvariantCulture), TimeOnly.ParseExact(To, "HH:mm", CultureInfo.InvariantCulture));
+}
+
+/// <summary>A named auto-approval rule: a request that meets every condition it names skips the stages.</summary>
+public sealed record AutoApprovalRuleDto(string Name, IReadOnlyList<string>? MemberOf = null, string? MaximumDuration = null,
+    IReadOnlyList<string>? TicketSystems = null, string? TicketNumberPattern = null, WeeklyWindowDto? Window = null)
+{
+    public static AutoApprovalRuleDto From(AutoApprovalRule r) => new(r.Name, r.MemberOf, r.MaximumDuration is { } d ? IsoDuration.Format(d) : null,
+        r.TicketSystems, r.TicketNumberPattern, r.Window is null ? null : WeeklyWindowDto.Of(r.Window));
+
+    public AutoApprovalRule ToDomain() => new(Name, MemberOf?.Distinct().ToList(), MaximumDuration is null ? null : IsoDuration.Parse(MaximumDuration),
+        TicketSystems?.Distinct(StringComparer.OrdinalIgnoreCase).ToList(), TicketNumberPattern, Window?.ToDomain());
+}
+
+/// <summary>The approval workflow: 0–3 stages (none: no approval) and the auto-approval rules.</summary>
+public sealed record ApprovalSettingsDto(IReadOnlyList<ApprovalStageDto> Stages, IReadOnlyList<AutoApprovalRuleDto>? AutoApprove = null)
+{
+    public static ApprovalSettingsDto From(ActivationRules a) =>
+        new(a.Stages.Select(ApprovalStageDto.From).ToList(), a.AutoApprove.Select(AutoApprovalRuleDto.From).ToList());
+
+    public ApprovalRules ToDomain() => new(Stages.Select(s => s.ToDomain()).ToList(), (AutoApprove ?? []).Select(r => r.ToDomain()).ToList());
+}
+
+/// <summary>Break-glass: whether a request may be marked breakGlass, and for how long at most.</summary>
+public sealed record BreakGlassSettingsDto(bool Allowed, string MaximumDuration)
+{
+    public static BreakGlassSettingsDto From(BreakGlassRules b) => new(b.Allowed, IsoDuration.Format(b.MaximumDuration));
+
+    public BreakGlassRules ToDomain() => new(Allowed, IsoDuration.Parse(MaximumDuration));
+}
+
+/// <summary>
+/// How a role is activated. <c>requireApproval</c>, <c>approvers</c> and <c>approvalTimeout</c> are the shorthand of a
+/// one-stage approval (what clients that predate stages read and write); <c>approval</c> is the whole workflow. GET
+/// answers both, in agreement; a PUT may send either, or both as read with one of them changed
+/// (<see cref="ApprovalShorthand.Resolve"/>).
+/// </summary>
 public sealed record ActivationSettingsDto(string MaximumDuration, bool RequireMfa, string? MfaMaxAge, bool RequireJustification,
-    bool RequireTicket, bool RequireApproval, IReadOnlyList<string> Approvers, string ApprovalTimeout, bool? AllowGuests = null)
+    bool RequireTicket, bool? RequireApproval = null, IReadOnlyList<string>? Approvers = null, string? ApprovalTimeout = null, bool? AllowGuests = null,
+    ApprovalSettingsDto? Approval = null, BreakGlassSettingsDto? BreakGlass = null)
 {
     public static ActivationSettingsDto From(ActivationRules a) => new(IsoDuration.Format(a.MaximumDuration), a.RequireMfa,
-        a.MfaMaxAge is { } m ? IsoDuration.Format(m) : null, a.RequireJustification, a.RequireTicket, a.RequireApproval, a.Approvers,
-        IsoDuration.Format(a.ApprovalTimeout), a.AllowGuests);
+        a.MfaMaxAge is { } m ? IsoDuration.Format(m) : null, a.RequireJustification, a.RequireTicket, a.NeedsApproval,
+        ApprovalShorthand.Of(a.Stages).Approvers, IsoDuration.Format(ApprovalShorthand.Of(a.Stages).Timeout), a.AllowGuests,
+        ApprovalSettingsDto.From(a), BreakGlassSettingsDto.From(a.BreakGlassPolicy));
 
-    /// <summary>allowGuests may be left out of a PUT: it then keeps the role's default.</summary>
-    public ActivationRules ToDomain(string roleId) => new(IsoDuration.Parse(MaximumDuration), RequireMfa, MfaMaxAge is null ? null : IsoDuration.Parse(MfaMaxAge),
-        RequireJustification, RequireTicket, RequireApproval, Approvers.Distinct().ToList(), IsoDuration.Parse(ApprovalTimeout),
-        AllowGuests ?? RoleSettings.DefaultAllowGuests(roleId));
+    /// <summary>
+    /// allowGuests and breakGlass may be left out of a PUT: they then take the role's defaults. The approval is resolved
+    /// against <paramref name="current"/>, the rules in force that the client read.
+    /// </summary>
+    public ActivationRules ToDomain(string roleId, ActivationRules current)
+    {
+        var approval = ApprovalShorthand.Resolve(current, RequireApproval, Approvers?.Distinct().ToList(),
+            ApprovalTimeout is null ? null : IsoDuration.Parse(ApprovalTimeout), Approval?.ToDomain());
+        return new ActivationRules(IsoDuration.Parse(MaximumDuration), RequireMfa, MfaMaxAge is null ? null : IsoDuration.Parse(MfaMaxAge),
+                RequireJustification, RequireTicket, false, [], RoleSettings.DefaultApprovalTimeout, AllowGuests ?? RoleSettings.DefaultAllowGuests(roleId),
+                BreakGlass: BreakGlass?.ToDomain() ?? BreakGlassRules.Default)
+            .WithApproval(approval.Stages, approval.AutoApprove);
+    }
 }
 
 public sealed record AssignmentSettingsDto(bool AllowPermanentEligible, string MaximumEligibleDuration, bool AllowPermanentActive, string MaximumActiveDuration)
@@ -26,23 +101,36 @@ public sealed record AssignmentSettingsDto(bool AllowPermanentEligible, string M
 }
 
 public sealed record OnActivationDto(bool NotifyRoleAdministrators, IReadOnlyList<string> AdditionalRecipients);
-public sealed record OnApprovalNeededDto(bool NotifyApprovers);
+/// <summary>Approvers are told when a stage waits for them and, <c>remindBefore</c> ahead of its timeout, reminded (null: never).</summary>
+public sealed record OnApprovalNeededDto(bool NotifyApprovers, string? RemindBefore = null);
 public sealed record OnDecisionDto(bool NotifyRequester);
 public sealed record OnAssignmentDto(bool NotifyAssignee);
+/// <summary>How long before it ends an activation (its holder) and an assignment (its holder and the role administrators) are warned of; null: never.</summary>
+public sealed record BeforeExpiryDto(string? Activation = null, string? Assignment = null);
 
-/// <summary>Who is emailed. The last three are optional in a PUT and default to true.</summary>
+/// <summary>
+/// Who is emailed. Every section but onActivation is optional in a PUT: left out, it takes the defaults (everyone told,
+/// reminders an hour before a stage times out, warnings 15 minutes before an activation and 14 days before an
+/// assignment ends); sent, its fields say exactly what is wanted (a reminder or warning left out is off).
+/// </summary>
 public sealed record NotificationSettingsDto(OnActivationDto OnActivation, OnApprovalNeededDto? OnApprovalNeeded = null,
-    OnDecisionDto? OnDecision = null, OnAssignmentDto? OnAssignment = null)
+    OnDecisionDto? OnDecision = null, OnAssignmentDto? OnAssignment = null, BeforeExpiryDto? BeforeExpiry = null)
 {
     public static NotificationSettingsDto From(NotificationRules n) => new(
         new OnActivationDto(n.OnActivation.NotifyRoleAdministrators, n.OnActivation.AdditionalRecipients),
-        new OnApprovalNeededDto(n.OnApprovalNeeded.NotifyApprovers), new OnDecisionDto(n.OnDecision.NotifyRequester),
-        new OnAssignmentDto(n.OnAssignment.NotifyAssignee));
+        new OnApprovalNeededDto(n.OnApprovalNeeded.NotifyApprovers, Format(n.OnApprovalNeeded.RemindBefore)), new OnDecisionDto(n.OnDecision.NotifyRequester),
+        new OnAssignmentDto(n.OnAssignment.NotifyAssignee),
+        new BeforeExpiryDto(Format(n.ExpiryWarnings.Activation), Format(n.ExpiryWarnings.Assignment)));
 
     public NotificationRules ToDomain() => new(
         new ActivationNotification(OnActivation.NotifyRoleAdministrators, OnActivation.AdditionalRecipients.Distinct(StringComparer.OrdinalIgnoreCase).ToList()),
-        new ApprovalNeededNotification(OnApprovalNeeded?.NotifyApprovers ?? true), new DecisionNotification(OnDecision?.NotifyRequester ?? true),
-        new AssignmentNotification(OnAssignment?.NotifyAssignee ?? true));
+        OnApprovalNeeded is null ? new ApprovalNeededNotification(true, RoleSettings.DefaultRemindBefore)
+            : new ApprovalNeededNotification(OnApprovalNeeded.NotifyApprovers, Parse(OnApprovalNeeded.RemindBefore)),
+        new DecisionNotification(OnDecision?.NotifyRequester ?? true), new AssignmentNotification(OnAssignment?.NotifyAssignee ?? true),
+        BeforeExpiry is null ? ExpiryWarningRules.Default : new ExpiryWarningRules(Parse(BeforeExpiry.Activation), Parse(BeforeExpiry.Assignment)));
+
+    private static string? Format(TimeSpan? value) => value is { } v ? IsoDuration.Format(v) : null;
+    private static TimeSpan? Parse(string? value) => value is null ? null : IsoDuration.Parse(value);
 }
 
 /// <summary>A role's settings on the wire (DESIGN §4). Durations are ISO 8601. The body GET answers can be sent back: its
@@ -53,7 +141,9 @@ public sealed record RoleSettingsDto(ActivationSettingsDto Activation, Assignmen
     public static RoleSettingsDto From(RoleSettings s) => new(ActivationSettingsDto.From(s.Activation), AssignmentSettingsDto.From(s.Assignment),
         NotificationSettingsDto.From(s.Notifications));
 
-    public RoleSettings ToDomain(string roleId) => new(roleId, Activation.ToDomain(roleId), Assignment.ToDomain(), Notifications.ToDomain());
+    /// <param name="current">The settings in force at the scope, as the client read them (the approval is resolved against them).</param>
+    public RoleSettings ToDomain(string roleId, RoleSettings current) =>
+        new(roleId, Activation.ToDomain(roleId, current.Activation), Assignment.ToDomain(), Notifications.ToDomain());
 }
 
 /// <summary>The settings in force at <c>scope</c>; <c>inheritedFrom</c> is the scope they were saved at ('/' also for the defaults).</summary>

@@ -31,9 +31,11 @@ public static class SettingsEndpoints
     public static async Task<Ok<RoleSettingsResponse>> PutSettings(string roleId, [AsParameters] ScopeQuery scope, RoleSettingsDto body,
         [FromHeader(Name = "If-Match")] string? ifMatch, HttpContext http, CurrentCaller caller, RoleSettingsService settings, CancellationToken ct)
     {
-        ReadOnlyFields.Check(("roleId", body.RoleId, roleId), ("scope", body.Scope, scope.Value),
-            ("inheritedFrom", body.InheritedFrom, body.InheritedFrom is null ? null : (await settings.GetAsync(caller, roleId, scope.Value, ct)).InheritedFrom));
-        var updated = await settings.UpdateAsync(caller, body.ToDomain(roleId), scope.Value, VersionOf(ifMatch), ct);
+        // What the client read: the echoes are checked against it, and the approval shorthand resolved against it (its
+        // version is If-Match's, so a change in between is refused as stale).
+        var current = await settings.GetAsync(caller, roleId, scope.Value, ct);
+        ReadOnlyFields.Check(("roleId", body.RoleId, roleId), ("scope", body.Scope, scope.Value), ("inheritedFrom", body.InheritedFrom, current.InheritedFrom));
+        var updated = await settings.UpdateAsync(caller, body.ToDomain(roleId, current.Settings), scope.Value, VersionOf(ifMatch), ct);
         http.Response.Headers.ETag = ETagOf(updated);
         return TypedResults.Ok(RoleSettingsResponse.From(updated));
     }

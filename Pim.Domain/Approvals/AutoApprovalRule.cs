@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+
+namespace Pim.Domain;
+
+/// <summary>
+/// A weekly time window in a named time zone (IANA or Windows id): the days it is open and the hours of each, from
+/// <see cref="From"/> (included) to <see cref="To"/> (excluded), in that zone's local time.
+/// </summary>
+public sealed record WeeklyWindow(string TimeZone, IReadOnlyList<DayOfWeek> Days, TimeOnly From, TimeOnly To)
+{
+    /// <summary>The zone of the id, or null when this machine knows no zone by that id.</summary>
+    public static TimeZoneInfo? FindZone(string id)
+    {
+        try { return TimeZoneInfo.FindSystemTimeZoneById(id); }
+        catch (TimeZoneNotFoundException) { return null; }
+        catch (InvalidTimeZoneException) { return null; }
+    }
+
+    public bool Contains(DateTimeOffset instant)
+    {
+        var zone = FindZone(TimeZone);
+        if (zone is null) return false; // a zone that vanished from the machine opens nothing
+        var local = TimeZoneInfo.ConvertTime(instant, zone);
+        var time = TimeOnly.FromDateTime(local.DateTime);
+        return Days.Contains(local.DayOfWeek) && time >= From && time < To;
+    }
+}
+
+/// <summary>
+/// A named rule under which a request skips the approval stages (role settings <c>activation.approval.autoApprove</c>).
+/// Every condition it names must hold; a rule names at least one. The ticket number pattern is a bounded regular
+/// expression, matched against the whole number with a timeout: a pattern that takes too long matches nothing.
+/// </summary>
+public sealed record AutoApprovalRule(string Name, IReadOnlyList<string>? MemberOf = null, TimeSpan? MaximumDuration = null,
+    IReadOnlyList<string>? TicketSystems = null, string? TicketNumberPattern = null, WeeklyWindow? Window = null)
+{
+    public const int MaximumRules = 10;
+    public const int MaximumPatternLength = 200;
+    public const int MaximumListed = 20;
+    public static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(50);
+
+    public bool HasConditions => MemberOf is { Count: > 0 } || MaximumDuration is not null || TicketSystems is { Count: > 0 }
+                                 || TicketNumberPattern is not null || Window is not null;
+
+    /// <summary>Why the pattern cannot be used, or null when it compiles.</summary>
+    public static string? PatternProblem(string pattern)
+    {
+        if (pattern.Length > MaximumPatternLength) return $"ticketNumberPattern may be at most {MaximumPatternLength} characters.";
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.CultureInvariant, PatternTimeout);
+            return null;
+        }
+        catch (ArgumentException e) { return $"ticketNumberPattern is not a regular expression: {e.Message}"; }
+    }
+
+    /// <summary>Whether a request with these facts, made at <paramref name="now"/>, meets every condition of the rule.</summary>
+    public bool Matches(IReadOnlyCollection<string> requesterGroups, TimeSpan duration, Ticket? ticket, DateTimeOffset now)
+    {
+        if (!HasConditions) return false;
+        if (MemberOf is { Count: > 0 } groups && !groups.Any(requesterGroups.Contains)) return false;
+        if (MaximumDuration is { } maximum && duration > maximum) return false;
+        if (TicketSystems is { Count: > 0 } systems
+            && (ticket?.System is not { } system || !systems.Contains(system, StringComparer.OrdinalIgnoreCase))) return false;
+        if (TicketNumberPattern is { } pattern && (ticket?.Number is not { } number || !FullyMatches(pattern, number))) return false;
+        if (Window is { } window && !window.Contains(now)) return false;
+        return true;
+    }
+
+    private static bool FullyMatches(string pattern, string value)
+    {
+        try
+        {
+            var match = Regex.Match(value, pattern, RegexOptions.CultureInvariant, PatternTimeout);
+            return match.Success && match.Index == 0 && match.Length == value.Length;
+        }
+        catch (RegexMatchTimeoutException) { return false; }
+        catch (ArgumentException) { return false; }
+    }
+
+    /// <summary>The first rule (in the settings' order) that a request meets, or null.</summary>
+    public static AutoApprovalRule? FirstMatch(IReadOnlyList<AutoApprovalRule> rules, IReadOnlyCollection<string> requesterGroups, TimeSpan duration,
+        Ticket? ticket, DateTimeOffset now) =>
+        rules.FirstOrDefault(r => r.Matches(requesterGroups, duration, ticket, now));
+}
