@@ -2,7 +2,7 @@
 # The whole PIM flow with curl, against a running Pim in Development (dev issuer on):
 #   onboarding (tenant, principals, consent, sign-up) → make eligible → role settings (MFA + ticket + approval)
 #   → activation refused without MFA, then without a ticket → activation → approval → "my roles" → access evaluation
-#   (single, batch, and through AuthZEN) → deactivation → audit export.
+#   (single, batch, and through AuthZEN) → deactivation → a two-stage approval with a quorum → audit export.
 # Usage: examples/walkthrough.sh [base-url]   (default http://localhost:5080). Needs curl and jq.
 set -euo pipefail
 BASE=${1:-${PIM_URL:-http://localhost:5080}}
@@ -108,6 +108,36 @@ call POST "/access/v1/evaluations" "$SERVICE" 200 '{"subject":{"type":"user","id
 step "Bob is done early and deactivates; the answer is deny again"
 call POST "/v1/tenants/$T/activation-requests/$REQUEST/deactivate" "$BOB" 200 | jq -c '{status, endsAt}'
 call POST "/v1/tenants/$T/access/evaluation" "$SERVICE" 200 '{"principalId":"bob","roleId":"exchange-administrator"}' | jq -c .
+
+step "Two stages: two of the SharePoint owners approve, then a Privileged Role or Security Administrator"
+call PUT "/v1/tenants/$T/principals/sharepoint-owners" "$OPERATOR" 201 '{"kind":"group","displayName":"SharePoint owners"}' | jq -c '{id, kind}'
+for owner in dana erin; do
+  call PUT "/v1/tenants/$T/principals/$owner" "$OPERATOR" 201 \
+    "{\"kind\":\"user\",\"displayName\":\"$owner\",\"email\":\"$owner@contoso.example\",\"memberOf\":[\"sharepoint-owners\"]}" | jq -c '{id, memberOf}'
+done
+DANA=$(token dana "$T" true '[]')
+ERIN=$(token erin "$T" true '[]')
+call POST "/v1/tenants/$T/role-assignments" "$ALICE" 201 '{"principalId":"bob","roleId":"sharepoint-administrator","type":"eligible"}' | jq -c '{id, type}'
+ETAG=$(curl -sS -D - -o /dev/null "$BASE/v1/tenants/$T/roles/sharepoint-administrator/settings" -H "Authorization: Bearer $ALICE" \
+  | tr -d '\r' | awk 'tolower($1)=="etag:" {print $2}')
+call PUT "/v1/tenants/$T/roles/sharepoint-administrator/settings" "$ALICE" 200 '{
+  "activation": {"maximumDuration":"PT4H","requireMfa":true,"mfaMaxAge":null,"requireJustification":true,"requireTicket":false,
+                 "approval":{"stages":[
+                   {"approvers":["sharepoint-owners"],"required":2,"timeout":"PT4H","escalateAfter":"PT2H","escalateTo":["alice"]},
+                   {"approvers":[],"required":1,"timeout":"PT8H"}]}},
+  "assignment": {"allowPermanentEligible":true,"maximumEligibleDuration":"P365D","allowPermanentActive":true,"maximumActiveDuration":"P180D"},
+  "notifications": {"onActivation":{"notifyRoleAdministrators":true,"additionalRecipients":[]},
+                    "onApprovalNeeded":{"notifyApprovers":true,"remindBefore":"PT1H"}}
+}' -H "If-Match: $ETAG" | jq -c '.activation | {requireApproval, stages: [.approval.stages[] | {required, approvers}]}'
+SP_REQUEST=$(call POST "/v1/tenants/$T/activation-requests" "$BOB_MFA" 201 \
+  '{"roleId":"sharepoint-administrator","duration":"PT2H","justification":"Site collection restore"}' | jq -r .id)
+call GET "/v1/tenants/$T/approvals" "$DANA" 200 | jq -c '[.items[].id]'
+call POST "/v1/tenants/$T/activation-requests/$SP_REQUEST/approve" "$DANA" 200 '{"justification":"Restore agreed"}' \
+  | jq -c '{status, approval: {currentStage: .approval.currentStage, approvals: [.approval.stages[0].decisions[].approverId]}}'
+call POST "/v1/tenants/$T/activation-requests/$SP_REQUEST/approve" "$ERIN" 200 '{"justification":"Agreed too"}' \
+  | jq -c '{status, approval: {currentStage: .approval.currentStage, stages: [.approval.stages[].status]}}'
+call POST "/v1/tenants/$T/activation-requests/$SP_REQUEST/approve" "$ALICE" 200 '{"justification":"Second stage: approved"}' \
+  | jq -c '{status, endsAt, stages: [.approval.stages[].status]}'
 
 step "The audit trail as CSV: who, when, where from, why"
 call GET "/v1/tenants/$T/audit-events?roleId=exchange-administrator" "$ALICE" 200 "" -H 'Accept: text/csv' \

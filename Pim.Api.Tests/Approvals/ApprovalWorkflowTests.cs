@@ -90,6 +90,19 @@ public abstract class ApprovalWorkflowTests(PimApp app)
     }
 
     [Fact]
+    public async Task A_disabled_approver_decides_nothing_even_through_a_named_group()
+    {
+        var s = await OwnersAsync(app);
+        await s.SetSettingsAsync("exchange-administrator", StagedSettings([Stage(1, approvers: "exchange-owners")]));
+        var id = (await s.ActivateAsync(s.Bob).ExpectAsync(HttpStatusCode.Created)).Str("id");
+        await s.Operator.PutJsonAsync(s.Path("/principals/ann"), new { kind = "user", displayName = "Ann", memberOf = new[] { "exchange-owners" }, accountEnabled = false })
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(await s.ApprovalsOfAsync(s.User("ann")));
+        await s.Approve(s.User("ann"), id).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        Assert.Equal("pendingApproval", (await s.RequestAsync(id)).Str("status"));
+    }
+
+    [Fact]
     public async Task Approvers_are_reminded_and_a_stalled_stage_escalates()
     {
         var s = await OwnersAsync(app);

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Pim.Domain;
 
 /// <summary>
-/// A weekly time window in a named time zone (IANA or Windows id): the days it is open and the hours of each, from
+/// A weekly time window in a named time zone (an IANA id, such as Europe/Berlin): the days it is open and the hours of each, from
 /// <see cref="From"/> (included) to <see cref="To"/> (excluded), in that zone's local time.
 /// </summary>
 public sealed record WeeklyWindow(string TimeZone, IReadOnlyList<DayOfWeek> Days, TimeOnly From, TimeOnly To)
