@@ -109,7 +109,7 @@ public static class AuthZenEndpoints
         AccessService.EnsureMayEvaluate(caller, question.Subject.Id);
         if (question.Action.Name != AuthZen.Hold) return Deny(AuthZen.UnsupportedAction);
         if (question.Resource.Type != AuthZen.RoleType) return Deny(AuthZen.UnsupportedResourceType);
-        if (RoleCatalog.Find(question.Resource.Id) is null) return Deny(AuthZen.UnknownRole);
+        if (!await access.IsKnownRoleAsync(caller.TenantId, question.Resource.Id, ct)) return Deny(AuthZen.UnknownRole);
         if (PrincipalKinds.Parse(question.Subject.Type) is not { } kind) return Deny(DenyReasons.UnknownPrincipal);
         return await access.EvaluateAsync(caller, question.Subject.Id, question.Resource.Id, question.Resource.Properties?.Scope ?? ScopePath.Root, ct, kind);
     }
