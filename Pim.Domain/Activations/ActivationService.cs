@@ -123,7 +123,7 @@ public sealed class ActivationService(
         var principalId = caller.RequirePrincipal();
         tenant.EnsureConsented();
         var now = time.Now();
-        var open = (await requests.ListRecordedOpenByPrincipalAsync(tenant.Id, principalId, ct)).Where(r => r.IsOpenAt(now)).ToList();
+        var open = (await requests.ListRecordedOpenByPrincipalsAsync(tenant.Id, [principalId], ct)).Where(r => r.IsOpenAt(now)).ToList();
         var policies = new Dictionary<(string, string), ActivationRules>();
         var roles = new List<MyRole>();
         foreach (var assignment in (await assignments.ListForPrincipalAsync(tenant.Id, principalId, ct)).Where(a => a.EndsAt is null || a.EndsAt > now))

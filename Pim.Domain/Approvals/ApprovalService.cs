@@ -2,8 +2,9 @@ namespace Pim.Domain;
 
 /// <summary>
 /// Deciding activation requests and their extensions (DESIGN §5): what waits for whom, approve, deny. Approvers are the
-/// role settings' users and groups; when none are named, whoever holds an active Privileged Role or Security
-/// Administrator role at decision time. Nobody decides their own request.
+/// role settings' users and groups (a group's members directly or through nested groups); when none are named, whoever
+/// holds an active Privileged Role or Security Administrator role at decision time. Nobody decides their own request,
+/// and a disabled principal decides none.
 /// </summary>
 public sealed class ApprovalService(ITenants tenants, IPrincipals principals, IActivationRequests requests, RoleSettingsService settings,
     IUnitOfWork uow, AccessService access, ActivationRecorder recorder, GrantRevocation revocation, Notifier notifier, TimeProvider time)
@@ -41,7 +42,7 @@ public sealed class ApprovalService(ITenants tenants, IPrincipals principals, IA
         var approvers = policy.Activation.Approvers;
         if (approvers.Count == 0) return await access.HoldsAnyAsync(caller, RoleCatalog.DefaultApprovers, ct);
         var principal = await principals.FindAsync(caller.TenantId, principalId, ct);
-        return principal is { Enabled: true } && (approvers.Contains(principalId) || principal.MemberOf.Any(approvers.Contains));
+        return principal is { Enabled: true } && (approvers.Contains(principalId) || principal.TransitiveMemberOf.Any(approvers.Contains));
     }
 
     private async Task<ActivationSnapshot> DecideAsync(Caller caller, string requestId, bool approve, string? justification, CancellationToken ct)
