@@ -152,6 +152,17 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
         return await principals.ListMembershipsAsync(caller.TenantId, principalId, ct);
     }
 
+    /// <summary>The display names of the principals of the tenant among <paramref name="principalIds"/> (SCIM's <c>display</c>).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> DisplayNamesAsync(Caller caller, IReadOnlyCollection<string> principalIds, CancellationToken ct)
+    {
+        caller.RequireOperator();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in principalIds.Distinct().Chunk(500))
+            foreach (var principal in await principals.FindManyAsync(caller.TenantId, chunk, ct))
+                names[principal.Id] = principal.DisplayName;
+        return names;
+    }
+
     /// <summary>The direct members of a group (SCIM's <c>members</c>).</summary>
     public async Task<IReadOnlyList<GroupMember>> MembersAsync(Caller caller, string groupId, CancellationToken ct)
     {
