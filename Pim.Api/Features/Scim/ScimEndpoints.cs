@@ -78,7 +78,8 @@ public static class ScimEndpoints
         users.MapGet("", ListUsers).WithName($"List{scope}ScimUsers")
             .WithSummary($"Users{inTenant} (operator), filtered (userName, externalId, displayName, emails.value, active; eq, ne, co, sw, ew, pr, and, or, not) and paged.");
         users.MapPost("", CreateUser).WithName($"Create{scope}ScimUser").Accepts<ScimUser>(ScimJson.MediaType, "application/json")
-            .WithSummary($"Provision a user{inTenant} (operator); its id is its externalId when that is a valid principal id.");
+            .WithSummary($"Provision a user{inTenant} (operator); its id is its externalId when that is a valid principal id.")
+            .AnswersWithHeader(201, OpenApiSetup.ETag);
         users.MapGet("/{id:id}", GetUser).WithName($"Get{scope}ScimUser").WithSummary($"One user{inTenant}.").AnswersWithHeader(200, OpenApiSetup.ETag);
         users.MapPut("/{id:id}", ReplaceUser).WithName($"Replace{scope}ScimUser").Accepts<ScimUser>(ScimJson.MediaType, "application/json")
             .WithSummary("Replace a user's attributes (If-Match optional); active: false suspends it, true restores it.")
@@ -94,7 +95,8 @@ public static class ScimEndpoints
         groups.MapGet("", ListGroups).WithName($"List{scope}ScimGroups")
             .WithSummary($"Groups{inTenant} (operator), filtered (displayName, externalId, members.value; eq, ne, co, sw, ew, pr, and, or, not) and paged.");
         groups.MapPost("", CreateGroup).WithName($"Create{scope}ScimGroup").Accepts<ScimGroup>(ScimJson.MediaType, "application/json")
-            .WithSummary($"Provision a group{inTenant} with its members (users and groups: nested groups count).");
+            .WithSummary($"Provision a group{inTenant} with its members (users and groups: nested groups count).")
+            .AnswersWithHeader(201, OpenApiSetup.ETag);
         groups.MapGet("/{id:id}", GetGroup).WithName($"Get{scope}ScimGroup").WithSummary($"One group{inTenant}, with its direct members.")
             .AnswersWithHeader(200, OpenApiSetup.ETag);
         groups.MapPut("/{id:id}", ReplaceGroup).WithName($"Replace{scope}ScimGroup").Accepts<ScimGroup>(ScimJson.MediaType, "application/json")

@@ -71,9 +71,10 @@ public static class ScimJson
     private static PimException Unreadable(string code, JsonException e)
     {
         var path = e.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : null;
-        var detail = path is null ? "The request body is not a SCIM resource: it is not JSON, or not an object of the resource's attributes."
-            : $"'{path}' cannot be read: it is not an attribute of the resource, or not of the attribute's type (RFC 7643).";
-        return new PimException(code, detail, path is null ? null : new Dictionary<string, string[]> { [path] = [detail] });
+        return path is null
+            ? new PimException(code, "The request body is not a SCIM resource: it is not JSON, or not an object of the resource's attributes.")
+            : new PimException(code, "An attribute cannot be read.",
+                new Dictionary<string, string[]> { [path] = ["not an attribute of the resource, or not of the attribute's type (RFC 7643)"] });
     }
 
     public static JsonObject Write<T>(T resource) => JsonSerializer.SerializeToNode(resource, Options)!.AsObject();
