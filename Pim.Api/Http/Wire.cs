@@ -238,7 +238,9 @@ public static class Wire
         var values = new WireField { MaxItems = 20 };
         var url = new WireField { MaxLength = RequestBase.MaximumUrlLength, Format = "uri" };
         var identifier = new WireField { MaxLength = Rules.MaxSubject, Pattern = Rules.PrintablePattern, Says = "printable characters" };
-        return new(StringComparer.Ordinal)
+        // SCIM's If-Match is optional, and may be * (any version).
+        var ifMatch = new WireField { MaxLength = 16, Pattern = "^(\\*|(W/)?\"[0-9]+\")$", Says = "an ETag this API gave out, such as \"3\", or *" };
+        var fields = new Dictionary<string, WireField>(StringComparer.Ordinal)
         {
             ["schemas"] = new() { MaxItems = 10, Items = urn },
             ["userName"] = identifier,
@@ -328,6 +330,11 @@ public static class Wire
             ["resourceTypeId"] = Id,
             ["schemaId"] = urn,
         };
+        foreach (var verb in new[] { "Replace", "Patch", "Delete" })
+            foreach (var scope in new[] { "", "Tenant" })
+                foreach (var resource in new[] { "User", "Group" })
+                    fields[$"{verb}{scope}Scim{resource}.If-Match"] = ifMatch;
+        return fields;
     }
 
     private static Dictionary<string, WireField> Combine(Dictionary<string, WireField> fields, Dictionary<string, WireField> more)

@@ -344,7 +344,7 @@ public static class ScimEndpoints
             {
                 return await attempt(version);
             }
-            catch (PimException e) when (e.Code == ErrorCodes.PreconditionFailed && version is null && tries < 3)
+            catch (PimException e) when (e.Code == ErrorCodes.PreconditionFailed && version is null && tries < 5)
             {
             }
         }
