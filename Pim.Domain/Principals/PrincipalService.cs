@@ -80,7 +80,7 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
     /// activation or waiting request made through its eligibility or that of a group above it. With
     /// <paramref name="kind"/>, only a principal of that kind; with <paramref name="expectedVersion"/>, only at that version.
     /// </summary>
-    public async Task DeleteAsync(Caller caller, string principalId, CancellationToken ct, PrincipalKind? kind = null, int? expectedVersion = null)
+    public async Task DeleteAsync(Caller caller, string principalId, PrincipalKind? kind, int? expectedVersion, CancellationToken ct)
     {
         caller.RequireOperator();
         var now = time.Now();

@@ -48,7 +48,7 @@ public static class PrincipalEndpoints
 
     public static async Task<NoContent> DeletePrincipal(string principalId, CurrentCaller caller, PrincipalService principals, CancellationToken ct)
     {
-        await principals.DeleteAsync(caller, principalId, ct);
+        await principals.DeleteAsync(caller, principalId, kind: null, expectedVersion: null, ct);
         return TypedResults.NoContent();
     }
 }

@@ -206,7 +206,7 @@ public static class ScimEndpoints
     public static async Task<NoContent> DeleteUser(ScimCaller caller, string id, [FromHeader(Name = "If-Match")] string? ifMatch, PrincipalService principals,
         CancellationToken ct)
     {
-        await principals.DeleteAsync(caller, id, ct, PrincipalKind.User, VersionOf(ifMatch));
+        await principals.DeleteAsync(caller, id, PrincipalKind.User, VersionOf(ifMatch), ct);
         return TypedResults.NoContent();
     }
 
@@ -286,7 +286,7 @@ public static class ScimEndpoints
     public static async Task<NoContent> DeleteGroup(ScimCaller caller, string id, [FromHeader(Name = "If-Match")] string? ifMatch, PrincipalService principals,
         CancellationToken ct)
     {
-        await principals.DeleteAsync(caller, id, ct, PrincipalKind.Group, VersionOf(ifMatch));
+        await principals.DeleteAsync(caller, id, PrincipalKind.Group, VersionOf(ifMatch), ct);
         return TypedResults.NoContent();
     }
 
