@@ -2,7 +2,7 @@
 # The whole PIM flow with curl, against a running Pim in Development (dev issuer on):
 #   onboarding (tenant, principals, consent, sign-up) → make eligible → role settings (MFA + ticket + approval)
 #   → activation refused without MFA, then without a ticket → activation → approval → "my roles" → access evaluation
-#   (single, batch, and through AuthZEN) → deactivation → audit export.
+#   (single, batch, and through AuthZEN) → deactivation → SCIM provisioning → audit export.
 # Usage: examples/walkthrough.sh [base-url]   (default http://localhost:5080). Needs curl and jq.
 set -euo pipefail
 BASE=${1:-${PIM_URL:-http://localhost:5080}}
@@ -15,6 +15,17 @@ call() {
   out=$(mktemp)
   status=$(curl -sS -o "$out" -w '%{http_code}' -X "$method" "$BASE$path" \
     -H "Authorization: Bearer $token" -H 'Content-Type: application/json' ${body:+--data "$body"} "$@")
+  if [[ "$status" != "$expected" ]]; then
+    echo "FAILED: $method $path answered $status, expected $expected:" >&2; cat "$out" >&2; echo >&2; rm -f "$out"; exit 1
+  fi
+  cat "$out"; rm -f "$out"
+}
+# scim METHOD PATH TOKEN EXPECTED-STATUS [JSON-BODY]: as call, in application/scim+json.
+scim() {
+  local method=$1 path=$2 token=$3 expected=$4 body=${5:-} out status
+  out=$(mktemp)
+  status=$(curl -sS -o "$out" -w '%{http_code}' -X "$method" "$BASE$path" \
+    -H "Authorization: Bearer $token" -H 'Content-Type: application/scim+json' ${body:+--data "$body"})
   if [[ "$status" != "$expected" ]]; then
     echo "FAILED: $method $path answered $status, expected $expected:" >&2; cat "$out" >&2; echo >&2; rm -f "$out"; exit 1
   fi
@@ -108,6 +119,22 @@ call POST "/access/v1/evaluations" "$SERVICE" 200 '{"subject":{"type":"user","id
 step "Bob is done early and deactivates; the answer is deny again"
 call POST "/v1/tenants/$T/activation-requests/$REQUEST/deactivate" "$BOB" 200 | jq -c '{status, endsAt}'
 call POST "/v1/tenants/$T/access/evaluation" "$SERVICE" 200 '{"principalId":"bob","roleId":"exchange-administrator"}' | jq -c .
+
+step "An identity system provisions the directory through SCIM 2.0 (as Entra ID calls it): find, create, group, deactivate, delete"
+scim GET "/scim/v2/Users?filter=userName%20eq%20%22dana@contoso.example%22" "$OPERATOR" 200 | jq -c '{totalResults}'
+scim POST /scim/v2/Users "$OPERATOR" 201 '{
+  "schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+  "externalId":"dana","userName":"dana@contoso.example","displayName":"Dana","active":true,
+  "emails":[{"value":"dana@contoso.example","type":"work","primary":true}],
+  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Messaging"}}' | jq -c '{id, userName, meta: .meta.version}'
+scim POST /scim/v2/Groups "$OPERATOR" 201 \
+  '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"externalId":"messaging","displayName":"Messaging","members":[{"value":"dana"}]}' \
+  | jq -c '{id, members: [.members[].value]}'
+call GET "/v1/tenants/$T/principals/dana/memberships" "$ALICE" 200 | jq -c '.items[] | {groupId, depth}'
+scim PATCH /scim/v2/Users/dana "$OPERATOR" 200 \
+  '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"active","value":"False"}]}' | jq -c '{id, active}'
+scim DELETE /scim/v2/Users/dana "$OPERATOR" 204
+call GET "/v1/tenants/$T/principals?kind=group" "$ALICE" 200 | jq -c '[.items[].id]'
 
 step "The audit trail as CSV: who, when, where from, why"
 call GET "/v1/tenants/$T/audit-events?roleId=exchange-administrator" "$ALICE" 200 "" -H 'Accept: text/csv' \

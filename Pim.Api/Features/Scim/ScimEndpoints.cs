@@ -210,11 +210,17 @@ public static class ScimEndpoints
         return TypedResults.NoContent();
     }
 
+    /// <summary>The principal a SCIM resource of <paramref name="kind"/> is: another kind is no such resource.</summary>
+    private static async Task<Principal> PrincipalAsync(Caller caller, string id, PrincipalKind kind, PrincipalService principals, CancellationToken ct)
+    {
+        var principal = await principals.GetAsync(caller, id, ct);
+        return principal.Kind == kind ? principal : throw Errors.NotFound($"{(kind == PrincipalKind.User ? "User" : "Group")} '{id}'");
+    }
+
     private static async Task<ScimUser> UserAsync(Caller caller, string id, HttpContext http, PrincipalService principals, CancellationToken ct,
         bool groups = true)
     {
-        var principal = await principals.GetAsync(caller, id, ct);
-        if (principal.Kind != PrincipalKind.User) throw Errors.NotFound($"User '{id}'");
+        var principal = await PrincipalAsync(caller, id, PrincipalKind.User, principals, ct);
         return groups ? await RenderUserAsync(caller, principal, http, principals, ct) : ScimResources.User(principal, null, ScimResources.Links.Of(http));
     }
 
@@ -293,8 +299,7 @@ public static class ScimEndpoints
     private static async Task<ScimGroup> GroupAsync(Caller caller, string id, HttpContext http, PrincipalService principals, CancellationToken ct,
         bool members = true)
     {
-        var principal = await principals.GetAsync(caller, id, ct);
-        if (principal.Kind != PrincipalKind.Group) throw Errors.NotFound($"Group '{id}'");
+        var principal = await PrincipalAsync(caller, id, PrincipalKind.Group, principals, ct);
         return ScimResources.Group(principal, members ? await principals.MembersAsync(caller, id, ct) : null, ScimResources.Links.Of(http));
     }
 
