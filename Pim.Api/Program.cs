@@ -127,7 +127,7 @@ try
         app.MapGet("/bench/grants-sql", () => TypedResults.Text(AccessReader.Grants)).RequireAuthorization().ExcludeFromDescription();
     }
 
-    var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization().HoldToWireBounds().RetryReads()
+    var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization().AcceptsJsonOnly().HoldToWireBounds().RetryReads()
         .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);

@@ -217,7 +217,6 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
         if (taken.Count > 0)
             throw new PimException(ErrorCodes.NotUnique, $"Another principal of the directory already has this {string.Join(" and ", taken)}.",
                 taken.ToDictionary(t => t, t => new[] { $"'{t}' is another principal's already." }));
-        // Memberships removed from the store by a deletion racing with this write are not there to remove.
         await EnsureMembershipsMayBeAddedAsync(principal, added, ct);
 
         await principals.UpsertAsync(principal, now, ct);

@@ -31,7 +31,7 @@ public static class AuthZenEndpoints
 {
     public static void MapAuthZen(this IEndpointRouteBuilder app)
     {
-        var access = app.MapGroup("/access/v1").RequireAuthorization().HoldToWireBounds().EchoesRequestId().WithTags(Tag);
+        var access = app.MapGroup("/access/v1").RequireAuthorization().AcceptsJsonOnly().HoldToWireBounds().EchoesRequestId().WithTags(Tag);
         access.MapPost("/evaluation", Evaluate).WithName("AuthZenEvaluation")
             .WithSummary("AuthZEN Access Evaluation: whether a subject holds a role now (operator, the principal itself, or the 'pim.evaluate' scope).")
             .IsEvaluation();
