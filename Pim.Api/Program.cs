@@ -12,6 +12,7 @@ using Pim.Api.Features.Dev;
 using Pim.Api.Features.Notifications;
 using Pim.Api.Features.Principals;
 using Pim.Api.Features.Roles;
+using Pim.Api.Features.Scim;
 using Pim.Api.Features.Scopes;
 using Pim.Api.Features.Settings;
 using Pim.Api.Features.Tenants;
@@ -126,7 +127,7 @@ try
         app.MapGet("/bench/grants-sql", () => TypedResults.Text(AccessReader.Grants)).RequireAuthorization().ExcludeFromDescription();
     }
 
-    var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization().HoldToWireBounds().RetryReads()
+    var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization().AcceptsJsonOnly().HoldToWireBounds().RetryReads()
         .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -143,6 +144,8 @@ try
     tenant.MapScopes();
     // AuthZEN (OpenID Authorization API 1.0) for gateways and identity products: /access/v1/… and its metadata.
     app.MapAuthZen();
+    // SCIM 2.0 for identity systems that provision Pim's directory: /scim/v2/… (the token's tenant) and /scim/v2/tenants/{tenantId}/….
+    app.MapScim();
 
     app.Run();
     return 0;

@@ -56,10 +56,7 @@ public sealed class ActivationUseCaseTests
         var activation = await _pim.Activations.RequestAsync(dave, UseCases.Ask(UseCases.Helpdesk), default);
         Assert.Equal(ActivationStatus.Active, activation.Status);
 
-        var principals = new PrincipalService(_pim.Store, _pim.Store, _pim.Store, _pim.Store, _pim.Store, _pim.Store, _pim.Access, _pim.Revocation, _pim.Time);
-        var sync = new Caller(UseCases.TenantId, null, new TokenFacts("sync", null, new HashSet<string> { TokenFacts.OperatorScope }, false, null, true),
-            RequestOrigin.None);
-        await principals.UpsertAsync(sync, new Principal(UseCases.TenantId, "dave", PrincipalKind.User, "dave", "dave@contoso.example", null, null, []), default);
+        await _pim.Principals.UpsertAsync(UseCases.Sync, new Principal(UseCases.TenantId, "dave", PrincipalKind.User, "dave", "dave@contoso.example", null, null, []), default);
 
         Assert.Equal(ActivationStatus.Revoked, (await _pim.Activations.GetAsync(dave, activation.Request.Id, default)).Status);
         Assert.False((await _pim.Access.EvaluateAsync(dave, "dave", UseCases.Helpdesk, ScopePath.Root, default)).Granted);

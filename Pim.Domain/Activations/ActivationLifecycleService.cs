@@ -22,7 +22,7 @@ public sealed class ActivationLifecycleService(ITenants tenants, IPrincipals pri
             if (await revocation.RevokeIfLostAsync(caller, request, now, ct) is { } lost) return ((ActivationSnapshot?)null, lost);
             var policy = (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
             var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
-            var verdict = ActivationPolicy.EvaluateExtension(policy, request, duration, caller.Token, now, caller.IsGuest, requester?.MemberOf);
+            var verdict = ActivationPolicy.EvaluateExtension(policy, request, duration, caller.Token, now, caller.IsGuest, requester?.TransitiveMemberOf);
             var version = request.Version;
             if (verdict.NeedsApproval)
                 request.RequestExtension(duration, justification, now,

@@ -36,7 +36,7 @@ public sealed class ActivationService(
                     ActivationPolicy.StartOf(ask, now))
                 ?? throw new PimException(ErrorCodes.NotEligible, $"You are not eligible for '{role.Id}' at scope '{scope}'.");
             var policy = (await settings.EffectiveAtAsync(tenant.Id, role.Id, scope, ct)).Settings;
-            var verdict = ActivationPolicy.Evaluate(policy, eligibility, ask, caller.Token, now, caller.IsGuest, requester?.MemberOf);
+            var verdict = ActivationPolicy.Evaluate(policy, eligibility, ask, caller.Token, now, caller.IsGuest, requester?.TransitiveMemberOf);
 
             if (await requests.FindRecordedOpenAsync(tenant.Id, principalId, role.Id, scope, ct) is { } open)
             {
@@ -123,7 +123,7 @@ public sealed class ActivationService(
         var principalId = caller.RequirePrincipal();
         tenant.EnsureConsented();
         var now = time.Now();
-        var open = (await requests.ListRecordedOpenByPrincipalAsync(tenant.Id, principalId, ct)).Where(r => r.IsOpenAt(now)).ToList();
+        var open = (await requests.ListRecordedOpenByPrincipalsAsync(tenant.Id, [principalId], ct)).Where(r => r.IsOpenAt(now)).ToList();
         var policies = new Dictionary<(string, string), ActivationRules>();
         var roles = new List<MyRole>();
         foreach (var assignment in (await assignments.ListForPrincipalAsync(tenant.Id, principalId, ct)).Where(a => a.EndsAt is null || a.EndsAt > now))

@@ -7,8 +7,8 @@ public sealed class RoleAssignment
 {
     /// <summary>The most assignments one principal (a user, a group, …) may hold itself.</summary>
     public const int MaximumPerPrincipal = 500;
-    /// <summary>The most a principal can hold in all: its own and those of each group it is a member of.</summary>
-    public const int MaximumHeldByPrincipal = MaximumPerPrincipal * (1 + Principal.MaximumMemberOf);
+    /// <summary>The most a principal can hold in all: its own and those of each group it is a member of (directly or through nested groups).</summary>
+    public const int MaximumHeldByPrincipal = MaximumPerPrincipal * (1 + Principal.MaximumTransitiveMemberOf);
 
     private RoleAssignment(string tenantId, string id, string principalId, string roleId, string scope, AssignmentType type,
         DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset createdAt, string createdBy, int version)

@@ -6,6 +6,10 @@ public static class AuditActions
     public const string TenantUpserted = "tenant.upserted";
     public const string PrincipalUpserted = "principal.upserted";
     public const string PrincipalDeleted = "principal.deleted";
+    public const string PrincipalDisabled = "principal.disabled";
+    public const string PrincipalEnabled = "principal.enabled";
+    public const string MembershipAdded = "membership.added";
+    public const string MembershipRemoved = "membership.removed";
     public const string ConsentGranted = "consent.granted";
     public const string SignUpCreated = "signUp.created";
     public const string AssignmentCreated = "assignment.created";

@@ -8,6 +8,9 @@ public static class ErrorCodes
     public const string MalformedRequest = "malformed-request";
     public const string InvalidPageToken = "invalid-page-token";
     public const string TenantRequired = "tenant-required";
+    public const string InvalidFilter = "invalid-filter";
+    public const string InvalidPath = "invalid-path";
+    public const string NoTarget = "no-target";
     // The caller is not (or not freshly enough) authenticated.
     public const string Unauthenticated = "unauthenticated";
     public const string MfaRequired = "mfa-required";
@@ -26,6 +29,8 @@ public static class ErrorCodes
     public const string Conflict = "conflict";
     public const string LimitReached = "limit-reached";
     public const string AlreadyDecided = "already-decided";
+    public const string MembershipCycle = "membership-cycle";
+    public const string NotUnique = "not-unique";
     // Optimistic concurrency: the version read is missing or stale.
     public const string PreconditionFailed = "precondition-failed";
     public const string PreconditionRequired = "precondition-required";

@@ -99,8 +99,11 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
     public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenInScopesAsync(string tenantId, IReadOnlyCollection<string> scopes, CancellationToken ct) =>
         QueryAsync(Select + $" WHERE tenant_id = @tenantId AND {db.Store.In("scope", "scopes")} AND {RecordedOpen}", new { tenantId, scopes = scopes.ToArray() }, ct);
 
-    public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByPrincipalAsync(string tenantId, string principalId, CancellationToken ct) =>
-        QueryAsync(Select + $" WHERE tenant_id = @tenantId AND principal_id = @principalId AND {RecordedOpen}", new { tenantId, principalId }, ct);
+    public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByPrincipalsAsync(string tenantId, IReadOnlyCollection<string> principalIds,
+        CancellationToken ct) =>
+        principalIds.Count == 0 ? Task.FromResult<IReadOnlyList<ActivationRequest>>([])
+        : QueryAsync(Select + $" WHERE tenant_id = @tenantId AND {db.Store.In("principal_id", "principalIds")} AND {RecordedOpen}",
+            new { tenantId, principalIds = principalIds.ToArray() }, ct);
 
     public Task<IReadOnlyList<ActivationRequest>> ListAwaitingDecisionAsync(string tenantId, string exceptPrincipalId, string? after, int limit,
         DateTimeOffset now, CancellationToken ct)

@@ -113,7 +113,7 @@ public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
             SELECT {Columns} FROM role_assignments a
             WHERE a.tenant_id = @tenantId AND a.principal_id = @principalId
             UNION ALL
-            SELECT {Columns} FROM group_memberships g
+            SELECT {Columns} FROM {MembershipSql.Memberships} g
             JOIN role_assignments a ON a.tenant_id = g.tenant_id AND a.principal_id = g.group_id
             WHERE g.tenant_id = @tenantId AND g.member_id = @principalId
             """;

@@ -31,7 +31,7 @@ public static class AuthZenEndpoints
 {
     public static void MapAuthZen(this IEndpointRouteBuilder app)
     {
-        var access = app.MapGroup("/access/v1").RequireAuthorization().HoldToWireBounds().EchoesRequestId().WithTags(Tag);
+        var access = app.MapGroup("/access/v1").RequireAuthorization().AcceptsJsonOnly().HoldToWireBounds().EchoesRequestId().WithTags(Tag);
         access.MapPost("/evaluation", Evaluate).WithName("AuthZenEvaluation")
             .WithSummary("AuthZEN Access Evaluation: whether a subject holds a role now (operator, the principal itself, or the 'pim.evaluate' scope).")
             .IsEvaluation();
@@ -87,18 +87,10 @@ public static class AuthZenEndpoints
     /// </summary>
     public static Ok<AuthZenConfiguration> Configuration(HttpContext http)
     {
-        var request = http.Request;
-        if (!request.Host.HasValue)
-            throw new PimException(ErrorCodes.MalformedRequest, "The request names no Host: the metadata's URLs are built from it.");
-        var pdp = $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}";
-        if (pdp.Length > MaximumBaseLength)
-            throw new PimException(ErrorCodes.MalformedRequest, $"The request's Host is longer than the metadata's URLs allow ({MaximumBaseLength}).");
+        var pdp = RequestBase.Of(http.Request, room: 32);
         return TypedResults.Ok(new AuthZenConfiguration(pdp, pdp + AuthZen.EvaluationPath, pdp + AuthZen.EvaluationsPath));
     }
 
-    /// <summary>The longest base URL, so that every metadata URL stays within <see cref="MaximumUrlLength"/>.</summary>
-    private const int MaximumBaseLength = MaximumUrlLength - 32;
-    public const int MaximumUrlLength = 2048;
 
     /// <summary>
     /// One question: authorization first (as the native endpoint: the operator, the 'pim.evaluate' scope, or the principal
