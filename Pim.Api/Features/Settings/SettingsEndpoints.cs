@@ -33,15 +33,11 @@ public static class SettingsEndpoints
     {
         ReadOnlyFields.Check(("roleId", body.RoleId, roleId), ("scope", body.Scope, scope.Value),
             ("inheritedFrom", body.InheritedFrom, body.InheritedFrom is null ? null : (await settings.GetAsync(caller, roleId, scope.Value, ct)).InheritedFrom));
-        var updated = await settings.UpdateAsync(caller, body.ToDomain(roleId), scope.Value, VersionOf(ifMatch), ct);
+        var updated = await settings.UpdateAsync(caller, body.ToDomain(roleId), scope.Value, ETags.VersionOf(ifMatch), ct);
         http.Response.Headers.ETag = ETagOf(updated);
         return TypedResults.Ok(RoleSettingsResponse.From(updated));
     }
 
     /// <summary>The ETag of settings is their version at the scope: <c>"3"</c>.</summary>
-    private static string ETagOf(EffectiveRoleSettings settings) => $"\"{settings.Version}\"";
-
-    /// <summary>The version an If-Match names (<c>"3"</c> or <c>W/"3"</c>); null without one; -1 when it names no version this API gave out.</summary>
-    private static int? VersionOf(string? ifMatch) => string.IsNullOrWhiteSpace(ifMatch) ? null
-        : int.TryParse(ifMatch.Trim().TrimStart('W', '/').Trim('"'), out var version) ? version : -1;
+    private static string ETagOf(EffectiveRoleSettings settings) => ETags.Of(settings.Version);
 }
