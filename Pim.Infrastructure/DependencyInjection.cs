@@ -53,6 +53,10 @@ public static class DependencyInjection
         services.AddScoped<GrantRevocation>();
         services.AddScoped<ScopeService>();
         services.AddScoped<AuditService>();
+        // Governance (issue 16): security alerts, access reviews, and when principals were last seen.
+        services.AddSingleton<PrincipalSightingRecorder>();
+        services.AddSingleton<IPrincipalSightings>(sp => sp.GetRequiredService<PrincipalSightingRecorder>());
+        services.AddScoped<PrincipalSightingRepository>();
         return services;
     }
 

@@ -11,7 +11,7 @@ public sealed class RoleAssignment
     public const int MaximumHeldByPrincipal = MaximumPerPrincipal * (1 + Principal.MaximumMemberOf);
 
     private RoleAssignment(string tenantId, string id, string principalId, string roleId, string scope, AssignmentType type,
-        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset createdAt, string createdBy, int version)
+        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset createdAt, string createdBy, int version, bool directorySync)
     {
         TenantId = tenantId;
         Id = id;
@@ -25,6 +25,7 @@ public sealed class RoleAssignment
         CreatedAt = createdAt;
         CreatedBy = createdBy;
         Version = version;
+        DirectorySync = directorySync;
     }
 
     public string TenantId { get; }
@@ -40,6 +41,8 @@ public sealed class RoleAssignment
     public DateTimeOffset CreatedAt { get; }
     public string CreatedBy { get; }
     public int Version { get; private set; }
+    /// <summary>Created by directory sync (the operator mirroring standing access), not through Pim.</summary>
+    public bool DirectorySync { get; }
 
     public bool IsPermanent => EndsAt is null;
 
@@ -50,17 +53,19 @@ public sealed class RoleAssignment
     /// or seed the directory as it is pass null: directory sync of active assignments, and the first consenter's roles.
     /// </summary>
     public static RoleAssignment Create(string tenantId, string principalId, string roleId, string scope, AssignmentType type,
-        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset now, string createdBy, RoleSettings? policy)
+        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset now, string createdBy, RoleSettings? policy,
+        bool directorySync = false)
     {
         if (endsAt is { } end && end <= startsAt)
             throw Errors.InvalidField("endsAt", "endsAt must be after startsAt.");
         policy?.EnsureAssignmentWindowAllowed(type, startsAt, endsAt);
-        return new(tenantId, NewId.Next(), principalId, roleId, scope, type, startsAt, endsAt, justification, now, createdBy, 1);
+        return new(tenantId, NewId.Next(), principalId, roleId, scope, type, startsAt, endsAt, justification, now, createdBy, 1, directorySync);
     }
 
     public static RoleAssignment Rehydrate(string tenantId, string id, string principalId, string roleId, string scope, AssignmentType type,
-        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset createdAt, string createdBy, int version) =>
-        new(tenantId, id, principalId, roleId, scope, type, startsAt, endsAt, justification, createdAt, createdBy, version);
+        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset createdAt, string createdBy, int version,
+        bool directorySync = false) =>
+        new(tenantId, id, principalId, roleId, scope, type, startsAt, endsAt, justification, createdAt, createdBy, version, directorySync);
 
     /// <summary>Turns standing access into just-in-time access: the principal loses the role until it activates it.</summary>
     public void MakeEligible(RoleSettings policy, DateTimeOffset now) => ChangeType(AssignmentType.Active, AssignmentType.Eligible, policy, now);

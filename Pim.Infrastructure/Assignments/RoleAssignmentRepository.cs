@@ -19,15 +19,20 @@ public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
         public DateTimeOffset CreatedAt { get; set; }
         public string CreatedBy { get; set; } = "";
         public int Version { get; set; }
+        public string Source { get; set; } = "";
 
         public RoleAssignment ToDomain() => RoleAssignment.Rehydrate(TenantId, AssignmentId, PrincipalId, RoleId, Scope,
-            AssignmentTypes.Parse(Type) ?? throw new InvalidDataException($"Unknown assignment type '{Type}'."), StartsAt, EndsAt, Justification, CreatedAt, CreatedBy, Version);
+            AssignmentTypes.Parse(Type) ?? throw new InvalidDataException($"Unknown assignment type '{Type}'."), StartsAt, EndsAt, Justification, CreatedAt, CreatedBy, Version,
+            Source == DirectorySyncSource);
     }
 
     private const string Columns = """
         a.tenant_id, a.assignment_id, a.principal_id, a.role_id, a.scope, a.type, a.starts_at, a.ends_at,
-        a.justification, a.created_at, a.created_by, a.version
+        a.justification, a.created_at, a.created_by, a.version, a.source
         """;
+
+    /// <summary>role_assignments.source of an assignment directory sync created ('pim' otherwise).</summary>
+    public const string DirectorySyncSource = "directorySync";
 
     public async Task<RoleAssignment?> FindAsync(string tenantId, string assignmentId, CancellationToken ct)
     {
@@ -40,8 +45,8 @@ public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
     {
         const string sql = """
             INSERT INTO role_assignments (tenant_id, assignment_id, principal_id, role_id, scope, type, starts_at, ends_at,
-                                          justification, created_at, created_by, version)
-            VALUES (@TenantId, @Id, @PrincipalId, @RoleId, @Scope, @Type, @StartsAt, @EndsAt, @Justification, @CreatedAt, @CreatedBy, @Version)
+                                          justification, created_at, created_by, version, source)
+            VALUES (@TenantId, @Id, @PrincipalId, @RoleId, @Scope, @Type, @StartsAt, @EndsAt, @Justification, @CreatedAt, @CreatedBy, @Version, @Source)
             """;
         var connection = await db.ConnectionAsync(ct);
         try
@@ -49,7 +54,7 @@ public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
             await connection.ExecuteAsync(db.Command(sql, new
             {
                 a.TenantId, a.Id, a.PrincipalId, a.RoleId, a.Scope, Type = AssignmentTypes.ToText(a.Type), a.StartsAt, a.EndsAt,
-                a.Justification, a.CreatedAt, a.CreatedBy, a.Version,
+                a.Justification, a.CreatedAt, a.CreatedBy, a.Version, Source = a.DirectorySync ? DirectorySyncSource : "pim",
             }, ct));
         }
         catch (Exception e) when (Store.IsUniqueViolation(e))
