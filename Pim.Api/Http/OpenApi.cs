@@ -56,6 +56,8 @@ public static class OpenApiSetup
             swagger.UseAllOfToExtendReferenceSchemas();
             swagger.NonNullableReferenceTypesAsRequired();
             swagger.CustomSchemaIds(SchemaId);
+            // A union on the wire (a keyword or a list of ids): its shape comes from Wire.Fields, inline where it is used.
+            swagger.MapType<Features.Reviews.ReviewersDto>(() => new OpenApiSchema());
         });
     }
 
@@ -275,6 +277,8 @@ public static class OpenApiSetup
             ["Notifications"] = "The outbox of emails and webhook deliveries, and re-driving failures.",
             ["Webhooks"] = "Signed HTTP callbacks on activation events.",
             ["Scopes"] = "Management groups, subscriptions and resource groups under which resource roles are assigned.",
+            ["Alerts"] = "Security alerts computed from what Pim knows (standing access, usage, activations, sign-ins it saw), their incidents and settings.",
+            ["Access reviews"] = "Recurring reviews of role assignments, with recommendations from usage and activations, and their results.",
         };
 
         public void Apply(OpenApiDocument document, DocumentFilterContext context)
