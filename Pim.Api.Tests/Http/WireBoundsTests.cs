@@ -103,7 +103,8 @@ public sealed class WireBoundsTests(SqliteApp app)
         if (schema.ActualProperties.Count > 0) return new JObject(schema.ActualProperties.Select(p => new JProperty(p.Key, Sample(p.Value))));
         if (schema.Type.HasFlag(JsonObjectType.Array)) return new JArray(Sample(schema.Item!));
         if (schema.Type.HasFlag(JsonObjectType.Boolean)) return new JValue(false);
-        if (schema.Type.HasFlag(JsonObjectType.Integer) || schema.Type.HasFlag(JsonObjectType.Number)) return new JValue(schema.Minimum ?? 1);
+        if (schema.Type.HasFlag(JsonObjectType.Integer)) return new JValue((long)(schema.Minimum ?? 1)); // an integer is written without a fraction
+        if (schema.Type.HasFlag(JsonObjectType.Number)) return new JValue(schema.Minimum ?? 1);
         return new JValue(schema.Format switch
         {
             "date-time" => "2026-11-27T10:00:00Z",
@@ -123,8 +124,9 @@ public sealed class WireBoundsTests(SqliteApp app)
             var item = schema.Item is null ? new JValue("a") : Sample(schema.Item);
             yield return new JArray(Enumerable.Range(0, schema.MaxItems + 1).Select(_ => item.DeepClone()));
         }
-        if (schema.Maximum is { } maximum) yield return new JValue(maximum + 1);
-        if (schema.Minimum is { } minimum) yield return new JValue(minimum - 1);
+        var integer = schema.Type.HasFlag(JsonObjectType.Integer);
+        if (schema.Maximum is { } maximum) yield return integer ? new JValue((long)maximum + 1) : new JValue(maximum + 1);
+        if (schema.Minimum is { } minimum) yield return integer ? new JValue((long)minimum - 1) : new JValue(minimum - 1);
     }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + $"…({text.Length})";
