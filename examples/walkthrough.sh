@@ -2,7 +2,8 @@
 # The whole PIM flow with curl, against a running Pim in Development (dev issuer on):
 #   onboarding (tenant, principals, consent, sign-up) → make eligible → role settings (MFA + ticket + approval)
 #   → activation refused without MFA, then without a ticket → activation → approval → "my roles" → access evaluation
-#   (single, batch, and through AuthZEN) → deactivation → audit export.
+#   (single, batch, and through AuthZEN) → deactivation → audit export → a security alert raised in the background,
+#   dismissed → an access review: its first instance, a decision, the results as CSV.
 # Usage: examples/walkthrough.sh [base-url]   (default http://localhost:5080). Needs curl and jq.
 set -euo pipefail
 BASE=${1:-${PIM_URL:-http://localhost:5080}}
@@ -112,5 +113,45 @@ call POST "/v1/tenants/$T/access/evaluation" "$SERVICE" 200 '{"principalId":"bob
 step "The audit trail as CSV: who, when, where from, why"
 call GET "/v1/tenants/$T/audit-events?roleId=exchange-administrator" "$ALICE" 200 "" -H 'Accept: text/csv' \
   | cut -d, -f2,3,4,6,12,13,14,15
+
+step "Security alerts: directory sync gives Carol a standing Helpdesk Administrator role after sign-up, outside Pim"
+call PUT "/v1/tenants/$T/principals/carol" "$OPERATOR" 201 '{"kind":"user","displayName":"Carol","email":"carol@contoso.example"}' | jq -c '{id}'
+CAROL_ASSIGNMENT=$(call POST "/v1/tenants/$T/role-assignments" "$OPERATOR" 201 \
+  '{"principalId":"carol","roleId":"helpdesk-administrator","type":"active"}' | jq -r .id)
+step "Alice tunes an alert (ETag / If-Match); the change makes the tenant's alerts due at the next background evaluation"
+ETAG=$(curl -sS -D - -o /dev/null "$BASE/v1/tenants/$T/alert-settings/roles-activated-too-frequently" -H "Authorization: Bearer $ALICE" \
+  | tr -d '\r' | awk 'tolower($1)=="etag:" {print $2}')
+call PUT "/v1/tenants/$T/alert-settings/roles-activated-too-frequently" "$ALICE" 200 '{"enabled":true,"maximumCount":5,"period":"PT8H"}' \
+  -H "If-Match: $ETAG" | jq -c .
+ALERT=""
+for _ in $(seq 1 60); do
+  ALERT=$(call GET "/v1/tenants/$T/alerts?alertType=roles-assigned-outside-pim" "$ALICE" 200 | jq -r '.items[0].id // empty')
+  [[ -n "$ALERT" ]] && break
+  sleep 0.5
+done
+[[ -n "$ALERT" ]] || { echo "FAILED: the background evaluation raised no roles-assigned-outside-pim alert" >&2; exit 1; }
+call GET "/v1/tenants/$T/alerts/$ALERT" "$ALICE" 200 | jq -c '{alertType, status, description, affectedItems: [.affectedItems[] | {principalId, assignmentId}]}'
+call POST "/v1/tenants/$T/alerts/$ALERT/dismiss" "$ALICE" 200 '{"justification":"Carol covers the helpdesk this week; ticket CHG-4800"}' \
+  | jq -c '{status, dismissedBy, justification}'
+
+step "An access review of Exchange and Helpdesk Administrators by the role administrators; its first instance starts in the background"
+REVIEW=$(call POST "/v1/tenants/$T/access-reviews" "$ALICE" 201 '{"displayName":"Quarterly admin review","scope":"/",
+  "roleIds":["exchange-administrator","helpdesk-administrator"],"assignmentTypes":"both","reviewers":"roleAdministrators",
+  "recurrence":"P90D","duration":"P14D","defaultDecision":"recommendation","autoApply":true,"justificationRequired":true}' | jq -r .id)
+INSTANCE=""
+for _ in $(seq 1 60); do
+  INSTANCE=$(call GET "/v1/tenants/$T/access-reviews/$REVIEW/instances" "$ALICE" 200 | jq -r '.items[0].id // empty')
+  [[ -n "$INSTANCE" ]] && break
+  sleep 0.5
+done
+[[ -n "$INSTANCE" ]] || { echo "FAILED: the access review's first instance did not start" >&2; exit 1; }
+call GET "/v1/tenants/$T/access-reviews/$REVIEW/instances/$INSTANCE/items" "$ALICE" 200 \
+  | jq -c '.items[] | {id, principalId, roleId, recommendation, recommendationReason}'
+call POST "/v1/tenants/$T/access-reviews/$REVIEW/instances/$INSTANCE/items/$CAROL_ASSIGNMENT/decision" "$ALICE" 200 \
+  '{"decision":"remove","justification":"Helpdesk cover ended"}' | jq -c '{id, decision, decidedBy}'
+call GET "/v1/tenants/$T/access-reviews/$REVIEW/instances/$INSTANCE" "$ALICE" 200 | jq -c '{status, endsAt, itemCount, decidedCount}'
+step "Its results as CSV"
+call GET "/v1/tenants/$T/access-reviews/$REVIEW/instances/$INSTANCE/results" "$ALICE" 200 "" -H 'Accept: text/csv'
+
 echo
 echo "Walkthrough complete for tenant $T."
