@@ -131,6 +131,15 @@ try
         app.MapPost("/bench/bare", (EvaluationRequest body) => TypedResults.Ok(new { decision = "deny", body.PrincipalId }))
             .RequireAuthorization().ExcludeFromDescription().IsEvaluation();
         app.MapGet("/bench/grants-sql", () => TypedResults.Text(AccessReader.Grants)).RequireAuthorization().ExcludeFromDescription();
+        // bench/alerts.sh: one evaluation of a tenant's alerts, timed, and each alert's statement as the code composes it.
+        app.MapPost("/bench/alerts/{tenantId}", async (string tenantId, Pim.Domain.AlertService alerts, CancellationToken ct) =>
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var evaluation = await alerts.EvaluateNowAsync(tenantId, ct);
+            return TypedResults.Ok(new { elapsedMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, evaluation.Raised, evaluation.Resolved });
+        }).RequireAuthorization().ExcludeFromDescription();
+        app.MapGet("/bench/alerts-sql", (AlertConditions conditions) =>
+            TypedResults.Ok(Pim.Domain.AlertCatalog.Types.ToDictionary(type => type, conditions.FindingsSql))).RequireAuthorization().ExcludeFromDescription();
     }
 
     var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization().HoldToWireBounds().RetryReads()
