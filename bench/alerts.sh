@@ -13,7 +13,7 @@
 #      the incident, its audit event and email), in one transaction. The first run raises the incidents; the others
 #      find them open;
 #   5. each alert's statement alone (read from Pim: GET /bench/alerts-sql) timed by psql, and EXPLAIN (ANALYZE, BUFFERS)
-#      of each, to show where the time goes.
+#      of each, to show where the time goes; without JIT, as Pim runs them, and (explain-jit.txt) what JIT would add.
 # Prints a summary (also summary.txt in the results folder, with every raw output). Everything it starts is stopped on
 # exit. Only 127.0.0.1 is targeted.
 #
@@ -92,10 +92,11 @@ log "loaded $(cat "$RESULTS/count.txt") assignments in ${LOAD_SECONDS} s"
 # The statements of each alert as the code composes them, with the tenant's settings at their defaults.
 curl -fsS "$BASE/bench/alerts-sql" -H "Authorization: Bearer $TOKEN" >"$RESULTS/alerts-sql.json"
 
-# psql_timed NAME SQL: runs SQL RUNS times (after one warm-up run), and writes the times in ms to NAME.times.
+# psql_timed NAME SQL: runs SQL RUNS times (after one warm-up run), and writes the times in ms to NAME.times. Without JIT,
+# as Pim runs them (DbSession.WithoutJitAsync).
 psql_timed() {
   local name=$1 sql=$2
-  { echo '\timing on'; for _ in $(seq 0 "$RUNS"); do echo "$sql;"; done; } >"$RESULTS/$name.sql"
+  { echo 'SET jit = off;'; echo '\timing on'; for _ in $(seq 0 "$RUNS"); do echo "$sql;"; done; } >"$RESULTS/$name.sql"
   psql_ -d pim_alerts -f "$RESULTS/$name.sql" -o /dev/null 2>&1 | grep -oE 'Time: [0-9.]+' | awk 'NR > 1 {print $2}' >"$RESULTS/$name.times"
 }
 median() { sort -n "$1" | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
@@ -132,7 +133,9 @@ PY
 for file in "$RESULTS"/alert-*.literal.sql; do
   alert=$(basename "$file" .literal.sql)
   psql_timed "$alert" "$(cat "$file")"
-  { echo "==== $alert"; psql_ -d pim_alerts -c "EXPLAIN (ANALYZE, BUFFERS) $(cat "$file")"; } >>"$RESULTS/explain.txt"
+  { echo "==== $alert"; psql_ -d pim_alerts -c "SET jit = off" -c "EXPLAIN (ANALYZE, BUFFERS) $(cat "$file")"; } >>"$RESULTS/explain.txt"
+  { echo "==== $alert (with PostgreSQL's default JIT)"; psql_ -d pim_alerts -c "EXPLAIN (ANALYZE) $(cat "$file")" | grep -E 'JIT|Timing|Execution Time'; } \
+    >>"$RESULTS/explain-jit.txt"
 done
 
 ANCHOR=$(median "$RESULTS/anchor.times")
@@ -152,5 +155,7 @@ EVALUATE=$(median "$RESULTS/evaluate.times")
   echo "first evaluation (raises the incidents): $(jq -c . "$RESULTS/evaluate-first.json")"
   echo "later evaluations: $(jq -c '{raised, resolved}' "$RESULTS/evaluate-$RUNS.json")"
   echo
-  echo "EXPLAIN (ANALYZE, BUFFERS): $RESULTS/explain.txt"
+  echo "EXPLAIN (ANALYZE, BUFFERS): $RESULTS/explain.txt; with JIT: $RESULTS/explain-jit.txt"
+  echo
+  sed 's/^ *//' "$RESULTS/explain-jit.txt"
 } | tee "$RESULTS/summary.txt"

@@ -128,19 +128,20 @@ public sealed class AlertService(ITenants tenants, IAlertIncidents incidents, IA
             findings.AddRange(await conditions.FindAsync(tenantId, enabled.Settings, now, ct));
         var (raise, resolve) = AlertRules.Reconcile(await incidents.ListUnresolvedAsync(tenantId, ct), findings);
         var system = Caller.System(tenantId);
-        var raised = 0;
+        var raised = new List<(AlertIncident Incident, string Description)>();
         foreach (var finding in raise)
         {
             var incident = AlertIncident.Raise(tenantId, finding, now);
             if (!await incidents.InsertAsync(incident, ct)) continue;
-            raised++;
-            var description = AlertCatalog.Describe(SettingsOf(settings, finding.AlertType), finding.RoleId, finding.Scope, finding.Affected);
+            raised.Add((incident, AlertCatalog.Describe(SettingsOf(settings, finding.AlertType), finding.RoleId, finding.Scope, finding.Affected)));
             await audit.AppendAsync(AuditOf(system, now, AuditActions.AlertRaised, incident) with
             {
                 Details = JsonSerializer.Serialize(new { alertType = incident.AlertType, affectedCount = finding.Affected }, DetailsJson),
             }, ct);
-            await notifier.AlertRaisedAsync(incident, AlertCatalog.Get(incident.AlertType), description, ct);
         }
+        // One email per alert with new incidents, however many subjects it found (a first evaluation may find hundreds).
+        foreach (var group in raised.GroupBy(r => r.Incident.AlertType))
+            await notifier.AlertsRaisedAsync(AlertCatalog.Get(group.Key), group.ToList(), ct);
         var resolved = 0;
         foreach (var incident in resolve)
         {
@@ -150,7 +151,7 @@ public sealed class AlertService(ITenants tenants, IAlertIncidents incidents, IA
             resolved++;
             await audit.AppendAsync(AuditOf(system, now, AuditActions.AlertResolved, incident), ct);
         }
-        return new AlertEvaluation(raised, resolved);
+        return new AlertEvaluation(raised.Count, resolved);
     }
 
     /// <summary>An incident with what it affects now; a resolved one affects nothing.</summary>

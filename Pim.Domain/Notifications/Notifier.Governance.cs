@@ -6,17 +6,23 @@ namespace Pim.Domain;
 /// <summary>Who is told of security alerts and access reviews.</summary>
 public sealed partial class Notifier
 {
-    /// <summary>A new incident: the active Privileged Role and Security Administrators learn what it is about and what to do.</summary>
-    public async Task AlertRaisedAsync(AlertIncident incident, AlertDefinition definition, string description, CancellationToken ct)
+    /// <summary>The most new incidents one alert email lists (the API lists them all).</summary>
+    public const int MaximumIncidentsEmailed = 20;
+
+    /// <summary>New incidents of one alert: the active Privileged Role and Security Administrators learn what they are about and what to do.</summary>
+    public async Task AlertsRaisedAsync(AlertDefinition definition, IReadOnlyList<(AlertIncident Incident, string Description)> raised, CancellationToken ct)
     {
-        var administrators = await access.ListHoldersAsync(incident.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
+        var tenantId = raised[0].Incident.TenantId;
+        var administrators = await access.ListHoldersAsync(tenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
         var body = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"Pim raised the security alert \"{definition.DisplayName}\".\n\n{description}\n\n")
-            .Append(CultureInfo.InvariantCulture, $"Recommended action: {definition.RecommendedAction}\n\n")
-            .Append(CultureInfo.InvariantCulture, $"Alert type: {definition.Type}\nRole: {Role(incident.RoleId)} ({incident.RoleId})\nScope: {incident.Scope}\n")
-            .Append(CultureInfo.InvariantCulture, $"Raised: {Stamp(incident.RaisedAt)}\nAlert id: {incident.Id}\n")
-            .ToString();
-        await SendAsync(incident.TenantId, administrators, [], $"PIM alert: {definition.DisplayName}", body, ct, topic: $"alert:{definition.Type}");
+            .Append(CultureInfo.InvariantCulture, $"Pim raised the security alert \"{definition.DisplayName}\" ({definition.Type}): {raised.Count} new incident(s).\n\n")
+            .Append(CultureInfo.InvariantCulture, $"Recommended action: {definition.RecommendedAction}\n");
+        foreach (var (incident, description) in raised.Take(MaximumIncidentsEmailed))
+            body.Append(CultureInfo.InvariantCulture, $"\n{description}\nRole: {Role(incident.RoleId)} ({incident.RoleId})\nScope: {incident.Scope}\n")
+                .Append(CultureInfo.InvariantCulture, $"Raised: {Stamp(incident.RaisedAt)}\nAlert id: {incident.Id}\n");
+        if (raised.Count > MaximumIncidentsEmailed)
+            body.Append(CultureInfo.InvariantCulture, $"\n… and {raised.Count - MaximumIncidentsEmailed} more: GET /v1/tenants/{tenantId}/alerts?alertType={definition.Type}\n");
+        await SendAsync(tenantId, administrators, [], $"PIM alert: {definition.DisplayName}", body.ToString(), ct, topic: $"alert:{definition.Type}");
     }
 
     /// <summary>The reviewers learn that an access review started, what it covers, and until when they may decide.</summary>

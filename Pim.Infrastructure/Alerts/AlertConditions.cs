@@ -142,6 +142,7 @@ public sealed class AlertConditions(DbSession db) : IAlertConditions
 
     public async Task<IReadOnlyList<AlertFinding>> FindAsync(string tenantId, AlertSettings settings, DateTimeOffset now, CancellationToken ct)
     {
+        await db.WithoutJitAsync(ct);
         var connection = await db.ConnectionAsync(ct);
         var rows = await connection.QueryAsync<FindingRow>(db.Command(FindingsSql(settings.AlertType), Parameters(tenantId, settings, now), ct));
         return rows.Select(r => new AlertFinding(settings.AlertType, r.RoleId, r.Scope, (int)r.Affected)).ToList();

@@ -133,6 +133,7 @@ public sealed class AccessReviewRepository(DbSession db) : IAccessReviews
             UPDATE access_reviews SET next_instance_at = @NextInstanceAt, instance_count = @InstanceCount
             WHERE tenant_id = @TenantId AND review_id = @Id AND instance_count = @InstanceCount - 1
             """;
+        await db.WithoutJitAsync(ct);
         var connection = await db.ConnectionAsync(ct);
         await connection.ExecuteAsync(db.Command(insertInstance, instance, ct));
         var items = await connection.ExecuteAsync(db.Command(insertItems, new
