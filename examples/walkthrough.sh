@@ -27,6 +27,16 @@ token() { # token SUBJECT TENANT MFA SCOPES-JSON
   | curl -sS -X POST "$BASE/dev/token" -H 'Content-Type: application/json' --data @- | jq -r .accessToken
 }
 step() { printf '\n== %s\n' "$*"; }
+# poll WHAT PATH TOKEN JQ: what the background work produces, within 30 s — prints the JQ of the first answer that has it.
+poll() {
+  local what=$1 path=$2 token=$3 filter=$4 found=""
+  for _ in $(seq 1 60); do
+    found=$(call GET "$path" "$token" 200 | jq -r "$filter // empty")
+    [[ -n "$found" ]] && { echo "$found"; return 0; }
+    sleep 0.5
+  done
+  echo "FAILED: the background work did not produce $what within 30 s" >&2; exit 1
+}
 
 step "Tokens from the development issuer: the tenant's directory-sync service, a gateway that asks Pim, Alice and Bob"
 OPERATOR=$(token sync-service "$T" false '["pim.operator"]')      # service scopes act only in the token's tenant
@@ -123,13 +133,7 @@ ETAG=$(curl -sS -D - -o /dev/null "$BASE/v1/tenants/$T/alert-settings/roles-acti
   | tr -d '\r' | awk 'tolower($1)=="etag:" {print $2}')
 call PUT "/v1/tenants/$T/alert-settings/roles-activated-too-frequently" "$ALICE" 200 '{"enabled":true,"maximumCount":5,"period":"PT8H"}' \
   -H "If-Match: $ETAG" | jq -c .
-ALERT=""
-for _ in $(seq 1 60); do
-  ALERT=$(call GET "/v1/tenants/$T/alerts?alertType=roles-assigned-outside-pim" "$ALICE" 200 | jq -r '.items[0].id // empty')
-  [[ -n "$ALERT" ]] && break
-  sleep 0.5
-done
-[[ -n "$ALERT" ]] || { echo "FAILED: the background evaluation raised no roles-assigned-outside-pim alert" >&2; exit 1; }
+ALERT=$(poll "a roles-assigned-outside-pim alert" "/v1/tenants/$T/alerts?alertType=roles-assigned-outside-pim" "$ALICE" '.items[0].id')
 call GET "/v1/tenants/$T/alerts/$ALERT" "$ALICE" 200 | jq -c '{alertType, status, description, affectedItems: [.affectedItems[] | {principalId, assignmentId}]}'
 call POST "/v1/tenants/$T/alerts/$ALERT/dismiss" "$ALICE" 200 '{"justification":"Carol covers the helpdesk this week; ticket CHG-4800"}' \
   | jq -c '{status, dismissedBy, justification}'
@@ -138,13 +142,7 @@ step "An access review of Exchange and Helpdesk Administrators by the role admin
 REVIEW=$(call POST "/v1/tenants/$T/access-reviews" "$ALICE" 201 '{"displayName":"Quarterly admin review","scope":"/",
   "roleIds":["exchange-administrator","helpdesk-administrator"],"assignmentTypes":"both","reviewers":"roleAdministrators",
   "recurrence":"P90D","duration":"P14D","defaultDecision":"recommendation","autoApply":true,"justificationRequired":true}' | jq -r .id)
-INSTANCE=""
-for _ in $(seq 1 60); do
-  INSTANCE=$(call GET "/v1/tenants/$T/access-reviews/$REVIEW/instances" "$ALICE" 200 | jq -r '.items[0].id // empty')
-  [[ -n "$INSTANCE" ]] && break
-  sleep 0.5
-done
-[[ -n "$INSTANCE" ]] || { echo "FAILED: the access review's first instance did not start" >&2; exit 1; }
+INSTANCE=$(poll "the review's first instance" "/v1/tenants/$T/access-reviews/$REVIEW/instances" "$ALICE" '.items[0].id')
 call GET "/v1/tenants/$T/access-reviews/$REVIEW/instances/$INSTANCE/items" "$ALICE" 200 \
   | jq -c '.items[] | {id, principalId, roleId, recommendation, recommendationReason}'
 call POST "/v1/tenants/$T/access-reviews/$REVIEW/instances/$INSTANCE/items/$CAROL_ASSIGNMENT/decision" "$ALICE" 200 \

@@ -42,17 +42,8 @@ public static class Governance
         .GetProperty("items").EnumerateArray().ToArray();
 
     /// <summary>Reads an alert's settings with their ETag and replaces them (as Alice).</summary>
-    public static async Task<JsonElement> SetAlertAsync(this Scenario s, string alertType, object settings)
-    {
-        using var current = await s.Alice.GetAsync(s.Path($"/alert-settings/{alertType}"));
-        await current.ExpectAsync(HttpStatusCode.OK);
-        var request = new HttpRequestMessage(HttpMethod.Put, s.Path($"/alert-settings/{alertType}"))
-        {
-            Content = System.Net.Http.Json.JsonContent.Create(settings, options: HttpAssertions.Json),
-        };
-        request.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
-        return await (await s.Alice.SendAsync(request)).ExpectAsync(HttpStatusCode.OK);
-    }
+    public static Task<JsonElement> SetAlertAsync(this Scenario s, string alertType, object settings) =>
+        s.ReplaceAsync(s.Path($"/alert-settings/{alertType}"), settings);
 
     /// <summary>A user of the scenario's tenant, synced by the operator (with an email address).</summary>
     public static Task<JsonElement> SyncUserAsync(this Scenario s, string name, params string[] memberOf) =>

@@ -97,7 +97,8 @@ public sealed class AlertService(ITenants tenants, IAlertIncidents incidents, IA
     /// </summary>
     public async Task<int> EvaluateDueAsync(int limit, CancellationToken ct)
     {
-        await uow.RunAsync(() => incidents.EnsureSchedulesAsync(time.Now(), ct), ct); // its own short transaction: it may wait on another replica's
+        // New tenants get a schedule in a short transaction of its own: a replica inserting the same one waits only for that.
+        await uow.RunAsync(() => incidents.EnsureSchedulesAsync(time.Now(), ct), ct);
         var evaluated = 0;
         while (evaluated < limit)
         {

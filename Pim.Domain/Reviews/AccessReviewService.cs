@@ -206,7 +206,8 @@ public sealed class AccessReviewService(ITenants tenants, IPrincipals principals
     private async Task RemindAsync(AccessReviewInstance instance, DateTimeOffset now, CancellationToken ct)
     {
         var review = await ReviewOfAsync(instance, ct);
-        var undecided = (await reviews.ProgressAsync(instance.TenantId, instance.Id, ct)) is var p ? p.Items - p.Decided : 0;
+        var progress = await reviews.ProgressAsync(instance.TenantId, instance.Id, ct);
+        var undecided = progress.Items - progress.Decided;
         if (undecided > 0) await notifier.AccessReviewReminderAsync(review, instance, undecided, await ReviewersAsync(review, instance, ct), ct);
         instance.Reminded(now);
         await reviews.UpdateInstanceAsync(instance, ct);
