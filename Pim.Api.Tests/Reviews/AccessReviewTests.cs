@@ -239,6 +239,30 @@ public abstract class AccessReviewTests(PimApp app)
     }
 
     [Fact]
+    public async Task An_administrator_applying_while_the_sweeper_applies_removes_each_assignment_once()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        for (var i = 0; i < 3; i++)
+        {
+            await s.SyncUserAsync($"h{i}");
+            await s.AssignAsync(s.Alice, $"h{i}", "helpdesk-administrator", "eligible", HttpStatusCode.Created);
+        }
+        var r = await StartAsync(s, Review("roleAdministrators", roleIds: ["helpdesk-administrator"], duration: "P1D", defaultDecision: "remove", autoApply: true));
+        app.Time.Advance(TimeSpan.FromDays(1));
+        var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
+        var apply = s.Alice.PostJsonAsync(ItemsPath(s, r, "/apply"));
+        await Task.WhenAll(apply, Pim.Infrastructure.SweeperService.SweepGovernanceOnceAsync(scopes, CancellationToken.None));
+        await apply.ExpectAnyAsync(HttpStatusCode.OK, HttpStatusCode.Conflict); // the sweeper may have applied it first
+        await app.SweepGovernanceAsync();
+        Assert.Equal(3, (await s.AuditActionsAsync("action=assignment.removed")).Length);
+        Assert.Single(await s.AuditActionsAsync("action=accessReview.ended"));
+        Assert.Single(await s.AuditActionsAsync("action=accessReview.applied"));
+        var results = (await s.Alice.GetAsync(ItemsPath(s, r, "/results")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray().ToArray();
+        Assert.All(results, i => Assert.Equal("removed", i.Str("outcome")));
+        Assert.Equal(("applied", 3), ((await InstanceAsync(s, r)).Str("status"), (await InstanceAsync(s, r)).GetProperty("removedCount").GetInt32()));
+    }
+
+    [Fact]
     public async Task Results_export_as_csv_that_opens_as_text_in_every_locale()
     {
         var s = await Scenario.OnboardAsync(app);

@@ -143,7 +143,9 @@ public sealed class AccessReviewService(ITenants tenants, IPrincipals principals
             await access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, "Applying the results of access reviews", ct);
             tenant.EnsureConsented();
             var review = await reviews.FindAsync(tenant.Id, reviewId, ct) ?? throw ReviewNotFound(reviewId);
-            var instance = await InstanceOfAsync(review, instanceId, ct);
+            // Held until this commits: a sweeper that would end or apply the same instance skips it meanwhile, and finds it done after.
+            var instance = await reviews.FindInstanceForUpdateAsync(review.TenantId, review.Id, instanceId, ct)
+                ?? throw Errors.NotFound($"Instance '{instanceId}' of access review '{review.Id}'");
             if (instance.StatusAt(now) == AccessReviewInstanceStatus.InProgress)
                 throw new PimException(ErrorCodes.InvalidStateTransition, $"Access review instance '{instance.Id}' is in progress until {instance.EndsAt:O}.");
             if (instance.AppliedAt is { } appliedAt)

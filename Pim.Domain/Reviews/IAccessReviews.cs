@@ -23,6 +23,8 @@ public interface IAccessReviews
     /// </summary>
     Task<int> StartInstanceAsync(AccessReview review, AccessReviewInstance instance, DateTimeOffset now, CancellationToken ct);
     Task<AccessReviewInstance?> FindInstanceAsync(string tenantId, string reviewId, string instanceId, CancellationToken ct);
+    /// <summary>Reads the instance and holds it until the unit of work ends, so that no sweeper ends or applies it meanwhile.</summary>
+    Task<AccessReviewInstance?> FindInstanceForUpdateAsync(string tenantId, string reviewId, string instanceId, CancellationToken ct);
     /// <summary>A review's instances, newest first.</summary>
     Task<IReadOnlyList<AccessReviewInstance>> ListInstancesAsync(string tenantId, string reviewId, string? after, int limit, CancellationToken ct);
     Task<AccessReviewProgress> ProgressAsync(string tenantId, string instanceId, CancellationToken ct);

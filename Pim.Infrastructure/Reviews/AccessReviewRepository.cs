@@ -169,9 +169,15 @@ public sealed class AccessReviewRepository(DbSession db) : IAccessReviews
         FROM access_review_instances i
         """;
 
-    public async Task<AccessReviewInstance?> FindInstanceAsync(string tenantId, string reviewId, string instanceId, CancellationToken ct)
+    public Task<AccessReviewInstance?> FindInstanceAsync(string tenantId, string reviewId, string instanceId, CancellationToken ct) =>
+        FindInstanceAsync(tenantId, reviewId, instanceId, "", ct);
+
+    public Task<AccessReviewInstance?> FindInstanceForUpdateAsync(string tenantId, string reviewId, string instanceId, CancellationToken ct) =>
+        FindInstanceAsync(tenantId, reviewId, instanceId, db.Store.HoldRow, ct);
+
+    private async Task<AccessReviewInstance?> FindInstanceAsync(string tenantId, string reviewId, string instanceId, string hold, CancellationToken ct)
     {
-        const string sql = InstanceSelect + " WHERE i.tenant_id = @tenantId AND i.review_id = @reviewId AND i.instance_id = @instanceId";
+        var sql = InstanceSelect + $" WHERE i.tenant_id = @tenantId AND i.review_id = @reviewId AND i.instance_id = @instanceId{hold}";
         var connection = await db.ConnectionAsync(ct);
         return (await connection.QuerySingleOrDefaultAsync<InstanceRow>(db.Command(sql, new { tenantId, reviewId, instanceId }, ct)))?.ToDomain();
     }
