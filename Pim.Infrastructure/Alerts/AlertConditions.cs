@@ -90,7 +90,7 @@ public sealed class AlertConditions(DbSession db) : IAlertConditions
             FROM role_assignments a
             LEFT JOIN principals p ON p.tenant_id = a.tenant_id AND p.principal_id = a.principal_id
             WHERE a.tenant_id = @tenantId AND {db.Store.In("a.role_id", "privileged")} AND {InForce} AND a.created_at < @since
-              AND NOT {AssignmentUseSql.UsedSince}
+              AND {AssignmentUseSql.NotUsedSince}
             """.Replace("/*items*/", "/*items:, " + AssignmentUseSql.LastActivity(db.Store.Provider) + " AS last_activity_at*/")),
 
         // Holders of privileged roles (enabled users, guests, service principals) Pim has not seen within the period (never seen:

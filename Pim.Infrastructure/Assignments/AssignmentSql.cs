@@ -27,12 +27,16 @@ public static class AssignmentUseSql
     private const string LastUse =
         "(SELECT MAX(g.last_used_at) FROM assignment_usage g WHERE g.tenant_id = a.tenant_id AND g.assignment_id = a.assignment_id)";
 
-    /// <summary>Activated or used from <c>@since</c> on (by <c>@now</c>).</summary>
-    public const string UsedSince = $"""
-        (EXISTS (SELECT 1 FROM activation_requests u
-                 WHERE u.tenant_id = a.tenant_id AND u.assignment_id = a.assignment_id AND u.starts_at >= @since AND {Began})
-         OR EXISTS (SELECT 1 FROM assignment_usage g
-                    WHERE g.tenant_id = a.tenant_id AND g.assignment_id = a.assignment_id AND g.last_used_at >= @since AND g.last_used_at <= @now))
+    /// <summary>
+    /// Neither activated nor used from <c>@since</c> on (by <c>@now</c>). Two NOT EXISTS, not NOT (… OR …): PostgreSQL
+    /// turns each into a hash anti-join over a sequential scan, where a negated OR stays a filter of an index scan
+    /// (bench/alerts.sh, 100,000 assignments: a tenth of the buffers, 457 ms → 179 ms on the same loaded machine).
+    /// </summary>
+    public const string NotUsedSince = $"""
+        NOT EXISTS (SELECT 1 FROM activation_requests u
+                    WHERE u.tenant_id = a.tenant_id AND u.assignment_id = a.assignment_id AND u.starts_at >= @since AND {Began})
+        AND NOT EXISTS (SELECT 1 FROM assignment_usage g
+                        WHERE g.tenant_id = a.tenant_id AND g.assignment_id = a.assignment_id AND g.last_used_at >= @since AND g.last_used_at <= @now)
         """;
 
     /// <summary>The last activation's start or the last use, whichever is later; null when there is neither.</summary>

@@ -121,7 +121,7 @@ public sealed class AccessReviewRepository(DbSession db) : IAccessReviews
                                              last_activity_at, recommendation)
             SELECT a.tenant_id, @instanceId, a.assignment_id, a.principal_id, a.role_id, a.scope, a.type, a.created_at,
                    {AssignmentUseSql.LastActivity(db.Store.Provider)},
-                   CASE WHEN a.created_at < @since AND NOT {AssignmentUseSql.UsedSince} THEN 'remove' ELSE 'keep' END
+                   CASE WHEN a.created_at < @since AND {AssignmentUseSql.NotUsedSince} THEN 'remove' ELSE 'keep' END
             FROM role_assignments a
             WHERE a.tenant_id = @tenantId AND (a.ends_at IS NULL OR a.ends_at > @now)
               AND (@types = 'both' OR a.type = @types)
