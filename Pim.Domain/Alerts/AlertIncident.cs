@@ -58,9 +58,6 @@ public sealed class AlertIncident
 
     public AlertStatus Status => ResolvedAt is not null ? AlertStatus.Resolved : DismissedAt is not null ? AlertStatus.Dismissed : AlertStatus.Open;
 
-    /// <summary>Whether this incident is about what the finding is about.</summary>
-    public bool IsAbout(AlertFinding finding) => AlertType == finding.AlertType && RoleId == finding.RoleId && Scope == finding.Scope;
-
     public static AlertIncident Raise(string tenantId, AlertFinding finding, DateTimeOffset now) =>
         new(tenantId, NewId.Next(), finding.AlertType, finding.RoleId, finding.Scope, now, null, null, null, null, 1);
 
@@ -100,9 +97,14 @@ public static class AlertRules
     /// resolves.
     /// </summary>
     public static (IReadOnlyList<AlertFinding> Raise, IReadOnlyList<AlertIncident> Resolve) Reconcile(IReadOnlyList<AlertIncident> unresolved,
-        IReadOnlyList<AlertFinding> findings) =>
-        (findings.Where(f => !unresolved.Any(i => i.IsAbout(f))).ToList(),
-         unresolved.Where(i => !findings.Any(i.IsAbout)).ToList());
+        IReadOnlyList<AlertFinding> findings)
+    {
+        // By subject, so that a tenant with thousands of subjects (an Owners alert per subscription) costs no more than it holds.
+        var open = unresolved.Select(i => (i.AlertType, i.RoleId, i.Scope)).ToHashSet();
+        var found = findings.Select(f => (f.AlertType, f.RoleId, f.Scope)).ToHashSet();
+        return (findings.Where(f => !open.Contains((f.AlertType, f.RoleId, f.Scope))).ToList(),
+            unresolved.Where(i => !found.Contains((i.AlertType, i.RoleId, i.Scope))).ToList());
+    }
 }
 
 public interface IAlertIncidents
