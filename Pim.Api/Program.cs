@@ -5,12 +5,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using FluentValidation;
 using Pim.Api.Features.Access;
 using Pim.Api.Features.Activations;
+using Pim.Api.Features.Alerts;
 using Pim.Api.Features.Approvals;
 using Pim.Api.Features.Assignments;
 using Pim.Api.Features.Audit;
 using Pim.Api.Features.Dev;
 using Pim.Api.Features.Notifications;
 using Pim.Api.Features.Principals;
+using Pim.Api.Features.Reviews;
 using Pim.Api.Features.Roles;
 using Pim.Api.Features.Scim;
 using Pim.Api.Features.Scopes;
@@ -61,6 +63,11 @@ try
         throw new InvalidOperationException("Pim:Webhooks:AllowInsecureTargets is true in Production: webhooks could reach internal addresses (SSRF).");
     var limits = builder.Configuration.GetSection("Pim:Notifications").Get<NotificationLimitOptions>() ?? new NotificationLimitOptions();
     builder.Services.AddPimNotifications(email, outbox, webhooks, new Pim.Domain.NotificationLimits(limits.MaxPerRolePerWindow, limits.Window));
+    // Governance: how often each tenant's security alerts are evaluated.
+    var alertInterval = builder.Configuration.GetValue<TimeSpan?>("Pim:Alerts:EvaluationInterval") ?? Pim.Domain.AlertSchedule.Default.Interval;
+    if (alertInterval < TimeSpan.FromMinutes(1))
+        throw new InvalidOperationException("Pim:Alerts:EvaluationInterval must be at least 00:01:00.");
+    builder.Services.AddSingleton(new Pim.Domain.AlertSchedule(alertInterval));
 
     // Authentication: the organisation's identity provider, or the development issuer (never in Production).
     var auth = builder.Configuration.GetSection("Pim:Auth").Get<AuthOptions>() ?? new AuthOptions();
@@ -125,6 +132,15 @@ try
         app.MapPost("/bench/bare", (EvaluationRequest body) => TypedResults.Ok(new { decision = "deny", body.PrincipalId }))
             .RequireAuthorization().ExcludeFromDescription().IsEvaluation();
         app.MapGet("/bench/grants-sql", () => TypedResults.Text(AccessReader.Grants)).RequireAuthorization().ExcludeFromDescription();
+        // bench/alerts.sh: one evaluation of a tenant's alerts, timed, and each alert's statement as the code composes it.
+        app.MapPost("/bench/alerts/{tenantId}", async (string tenantId, Pim.Domain.AlertService alerts, CancellationToken ct) =>
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var evaluation = await alerts.EvaluateNowAsync(tenantId, ct);
+            return TypedResults.Ok(new { elapsedMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, evaluation.Raised, evaluation.Resolved });
+        }).RequireAuthorization().ExcludeFromDescription();
+        app.MapGet("/bench/alerts-sql", (AlertConditions conditions) =>
+            TypedResults.Ok(Pim.Domain.AlertCatalog.Types.ToDictionary(type => type, conditions.FindingsSql))).RequireAuthorization().ExcludeFromDescription();
     }
 
     var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization().AcceptsJsonOnly().HoldToWireBounds().RetryReads()
@@ -142,6 +158,8 @@ try
     tenant.MapAudit();
     tenant.MapNotifications();
     tenant.MapScopes();
+    tenant.MapAlerts();
+    tenant.MapAccessReviews();
     // AuthZEN (OpenID Authorization API 1.0) for gateways and identity products: /access/v1/… and its metadata.
     app.MapAuthZen();
     // SCIM 2.0 for identity systems that provision Pim's directory: /scim/v2/… (the token's tenant) and /scim/v2/tenants/{tenantId}/….

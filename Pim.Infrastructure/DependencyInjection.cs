@@ -53,6 +53,17 @@ public static class DependencyInjection
         services.AddScoped<GrantRevocation>();
         services.AddScoped<ScopeService>();
         services.AddScoped<AuditService>();
+        // Governance (issue 16): security alerts, access reviews, and when principals were last seen.
+        services.AddScoped<IAlertIncidents, AlertIncidentRepository>();
+        services.AddScoped<IAlertSettingsStore, AlertSettingsRepository>();
+        services.AddScoped<AlertConditions>();
+        services.AddScoped<IAlertConditions>(sp => sp.GetRequiredService<AlertConditions>());
+        services.AddScoped<IAccessReviews, AccessReviewRepository>();
+        services.AddSingleton<PrincipalSightingRecorder>();
+        services.AddSingleton<IPrincipalSightings>(sp => sp.GetRequiredService<PrincipalSightingRecorder>());
+        services.AddScoped<PrincipalSightingRepository>();
+        services.AddScoped<AlertService>();
+        services.AddScoped<AccessReviewService>();
         return services;
     }
 

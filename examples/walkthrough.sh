@@ -2,7 +2,9 @@
 # The whole PIM flow with curl, against a running Pim in Development (dev issuer on):
 #   onboarding (tenant, principals, consent, sign-up) → make eligible → role settings (MFA + ticket + approval)
 #   → activation refused without MFA, then without a ticket → activation → approval → "my roles" → access evaluation
-#   (single, batch, and through AuthZEN) → deactivation → a two-stage approval with a quorum → SCIM provisioning → audit export.
+#   (single, batch, and through AuthZEN) → deactivation → a two-stage approval with a quorum → SCIM provisioning → audit
+#   export → a security alert raised in the background, dismissed → an access review: its first instance, a decision,
+#   the results as CSV.
 # Usage: examples/walkthrough.sh [base-url]   (default http://localhost:5080). Needs curl and jq.
 set -euo pipefail
 BASE=${1:-${PIM_URL:-http://localhost:5080}}
@@ -37,6 +39,16 @@ token() { # token SUBJECT TENANT MFA SCOPES-JSON
   | curl -sS -X POST "$BASE/dev/token" -H 'Content-Type: application/json' --data @- | jq -r .accessToken
 }
 step() { printf '\n== %s\n' "$*"; }
+# poll WHAT PATH TOKEN JQ: what the background work produces, within 30 s — prints the JQ of the first answer that has it.
+poll() {
+  local what=$1 path=$2 token=$3 filter=$4 found=""
+  for _ in $(seq 1 60); do
+    found=$(call GET "$path" "$token" 200 | jq -r "$filter // empty")
+    [[ -n "$found" ]] && { echo "$found"; return 0; }
+    sleep 0.5
+  done
+  echo "FAILED: the background work did not produce $what within 30 s" >&2; exit 1
+}
 
 step "Tokens from the development issuer: the tenant's directory-sync service, a gateway that asks Pim, Alice and Bob"
 OPERATOR=$(token sync-service "$T" false '["pim.operator"]')      # service scopes act only in the token's tenant
@@ -169,5 +181,33 @@ call GET "/v1/tenants/$T/principals?kind=group" "$ALICE" 200 | jq -c '[.items[].
 step "The audit trail as CSV: who, when, where from, why"
 call GET "/v1/tenants/$T/audit-events?roleId=exchange-administrator" "$ALICE" 200 "" -H 'Accept: text/csv' \
   | cut -d, -f2,3,4,6,12,13,14,15
+
+step "Security alerts: directory sync gives Carol a standing Helpdesk Administrator role after sign-up, outside Pim"
+call PUT "/v1/tenants/$T/principals/carol" "$OPERATOR" 201 '{"kind":"user","displayName":"Carol","email":"carol@contoso.example"}' | jq -c '{id}'
+CAROL_ASSIGNMENT=$(call POST "/v1/tenants/$T/role-assignments" "$OPERATOR" 201 \
+  '{"principalId":"carol","roleId":"helpdesk-administrator","type":"active"}' | jq -r .id)
+step "Alice tunes an alert (ETag / If-Match); the change makes the tenant's alerts due at the next background evaluation"
+ETAG=$(curl -sS -D - -o /dev/null "$BASE/v1/tenants/$T/alert-settings/roles-activated-too-frequently" -H "Authorization: Bearer $ALICE" \
+  | tr -d '\r' | awk 'tolower($1)=="etag:" {print $2}')
+call PUT "/v1/tenants/$T/alert-settings/roles-activated-too-frequently" "$ALICE" 200 '{"enabled":true,"maximumCount":5,"period":"PT8H"}' \
+  -H "If-Match: $ETAG" | jq -c .
+ALERT=$(poll "a roles-assigned-outside-pim alert" "/v1/tenants/$T/alerts?alertType=roles-assigned-outside-pim" "$ALICE" '.items[0].id')
+call GET "/v1/tenants/$T/alerts/$ALERT" "$ALICE" 200 | jq -c '{alertType, status, description, affectedItems: [.affectedItems[] | {principalId, assignmentId}]}'
+call POST "/v1/tenants/$T/alerts/$ALERT/dismiss" "$ALICE" 200 '{"justification":"Carol covers the helpdesk this week; ticket CHG-4800"}' \
+  | jq -c '{status, dismissedBy, justification}'
+
+step "An access review of Exchange and Helpdesk Administrators by the role administrators; its first instance starts in the background"
+REVIEW=$(call POST "/v1/tenants/$T/access-reviews" "$ALICE" 201 '{"displayName":"Quarterly admin review","scope":"/",
+  "roleIds":["exchange-administrator","helpdesk-administrator"],"assignmentTypes":"both","reviewers":"roleAdministrators",
+  "recurrence":"P90D","duration":"P14D","defaultDecision":"recommendation","autoApply":true,"justificationRequired":true}' | jq -r .id)
+INSTANCE=$(poll "the review's first instance" "/v1/tenants/$T/access-reviews/$REVIEW/instances" "$ALICE" '.items[0].id')
+call GET "/v1/tenants/$T/access-reviews/$REVIEW/instances/$INSTANCE/items" "$ALICE" 200 \
+  | jq -c '.items[] | {id, principalId, roleId, recommendation, recommendationReason}'
+call POST "/v1/tenants/$T/access-reviews/$REVIEW/instances/$INSTANCE/items/$CAROL_ASSIGNMENT/decision" "$ALICE" 200 \
+  '{"decision":"remove","justification":"Helpdesk cover ended"}' | jq -c '{id, decision, decidedBy}'
+call GET "/v1/tenants/$T/access-reviews/$REVIEW/instances/$INSTANCE" "$ALICE" 200 | jq -c '{status, endsAt, itemCount, decidedCount}'
+step "Its results as CSV"
+call GET "/v1/tenants/$T/access-reviews/$REVIEW/instances/$INSTANCE/results" "$ALICE" 200 "" -H 'Accept: text/csv'
+
 echo
 echo "Walkthrough complete for tenant $T."

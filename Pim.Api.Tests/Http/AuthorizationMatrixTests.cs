@@ -95,6 +95,24 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         new("POST", "~/access/v1/evaluations", """{"subject":{"type":"user","id":"bob","properties":{"tenantId":"{tenant}"}},"action":{"name":"hold"},"evaluations":[{"resource":{"type":"role","id":"exchange-administrator"}}]}""",
             401, 404, 403, 403, 200, 200, 403),
         new("GET", "~/.well-known/authzen-configuration", null, 200, 200, 200, 200, 200, 200, 200),
+        // Governance: PIM administrators manage alerts and reviews; Security Administrators and Readers read them (Alice is
+        // all of these); the role administrators review Carol's Helpdesk Administrator ({review}, {instance}); {alert}: the
+        // open incident about Helpdesk Administrator's settings, which do not require MFA.
+        new("GET", "/alerts", null, 401, 404, 403, 403, 403, 403, 200),
+        new("GET", "/alerts/{alert}", null, 401, 404, 403, 403, 403, 403, 200),
+        new("POST", "/alerts/{alert}/dismiss", new { justification = "Accepted risk" }, 401, 404, 403, 403, 403, 403, 200),
+        new("GET", "/alert-settings/too-many-global-administrators", null, 401, 404, 403, 403, 403, 403, 200),
+        new("PUT", "/alert-settings/too-many-global-administrators", new { enabled = true, maximumCount = 3 }, 401, 404, 403, 403, 403, 403, 428),
+        new("POST", "/access-reviews", new { displayName = "Admins", reviewers = "roleAdministrators" }, 401, 404, 403, 403, 403, 403, 201),
+        new("GET", "/access-reviews", null, 401, 404, 403, 403, 403, 403, 200),
+        new("GET", "/access-reviews/{review}", null, 401, 404, 403, 403, 403, 403, 200),
+        new("GET", "/access-reviews/{review}/instances", null, 401, 404, 403, 403, 403, 403, 200),
+        new("GET", "/access-reviews/{review}/instances/{instance}", null, 401, 404, 403, 403, 403, 403, 200),
+        new("GET", "/access-reviews/{review}/instances/{instance}/items", null, 401, 404, 403, 403, 403, 403, 200),
+        new("POST", "/access-reviews/{review}/instances/{instance}/items/{carol}/decision", new { decision = "remove", justification = "Left" },
+            401, 404, 403, 403, 403, 403, 200),
+        new("GET", "/access-reviews/{review}/instances/{instance}/results", null, 401, 404, 403, 403, 403, 403, 200),
+        new("POST", "/access-reviews/{review}/instances/{instance}/apply", null, 401, 404, 403, 403, 403, 403, 409),
     });
 
     private static TheoryData<Row> WithScim(TheoryData<Row> rows)
@@ -142,9 +160,12 @@ public abstract class AuthorizationMatrixTests(PimApp app)
 
     /// <summary>A tenant as every row finds it: Bob's request pending approval, Dave an eligible Privileged Role Administrator,
     /// Carol an active Helpdesk Administrator.</summary>
-    private sealed record Prepared(Scenario S, string Request, string CarolsAssignment, string Webhook);
+    private sealed record Prepared(Scenario S, string Request, string CarolsAssignment, string Webhook, Governed? Governance);
 
-    private static async Task<Prepared> PrepareAsync(PimApp app)
+    /// <summary>What the governance rows need: an access review with its instance started, and an open alert.</summary>
+    private sealed record Governed(string Review, string Instance, string Alert);
+
+    private static async Task<Prepared> PrepareAsync(PimApp app, bool governance = false)
     {
         var s = await Scenario.OnboardAsync(app);
         await s.SetSettingsAsync("exchange-administrator", ScenarioSettings.Document(requireApproval: true));
@@ -158,7 +179,7 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         await s.Operator.PutJsonAsync(s.Path("/subscriptions/sub1/resource-groups/rg1"), new { displayName = "RG" }).ExpectAsync(HttpStatusCode.Created);
         var webhook = (await s.Alice.PostJsonAsync(s.Path("/webhooks"), new { url = "http://127.0.0.1:9/hook", eventTypes = new[] { "pim.activation.approved" } })
             .ExpectAsync(HttpStatusCode.Created)).Str("id");
-        return new Prepared(await WithTeamAsync(s), request, carols, webhook);
+        return new Prepared(await WithTeamAsync(s), request, carols, webhook, governance ? await GovernAsync(app, s) : null);
     }
 
     /// <summary>A tenant with the group "team", which SCIM's group rows read, change and delete.</summary>
@@ -166,6 +187,21 @@ public abstract class AuthorizationMatrixTests(PimApp app)
     {
         await s.Operator.PutJsonAsync(s.Path("/principals/team"), new { kind = "group", displayName = "Team" }).ExpectAsync(HttpStatusCode.Created);
         return s;
+    }
+
+    private static async Task<Governed> GovernAsync(PimApp app, Scenario s)
+    {
+        await s.SetSettingsAsync("helpdesk-administrator", ScenarioSettings.Document(requireMfa: false));
+        var review = (await s.Alice.PostJsonAsync(s.Path("/access-reviews"),
+            new { displayName = "Helpdesk", roleIds = new[] { "helpdesk-administrator" }, reviewers = "roleAdministrators" }).ExpectAsync(HttpStatusCode.Created)).Str("id");
+        // Driven here, for this tenant only: the shared app holds many tenants, which a full governance sweep would evaluate.
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Pim.Domain.AlertService>().EvaluateNowAsync(s.Id, CancellationToken.None);
+        for (var i = 0; i < 100 && await scope.ServiceProvider.GetRequiredService<Pim.Domain.AccessReviewService>().SweepAsync(50, CancellationToken.None) > 0; i++) { }
+        var instance = (await s.Alice.GetAsync(s.Path($"/access-reviews/{review}/instances")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items")[0].Str("id");
+        var alert = (await s.Alice.GetAsync(s.Path("/alerts")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
+            .Single(a => a.Str("alertType") == "roles-without-mfa").Str("id");
+        return new Governed(review, instance, alert);
     }
 
     /// <summary>
@@ -177,19 +213,21 @@ public abstract class AuthorizationMatrixTests(PimApp app)
     private static readonly ConditionalWeakTable<PimApp, Lazy<Task<Shared>>> SharedByApp = new();
 
     private static Task<Shared> SharedAsync(PimApp app) => SharedByApp.GetValue(app, a => new Lazy<Task<Shared>>(async () =>
-        new Shared(await WithTeamAsync(await Scenario.OnboardAsync(a, consent: false)), await PrepareAsync(a)))).Value;
+        new Shared(await WithTeamAsync(await Scenario.OnboardAsync(a, consent: false)), await PrepareAsync(a, governance: true)))).Value;
 
     [Theory]
     [MemberData(nameof(Rows))]
     public async Task Each_caller_gets_the_expected_status(Row row)
     {
         var shared = await SharedAsync(app);
-        var (s, request, carols, webhook) = row.Method == "GET" ? shared.ForReads : await PrepareAsync(app);
+        var (s, request, carols, webhook, governed) = row.Method == "GET" ? shared.ForReads
+            : await PrepareAsync(app, governance: row.Path.Contains("{review}") || row.Path.Contains("{alert}"));
         // A write in the other tenant's own directory would change it for the rows after: that row gets one of its own.
         var other = row.OtherOperator is not null && row.Method != "GET" ? await WithTeamAsync(await Scenario.OnboardAsync(app, consent: false)) : shared.Other;
 
         var path = row.Path.StartsWith('~') ? row.Path[1..].Replace("{tenant}", s.Id) : s.Path(row.Path.Replace("{r}", request).Replace("{bob}", s.BobExchangeAssignment)
-            .Replace("{carol}", carols).Replace("{webhook}", webhook));
+            .Replace("{carol}", carols).Replace("{webhook}", webhook)
+            .Replace("{review}", governed?.Review).Replace("{instance}", governed?.Instance).Replace("{alert}", governed?.Alert));
         var callers = new (string Who, HttpClient Client, int Expected)[]
         {
             ("anonymous", app.Anonymous(), row.Anonymous),

@@ -111,7 +111,7 @@ public sealed class WireBoundsTests(SqliteApp app)
         if (schema.ActualProperties.Count > 0) return new JObject(schema.ActualProperties.Select(p => new JProperty(p.Key, Sample(p.Value))));
         if (schema.Type.HasFlag(JsonObjectType.Array)) return new JArray(Sample(schema.Item!));
         if (schema.Type.HasFlag(JsonObjectType.Boolean)) return new JValue(false);
-        if (schema.Type.HasFlag(JsonObjectType.Integer)) return new JValue((long)(schema.Minimum ?? 1));
+        if (schema.Type.HasFlag(JsonObjectType.Integer)) return new JValue((long)(schema.Minimum ?? 1)); // an integer is written without a fraction
         if (schema.Type.HasFlag(JsonObjectType.Number)) return new JValue(schema.Minimum ?? 1);
         return new JValue(schema.Format switch
         {

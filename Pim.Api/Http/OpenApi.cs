@@ -56,6 +56,8 @@ public static class OpenApiSetup
             swagger.UseAllOfToExtendReferenceSchemas();
             swagger.NonNullableReferenceTypesAsRequired();
             swagger.CustomSchemaIds(SchemaId);
+            // A union on the wire (a keyword or a list of ids): its shape comes from Wire.Fields, inline where it is used.
+            swagger.MapType<Features.Reviews.ReviewersDto>(() => new OpenApiSchema());
         });
     }
 
@@ -283,6 +285,8 @@ public static class OpenApiSetup
             ["SCIM"] = "SCIM 2.0 (RFC 7643, RFC 7644) for identity systems that provision the directory (Entra ID, Okta, OneLogin): Users " +
                        "and Groups of the token's tenant (/scim/v2/…) or of the tenant a platform identity names (/scim/v2/tenants/{tenantId}/…), " +
                        "in application/scim+json.",
+            ["Alerts"] = "Security alerts computed from what Pim knows (standing access, usage, activations, sign-ins it saw), their incidents and settings.",
+            ["Access reviews"] = "Recurring reviews of role assignments, with recommendations from usage and activations, and their results.",
         };
 
         public void Apply(OpenApiDocument document, DocumentFilterContext context)

@@ -39,6 +39,7 @@ public static class Problems
         new(ErrorCodes.Forbidden, 403, "The caller may not do this (Pim decides on the roles the caller holds now, not on token claims)."),
         new(ErrorCodes.SelfApprovalForbidden, 403, "Requesters may not approve or deny their own requests."),
         new(ErrorCodes.PrincipalDisabled, 403, "The caller's account is disabled in the directory."),
+        new(ErrorCodes.SelfReviewForbidden, 403, "Reviewers may not decide on their own assignments (or their groups'), unless the access review is a self-review."),
         new(ErrorCodes.NotFound, 404, "Nothing by that name in this tenant (also the answer for another tenant's data)."),
         new(MethodNotAllowed, 405, "The path exists, but not with this method."),
         new(ErrorCodes.ConsentRequired, 409, "The tenant has not consented to Pim yet (POST …/consent)."),

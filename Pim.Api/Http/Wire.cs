@@ -26,6 +26,8 @@ public sealed record WireField
     public WireField? Items { get; init; }
     /// <summary>The field is a shared schema of the contract, by name (with <see cref="Values"/>: an enumeration declared once).</summary>
     public string? Schema { get; init; }
+    /// <summary>The field holds one of these shapes (a keyword, or a list): each declared with its own bounds (the validator holds a value to them).</summary>
+    public IReadOnlyList<WireField>? OneOf { get; init; }
 
     internal Regex? Regex => Pattern is null ? null : Wire.RegexOf(Pattern);
 }
@@ -255,6 +257,42 @@ public static class Wire
         ["pageSize"] = new() { Minimum = 1, Maximum = Paging.MaximumPageSize },
         ["ListAuditEvents.pageSize"] = new() { Minimum = 1, Maximum = Features.Audit.AuditEndpoints.MaximumCsvRows },
         ["If-Match"] = new() { MaxLength = 16, Pattern = "^(W/)?\"[0-9]+\"$", Says = "an ETag this API gave out, such as \"3\"" },
+        // Governance (issue 16): security alerts.
+        ["alertId"] = Id,
+        ["alertType"] = Values("AlertType", AlertCatalog.Types),
+        ["AlertResponse.status"] = Values("AlertStatus", AlertStatuses.All),
+        ["ListAlerts.status"] = Values("AlertStatus", AlertStatuses.All),
+        ["recommendedAction"] = Text(Rules.MaxDescription),
+        ["affectedCount"] = new() { Minimum = 0, Maximum = int.MaxValue },
+        ["affectedItems"] = new() { MaxItems = AlertService.MaximumItemsShown },
+        ["AlertItemResponse.count"] = new() { Minimum = 0, Maximum = int.MaxValue },
+        ["dismissedBy"] = Subject,
+        ["maximumCount"] = new() { Minimum = AlertSettings.MinimumCount, Maximum = AlertSettings.MaximumCountLimit },
+        ["period"] = Duration,
+        // Access reviews.
+        ["reviewId"] = Id,
+        ["instanceId"] = Id,
+        ["itemId"] = Id,
+        ["reviewers"] = new()
+        {
+            OneOf = [Values("AccessReviewerKeyword", AccessReviewers.Keywords), new() { MaxItems = AccessReview.MaximumReviewers, Items = Id }],
+        },
+        ["assignmentTypes"] = Values("AccessReviewAssignmentTypes", AccessReviewDecisions.Assignments),
+        ["recurrence"] = Values("AccessReviewRecurrence", AccessReviewRecurrences.All),
+        ["defaultDecision"] = Values("AccessReviewDefaultDecision", AccessReviewDecisions.Defaults),
+        ["recommendation"] = Values("AccessReviewDecision", AccessReviewDecisions.Decisions),
+        ["recommendationReason"] = Text(Features.Reviews.AccessReviewCsv.MaxCell),
+        ["AccessReviewItemResponse.decision"] = Values("AccessReviewDecision", AccessReviewDecisions.Decisions),
+        ["AccessReviewDecisionRequest.decision"] = Values("AccessReviewDecision", AccessReviewDecisions.Decisions),
+        ["outcome"] = Values("AccessReviewOutcome", AccessReviewOutcomes.All),
+        ["AccessReviewInstanceResponse.status"] = Values("AccessReviewInstanceStatus", AccessReviewInstance.Statuses),
+        ["sequence"] = new() { Minimum = 1, Maximum = int.MaxValue },
+        ["itemCount"] = new() { Minimum = 0, Maximum = int.MaxValue },
+        ["decidedCount"] = new() { Minimum = 0, Maximum = int.MaxValue },
+        ["keepCount"] = new() { Minimum = 0, Maximum = int.MaxValue },
+        ["removeCount"] = new() { Minimum = 0, Maximum = int.MaxValue },
+        ["removedCount"] = new() { Minimum = 0, Maximum = int.MaxValue },
+        ["ListAccessReviewResults.pageSize"] = new() { Minimum = 1, Maximum = Csv.MaximumRows },
     }, Scim());
 
     /// <summary>SCIM (Features/Scim): what a provisioning client sends of a user or a group, and the protocol's own fields.</summary>
@@ -443,6 +481,12 @@ public static class Wire
     /// <summary>The schema with the field's bounds; a shared schema's reference in its place (nullable kept).</summary>
     private static IOpenApiSchema Declare(OpenApiSchema schema, WireField field, SchemaRepository repository)
     {
+        if (field.OneOf is { } shapes)
+        {
+            schema.OneOf = [.. shapes.Select(shape => Declare(shape.MaxItems is null ? new OpenApiSchema { Type = JsonSchemaType.String }
+                : new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } }, shape, repository))];
+            return schema;
+        }
         if (field.Schema is { } name)
         {
             if (field.Values is { } shared && !repository.Schemas.ContainsKey(name)) repository.AddDefinition(name, Enumeration(shared));

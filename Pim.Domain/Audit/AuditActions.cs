@@ -46,6 +46,16 @@ public static class AuditActions
     public const string WebhookCreated = "webhook.created";
     public const string WebhookDeleted = "webhook.deleted";
     public const string NotificationRetried = "notification.retried";
+    // Governance (issue 16): security alerts and access reviews.
+    public const string AlertRaised = "alert.raised";
+    public const string AlertResolved = "alert.resolved";
+    public const string AlertDismissed = "alert.dismissed";
+    public const string AlertSettingsUpdated = "alertSettings.updated";
+    public const string AccessReviewCreated = "accessReview.created";
+    public const string AccessReviewStarted = "accessReview.started";
+    public const string AccessReviewDecided = "accessReview.decided";
+    public const string AccessReviewEnded = "accessReview.ended";
+    public const string AccessReviewApplied = "accessReview.applied";
 
     public static readonly IReadOnlyList<string> All = typeof(AuditActions).GetFields()
         .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal).ToList();

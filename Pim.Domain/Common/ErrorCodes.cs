@@ -18,6 +18,7 @@ public static class ErrorCodes
     public const string Forbidden = "forbidden";
     public const string SelfApprovalForbidden = "self-approval-forbidden";
     public const string PrincipalDisabled = "principal-disabled";
+    public const string SelfReviewForbidden = "self-review-forbidden";
     // Nothing by that name (in this tenant).
     public const string NotFound = "not-found";
     // The state of things does not allow it now.

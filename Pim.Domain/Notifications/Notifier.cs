@@ -8,7 +8,7 @@ namespace Pim.Domain;
 /// approvers when a request waits, the requester of the decision, the assignee of a new assignment. Each use case
 /// passes the role settings it already resolved.
 /// </summary>
-public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutbox outbox, NotificationLimits limits, TimeProvider time)
+public sealed partial class Notifier(IPrincipals principals, IAccessReader access, IOutbox outbox, NotificationLimits limits, TimeProvider time)
 {
     public async Task ActivationStartedAsync(ActivationRequest request, RoleSettings policy, CancellationToken ct)
     {

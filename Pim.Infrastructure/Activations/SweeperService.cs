@@ -23,13 +23,30 @@ public sealed class SweeperService(IServiceScopeFactory scopes, OutboxOptions op
         return activations + await services.GetRequiredService<AssignmentService>().WarnOfExpiryAsync(BatchSize, ct);
     }
 
+    /// <summary>
+    /// Governance (issue 16): access reviews' schedules (starts, reminders, ends, autoApply removals) and the alerts of the
+    /// tenants that are due, once each across replicas. Usage and sightings recorded in memory are written first, so that
+    /// the alerts see them. Returns how much it did (0: nothing was due).
+    /// </summary>
+    public static async Task<int> SweepGovernanceOnceAsync(IServiceScopeFactory scopes, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        await UsageFlushService.FlushAsync(scopes, services.GetRequiredService<UsageRecorder>(), ct);
+        var reviewed = await services.GetRequiredService<AccessReviewService>().SweepAsync(BatchSize, ct);
+        return reviewed + await services.GetRequiredService<AlertService>().EvaluateDueAsync(GovernanceTenantsPerSweep, ct);
+    }
+
+    /// <summary>The most tenants one governance sweep evaluates the alerts of.</summary>
+    public const int GovernanceTenantsPerSweep = 10;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (await SweepOnceAsync(scopes, stoppingToken) > 0) continue;
+                if (await SweepOnceAsync(scopes, stoppingToken) + await SweepGovernanceOnceAsync(scopes, stoppingToken) > 0) continue;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
             catch (Exception e) { logger.LogError(e, "Sweep failed; trying again shortly"); }
