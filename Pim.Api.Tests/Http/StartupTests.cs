@@ -117,6 +117,16 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public void Pim_refuses_to_start_when_the_CA_it_is_told_to_trust_for_SMTP_cannot_be_read()
+    {
+        var (exitCode, output) = RunApi(("Pim__Email__Smtp__Host", "smtp.contoso.example"),
+            ("Pim__Email__Smtp__TrustedCaCertificatePath", "/nonexistent/internal-ca.pem"));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Pim failed to start", output);
+        Assert.Contains("Pim:Email:Smtp:TrustedCaCertificatePath", output);
+    }
+
+    [Fact]
     public async Task Production_serves_no_token_endpoint_and_no_swagger_ui()
     {
         await using var production = new ProductionApp();
