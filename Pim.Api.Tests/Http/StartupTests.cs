@@ -65,7 +65,7 @@ public sealed class StartupTests
         {
             var dialect = provider == "postgres" ? "Postgres" : "Sqlite";
             string[] files = ["0001_initial.sql", "0002_outbox_and_webhooks.sql", "0003_extensions_usage_idempotency.sql", "0004_scopes.sql", "0005_security.sql",
-                "0006_grant_changes.sql"];
+                "0006_grant_changes.sql", "0010_outbox_trace_context.sql"];
             var migrator = new Migrator(store, NullLogger<Migrator>.Instance);
             Assert.Equal(files.Select(f => $"Pim.Infrastructure.Migrations.{dialect}.{f}"), migrator.Pending());
             // The shared scripts' $timestamp$ is each dialect's spelling.
@@ -124,6 +124,14 @@ public sealed class StartupTests
         Assert.Equal(1, exitCode);
         Assert.Contains("Pim failed to start", output);
         Assert.Contains("Pim:Email:Smtp:TrustedCaCertificatePath", output);
+    }
+
+    [Fact]
+    public void Pim_refuses_to_start_with_an_OpenTelemetry_exporter_it_has_not()
+    {
+        var (exitCode, output) = RunApi(("OTEL_TRACES_EXPORTER", "zipkin"));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("OTEL_TRACES_EXPORTER must be 'otlp' or 'none', not 'zipkin'", output);
     }
 
     [Fact]
