@@ -29,10 +29,13 @@ try
 
     builder.Services.AddSerilog((services, logger) =>
     {
-        logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
+        logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
         if (production) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
         else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} (trace {TraceId}){NewLine}{Exception}");
     }, preserveStaticLogger: true);
+
+    // OpenTelemetry, only when OTEL_* variables are set (Http/Telemetry.cs); the trace id of logs and problems is the traces' own.
+    builder.AddPimTelemetry();
 
     // Store: SQLite by default (a file under the content root), Postgres in production.
     var provider = (builder.Configuration["Pim:Store:Provider"] ?? "sqlite").ToLowerInvariant() switch

@@ -29,6 +29,7 @@ public sealed class CurrentCaller
     /// <summary>The request's caller as it acts in <paramref name="tenantId"/>: itself, the guest of its home identity, or nobody.</summary>
     public static Task<Caller> ResolveAsync(HttpContext http, string tenantId)
     {
+        Pim.Infrastructure.PimTelemetry.Tenant(tenantId);
         var origin = new RequestOrigin(
             http.ClientAddress(),
             http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null,
