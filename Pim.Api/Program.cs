@@ -54,6 +54,8 @@ try
     // Notifications: email to a pickup directory (default) or SMTP, signed webhooks, all through the outbox.
     var email = builder.Configuration.GetSection("Pim:Email").Get<EmailOptions>() ?? new EmailOptions();
     email.PickupDirectory = Path.Combine(builder.Environment.ContentRootPath, email.PickupDirectory);
+    if (email.Smtp.TrustedCaCertificatePath is { Length: > 0 } trustedCa)
+        email.Smtp.TrustedCaCertificatePath = Path.Combine(builder.Environment.ContentRootPath, trustedCa);
     var outbox = builder.Configuration.GetSection("Pim:Outbox").Get<OutboxOptions>() ?? new OutboxOptions();
     if (outbox.MaxAttempts is < 1 or > Pim.Domain.OutboxMessage.MaximumAttempts)
         throw new InvalidOperationException($"Pim:Outbox:MaxAttempts must be between 1 and {Pim.Domain.OutboxMessage.MaximumAttempts}.");

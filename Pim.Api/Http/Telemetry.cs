@@ -13,7 +13,8 @@ namespace Pim.Api.Http;
 /// <c>pim.tenant.id</c>), of outgoing HTTP (webhooks), of PostgreSQL commands and of Pim's own work (deliveries, sweeps);
 /// metrics of ASP.NET Core, HttpClient, Npgsql, the runtime and Pim's <c>pim.*</c> instruments
 /// (<see cref="PimTelemetry"/>). Exported over OTLP by batches on a background thread, so a collector that is slow or
-/// down costs dropped telemetry, never a request. Request and response headers, bodies and query values are not recorded.
+/// down costs dropped telemetry, never a request. Request and response headers and bodies are not recorded, query values
+/// only redacted.
 /// </summary>
 public static class Telemetry
 {

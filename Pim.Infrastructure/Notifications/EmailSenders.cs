@@ -57,7 +57,7 @@ public sealed class SmtpEmailSender : IEmailSender
     }
 
     /// <summary>The CA certificates of a PEM file; start-up stops when the file cannot be read or holds none.</summary>
-    public static X509Certificate2Collection LoadTrustedCas(string path)
+    private static X509Certificate2Collection LoadTrustedCas(string path)
     {
         var certificates = new X509Certificate2Collection();
         try
