@@ -14,7 +14,7 @@ namespace Pim.Api.Tests.Support;
 /// Real SMTP servers for the tests, as a corporate relay is: smtp4dev (the dotnet tool pinned in
 /// .config/dotnet-tools.json, restored by scripts/test.sh), requiring TLS and AUTH, with a certificate issued by an
 /// internal CA this class creates (publishing no revocation list). One server speaks STARTTLS, one implicit TLS; both
-/// are started once per test run and stopped when it ends. Without the tool the tests fail, naming what to run.
+/// are started once per test run and stop when the test process ends. Without the tool the tests fail, naming what to run.
 /// </summary>
 public sealed class SmtpServers
 {
@@ -51,13 +51,9 @@ public sealed class SmtpServers
         var ca = TestCa.Create(Path.Combine(directory, "ca"), "Pim Test Internal CA");
         var (certificate, key) = ca.IssueServerCertificate(Path.Combine(directory, "server"));
         var servers = await Task.WhenAll(
-            Smtp4Dev.StartAsync("StartTls", certificate, key, Path.Combine(directory, "starttls")),
-            Smtp4Dev.StartAsync("ImplicitTls", certificate, key, Path.Combine(directory, "implicit")));
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            foreach (var server in servers) server.Dispose();
-            try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
-        };
+            Smtp4Dev.StartAsync("StartTls", certificate, key, Path.Combine(directory, "starttls"), directory),
+            Smtp4Dev.StartAsync("ImplicitTls", certificate, key, Path.Combine(directory, "implicit"), directory));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Parallel.ForEach(servers, server => server.Dispose());
         return new SmtpServers(ca, servers[0], servers[1]);
     }
 }
@@ -133,20 +129,37 @@ public sealed partial class Smtp4Dev : IDisposable
 
     public sealed record Message(string Id, string Subject, IReadOnlyList<string> To);
 
-    public static async Task<Smtp4Dev> StartAsync(string tlsMode, string certificate, string key, string dataDirectory)
+    /// <summary>
+    /// smtp4dev runs under a watchdog that holds this process's end of a pipe: when the test process ends, however it ends
+    /// (even killed), the pipe closes, and the watchdog stops the server (its whole process group) and removes
+    /// <c>$1</c>, the directory of the test's CA, certificates and server data.
+    /// </summary>
+    private const string Watchdog = """
+        set -m
+        remove=$1; shift
+        dotnet tool run smtp4dev -- "$@" </dev/null &
+        server=$!
+        cat >/dev/null
+        kill -TERM -- "-$server" 2>/dev/null
+        wait "$server" 2>/dev/null
+        rm -rf -- "$remove"
+        """;
+
+    public static async Task<Smtp4Dev> StartAsync(string tlsMode, string certificate, string key, string dataDirectory, string removeOnExit)
     {
         System.IO.Directory.CreateDirectory(dataDirectory);
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo("bash")
         {
             // `dotnet tool run` finds the tool through the manifest of the repository the tests are built in.
             WorkingDirectory = RepositoryRoot(),
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         foreach (var argument in new[]
                  {
-                     "tool", "run", "smtp4dev", "--",
+                     "-c", Watchdog, "smtp4dev", removeOnExit,
                      "--smtpport=0", "--urls=http://127.0.0.1:0", "--bindaddress=127.0.0.1", "--allowremoteconnections-", "--disableipv6",
                      "--hostname=localhost", "--db=", "--imapport=", "--pop3port=", "--nousersettings", "--locksettings",
                      $"--baseappdatapath={dataDirectory}",
@@ -177,7 +190,8 @@ public sealed partial class Smtp4Dev : IDisposable
         var first = await Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(90)));
         if (first != ready.Task)
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.StandardInput.Close();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(10))) process.Kill(entireProcessTree: true);
             string log;
             lock (output) log = output.ToString();
             throw new InvalidOperationException(
@@ -213,13 +227,15 @@ public sealed partial class Smtp4Dev : IDisposable
         throw new InvalidOperationException($"No .config/dotnet-tools.json above {AppContext.BaseDirectory}: cannot find the smtp4dev tool.");
     }
 
+    /// <summary>Closes the watchdog's pipe: it stops the server and removes its directory.</summary>
     public void Dispose()
     {
         try
         {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(10))) _process.Kill(entireProcessTree: true);
         }
-        catch (InvalidOperationException) { }
+        catch (Exception e) when (e is InvalidOperationException or IOException) { }
         _api.Dispose();
     }
 
