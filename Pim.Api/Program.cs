@@ -32,10 +32,13 @@ try
 
     builder.Services.AddSerilog((services, logger) =>
     {
-        logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
+        logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
         if (production) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
         else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} (trace {TraceId}){NewLine}{Exception}");
     }, preserveStaticLogger: true);
+
+    // OpenTelemetry, only when OTEL_* variables are set (Http/Telemetry.cs); the trace id of logs and problems is the traces' own.
+    builder.AddPimTelemetry();
 
     // Store: SQLite by default (a file under the content root), Postgres in production.
     var provider = (builder.Configuration["Pim:Store:Provider"] ?? "sqlite").ToLowerInvariant() switch
@@ -54,6 +57,8 @@ try
     // Notifications: email to a pickup directory (default) or SMTP, signed webhooks, all through the outbox.
     var email = builder.Configuration.GetSection("Pim:Email").Get<EmailOptions>() ?? new EmailOptions();
     email.PickupDirectory = Path.Combine(builder.Environment.ContentRootPath, email.PickupDirectory);
+    if (email.Smtp.TrustedCaCertificatePath is { Length: > 0 } trustedCa)
+        email.Smtp.TrustedCaCertificatePath = Path.Combine(builder.Environment.ContentRootPath, trustedCa);
     var outbox = builder.Configuration.GetSection("Pim:Outbox").Get<OutboxOptions>() ?? new OutboxOptions();
     if (outbox.MaxAttempts is < 1 or > Pim.Domain.OutboxMessage.MaximumAttempts)
         throw new InvalidOperationException($"Pim:Outbox:MaxAttempts must be between 1 and {Pim.Domain.OutboxMessage.MaximumAttempts}.");

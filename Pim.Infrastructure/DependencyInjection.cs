@@ -82,7 +82,7 @@ public static class DependencyInjection
         services.AddScoped<NotificationService>();
 
         if (string.IsNullOrWhiteSpace(email.Smtp.Host)) services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
-        else services.AddSingleton<IEmailSender, SmtpEmailSender>();
+        else services.AddSingleton<IEmailSender>(new SmtpEmailSender(email)); // built here: a CA file that cannot be read stops start-up
         services.AddHttpClient(WebhookSender.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => WebhookUrlPolicy.Handler(webhooks));
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<OutboxDispatcher>();

@@ -70,8 +70,8 @@ public sealed class ActivationUseCaseTests
         var activation = await _pim.Activations.RequestAsync(UseCases.As("bob"), UseCases.Ask(), default);
         _pim.Time.Advance(TimeSpan.FromHours(1));
         Assert.False((await _pim.Access.EvaluateAsync(UseCases.As("bob"), "bob", UseCases.Exchange, ScopePath.Root, default)).Granted);
-        Assert.Equal(1, await _pim.Lifecycle.SweepAsync(50, default));
-        Assert.Equal(0, await _pim.Lifecycle.SweepAsync(50, default));
+        Assert.Equal(ActivationStatus.Expired, Assert.Single(await _pim.Lifecycle.SweepAsync(50, default)).Status);
+        Assert.Empty(await _pim.Lifecycle.SweepAsync(50, default));
         Assert.Equal(["activation.requested", "activation.activated", "activation.expired"], _pim.AuditActions(activation.Request.Id));
     }
 

@@ -33,6 +33,7 @@ public sealed class CurrentCaller
     /// </summary>
     public static async Task<Caller> ResolveAsync(HttpContext http, string tenantId)
     {
+        Pim.Infrastructure.PimTelemetry.Tenant(tenantId);
         var origin = new RequestOrigin(
             http.ClientAddress(),
             http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null,

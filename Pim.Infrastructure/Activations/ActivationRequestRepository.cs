@@ -157,6 +157,19 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
         return QueryAsync(sql, new { now, limit }, ct);
     }
 
+    /// <summary>Whether a sweep has anything to record: the three forms of <see cref="ClaimDueAsync"/>, without locking.</summary>
+    public static async Task<bool> AnyDueAsync(Store store, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = $"""
+            SELECT EXISTS (SELECT 1 FROM activation_requests r WHERE {ActivationSql.DueToEnd})
+                OR EXISTS (SELECT 1 FROM activation_requests r WHERE {ActivationSql.DueToStart})
+                OR EXISTS (SELECT 1 FROM activation_requests r WHERE {ActivationSql.DueToTimeOut})
+                OR EXISTS (SELECT 1 FROM activation_requests r WHERE {ActivationSql.NoticeDue})
+            """;
+        await using var connection = await store.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { now }, cancellationToken: ct));
+    }
+
     public async Task InsertAsync(ActivationRequest r, CancellationToken ct)
     {
         const string sql = """

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,11 +17,17 @@ public sealed class SweeperService(IServiceScopeFactory scopes, OutboxOptions op
 
     public static async Task<int> SweepOnceAsync(IServiceScopeFactory scopes, CancellationToken ct)
     {
+        Activity.Current = null; // a sweep is a trace of its own (this method's change of the ambient span stays in it)
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        await IdempotencyStore.PurgeAsync(services.GetRequiredService<Store>(), services.GetRequiredService<TimeProvider>().Now(), ct);
-        var activations = await services.GetRequiredService<ActivationLifecycleService>().SweepAsync(BatchSize, ct);
-        return activations + await services.GetRequiredService<AssignmentService>().WarnOfExpiryAsync(BatchSize, ct);
+        var store = services.GetRequiredService<Store>();
+        var now = services.GetRequiredService<TimeProvider>().Now();
+        await IdempotencyStore.PurgeAsync(store, now, ct);
+        // Traced only when there is something to record, so that the idle sweeps of every poll leave no trace.
+        using var sweep = PimTelemetry.Source.HasListeners() && await ActivationRequestRepository.AnyDueAsync(store, now, ct) ? PimTelemetry.StartSweep() : null;
+        var settled = await services.GetRequiredService<ActivationLifecycleService>().SweepAsync(BatchSize, ct);
+        PimTelemetry.Swept(sweep, settled);
+        return settled.Count + await services.GetRequiredService<AssignmentService>().WarnOfExpiryAsync(BatchSize, ct);
     }
 
     /// <summary>

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pim.Api.Http;
 using Pim.Domain;
+using Pim.Infrastructure;
 
 namespace Pim.Api.Features.Access;
 
@@ -96,15 +98,21 @@ public static class AuthZenEndpoints
     /// One question: authorization first (as the native endpoint: the operator, the 'pim.evaluate' scope, or the principal
     /// itself), then what is asked. A question outside Pim's vocabulary is denied with its reason.
     /// </summary>
-    private static async Task<AccessDecision> AnswerAsync(Caller caller, AuthZenEvaluationRequest question, AccessService access, CancellationToken ct)
+    private static Task<AccessDecision> AnswerAsync(Caller caller, AuthZenEvaluationRequest question, AccessService access, CancellationToken ct)
     {
         AccessService.EnsureMayEvaluate(caller, question.Subject.Id);
-        if (question.Action.Name != AuthZen.Hold) return Deny(AuthZen.UnsupportedAction);
-        if (question.Resource.Type != AuthZen.RoleType) return Deny(AuthZen.UnsupportedResourceType);
-        if (RoleCatalog.Find(question.Resource.Id) is null) return Deny(AuthZen.UnknownRole);
-        if (PrincipalKinds.Parse(question.Subject.Type) is not { } kind) return Deny(DenyReasons.UnknownPrincipal);
-        return await access.EvaluateAsync(caller, question.Subject.Id, question.Resource.Id, question.Resource.Properties?.Scope ?? ScopePath.Root, ct, kind);
+        var kind = PrincipalKinds.Parse(question.Subject.Type);
+        return PimTelemetry.Evaluation(Stopwatch.GetTimestamp(), OutsideVocabulary(question, kind) is { } reason
+            ? Task.FromResult(Deny(reason))
+            : access.EvaluateAsync(caller, question.Subject.Id, question.Resource.Id, question.Resource.Properties?.Scope ?? ScopePath.Root, ct, kind));
     }
+
+    private static string? OutsideVocabulary(AuthZenEvaluationRequest question, PrincipalKind? kind) =>
+        question.Action.Name != AuthZen.Hold ? AuthZen.UnsupportedAction
+        : question.Resource.Type != AuthZen.RoleType ? AuthZen.UnsupportedResourceType
+        : RoleCatalog.Find(question.Resource.Id) is null ? AuthZen.UnknownRole
+        : kind is null ? DenyReasons.UnknownPrincipal
+        : null;
 
     private static AccessDecision Deny(string reason) => new(false, null, reason);
 
