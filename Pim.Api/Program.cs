@@ -5,13 +5,16 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using FluentValidation;
 using Pim.Api.Features.Access;
 using Pim.Api.Features.Activations;
+using Pim.Api.Features.Alerts;
 using Pim.Api.Features.Approvals;
 using Pim.Api.Features.Assignments;
 using Pim.Api.Features.Audit;
 using Pim.Api.Features.Dev;
 using Pim.Api.Features.Notifications;
 using Pim.Api.Features.Principals;
+using Pim.Api.Features.Reviews;
 using Pim.Api.Features.Roles;
+using Pim.Api.Features.Scim;
 using Pim.Api.Features.Scopes;
 using Pim.Api.Features.Settings;
 using Pim.Api.Features.Tenants;
@@ -29,10 +32,13 @@ try
 
     builder.Services.AddSerilog((services, logger) =>
     {
-        logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
+        logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
         if (production) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
         else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} (trace {TraceId}){NewLine}{Exception}");
     }, preserveStaticLogger: true);
+
+    // OpenTelemetry, only when OTEL_* variables are set (Http/Telemetry.cs); the trace id of logs and problems is the traces' own.
+    builder.AddPimTelemetry();
 
     // Store: SQLite by default (a file under the content root), Postgres in production.
     var provider = (builder.Configuration["Pim:Store:Provider"] ?? "sqlite").ToLowerInvariant() switch
@@ -51,6 +57,8 @@ try
     // Notifications: email to a pickup directory (default) or SMTP, signed webhooks, all through the outbox.
     var email = builder.Configuration.GetSection("Pim:Email").Get<EmailOptions>() ?? new EmailOptions();
     email.PickupDirectory = Path.Combine(builder.Environment.ContentRootPath, email.PickupDirectory);
+    if (email.Smtp.TrustedCaCertificatePath is { Length: > 0 } trustedCa)
+        email.Smtp.TrustedCaCertificatePath = Path.Combine(builder.Environment.ContentRootPath, trustedCa);
     var outbox = builder.Configuration.GetSection("Pim:Outbox").Get<OutboxOptions>() ?? new OutboxOptions();
     if (outbox.MaxAttempts is < 1 or > Pim.Domain.OutboxMessage.MaximumAttempts)
         throw new InvalidOperationException($"Pim:Outbox:MaxAttempts must be between 1 and {Pim.Domain.OutboxMessage.MaximumAttempts}.");
@@ -60,6 +68,11 @@ try
         throw new InvalidOperationException("Pim:Webhooks:AllowInsecureTargets is true in Production: webhooks could reach internal addresses (SSRF).");
     var limits = builder.Configuration.GetSection("Pim:Notifications").Get<NotificationLimitOptions>() ?? new NotificationLimitOptions();
     builder.Services.AddPimNotifications(email, outbox, webhooks, new Pim.Domain.NotificationLimits(limits.MaxPerRolePerWindow, limits.Window));
+    // Governance: how often each tenant's security alerts are evaluated.
+    var alertInterval = builder.Configuration.GetValue<TimeSpan?>("Pim:Alerts:EvaluationInterval") ?? Pim.Domain.AlertSchedule.Default.Interval;
+    if (alertInterval < TimeSpan.FromMinutes(1))
+        throw new InvalidOperationException("Pim:Alerts:EvaluationInterval must be at least 00:01:00.");
+    builder.Services.AddSingleton(new Pim.Domain.AlertSchedule(alertInterval));
 
     // Authentication: the organisation's identity provider, or the development issuer (never in Production).
     var auth = builder.Configuration.GetSection("Pim:Auth").Get<AuthOptions>() ?? new AuthOptions();
@@ -125,9 +138,18 @@ try
         app.MapPost("/bench/bare", (EvaluationRequest body) => TypedResults.Ok(new { decision = "deny", body.PrincipalId }))
             .RequireAuthorization().ExcludeFromDescription().IsEvaluation();
         app.MapGet("/bench/grants-sql", () => TypedResults.Text(AccessReader.Grants)).RequireAuthorization().ExcludeFromDescription();
+        // bench/alerts.sh: one evaluation of a tenant's alerts, timed, and each alert's statement as the code composes it.
+        app.MapPost("/bench/alerts/{tenantId}", async (string tenantId, Pim.Domain.AlertService alerts, CancellationToken ct) =>
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var evaluation = await alerts.EvaluateNowAsync(tenantId, ct);
+            return TypedResults.Ok(new { elapsedMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, evaluation.Raised, evaluation.Resolved });
+        }).RequireAuthorization().ExcludeFromDescription();
+        app.MapGet("/bench/alerts-sql", (AlertConditions conditions) =>
+            TypedResults.Ok(Pim.Domain.AlertCatalog.Types.ToDictionary(type => type, conditions.FindingsSql))).RequireAuthorization().ExcludeFromDescription();
     }
 
-    var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization().HoldToWireBounds().RetryReads()
+    var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization().AcceptsJsonOnly().HoldToWireBounds().RetryReads()
         .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -142,8 +164,12 @@ try
     tenant.MapAudit();
     tenant.MapNotifications();
     tenant.MapScopes();
+    tenant.MapAlerts();
+    tenant.MapAccessReviews();
     // AuthZEN (OpenID Authorization API 1.0) for gateways and identity products: /access/v1/… and its metadata.
     app.MapAuthZen();
+    // SCIM 2.0 for identity systems that provision Pim's directory: /scim/v2/… (the token's tenant) and /scim/v2/tenants/{tenantId}/….
+    app.MapScim();
 
     app.Run();
     return 0;

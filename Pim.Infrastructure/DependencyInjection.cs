@@ -56,6 +56,17 @@ public static class DependencyInjection
         services.AddScoped<GrantRevocation>();
         services.AddScoped<ScopeService>();
         services.AddScoped<AuditService>();
+        // Governance (issue 16): security alerts, access reviews, and when principals were last seen.
+        services.AddScoped<IAlertIncidents, AlertIncidentRepository>();
+        services.AddScoped<IAlertSettingsStore, AlertSettingsRepository>();
+        services.AddScoped<AlertConditions>();
+        services.AddScoped<IAlertConditions>(sp => sp.GetRequiredService<AlertConditions>());
+        services.AddScoped<IAccessReviews, AccessReviewRepository>();
+        services.AddSingleton<PrincipalSightingRecorder>();
+        services.AddSingleton<IPrincipalSightings>(sp => sp.GetRequiredService<PrincipalSightingRecorder>());
+        services.AddScoped<PrincipalSightingRepository>();
+        services.AddScoped<AlertService>();
+        services.AddScoped<AccessReviewService>();
         return services;
     }
 
@@ -74,7 +85,7 @@ public static class DependencyInjection
         services.AddScoped<NotificationService>();
 
         if (string.IsNullOrWhiteSpace(email.Smtp.Host)) services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
-        else services.AddSingleton<IEmailSender, SmtpEmailSender>();
+        else services.AddSingleton<IEmailSender>(new SmtpEmailSender(email)); // built here: a CA file that cannot be read stops start-up
         services.AddHttpClient(WebhookSender.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => WebhookUrlPolicy.Handler(webhooks));
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<OutboxDispatcher>();

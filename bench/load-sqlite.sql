@@ -72,6 +72,10 @@ INSERT INTO group_memberships (tenant_id, member_id, group_id)
 SELECT t.tenant_id, 'u' || s.value, 'u' || ((s.value % :groups + 1) * (:per / :groups)) || '-grp'
 FROM bench_tenants t CROSS JOIN generate_series(4, :per, 4) AS s;
 
+-- The groups are flat: each membership is also the closure's (what evaluation reads of groups, migration 0008).
+INSERT INTO group_closure (tenant_id, member_id, group_id, depth)
+SELECT tenant_id, member_id, group_id, 1 FROM group_memberships WHERE tenant_id IN (SELECT tenant_id FROM bench_tenants);
+
 -- Open activations: eligible users with i % 10 = 0, active now for 8 hours (1 hour in, 7 to go).
 INSERT INTO activation_requests (tenant_id, request_id, principal_id, role_id, scope, assignment_id, status,
                                  duration_seconds, justification, requested_at, starts_at, ends_at,

@@ -598,7 +598,7 @@ bench_case() {
     psql_db "$db" -v tenants="$TENANTS" -v per="$per" -v groups="$groups" -v users="$users" -f "$BENCH_DIR/load.sql" \
       >"$RESULTS/load-$LABEL.log" 2>&1 || { cat "$RESULTS/load-$LABEL.log" >&2; die "loading $LABEL failed."; }
     R[$LABEL.load_sql_s]=$(( SECONDS - t0 ))
-    psql_db "$db" -c "VACUUM (ANALYZE) tenants, principals, group_memberships, role_assignments, activation_requests" \
+    psql_db "$db" -c "VACUUM (ANALYZE) tenants, principals, group_memberships, group_closure, role_assignments, activation_requests" \
       -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
       -c "CHECKPOINT" >/dev/null
     psql_db "$db" -At -c "SELECT sum(pg_prewarm(c.oid)) FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
@@ -608,6 +608,7 @@ bench_case() {
       SELECT 'role_assignments', count(*), pg_size_pretty(pg_total_relation_size('role_assignments')) FROM role_assignments
       UNION ALL SELECT 'principals', count(*), pg_size_pretty(pg_total_relation_size('principals')) FROM principals
       UNION ALL SELECT 'group_memberships', count(*), pg_size_pretty(pg_total_relation_size('group_memberships')) FROM group_memberships
+      UNION ALL SELECT 'group_closure', count(*), pg_size_pretty(pg_total_relation_size('group_closure')) FROM group_closure
       UNION ALL SELECT 'activation_requests', count(*), pg_size_pretty(pg_total_relation_size('activation_requests')) FROM activation_requests
       UNION ALL SELECT 'tenants', count(*), pg_size_pretty(pg_total_relation_size('tenants')) FROM tenants" \
       | tee "$RESULTS/tables-$LABEL.txt" | awk '{ printf "    %-20s %9s rows  %s %s\n", $1, $2, $3, $4 }'
@@ -629,7 +630,7 @@ bench_case() {
     R[$LABEL.load_s]=$(( SECONDS - t0 )); R[$LABEL.load_sql_s]=${R[$LABEL.load_s]}
     local tbl size
     size="$(( $(stat -c %s "$sqlite_db") / 1048576 )) MB"
-    for tbl in role_assignments principals group_memberships activation_requests tenants; do
+    for tbl in role_assignments principals group_memberships group_closure activation_requests tenants; do
       echo "$tbl $(sqlite3 "$sqlite_db" "SELECT count(*) FROM $tbl") ($size file)"
     done | tee "$RESULTS/tables-$LABEL.txt" | awk '{ printf "    %-20s %9s rows  %s %s %s\n", $1, $2, $3, $4, $5 }'
     log "loaded in ${R[$LABEL.load_s]} s (incl. ANALYZE)"

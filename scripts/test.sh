@@ -5,9 +5,10 @@
 # recommended ruleset, at the versions pinned in scripts/contract-lint (0 errors);
 # starts a throwaway PostgreSQL 15 cluster on a free 127.0.0.1 port, exports
 # PIM_TEST_POSTGRES (a maintenance connection; tests create their own databases
-# from it) and runs `dotnet test Pim.sln "$@"`. The cluster is always stopped and
-# deleted on exit. If PostgreSQL cannot be started the script fails loudly: the
-# Postgres-backed tests are never skipped.
+# from it), restores the pinned dotnet tools (smtp4dev, which the SMTP tests start
+# with TLS and AUTH) and runs `dotnet test Pim.sln "$@"`. The cluster is always
+# stopped and deleted on exit. If PostgreSQL cannot be started the script fails
+# loudly: the Postgres-backed tests are never skipped.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -66,8 +67,14 @@ echo "scripts/test.sh: PostgreSQL ready on 127.0.0.1:$PORT ($PG_DATA)"
 
 export PIM_TEST_POSTGRES="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=postgres"
 
-# ---------------------------------------------------------------- tests
+# ---------------------------------------------------------------- tools
+# The SMTP tests run against real relays: smtp4dev, a dotnet tool pinned in .config/dotnet-tools.json, which the tests
+# start themselves (Pim.Api.Tests/Support/SmtpServers.cs) and which fail, never skip, without it.
 cd "$ROOT"
+echo "scripts/test.sh: restoring the dotnet tools of .config/dotnet-tools.json (smtp4dev for the SMTP tests)"
+dotnet tool restore >/dev/null || die "dotnet tool restore failed: the SMTP tests need smtp4dev (.config/dotnet-tools.json)."
+
+# ---------------------------------------------------------------- tests
 set +e
 dotnet test Pim.sln "$@" 2>&1 | tee "$PG_TMP/dotnet-test.log"
 rc=${PIPESTATUS[0]}

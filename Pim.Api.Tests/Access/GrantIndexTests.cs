@@ -55,6 +55,10 @@ public abstract class GrantIndexTests(PimApp app)
         foreach (var name in new[] { "dave", "erin", "frank" })
             await op.PutJsonAsync(s.Path($"/principals/{name}"), new { kind = "user", displayName = name, email = s.Address(name), memberOf = new[] { "team" } })
                 .ExpectAsync(HttpStatusCode.Created);
+        // Gus is in "crew", a group nested in "team".
+        await op.PutJsonAsync(s.Path("/principals/crew"), new { kind = "group", displayName = "Crew", memberOf = new[] { "team" } }).ExpectAsync(HttpStatusCode.Created);
+        await op.PutJsonAsync(s.Path("/principals/gus"), new { kind = "user", displayName = "gus", email = s.Address("gus"), memberOf = new[] { "crew" } })
+            .ExpectAsync(HttpStatusCode.Created);
         await s.AssignAsync(s.Alice, "team", "helpdesk-administrator", "active", HttpStatusCode.Created);
         var erinsRole = (await s.AssignAsync(s.Alice, "erin", "user-administrator", "active", HttpStatusCode.Created)).Str("id");
         await op.PutJsonAsync(s.Path("/management-groups/eng"), new { displayName = "Engineering" }).ExpectAsync(HttpStatusCode.Created);
@@ -89,6 +93,12 @@ public abstract class GrantIndexTests(PimApp app)
         await ExpectFromIndexAsync(s, "dave", "helpdesk-administrator", "allow");
         await op.PutJsonAsync(s.Path("/principals/dave"), new { kind = "user", displayName = "dave", email = s.Address("dave") }).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("not-eligible", (await EvaluateAsync(s, "dave", "helpdesk-administrator")).Str("reason"));
+
+        // An intermediate group leaving the group that holds the role.
+        await WarmAsync(app, s);
+        await ExpectFromIndexAsync(s, "gus", "helpdesk-administrator", "allow");
+        await op.PutJsonAsync(s.Path("/principals/crew"), new { kind = "group", displayName = "Crew" }).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("not-eligible", (await EvaluateAsync(s, "gus", "helpdesk-administrator")).Str("reason"));
 
         // Disabling the principal.
         await WarmAsync(app, s);
@@ -178,19 +188,22 @@ public abstract class GrantIndexTests(PimApp app)
         await op.PutJsonAsync(s.Path("/subscriptions/sub2"), new { displayName = "Dev" }).ExpectAsync(HttpStatusCode.Created);
         foreach (var g in new[] { "g0", "g1" })
             await op.PutJsonAsync(s.Path($"/principals/{g}"), new { kind = "group", displayName = g }).ExpectAsync(HttpStatusCode.Created);
+        // g2 is nested in g0: its members hold what g0 holds.
+        await op.PutJsonAsync(s.Path("/principals/g2"), new { kind = "group", displayName = "g2", memberOf = new[] { "g0" } }).ExpectAsync(HttpStatusCode.Created);
         foreach (var role in roles.Concat(resourceRoles)) await s.SetSettingsAsync(role, ScenarioSettings.Document(maximumDuration: "PT8H"));
         var users = Enumerable.Range(0, 8).Select(i => $"u{i}").ToArray();
+        var direct = new Dictionary<string, string[]>();
         foreach (var u in users)
             await op.PutJsonAsync(s.Path($"/principals/{u}"), new
             {
                 kind = "user", displayName = u, email = s.Address(u),
-                memberOf = new[] { "g0", "g1" }.Where(_ => random.Next(3) == 0).ToArray(), accountEnabled = random.Next(8) != 0,
+                memberOf = direct[u] = new[] { "g0", "g1", "g2" }.Where(_ => random.Next(3) == 0).ToArray(), accountEnabled = random.Next(8) != 0 && u != "u7",
             }).ExpectAsync(HttpStatusCode.Created);
         var now = app.Time.GetUtcNow();
         DateTimeOffset?[] ends = [null, now.AddMinutes(40), now.AddHours(3)];
         for (var i = 0; i < users.Length; i++) // every user eligible for something, so that there are activations to compare
             await s.AssignAsync(s.Alice, users[i], roles[i % 3], "eligible", HttpStatusCode.Created, endsAt: ends[i % 3]);
-        foreach (var holder in users.Concat(["g0", "g1"]))
+        foreach (var holder in users.Concat(["g0", "g1", "g2"]))
             for (var k = 0; k < 3; k++)
             {
                 var resource = random.Next(2) == 0;
@@ -222,7 +235,7 @@ public abstract class GrantIndexTests(PimApp app)
             var at = app.Time.GetUtcNow() + later;
             await using var scope = app.Services.CreateAsyncScope();
             var reader = scope.ServiceProvider.GetRequiredService<AccessReader>();
-            foreach (var principal in users.Concat(["g0", "g1", "nobody"]))
+            foreach (var principal in users.Concat(["g0", "g1", "g2", "nobody"]))
             foreach (var role in roles.Concat(resourceRoles))
             foreach (var at_scope in scopes.Concat(["/subscriptions/unknown"]))
             {
@@ -232,7 +245,8 @@ public abstract class GrantIndexTests(PimApp app)
                 var standing = index.Standing(principal, role, at_scope, at);
                 Assert.Equal(await reader.StandingAsync(s.Id, principal, role, at_scope, at, default), standing);
                 compared++;
-                seen.UnionWith(actual.Select(g => g.ActivationRequestId is not null ? "activation" : g.ViaPrincipalId != principal ? "group" : "assignment"));
+                seen.UnionWith(actual.Select(g => g.ActivationRequestId is not null ? "activation" : g.ViaPrincipalId == principal ? "assignment"
+                    : direct.TryGetValue(principal, out var groups) && !groups.Contains(g.ViaPrincipalId) ? "nested group" : "group"));
                 if (actual.Count == 0) seen.Add(AccessRules.WhyNot(standing));
             }
             foreach (var principal in users)
@@ -240,6 +254,6 @@ public abstract class GrantIndexTests(PimApp app)
                     index.FindGrants(principal, null, null, at).OrderBy(g => g.AssignmentId).ThenBy(g => g.ActivationRequestId));
         }
         Assert.True(compared > 1000);
-        Assert.True(new HashSet<string>(["activation", "group", "assignment", .. DenyReasons.All]).IsSubsetOf(seen), string.Join(",", seen));
+        Assert.True(new HashSet<string>(["activation", "group", "nested group", "assignment", .. DenyReasons.All]).IsSubsetOf(seen), string.Join(",", seen));
     }
 }

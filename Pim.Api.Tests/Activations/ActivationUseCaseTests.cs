@@ -56,10 +56,7 @@ public sealed class ActivationUseCaseTests
         var activation = await _pim.Activations.RequestAsync(dave, UseCases.Ask(UseCases.Helpdesk), default);
         Assert.Equal(ActivationStatus.Active, activation.Status);
 
-        var principals = new PrincipalService(_pim.Store, _pim.Store, _pim.Store, _pim.Store, _pim.Store, _pim.Store, _pim.Access, _pim.Revocation, _pim.Time);
-        var sync = new Caller(UseCases.TenantId, null, new TokenFacts("sync", null, new HashSet<string> { TokenFacts.OperatorScope }, false, null, true),
-            RequestOrigin.None);
-        await principals.UpsertAsync(sync, new Principal(UseCases.TenantId, "dave", PrincipalKind.User, "dave", "dave@contoso.example", null, null, []), default);
+        await _pim.Principals.UpsertAsync(UseCases.Sync, new Principal(UseCases.TenantId, "dave", PrincipalKind.User, "dave", "dave@contoso.example", null, null, []), default);
 
         Assert.Equal(ActivationStatus.Revoked, (await _pim.Activations.GetAsync(dave, activation.Request.Id, default)).Status);
         Assert.False((await _pim.Access.EvaluateAsync(dave, "dave", UseCases.Helpdesk, ScopePath.Root, default)).Granted);
@@ -73,8 +70,8 @@ public sealed class ActivationUseCaseTests
         var activation = await _pim.Activations.RequestAsync(UseCases.As("bob"), UseCases.Ask(), default);
         _pim.Time.Advance(TimeSpan.FromHours(1));
         Assert.False((await _pim.Access.EvaluateAsync(UseCases.As("bob"), "bob", UseCases.Exchange, ScopePath.Root, default)).Granted);
-        Assert.Equal(1, await _pim.Lifecycle.SweepAsync(50, default));
-        Assert.Equal(0, await _pim.Lifecycle.SweepAsync(50, default));
+        Assert.Equal(ActivationStatus.Expired, Assert.Single(await _pim.Lifecycle.SweepAsync(50, default)).Status);
+        Assert.Empty(await _pim.Lifecycle.SweepAsync(50, default));
         Assert.Equal(["activation.requested", "activation.activated", "activation.expired"], _pim.AuditActions(activation.Request.Id));
     }
 

@@ -16,7 +16,7 @@ public sealed class ReadModifyWriteTests_Postgres(PostgresApp app) : ReadModifyW
 /// What GET answers for a resource, changed and sent back with PUT, is accepted: read-only fields echoed unchanged are
 /// ignored, a read-only field with another value is a 422 read-only-field naming it (and nothing changes), an unknown
 /// field is still a 400. For every resource with GET and PUT: role settings, principals, management groups,
-/// subscriptions, resource groups.
+/// subscriptions, resource groups, alert settings.
 /// </summary>
 public abstract class ReadModifyWriteTests(PimApp app)
 {
@@ -38,6 +38,7 @@ public abstract class ReadModifyWriteTests(PimApp app)
             new(s.Path("/management-groups/eng"), op, "displayName", "Platform engineering", ["scope", "kind", "id", "parentScope"]),
             new(s.Path("/subscriptions/sub1"), op, "displayName", "Production", ["scope", "kind", "id", "parentScope"]),
             new(s.Path("/subscriptions/sub1/resource-groups/rg1"), op, "displayName", "Web front", ["scope", "kind", "id", "parentScope"]),
+            new(s.Path("/alert-settings/too-many-global-administrators"), s.Alice, "maximumCount", 3, ["alertType", "displayName"]),
         ];
     }
 
@@ -97,6 +98,7 @@ public abstract class ReadModifyWriteTests(PimApp app)
                 {
                     "kind" => before[field]!.GetValue<string>() == "subscription" ? "managementGroup" : "subscription",
                     "scope" or "parentScope" or "inheritedFrom" => "/subscriptions/other",
+                    "alertType" => "roles-without-mfa",
                     _ => "other",
                 };
                 using var refused = await WriteAsync(r, body, etag);

@@ -69,6 +69,10 @@ public abstract class RequestHandlingTests(PimApp app)
         Assert.True(unreadable.GetProperty("errors").TryGetProperty("from", out _), unreadable.ToString());
         using var wrongType = await op.PutAsync(s.Path(), new StringContent("displayName=x", Encoding.UTF8, "text/plain"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
+        // Another +json type is not JSON to the native API (SCIM's media type is SCIM's).
+        foreach (var json in new[] { "application/scim+json", "application/ld+json" })
+            await (await op.PutAsync(s.Path(), new StringContent("{\"displayName\":\"X\"}", Encoding.UTF8, json)))
+                .ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
         await op.GetAsync("/v1/tenants/bad%20id/consent").ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
     }
 

@@ -65,7 +65,8 @@ public sealed class StartupTests
         {
             var dialect = provider == "postgres" ? "Postgres" : "Sqlite";
             string[] files = ["0001_initial.sql", "0002_outbox_and_webhooks.sql", "0003_extensions_usage_idempotency.sql", "0004_scopes.sql", "0005_security.sql",
-                "0006_grant_changes.sql", "0007_approval_workflows.sql", "0011_roles_and_workloads.sql"];
+                "0006_grant_changes.sql", "0007_approval_workflows.sql", "0008_directory.sql", "0009_governance.sql", "0010_outbox_trace_context.sql",
+                "0011_roles_and_workloads.sql"];
             var migrator = new Migrator(store, NullLogger<Migrator>.Instance);
             Assert.Equal(files.Select(f => $"Pim.Infrastructure.Migrations.{dialect}.{f}"), migrator.Pending());
             // The shared scripts' $timestamp$ is each dialect's spelling.
@@ -114,6 +115,24 @@ public sealed class StartupTests
         var (exitCode, output) = RunApi(("ASPNETCORE_ENVIRONMENT", "Production"));
         Assert.Equal(1, exitCode);
         Assert.Contains("Pim:Auth:Authority", output);
+    }
+
+    [Fact]
+    public void Pim_refuses_to_start_when_the_CA_it_is_told_to_trust_for_SMTP_cannot_be_read()
+    {
+        var (exitCode, output) = RunApi(("Pim__Email__Smtp__Host", "smtp.contoso.example"),
+            ("Pim__Email__Smtp__TrustedCaCertificatePath", "/nonexistent/internal-ca.pem"));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Pim failed to start", output);
+        Assert.Contains("Pim:Email:Smtp:TrustedCaCertificatePath", output);
+    }
+
+    [Fact]
+    public void Pim_refuses_to_start_with_an_OpenTelemetry_exporter_it_has_not()
+    {
+        var (exitCode, output) = RunApi(("OTEL_TRACES_EXPORTER", "zipkin"));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("OTEL_TRACES_EXPORTER must be 'otlp' or 'none', not 'zipkin'", output);
     }
 
     [Fact]

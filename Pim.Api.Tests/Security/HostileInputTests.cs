@@ -17,7 +17,8 @@ public sealed class HostileInputTests_Postgres(PostgresApp app) : HostileInputTe
 /// values, headers, media types and bodies — a sample body of its schema with each field in turn replaced by a wrong
 /// type, an extreme number, a huge, empty or control-character string — from an administrator of the tenant and from
 /// the directory-sync operator. No answer may be a 5xx (the contract check in front of Pim turns a broken answer into
-/// 599, so every answer is also held to openapi.yaml), and every refusal is an application/problem+json with its code.
+/// 599, so every answer is also held to openapi.yaml), and every refusal is an application/problem+json with its code
+/// (on SCIM's operations, a SCIM error in application/scim+json).
 /// </summary>
 public abstract class HostileInputTests(PimApp app)
 {
@@ -60,6 +61,7 @@ public abstract class HostileInputTests(PimApp app)
         var bodySchema = (operation.ActualRequestBody?.Content.TryGetValue("application/json", out var media) == true ? media.Schema?.ActualSchema : null);
         var sample = bodySchema is null ? null : new SampleJsonDataGenerator().Generate(bodySchema);
         var method = new HttpMethod(described.Method.ToUpperInvariant());
+        var refusals = described.Path.StartsWith("/scim/", StringComparison.Ordinal) ? "application/scim+json" : "application/problem+json";
 
         string PathWith(string? hostileParameter = null, string? value = null) => ContractValidation.PathIn(s, described, hostileParameter, value);
 
@@ -114,7 +116,7 @@ public abstract class HostileInputTests(PimApp app)
             var text = await response.Content.ReadAsStringAsync();
             if (status >= 500)
                 failures.Add($"{status} for {description}: {Shorten(text, 400)}");
-            else if (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+            else if (status >= 400 && response.Content.Headers.ContentType?.MediaType != refusals)
                 failures.Add($"{status} as {response.Content.Headers.ContentType} for {description}");
         }
         Assert.True(failures.Count == 0, $"{failures.Count} of {requests.Count} hostile requests to {operationId} were answered badly:\n{string.Join("\n", failures.Take(20))}");

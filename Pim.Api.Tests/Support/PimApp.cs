@@ -98,14 +98,14 @@ public abstract class PimApp : WebApplicationFactory<Program>
     }
 }
 
-public sealed class SqliteApp : PimApp
+public class SqliteApp : PimApp
 {
     public override string Provider => "sqlite";
     public override string ConnectionString => $"Data Source={Path.Combine(DataDirectory, "pim.db")}";
 }
 
 /// <summary>Pim on a fresh database of the throwaway cluster that scripts/test.sh starts (PIM_TEST_POSTGRES).</summary>
-public sealed class PostgresApp : PimApp
+public class PostgresApp : PimApp
 {
     private readonly string _database = "pim_test_" + Guid.NewGuid().ToString("N")[..12];
 

@@ -73,14 +73,15 @@ public static class ScenarioSettings
     };
 
     /// <summary>Reads the settings' ETag and replaces them (as Alice, an active Privileged Role Administrator).</summary>
-    public static async Task<JsonElement> SetSettingsAsync(this Scenario s, string roleId, object document)
+    public static Task<JsonElement> SetSettingsAsync(this Scenario s, string roleId, object document) =>
+        s.ReplaceAsync(s.Path($"/roles/{roleId}/settings"), document);
+
+    /// <summary>Reads a versioned resource's ETag and replaces it with <paramref name="body"/> under If-Match (as Alice).</summary>
+    public static async Task<JsonElement> ReplaceAsync(this Scenario s, string path, object body)
     {
-        using var current = await s.Alice.GetAsync(s.Path($"/roles/{roleId}/settings"));
+        using var current = await s.Alice.GetAsync(path);
         await current.ExpectAsync(HttpStatusCode.OK);
-        var request = new HttpRequestMessage(HttpMethod.Put, s.Path($"/roles/{roleId}/settings"))
-        {
-            Content = System.Net.Http.Json.JsonContent.Create(document, options: HttpAssertions.Json),
-        };
+        var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = System.Net.Http.Json.JsonContent.Create(body, options: HttpAssertions.Json) };
         request.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
         return await (await s.Alice.SendAsync(request)).ExpectAsync(HttpStatusCode.OK);
     }

@@ -26,13 +26,22 @@ public sealed class CurrentCaller
     /// <summary>What the request's bearer token says about its holder.</summary>
     public static TokenFacts TokenOf(HttpContext http) => http.User.ToTokenFacts(http.RequestServices.GetRequiredService<AuthOptions>());
 
-    /// <summary>The request's caller as it acts in <paramref name="tenantId"/>: itself, the guest of its home identity, or nobody.</summary>
-    public static Task<Caller> ResolveAsync(HttpContext http, string tenantId)
+    /// <summary>
+    /// The request's caller as it acts in <paramref name="tenantId"/>: itself, the guest of its home identity, or nobody.
+    /// A principal acting with its own token is seen by Pim now (recorded off the hot path; service-scoped tokens are not
+    /// the principal's sign-in).
+    /// </summary>
+    public static async Task<Caller> ResolveAsync(HttpContext http, string tenantId)
     {
+        Pim.Infrastructure.PimTelemetry.Tenant(tenantId);
         var origin = new RequestOrigin(
             http.ClientAddress(),
             http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null,
             System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier);
-        return http.RequestServices.GetRequiredService<AccessService>().ResolveCallerAsync(tenantId, TokenOf(http), origin, http.RequestAborted);
+        var services = http.RequestServices;
+        var caller = await services.GetRequiredService<AccessService>().ResolveCallerAsync(tenantId, TokenOf(http), origin, http.RequestAborted);
+        if (caller is { PrincipalId: { } seen, IsOperator: false, IsEvaluator: false })
+            services.GetRequiredService<IPrincipalSightings>().Record(tenantId, seen, services.GetRequiredService<TimeProvider>().Now());
+        return caller;
     }
 }

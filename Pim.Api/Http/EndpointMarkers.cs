@@ -9,6 +9,12 @@ public static class EndpointMarkers
     /// <summary>An access-evaluation call: the high evaluation budget; it changes nothing, so Idempotency-Key is ignored.</summary>
     public sealed class Evaluation;
 
+    /// <summary>
+    /// A SCIM operation (Features/Scim): its answers are application/scim+json and its errors SCIM errors; Idempotency-Key
+    /// does not apply (SCIM's own uniqueness makes a retried create a 409).
+    /// </summary>
+    public sealed class Scim;
+
     /// <summary>The answer shows a one-time secret: an Idempotency-Key keeps only its status and Location, never its body.</summary>
     public sealed class AnswerCarriesSecret;
 

@@ -34,7 +34,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider tim
     public async Task InvokeAsync(HttpContext http)
     {
         if (!HttpMethods.IsPost(http.Request.Method) || !http.Request.Headers.TryGetValue(Header, out var keyValues)
-            || http.GetRouteValue("tenantId") is not string tenantId || http.Has<EndpointMarkers.Evaluation>())
+            || http.GetRouteValue("tenantId") is not string tenantId || http.Has<EndpointMarkers.Evaluation>() || http.Has<EndpointMarkers.Scim>())
         {
             await next(http);
             return;

@@ -56,6 +56,8 @@ public static class OpenApiSetup
             swagger.UseAllOfToExtendReferenceSchemas();
             swagger.NonNullableReferenceTypesAsRequired();
             swagger.CustomSchemaIds(SchemaId);
+            // A union on the wire (a keyword or a list of ids): its shape comes from Wire.Fields, inline where it is used.
+            swagger.MapType<Features.Reviews.ReviewersDto>(() => new OpenApiSchema());
         });
     }
 
@@ -151,16 +153,18 @@ public static class OpenApiSetup
         ? new OpenApiHeaderReference(name, document)
         : new OpenApiHeader { Required = required, Description = Headers[name].Description, Schema = Headers[name].Schema };
 
-    /// <summary>The shared answer of a problem status: "NotFound", "TooManyRequests", …</summary>
-    private static string ProblemAnswerName(int status) =>
+    /// <summary>The shared answer of a problem status: "NotFound", "TooManyRequests", … ("ScimNotFound", … for SCIM's operations).</summary>
+    private static string ProblemAnswerName(int status, bool scim = false) => (scim ? "Scim" : "") +
         Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status).Replace(" ", "", StringComparison.Ordinal);
+
+    public const string ScimErrorSchema = nameof(Features.Scim.ScimError);
 
     /// <summary>
     /// A problem status as every operation that may give it answers it: the Problem schema, the codes of the catalog that
     /// come with the status, the rate-limit and CORS headers, Retry-After when it is a matter of time, and the replay mark
     /// on the statuses an Idempotency-Key records (the others are decided afresh on every request).
     /// </summary>
-    private static OpenApiResponse ProblemAnswer(int status, OpenApiDocument document)
+    private static OpenApiResponse ProblemAnswer(int status, OpenApiDocument document, bool scim = false)
     {
         var headers = new List<(string Name, bool Required)> { (RateLimit, false), (RateLimitPolicy, false), (AllowOrigin, false), (RequestIds.Header, false) };
         if (status is 429 or 503) headers.Add((RetryAfter, true));
@@ -168,10 +172,12 @@ public static class OpenApiSetup
         if (status == 409) headers.Add((Location, false));
         return new OpenApiResponse
         {
-            Description = ProblemAnswers[status] + " " + string.Join(", ", Problems.Catalog.Where(k => k.Status == status).Select(k => $"`{k.Code}`")) + ".",
+            Description = ProblemAnswers[status] + " " + string.Join(", ", Problems.Catalog.Where(k => k.Status == status).Select(k => $"`{k.Code}`")) + "." +
+                          (scim ? " As a SCIM error (RFC 7644 §3.12): the status as a string, and scimType where SCIM names one." : ""),
             Content = new Dictionary<string, OpenApiMediaType>
             {
-                [ProblemJsonWriter.ContentType] = new() { Schema = new OpenApiSchemaReference(ProblemSchema, document) },
+                [scim ? Features.Scim.ScimJson.MediaType : ProblemJsonWriter.ContentType] =
+                    new() { Schema = new OpenApiSchemaReference(scim ? ScimErrorSchema : ProblemSchema, document) },
             },
             Headers = headers.ToDictionary(h => h.Name, h => Header(h.Name, h.Required, document)),
         };
@@ -194,7 +200,8 @@ public static class OpenApiSetup
             var statuses = description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body) ? Always.Concat(WithBody) : Always;
             foreach (var status in statuses) operation.Responses.TryAdd(Key(status), new OpenApiResponse());
 
-            var idempotent = HttpMethods.IsPost(description.HttpMethod ?? "") && !metadata.OfType<EndpointMarkers.Evaluation>().Any();
+            var scim = metadata.OfType<EndpointMarkers.Scim>().Any();
+            var idempotent = HttpMethods.IsPost(description.HttpMethod ?? "") && !metadata.OfType<EndpointMarkers.Evaluation>().Any() && !scim;
             var echoesRequestId = metadata.OfType<RequestIds.Echoes>().Any();
             if (echoesRequestId)
             {
@@ -228,7 +235,7 @@ public static class OpenApiSetup
                 var status = int.Parse(key, System.Globalization.CultureInfo.InvariantCulture);
                 if (status >= 400)
                 {
-                    operation.Responses[key] = new OpenApiResponseReference(ProblemAnswerName(status), context.Document);
+                    operation.Responses[key] = new OpenApiResponseReference(ProblemAnswerName(status, scim), context.Document);
                     continue;
                 }
                 if (answer is not OpenApiResponse response) continue;
@@ -275,6 +282,11 @@ public static class OpenApiSetup
             ["Notifications"] = "The outbox of emails and webhook deliveries, and re-driving failures.",
             ["Webhooks"] = "Signed HTTP callbacks on activation events.",
             ["Scopes"] = "Management groups, subscriptions and resource groups under which resource roles are assigned.",
+            ["SCIM"] = "SCIM 2.0 (RFC 7643, RFC 7644) for identity systems that provision the directory (Entra ID, Okta, OneLogin): Users " +
+                       "and Groups of the token's tenant (/scim/v2/…) or of the tenant a platform identity names (/scim/v2/tenants/{tenantId}/…), " +
+                       "in application/scim+json.",
+            ["Alerts"] = "Security alerts computed from what Pim knows (standing access, usage, activations, sign-ins it saw), their incidents and settings.",
+            ["Access reviews"] = "Recurring reviews of role assignments, with recommendations from usage and activations, and their results.",
         };
 
         public void Apply(OpenApiDocument document, DocumentFilterContext context)
@@ -308,7 +320,11 @@ public static class OpenApiSetup
             var answered = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? [])
                 .SelectMany(o => o.Responses?.Values.OfType<OpenApiResponseReference>() ?? []).Select(r => r.Reference.Id).ToHashSet();
             document.Components.Responses = ProblemAnswers.Keys.Where(status => answered.Contains(ProblemAnswerName(status)))
-                .ToDictionary(ProblemAnswerName, status => (IOpenApiResponse)ProblemAnswer(status, document));
+                .ToDictionary(status => ProblemAnswerName(status), status => (IOpenApiResponse)ProblemAnswer(status, document));
+            foreach (var status in ProblemAnswers.Keys.Where(status => answered.Contains(ProblemAnswerName(status, scim: true))))
+                document.Components.Responses[ProblemAnswerName(status, scim: true)] = ProblemAnswer(status, document, scim: true);
+            if (answered.Any(a => a?.StartsWith("Scim", StringComparison.Ordinal) == true))
+                context.SchemaGenerator.GenerateSchema(typeof(Features.Scim.ScimError), context.SchemaRepository);
 
             foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
                 foreach (var (name, property) in schema.Properties?.ToList() ?? [])

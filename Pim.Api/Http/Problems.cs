@@ -31,11 +31,15 @@ public static class Problems
         new(ErrorCodes.InvalidPageToken, 400, "`pageToken` is not a token this API gave out."),
         new(ErrorCodes.TenantRequired, 400, "A token without a tenant (a platform identity) asked an AuthZEN question without naming the tenant: subject.properties.tenantId."),
         new(ErrorCodes.BatchTooLarge, 400, "A batch activation names more roles than one batch may hold."),
+        new(ErrorCodes.InvalidFilter, 400, "A SCIM filter cannot be read, or filters on what Pim does not (SCIM scimType invalidFilter)."),
+        new(ErrorCodes.InvalidPath, 400, "A SCIM PATCH path cannot be read, or names no attribute of the resource (scimType invalidPath)."),
+        new(ErrorCodes.NoTarget, 400, "A SCIM PATCH path's filter matches no value to change, or a remove names no path (scimType noTarget)."),
         new(ErrorCodes.Unauthenticated, 401, "No bearer token, or one that is invalid, expired, too long-lived or from an unknown issuer."),
         new(ErrorCodes.MfaRequired, 401, "The role requires multifactor authentication (recent enough); sign in again with MFA."),
         new(ErrorCodes.Forbidden, 403, "The caller may not do this (Pim decides on the roles the caller holds now, not on token claims)."),
         new(ErrorCodes.SelfApprovalForbidden, 403, "Requesters may not approve or deny their own requests."),
         new(ErrorCodes.PrincipalDisabled, 403, "The caller's account is disabled in the directory."),
+        new(ErrorCodes.SelfReviewForbidden, 403, "Reviewers may not decide on their own assignments (or their groups'), unless the access review is a self-review."),
         new(ErrorCodes.NotFound, 404, "Nothing by that name in this tenant (also the answer for another tenant's data)."),
         new(MethodNotAllowed, 405, "The path exists, but not with this method."),
         new(ErrorCodes.ConsentRequired, 409, "The tenant has not consented to Pim yet (POST …/consent)."),
@@ -44,7 +48,9 @@ public static class Problems
         new(ErrorCodes.InvalidStateTransition, 409, "The activation request is not in a state that allows this (e.g. approving a cancelled request)."),
         new(ErrorCodes.AssignmentExists, 409, "An assignment of this principal, role and scope already exists."),
         new(ErrorCodes.Conflict, 409, "The change conflicts with the current state of the resource."),
-        new(ErrorCodes.LimitReached, 409, "The tenant holds as many as it may (webhooks, scopes, or assignments of one principal): remove one first."),
+        new(ErrorCodes.LimitReached, 409, "The tenant holds as many as it may (webhooks, scopes, assignments of one principal, a principal's groups, a group's members, how deep groups nest, the tenant's own roles): remove one first."),
+        new(ErrorCodes.MembershipCycle, 409, "The membership would make a group a member of itself, directly or through nested groups."),
+        new(ErrorCodes.NotUnique, 409, "The userName, externalId or id is another principal's already in this tenant (SCIM scimType uniqueness)."),
         new(ErrorCodes.BuiltInRole, 409, "The role is built-in: it is read-only (a tenant's own roles have ids that begin with custom-)."),
         new(ErrorCodes.RoleInUse, 409, "The role is assigned: it is not removed, nor its kind changed, while it is."),
         new(ErrorCodes.AlreadyDecided, 409, "The approver already decided the current stage of this request: each approver counts once per stage."),
@@ -52,7 +58,7 @@ public static class Problems
         new(ErrorCodes.IdempotencyAnswerWithheld, 409, "The first request with this Idempotency-Key succeeded, but its answer carried a one-time secret Pim does not keep."),
         new(ErrorCodes.PreconditionFailed, 412, "If-Match names a version that is no longer current: read the resource again."),
         new(PayloadTooLarge, 413, "The request body is larger than Pim accepts (256 KiB)."),
-        new(UnsupportedMediaType, 415, "The request body is not application/json."),
+        new(UnsupportedMediaType, 415, "The request body is not application/json (SCIM: application/scim+json or application/json)."),
         new(ErrorCodes.NotEligible, 422, "The principal has no eligible assignment for this role and scope."),
         new(ErrorCodes.DurationExceedsMaximum, 422, "The requested activation duration is longer than the role's settings allow."),
         new(ErrorCodes.JustificationRequired, 422, "The role's settings require a justification."),
@@ -154,8 +160,9 @@ public static class Problems
 
 /// <summary>
 /// The only problem writer: <c>application/problem+json</c> whatever the request's Accept says (a refused CSV export is
-/// a problem like any other), enriched by <see cref="Problems.Enrich"/>. It serves Pim's own refusals, the exception
-/// handler and the status-code pages alike.
+/// a problem like any other), enriched by <see cref="Problems.Enrich"/> — and, under <c>/scim/v2</c>, the same problem
+/// as a SCIM error in <c>application/scim+json</c>. It serves Pim's own refusals, the exception handler and the
+/// status-code pages alike.
 /// </summary>
 public sealed class ProblemJsonWriter(Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IProblemDetailsWriter
 {
@@ -169,6 +176,10 @@ public sealed class ProblemJsonWriter(Microsoft.Extensions.Options.IOptions<Micr
         var problem = context.ProblemDetails;
         problem.Status ??= http.Response.StatusCode;
         Problems.Enrich(http, problem);
+        // SCIM clients read SCIM errors (RFC 7644 §3.12), whatever went wrong.
+        if (Features.Scim.ScimJson.IsScim(http))
+            return new ValueTask(http.Response.WriteAsJsonAsync(Features.Scim.ScimJson.ErrorOf(problem), Features.Scim.ScimJson.Options,
+                Features.Scim.ScimJson.MediaType, http.RequestAborted));
         return new ValueTask(http.Response.WriteAsJsonAsync(problem, problem.GetType(), json.Value.SerializerOptions, ContentType, http.RequestAborted));
     }
 }

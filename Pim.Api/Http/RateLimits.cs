@@ -164,6 +164,7 @@ public static class RateLimits
                 await next(http);
                 return;
             }
+            Pim.Infrastructure.PimTelemetry.RateLimited(policy, callerBudget: spending.CallerLeft == 0);
             http.Response.Headers.RetryAfter = Math.Max(1, reset).ToString(CultureInfo.InvariantCulture);
             await Problems.WriteAsync(http, ErrorCodes.RateLimited,
                 "Too many requests: this caller or its tenant has used its budget for now; retry after the time Retry-After gives.");

@@ -26,6 +26,8 @@ public sealed record WireField
     public WireField? Items { get; init; }
     /// <summary>The field is a shared schema of the contract, by name (with <see cref="Values"/>: an enumeration declared once).</summary>
     public string? Schema { get; init; }
+    /// <summary>The field holds one of these shapes (a keyword, or a list): each declared with its own bounds (the validator holds a value to them).</summary>
+    public IReadOnlyList<WireField>? OneOf { get; init; }
 
     internal Regex? Regex => Pattern is null ? null : Wire.RegexOf(Pattern);
 }
@@ -72,7 +74,7 @@ public static class Wire
     private static readonly WireField TimeOfDay = new() { MaxLength = 5, Pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", Says = "a time of day HH:mm" };
     /// <summary>An AuthZEN subject or resource type, or an action name: whatever a PEP sends; Pim answers a few of them.</summary>
     private static readonly WireField AuthZenName = new() { MaxLength = Rules.MaxIdLength, Pattern = Rules.PrintablePattern, Says = "printable characters" };
-    private static readonly WireField AuthZenUrl = new() { MaxLength = Features.Access.AuthZenEndpoints.MaximumUrlLength, Format = "uri" };
+    private static readonly WireField AuthZenUrl = new() { MaxLength = RequestBase.MaximumUrlLength, Format = "uri" };
 
     /// <summary>Every date-time: RFC 3339, no longer than System.Text.Json reads (and a query parameter is checked likewise).</summary>
     public static readonly WireField Instant = new() { MaxLength = Rules.MaxInstantLength, Format = "date-time" };
@@ -81,7 +83,7 @@ public static class Wire
     private static readonly string[] PrincipalKindValues = [.. Enum.GetValues<PrincipalKind>().Select(PrincipalKinds.ToText)];
     private static readonly string[] ActivationStatusValues = [.. Enum.GetValues<ActivationStatus>().Select(ActivationRequest.Wire)];
 
-    public static readonly IReadOnlyDictionary<string, WireField> Fields = new Dictionary<string, WireField>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, WireField> Fields = Combine(new Dictionary<string, WireField>(StringComparer.Ordinal)
     {
         // Identifiers of things Pim keeps.
         ["id"] = Id,
@@ -108,6 +110,12 @@ public static class Wire
         ["ResourceGroupResponse.id"] = ScopeSegment,
         ["ScopeTreeResponse.id"] = ScopeSegment,
         ["memberOf"] = new() { MaxItems = Principal.MaximumMemberOf, Items = Id },
+        ["ListPrincipals.memberOf"] = Id,
+        ["groupId"] = Id,
+        ["via"] = Id,
+        ["depth"] = new() { Minimum = 1, Maximum = Principal.MaximumNestingDepth },
+        ["text"] = Text(PrincipalQuery.MaximumTextLength),
+        ["MembershipListResponse.items"] = new() { MaxItems = Principal.MaximumTransitiveMemberOf },
         ["approvers"] = new() { MaxItems = RoleSettings.MaximumApprovers, Items = Id },
         ["escalateTo"] = new() { MaxItems = RoleSettings.MaximumApprovers, Items = Id },
         ["approverId"] = Id,
@@ -251,7 +259,157 @@ public static class Wire
         ["pageSize"] = new() { Minimum = 1, Maximum = Paging.MaximumPageSize },
         ["ListAuditEvents.pageSize"] = new() { Minimum = 1, Maximum = Features.Audit.AuditEndpoints.MaximumCsvRows },
         ["If-Match"] = new() { MaxLength = 16, Pattern = "^(W/)?\"[0-9]+\"$", Says = "an ETag this API gave out, such as \"3\"" },
-    };
+        // Governance (issue 16): security alerts.
+        ["alertId"] = Id,
+        ["alertType"] = Values("AlertType", AlertCatalog.Types),
+        ["AlertResponse.status"] = Values("AlertStatus", AlertStatuses.All),
+        ["ListAlerts.status"] = Values("AlertStatus", AlertStatuses.All),
+        ["recommendedAction"] = Text(Rules.MaxDescription),
+        ["affectedCount"] = new() { Minimum = 0, Maximum = int.MaxValue },
+        ["affectedItems"] = new() { MaxItems = AlertService.MaximumItemsShown },
+        ["AlertItemResponse.count"] = new() { Minimum = 0, Maximum = int.MaxValue },
+        ["dismissedBy"] = Subject,
+        ["maximumCount"] = new() { Minimum = AlertSettings.MinimumCount, Maximum = AlertSettings.MaximumCountLimit },
+        ["period"] = Duration,
+        // Access reviews.
+        ["reviewId"] = Id,
+        ["instanceId"] = Id,
+        ["itemId"] = Id,
+        ["reviewers"] = new()
+        {
+            OneOf = [Values("AccessReviewerKeyword", AccessReviewers.Keywords), new() { MaxItems = AccessReview.MaximumReviewers, Items = Id }],
+        },
+        ["assignmentTypes"] = Values("AccessReviewAssignmentTypes", AccessReviewDecisions.Assignments),
+        ["recurrence"] = Values("AccessReviewRecurrence", AccessReviewRecurrences.All),
+        ["defaultDecision"] = Values("AccessReviewDefaultDecision", AccessReviewDecisions.Defaults),
+        ["recommendation"] = Values("AccessReviewDecision", AccessReviewDecisions.Decisions),
+        ["recommendationReason"] = Text(Features.Reviews.AccessReviewCsv.MaxCell),
+        ["AccessReviewItemResponse.decision"] = Values("AccessReviewDecision", AccessReviewDecisions.Decisions),
+        ["AccessReviewDecisionRequest.decision"] = Values("AccessReviewDecision", AccessReviewDecisions.Decisions),
+        ["outcome"] = Values("AccessReviewOutcome", AccessReviewOutcomes.All),
+        ["AccessReviewInstanceResponse.status"] = Values("AccessReviewInstanceStatus", AccessReviewInstance.Statuses),
+        ["sequence"] = new() { Minimum = 1, Maximum = int.MaxValue },
+        ["itemCount"] = new() { Minimum = 0, Maximum = int.MaxValue },
+        ["decidedCount"] = new() { Minimum = 0, Maximum = int.MaxValue },
+        ["keepCount"] = new() { Minimum = 0, Maximum = int.MaxValue },
+        ["removeCount"] = new() { Minimum = 0, Maximum = int.MaxValue },
+        ["removedCount"] = new() { Minimum = 0, Maximum = int.MaxValue },
+        ["ListAccessReviewResults.pageSize"] = new() { Minimum = 1, Maximum = Csv.MaximumRows },
+    }, Scim());
+
+    /// <summary>SCIM (Features/Scim): what a provisioning client sends of a user or a group, and the protocol's own fields.</summary>
+    private static Dictionary<string, WireField> Scim()
+    {
+        var scimText = Text(1024);
+        var urn = new WireField { MaxLength = 256, Pattern = "^urn:[A-Za-z0-9:._-]+$", Says = "a URN, such as urn:ietf:params:scim:schemas:core:2.0:User" };
+        var count = new WireField { Minimum = 0, Maximum = int.MaxValue };
+        var values = new WireField { MaxItems = 20 };
+        var url = new WireField { MaxLength = RequestBase.MaximumUrlLength, Format = "uri" };
+        var identifier = new WireField { MaxLength = Rules.MaxSubject, Pattern = Rules.PrintablePattern, Says = "printable characters" };
+        // SCIM's If-Match is optional, and may be * (any version).
+        var ifMatch = new WireField { MaxLength = 16, Pattern = "^(\\*|(W/)?\"[0-9]+\")$", Says = "an ETag this API gave out, such as \"3\", or *" };
+        var fields = new Dictionary<string, WireField>(StringComparer.Ordinal)
+        {
+            ["schemas"] = new() { MaxItems = 10, Items = urn },
+            ["userName"] = identifier,
+            ["externalId"] = identifier,
+            ["nickName"] = DisplayName,
+            ["profileUrl"] = url,
+            ["userType"] = scimText,
+            ["preferredLanguage"] = scimText,
+            ["locale"] = scimText,
+            ["timezone"] = scimText,
+            ["password"] = scimText,
+            ["emails"] = values,
+            ["phoneNumbers"] = values,
+            ["ims"] = values,
+            ["photos"] = values,
+            ["addresses"] = values,
+            ["entitlements"] = values,
+            ["roles"] = values,
+            ["x509Certificates"] = values,
+            ["ScimUser.groups"] = new() { MaxItems = Principal.MaximumTransitiveMemberOf },
+            ["ScimGroup.members"] = new() { MaxItems = Principal.MaximumMembers },
+            ["formatted"] = scimText,
+            ["familyName"] = DisplayName,
+            ["givenName"] = DisplayName,
+            ["middleName"] = DisplayName,
+            ["honorificPrefix"] = DisplayName,
+            ["honorificSuffix"] = DisplayName,
+            ["streetAddress"] = scimText,
+            ["locality"] = scimText,
+            ["region"] = scimText,
+            ["postalCode"] = scimText,
+            ["country"] = scimText,
+            ["employeeNumber"] = scimText,
+            ["costCenter"] = scimText,
+            ["organization"] = scimText,
+            ["division"] = scimText,
+            ["department"] = scimText,
+            ["ScimMultiValue.value"] = scimText,
+            ["ScimGroupRef.value"] = Id,
+            ["ScimMember.value"] = Id,
+            ["ScimManager.value"] = identifier,
+            ["ScimPatchOperation.value"] = new() { MaxLength = 256 * 1024 },
+            ["display"] = DisplayName,
+            ["$ref"] = url,
+            ["ScimMultiValue.type"] = scimText,
+            ["ScimAddress.type"] = scimText,
+            ["ScimGroupRef.type"] = Values("ScimGroupType", ["direct", "indirect"]),
+            ["ScimMember.type"] = Values("ScimMemberType", ["User", "Group"]),
+            ["resourceType"] = Values("ScimResourceTypeName", ["User", "Group", "Schema", "ResourceType", "ServiceProviderConfig"]),
+            ["location"] = url,
+            ["version"] = new() { MaxLength = 16, Pattern = "^(W/)?\"[0-9]+\"$", Says = "an ETag, such as \"3\"" },
+            ["Operations"] = new() { MaxItems = Features.Scim.ScimEndpoints.MaximumOperations },
+            ["op"] = new() { MaxLength = 7, Pattern = "^([Aa][Dd][Dd]|[Rr][Ee][Pp][Ll][Aa][Cc][Ee]|[Rr][Ee][Mm][Oo][Vv][Ee])$", Says = "add, replace or remove" },
+            ["path"] = new() { MaxLength = 1024, Pattern = Rules.PrintablePattern, Says = "printable characters" },
+            ["filter"] = new() { MaxLength = Features.Scim.ScimFilter.MaximumLength, Pattern = Rules.PrintablePattern, Says = "printable characters" },
+            ["attributes"] = new() { MaxLength = 1024, Pattern = Rules.PrintablePattern, Says = "printable characters" },
+            ["excludedAttributes"] = new() { MaxLength = 1024, Pattern = Rules.PrintablePattern, Says = "printable characters" },
+            ["startIndex"] = new() { Minimum = 0, Maximum = 1_000_000_000 },
+            ["count"] = new() { Minimum = 0, Maximum = 10_000 },
+            ["totalResults"] = count,
+            ["itemsPerPage"] = new() { Minimum = 0, Maximum = Paging.MaximumPageSize },
+            ["Resources"] = new() { MaxItems = Paging.MaximumPageSize },
+            ["ScimError.status"] = new() { MaxLength = 3, Pattern = "^[1-5][0-9][0-9]$", Says = "an HTTP status" },
+            ["scimType"] = Values("ScimErrorType", Features.Scim.ScimJson.ScimTypeValues),
+            ["maxOperations"] = count,
+            ["maxPayloadSize"] = count,
+            ["maxResults"] = count,
+            ["authenticationSchemes"] = new() { MaxItems = 5 },
+            ["ScimAuthenticationScheme.type"] = scimText,
+            ["ScimAuthenticationScheme.name"] = scimText,
+            ["ScimResourceType.id"] = Id,
+            ["ScimResourceType.name"] = Id,
+            ["endpoint"] = new() { MaxLength = 64, Pattern = "^/[A-Za-z]+$", Says = "a path such as /Users" },
+            ["schema"] = urn,
+            ["schemaExtensions"] = new() { MaxItems = 5 },
+            ["ScimSchema.id"] = urn,
+            ["ScimSchema.name"] = Id,
+            ["ScimSchema.attributes"] = new() { MaxItems = 50 },
+            ["ScimAttribute.name"] = new() { MaxLength = 64, Pattern = "^[A-Za-z$][A-Za-z0-9]*$", Says = "an attribute name" },
+            ["ScimAttribute.type"] = Values("ScimAttributeType", ["string", "boolean", "decimal", "integer", "dateTime", "binary", "reference", "complex"]),
+            ["mutability"] = Values("ScimMutability", ["readOnly", "readWrite", "immutable", "writeOnly"]),
+            ["returned"] = Values("ScimReturned", ["always", "never", "default", "request"]),
+            ["uniqueness"] = Values("ScimUniqueness", ["none", "server", "global"]),
+            ["subAttributes"] = new() { MaxItems = 20 },
+            ["canonicalValues"] = new() { MaxItems = 20, Items = scimText },
+            ["referenceTypes"] = new() { MaxItems = 10, Items = scimText },
+            ["resourceTypeId"] = Id,
+            ["schemaId"] = urn,
+        };
+        foreach (var verb in new[] { "Replace", "Patch", "Delete" })
+            foreach (var scope in new[] { "", "Tenant" })
+                foreach (var resource in new[] { "User", "Group" })
+                    fields[$"{verb}{scope}Scim{resource}.If-Match"] = ifMatch;
+        return fields;
+    }
+
+    private static Dictionary<string, WireField> Combine(Dictionary<string, WireField> fields, Dictionary<string, WireField> more)
+    {
+        foreach (var (name, field) in more) fields.Add(name, field);
+        return fields;
+    }
 
     private static WireField Text(int maxLength) =>
         new() { MaxLength = maxLength, Pattern = Rules.TextPattern, Says = "text without control characters other than tab and line breaks" };
@@ -261,6 +419,18 @@ public static class Wire
     /// <summary>The field <paramref name="name"/> of <paramref name="owner"/> (a schema, or an operation for its parameters).</summary>
     public static WireField? Find(string owner, string name) =>
         Fields.TryGetValue($"{owner}.{name}", out var field) || Fields.TryGetValue(name, out field) ? field : null;
+
+    /// <summary>
+    /// Holds a record built by the server from what a client sent (a resource after a SCIM PATCH) to the bounds a request
+    /// body is held to: 400 validation-failed naming each field out of bounds.
+    /// </summary>
+    public static void EnsureWithinBounds(object record)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        CheckRecord(OpenApiSetup.SchemaId(record.GetType()), record, "", errors);
+        if (errors.Count > 0)
+            throw new PimException(ErrorCodes.ValidationFailed, "One or more fields are out of bounds.", errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+    }
 
     /// <summary>The field, or the reason the contract cannot be written without it.</summary>
     private static WireField Require(string owner, string name) => Find(owner, name)
@@ -313,6 +483,12 @@ public static class Wire
     /// <summary>The schema with the field's bounds; a shared schema's reference in its place (nullable kept).</summary>
     private static IOpenApiSchema Declare(OpenApiSchema schema, WireField field, SchemaRepository repository)
     {
+        if (field.OneOf is { } shapes)
+        {
+            schema.OneOf = [.. shapes.Select(shape => Declare(shape.MaxItems is null ? new OpenApiSchema { Type = JsonSchemaType.String }
+                : new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } }, shape, repository))];
+            return schema;
+        }
         if (field.Schema is { } name)
         {
             if (field.Values is { } shared && !repository.Schemas.ContainsKey(name)) repository.AddDefinition(name, Enumeration(shared));

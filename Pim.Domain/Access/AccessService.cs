@@ -21,10 +21,20 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
     public Task<bool> HoldsAnyAsync(Caller caller, IReadOnlyCollection<string> roleIds, CancellationToken ct) =>
         HoldsAnyAtAsync(caller, roleIds, ScopePath.Root, ct);
 
-    /// <summary>Whether the caller holds one of the roles at the scope, directly or inherited from an ancestor scope.</summary>
-    public async Task<bool> HoldsAnyAtAsync(Caller caller, IReadOnlyCollection<string> roleIds, string scope, CancellationToken ct) =>
-        caller.PrincipalId is { } principalId
-        && (await access.FindGrantsAsync(caller.TenantId, principalId, roleIds, scope, time.Now(), ct)).Count > 0;
+    /// <summary>
+    /// Whether the caller holds one of the roles at the scope, directly or inherited from an ancestor scope. Pim relying on
+    /// a standing assignment to authorize its holder is a use of it, recorded like an evaluation's (unused-role alerts and
+    /// access review recommendations read it).
+    /// </summary>
+    public async Task<bool> HoldsAnyAtAsync(Caller caller, IReadOnlyCollection<string> roleIds, string scope, CancellationToken ct)
+    {
+        if (caller.PrincipalId is not { } principalId) return false;
+        var now = time.Now();
+        var grants = await access.FindGrantsAsync(caller.TenantId, principalId, roleIds, scope, now, ct);
+        foreach (var standing in grants.Where(g => g.ActivationRequestId is null))
+            usage.Record(caller.TenantId, standing.AssignmentId, principalId, now, service: false);
+        return grants.Count > 0;
+    }
 
     /// <summary>
     /// Who administers PIM for a role at a scope: the directory's PIM administrators everywhere, and for resource roles

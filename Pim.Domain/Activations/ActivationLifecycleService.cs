@@ -115,9 +115,10 @@ public sealed class ActivationLifecycleService(ITenants tenants, IPrincipals pri
     /// <summary>
     /// Records what time alone changes (scheduled activations that started, activations that expired, approvals that
     /// timed out) and sends the notices it makes due (reminders, escalations, expiry warnings, overdue follow-ups) for a
-    /// batch of requests in any tenant, once each even with several sweepers. Returns how many.
+    /// batch of requests in any tenant, once each even with several sweepers. Returns the requests it settled, as they
+    /// now stand.
     /// </summary>
-    public Task<int> SweepAsync(int limit, CancellationToken ct)
+    public Task<IReadOnlyList<ActivationRequest>> SweepAsync(int limit, CancellationToken ct)
     {
         var now = time.Now();
         return uow.RunAsync(async () =>
@@ -125,7 +126,7 @@ public sealed class ActivationLifecycleService(ITenants tenants, IPrincipals pri
             var due = await requests.ClaimDueAsync(now, limit, ct);
             foreach (var request in due)
                 await recorder.SettleAsync(Caller.System(request.TenantId), request, now, ct);
-            return due.Count;
+            return due;
         }, ct);
     }
 }

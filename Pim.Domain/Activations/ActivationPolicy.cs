@@ -20,7 +20,7 @@ public sealed record Requester(bool Guest = false, bool Workload = false, IReadO
     public static readonly Requester Member = new();
 
     public static Requester Of(Principal? principal, bool guest) =>
-        new(guest, principal?.Kind == PrincipalKind.ServicePrincipal, principal?.MemberOf);
+        new(guest, principal?.Kind == PrincipalKind.ServicePrincipal, principal?.TransitiveMemberOf);
 }
 
 /// <summary>The policy's answer to an extension: whether it waits for approval, or the rule that approved it at once.</summary>

@@ -159,7 +159,7 @@ public sealed class ActivationService(
         var principalId = caller.RequirePrincipal();
         tenant.EnsureConsented();
         var now = time.Now();
-        var open = (await requests.ListRecordedOpenByPrincipalAsync(tenant.Id, principalId, ct)).Where(r => r.IsOpenAt(now)).ToList();
+        var open = (await requests.ListRecordedOpenByPrincipalsAsync(tenant.Id, [principalId], ct)).Where(r => r.IsOpenAt(now)).ToList();
         var policies = new Dictionary<(string, string), ActivationRules>();
         var names = new Dictionary<string, string>();
         var mine = new List<MyRole>();

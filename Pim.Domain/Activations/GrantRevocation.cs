@@ -42,6 +42,36 @@ public sealed class GrantRevocation(IRoleAssignments assignments, IPrincipals pr
     }
 
     /// <summary>
+    /// A leaver's own requests (its account disabled or deleted): each one still open at <paramref name="now"/> ends at
+    /// once, audited with the reason — an active activation revoked, a request waiting for approval or a scheduled one
+    /// canceled. The role administrators hear of the leaver as a whole (<see cref="Notifier.DirectoryChangedAsync"/>), not
+    /// of each request. Returns how many were revoked and how many canceled.
+    /// </summary>
+    public async Task<(int Revoked, int Canceled)> EndAllAsync(Caller caller, IEnumerable<ActivationRequest> requests, string reason, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        int revoked = 0, canceled = 0;
+        foreach (var request in requests.DistinctBy(r => r.Id).ToList())
+        {
+            var version = request.Version;
+            var settled = request.Settle(now);
+            var cancel = request.Status is ActivationStatus.PendingApproval or ActivationStatus.Scheduled;
+            if (cancel) request.Cancel(now);
+            else if (request.Status == ActivationStatus.Active) request.Revoke(now);
+            if (!cancel && request.Status != ActivationStatus.Revoked && settled.Count == 0) continue;
+            await recorder.SaveAsync(request, version, ct);
+            foreach (var action in settled)
+                await recorder.AuditAsync(ActivationRecorder.AuditOf(caller, now, action, request), ct);
+            if (request.Status is not (ActivationStatus.Canceled or ActivationStatus.Revoked)) continue;
+            await recorder.AuditAsync(ActivationRecorder.AuditOf(caller, now, cancel ? AuditActions.ActivationCanceled : AuditActions.ActivationRevoked,
+                request) with { Details = $"{{\"reason\":\"{reason}\"}}" }, ct);
+            if (cancel) canceled++;
+            else revoked++;
+        }
+        return (revoked, canceled);
+    }
+
+    /// <summary>
     /// Ends the request now (recording first what time alone changed), audited as revoked with the reason (and the
     /// <paramref name="comment"/> of an administrator who revoked it, as its justification); the holder and the role
     /// administrators are told.

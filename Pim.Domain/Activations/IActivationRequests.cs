@@ -13,8 +13,8 @@ public interface IActivationRequests
     Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByAssignmentAsync(string tenantId, string assignmentId, CancellationToken ct);
     /// <summary>Requests recorded as open at any of the scopes.</summary>
     Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenInScopesAsync(string tenantId, IReadOnlyCollection<string> scopes, CancellationToken ct);
-    /// <summary>Requests recorded as open for the principal.</summary>
-    Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByPrincipalAsync(string tenantId, string principalId, CancellationToken ct);
+    /// <summary>Requests recorded as open for any of the principals.</summary>
+    Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByPrincipalsAsync(string tenantId, IReadOnlyCollection<string> principalIds, CancellationToken ct);
     /// <summary>
     /// Requests waiting for a decision at <paramref name="now"/> (approval, or an extension), not made by
     /// <paramref name="exceptPrincipalId"/>, oldest first, after the key <paramref name="after"/>: one indexed page.

@@ -3,9 +3,10 @@ namespace Pim.Domain;
 /// <summary>
 /// Deciding activation requests and their extensions (DESIGN §5), stage by stage: what waits for whom, approve, deny.
 /// A request keeps the stages of the role's settings when it was made; each stage's approvers are users or groups
-/// (expanded when a decision is made), or, when it names none, whoever holds an active Privileged Role or Security
-/// Administrator role then; escalation approvers join a stage that waited past its escalation. Nobody decides their own
-/// request; each approver counts once per stage; decisions on one request are made one after the other.
+/// (a group's members directly or through nested groups, expanded when a decision is made), or, when it names none,
+/// whoever holds an active Privileged Role or Security Administrator role then; escalation approvers join a stage that
+/// waited past its escalation. Nobody decides their own request, a disabled principal decides none, each approver counts
+/// once per stage, and decisions on one request are made one after the other.
 /// </summary>
 public sealed class ApprovalService(ITenants tenants, IPrincipals principals, IActivationRequests requests, RoleSettingsService settings,
     IUnitOfWork uow, AccessService access, ActivationRecorder recorder, GrantRevocation revocation, Notifier notifier, TimeProvider time)
@@ -75,7 +76,7 @@ public sealed class ApprovalService(ITenants tenants, IPrincipals principals, IA
     {
         var principalId = caller.RequirePrincipal();
         var principal = await principals.FindAsync(caller.TenantId, principalId, ct);
-        return new ApproverFacts(principalId, principal?.MemberOf ?? [], await access.HoldsAnyAsync(caller, RoleCatalog.DefaultApprovers, ct),
+        return new ApproverFacts(principalId, principal?.TransitiveMemberOf ?? [], await access.HoldsAnyAsync(caller, RoleCatalog.DefaultApprovers, ct),
             principal is { Enabled: true });
     }
 

@@ -36,7 +36,7 @@ public sealed class AssignmentService(
 
             // Directory sync mirrors the directory as it is: its active assignments are not held to PIM's assignment rules.
             var assignment = RoleAssignment.Create(tenant.Id, request.PrincipalId, request.RoleId, request.Scope, request.Type,
-                request.StartsAt ?? now, request.EndsAt, request.Justification, now, caller.ActorId, directorySync ? null : policy,
+                request.StartsAt ?? now, request.EndsAt, request.Justification, now, caller.ActorId, directorySync ? null : policy, directorySync,
                 policy.Notifications.ExpiryWarnings.Assignment);
             await assignments.InsertAsync(assignment, ct);
             await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentCreated, assignment), ct);
@@ -86,10 +86,7 @@ public sealed class AssignmentService(
             var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
             if (!caller.IsOperator) // the operator: directory sync
                 await EnsureAdministratorAsync(caller, tenant, await roles.GetRoleAsync(tenant.Id, assignment.RoleId, ct), assignment.Scope, "Removing role assignments", ct);
-            var through = await activations.ListRecordedOpenByAssignmentAsync(tenant.Id, assignment.Id, ct);
-            if (!await assignments.DeleteAsync(tenant.Id, assignmentId, ct)) throw AssignmentNotFound(assignmentId);
-            await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentRemoved, assignment), ct);
-            await revocation.RevokeLostAsync(caller, through, now, ct);
+            if (!await RemoveWithinAsync(caller, assignment, null, now, ct)) throw AssignmentNotFound(assignmentId);
         }, ct);
     }
 
@@ -115,6 +112,19 @@ public sealed class AssignmentService(
             }
             return due.Count;
         }, ct);
+    }
+
+    /// <summary>
+    /// The removal itself, in the caller's unit of work (the caller is authorized already): the assignment goes, audited
+    /// (with <paramref name="details"/>, e.g. why), and the open activations made through it are revoked. False when it was gone.
+    /// </summary>
+    public async Task<bool> RemoveWithinAsync(Caller caller, RoleAssignment assignment, string? details, DateTimeOffset now, CancellationToken ct)
+    {
+        var through = await activations.ListRecordedOpenByAssignmentAsync(assignment.TenantId, assignment.Id, ct);
+        if (!await assignments.DeleteAsync(assignment.TenantId, assignment.Id, ct)) return false;
+        await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentRemoved, assignment) with { Details = details }, ct);
+        await revocation.RevokeLostAsync(caller, through, now, ct);
+        return true;
     }
 
     /// <summary>Who relied on the assignment, and when last.</summary>

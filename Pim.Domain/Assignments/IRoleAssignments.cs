@@ -11,7 +11,7 @@ public interface IRoleAssignments
     Task<bool> UpdateTypeAsync(RoleAssignment assignment, int expectedVersion, CancellationToken ct);
     Task<bool> DeleteAsync(string tenantId, string assignmentId, CancellationToken ct);
     Task<IReadOnlyList<RoleAssignment>> ListAsync(string tenantId, AssignmentFilter filter, CancellationToken ct);
-    /// <summary>Assignments held by the principal directly or through the groups it is a member of.</summary>
+    /// <summary>Assignments held by the principal itself or by the groups it is a member of (directly or through nested groups).</summary>
     Task<IReadOnlyList<RoleAssignment>> ListForPrincipalAsync(string tenantId, string principalId, CancellationToken ct);
     /// <summary>The assignments held by the principal itself (not through groups).</summary>
     Task<IReadOnlyList<RoleAssignment>> ListHeldByAsync(string tenantId, string principalId, CancellationToken ct);

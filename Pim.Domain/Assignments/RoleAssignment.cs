@@ -7,11 +7,11 @@ public sealed class RoleAssignment
 {
     /// <summary>The most assignments one principal (a user, a group, …) may hold itself.</summary>
     public const int MaximumPerPrincipal = 500;
-    /// <summary>The most a principal can hold in all: its own and those of each group it is a member of.</summary>
-    public const int MaximumHeldByPrincipal = MaximumPerPrincipal * (1 + Principal.MaximumMemberOf);
+    /// <summary>The most a principal can hold in all: its own and those of each group it is a member of (directly or through nested groups).</summary>
+    public const int MaximumHeldByPrincipal = MaximumPerPrincipal * (1 + Principal.MaximumTransitiveMemberOf);
 
     private RoleAssignment(string tenantId, string id, string principalId, string roleId, string scope, AssignmentType type,
-        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset createdAt, string createdBy, int version)
+        DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset createdAt, string createdBy, int version, bool directorySync)
     {
         TenantId = tenantId;
         Id = id;
@@ -25,6 +25,7 @@ public sealed class RoleAssignment
         CreatedAt = createdAt;
         CreatedBy = createdBy;
         Version = version;
+        DirectorySync = directorySync;
     }
 
     public string TenantId { get; }
@@ -40,6 +41,8 @@ public sealed class RoleAssignment
     public DateTimeOffset CreatedAt { get; }
     public string CreatedBy { get; }
     public int Version { get; private set; }
+    /// <summary>Created by directory sync (the operator mirroring standing access), not through Pim.</summary>
+    public bool DirectorySync { get; }
     /// <summary>When the holder and the role administrators are warned that the assignment ends; null: no warning pending.</summary>
     public DateTimeOffset? ExpiryWarningAt { get; private set; }
     /// <summary>When that warning was sent (it is sent once).</summary>
@@ -56,12 +59,12 @@ public sealed class RoleAssignment
     /// <param name="expiryWarning">How long before its end the assignment is warned of (the role's settings); null: never.</param>
     public static RoleAssignment Create(string tenantId, string principalId, string roleId, string scope, AssignmentType type,
         DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset now, string createdBy, RoleSettings? policy,
-        TimeSpan? expiryWarning = null)
+        bool directorySync = false, TimeSpan? expiryWarning = null)
     {
         if (endsAt is { } end && end <= startsAt)
             throw Errors.InvalidField("endsAt", "endsAt must be after startsAt.");
         policy?.EnsureAssignmentWindowAllowed(type, startsAt, endsAt);
-        return new(tenantId, NewId.Next(), principalId, roleId, scope, type, startsAt, endsAt, justification, now, createdBy, 1)
+        return new(tenantId, NewId.Next(), principalId, roleId, scope, type, startsAt, endsAt, justification, now, createdBy, 1, directorySync)
         {
             ExpiryWarningAt = ExpiryWarningRules.WarningAt(startsAt, endsAt, expiryWarning),
         };
@@ -69,8 +72,8 @@ public sealed class RoleAssignment
 
     public static RoleAssignment Rehydrate(string tenantId, string id, string principalId, string roleId, string scope, AssignmentType type,
         DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset createdAt, string createdBy, int version,
-        DateTimeOffset? expiryWarningAt = null, DateTimeOffset? expiryWarnedAt = null) =>
-        new(tenantId, id, principalId, roleId, scope, type, startsAt, endsAt, justification, createdAt, createdBy, version)
+        bool directorySync = false, DateTimeOffset? expiryWarningAt = null, DateTimeOffset? expiryWarnedAt = null) =>
+        new(tenantId, id, principalId, roleId, scope, type, startsAt, endsAt, justification, createdAt, createdBy, version, directorySync)
         {
             ExpiryWarningAt = expiryWarningAt,
             ExpiryWarnedAt = expiryWarnedAt,

@@ -6,6 +6,10 @@ public static class AuditActions
     public const string TenantUpserted = "tenant.upserted";
     public const string PrincipalUpserted = "principal.upserted";
     public const string PrincipalDeleted = "principal.deleted";
+    public const string PrincipalDisabled = "principal.disabled";
+    public const string PrincipalEnabled = "principal.enabled";
+    public const string MembershipAdded = "membership.added";
+    public const string MembershipRemoved = "membership.removed";
     public const string ConsentGranted = "consent.granted";
     public const string SignUpCreated = "signUp.created";
     public const string AssignmentCreated = "assignment.created";
@@ -44,6 +48,16 @@ public static class AuditActions
     public const string WebhookCreated = "webhook.created";
     public const string WebhookDeleted = "webhook.deleted";
     public const string NotificationRetried = "notification.retried";
+    // Governance (issue 16): security alerts and access reviews.
+    public const string AlertRaised = "alert.raised";
+    public const string AlertResolved = "alert.resolved";
+    public const string AlertDismissed = "alert.dismissed";
+    public const string AlertSettingsUpdated = "alertSettings.updated";
+    public const string AccessReviewCreated = "accessReview.created";
+    public const string AccessReviewStarted = "accessReview.started";
+    public const string AccessReviewDecided = "accessReview.decided";
+    public const string AccessReviewEnded = "accessReview.ended";
+    public const string AccessReviewApplied = "accessReview.applied";
 
     public static readonly IReadOnlyList<string> All = typeof(AuditActions).GetFields()
         .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal).ToList();

@@ -8,6 +8,9 @@ public static class ErrorCodes
     public const string MalformedRequest = "malformed-request";
     public const string InvalidPageToken = "invalid-page-token";
     public const string TenantRequired = "tenant-required";
+    public const string InvalidFilter = "invalid-filter";
+    public const string InvalidPath = "invalid-path";
+    public const string NoTarget = "no-target";
     // The caller is not (or not freshly enough) authenticated.
     public const string Unauthenticated = "unauthenticated";
     public const string MfaRequired = "mfa-required";
@@ -15,6 +18,7 @@ public static class ErrorCodes
     public const string Forbidden = "forbidden";
     public const string SelfApprovalForbidden = "self-approval-forbidden";
     public const string PrincipalDisabled = "principal-disabled";
+    public const string SelfReviewForbidden = "self-review-forbidden";
     // Nothing by that name (in this tenant).
     public const string NotFound = "not-found";
     // The state of things does not allow it now.
@@ -26,6 +30,8 @@ public static class ErrorCodes
     public const string Conflict = "conflict";
     public const string LimitReached = "limit-reached";
     public const string AlreadyDecided = "already-decided";
+    public const string MembershipCycle = "membership-cycle";
+    public const string NotUnique = "not-unique";
     public const string BuiltInRole = "built-in-role";
     public const string RoleInUse = "role-in-use";
     // Optimistic concurrency: the version read is missing or stale.

@@ -8,7 +8,7 @@ namespace Pim.Domain;
 /// approvers when a request waits, the requester of the decision, the assignee of a new assignment. Each use case
 /// passes the role settings it already resolved.
 /// </summary>
-public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutbox outbox, ICustomRoles roles, NotificationLimits limits, TimeProvider time)
+public sealed partial class Notifier(IPrincipals principals, IAccessReader access, IOutbox outbox, ICustomRoles roles, NotificationLimits limits, TimeProvider time)
 {
     public async Task ActivationStartedAsync(ActivationRequest request, RoleSettings policy, CancellationToken ct)
     {
@@ -178,12 +178,29 @@ public sealed class Notifier(IPrincipals principals, IAccessReader access, IOutb
         await SendAsync(assignment.TenantId, [assignment.PrincipalId], [], $"PIM: you are {kind} {role}", body.ToString(), ct);
     }
 
+    /// <summary>
+    /// The role administrators learn that a principal left (deleted), was suspended (disabled) or restored (enabled again),
+    /// and what that did to what it held — only when it held something: a leaver with no role is no news.
+    /// </summary>
+    /// <param name="what">"left", "was suspended", "was enabled again".</param>
+    /// <param name="facts">Lines such as "Assignments removed: 2".</param>
+    public async Task DirectoryChangedAsync(Principal principal, string what, IReadOnlyList<string> facts, CancellationToken ct)
+    {
+        var administrators = await access.ListHoldersAsync(principal.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
+        var body = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"{principal.DisplayName} ({principal.Id}, {PrincipalKinds.ToText(principal.Kind)}) {what} in the directory.\n\n");
+        foreach (var fact in facts) body.Append(fact).Append('\n');
+        await SendAsync(principal.TenantId, administrators.Where(id => id != principal.Id).ToList(), [],
+            $"PIM: {principal.DisplayName} {what}", body.ToString(), ct, topic: "directory");
+    }
+
+    /// <summary>The enabled users, guests and service principals an approver list names, itself or through its groups (nested ones too).</summary>
     private async Task<IReadOnlyList<string>> ExpandGroupsAsync(string tenantId, IReadOnlyList<string> ids, CancellationToken ct)
     {
         var found = await principals.FindManyAsync(tenantId, ids, ct);
         var groups = found.Where(p => p.Kind == PrincipalKind.Group).Select(p => p.Id).ToList();
         var members = groups.Count == 0 ? [] : await principals.ListMembersAsync(tenantId, groups, ct);
-        return found.Where(p => p.Kind != PrincipalKind.Group).Select(p => p.Id).Concat(members).Distinct().ToList();
+        return found.Where(p => p.Kind != PrincipalKind.Group && p.Enabled).Select(p => p.Id).Concat(members).Distinct().ToList();
     }
 
     private async Task SendAsync(string tenantId, IReadOnlyList<string> principalIds, IReadOnlyList<string> additional, string subject, string body,

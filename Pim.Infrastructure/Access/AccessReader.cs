@@ -16,8 +16,9 @@ public sealed class AccessReader(DbSession db) : IAccessReader
     }
 
     // The holder must exist and be enabled; then three indexed branches: its own active assignments, its groups' active
-    // assignments, and its activations — each only while what it stands on still holds (GrantBasis): the eligible
-    // assignment it was made through, the membership of the group that holds it, and the eligibility's scope at or above.
+    // assignments (groups it is a member of directly or through nested groups: MembershipSql), and its activations — each
+    // only while what it stands on still holds (GrantBasis): the eligible assignment it was made through, the membership
+    // of the group that holds it, and the eligibility's scope at or above.
     public const string Grants = $"""
         WITH holder AS (
             SELECT principal_id FROM principals WHERE tenant_id = @tenantId AND principal_id = @principalId AND disabled_at IS NULL)
@@ -28,7 +29,7 @@ public sealed class AccessReader(DbSession db) : IAccessReader
         UNION ALL
         SELECT a.role_id, a.scope, a.ends_at, a.assignment_id, NULL, a.principal_id
         FROM holder h
-        JOIN group_memberships g ON g.tenant_id = @tenantId AND g.member_id = h.principal_id
+        JOIN {MembershipSql.Memberships} g ON g.tenant_id = @tenantId AND g.member_id = h.principal_id
         JOIN role_assignments a ON a.tenant_id = g.tenant_id AND a.principal_id = g.group_id
         WHERE {AssignmentSql.ActiveInForceAt} /*roles:a*/
         UNION ALL
@@ -78,13 +79,13 @@ public sealed class AccessReader(DbSession db) : IAccessReader
               SELECT 1 FROM role_assignments a
               WHERE a.tenant_id = @tenantId AND a.role_id = @roleId AND a.type = 'eligible' AND {AssignmentSql.InForceAt} /*scope:a*/
                 AND (a.principal_id = @principalId
-                     OR a.principal_id IN (SELECT g.group_id FROM group_memberships g WHERE g.tenant_id = @tenantId AND g.member_id = @principalId)))
+                     OR a.principal_id IN (SELECT g.group_id FROM {MembershipSql.Memberships} g WHERE g.tenant_id = @tenantId AND g.member_id = @principalId)))
                THEN 1 ELSE 0 END AS eligible,
           CASE WHEN EXISTS (
               SELECT 1 FROM role_assignments a
               WHERE a.tenant_id = @tenantId AND a.role_id = @roleId AND a.ends_at <= @now /*scope:a*/
                 AND (a.principal_id = @principalId
-                     OR a.principal_id IN (SELECT g.group_id FROM group_memberships g WHERE g.tenant_id = @tenantId AND g.member_id = @principalId)))
+                     OR a.principal_id IN (SELECT g.group_id FROM {MembershipSql.Memberships} g WHERE g.tenant_id = @tenantId AND g.member_id = @principalId)))
             OR EXISTS (
               SELECT 1 FROM activation_requests r
               WHERE r.tenant_id = @tenantId AND r.principal_id = @principalId AND r.role_id = @roleId AND {ActivationSql.ExpiredAt} /*scope:r*/)
@@ -114,7 +115,7 @@ public sealed class AccessReader(DbSession db) : IAccessReader
             WHERE a.tenant_id = @tenantId AND a.scope = '/' AND {roles} AND {AssignmentSql.ActiveInForceAt}
             UNION
             SELECT g.member_id FROM role_assignments a
-            JOIN group_memberships g ON g.tenant_id = a.tenant_id AND g.group_id = a.principal_id
+            JOIN {MembershipSql.Memberships} g ON g.tenant_id = a.tenant_id AND g.group_id = a.principal_id
             JOIN principals p ON p.tenant_id = g.tenant_id AND p.principal_id = g.member_id AND p.disabled_at IS NULL
             WHERE a.tenant_id = @tenantId AND a.scope = '/' AND {roles} AND {AssignmentSql.ActiveInForceAt}
             UNION
@@ -123,7 +124,7 @@ public sealed class AccessReader(DbSession db) : IAccessReader
             JOIN role_assignments e ON e.tenant_id = r.tenant_id AND e.assignment_id = r.assignment_id AND e.type = 'eligible'
             WHERE r.tenant_id = @tenantId AND r.scope = '/' AND {rolesR} AND {ActivationSql.ActiveAt}
               AND (e.principal_id = r.principal_id
-                   OR EXISTS (SELECT 1 FROM group_memberships m
+                   OR EXISTS (SELECT 1 FROM {MembershipSql.Memberships} m
                               WHERE m.tenant_id = r.tenant_id AND m.member_id = r.principal_id AND m.group_id = e.principal_id))
             """;
         var connection = await db.ConnectionAsync(ct);

@@ -30,7 +30,7 @@ public static class GrantIndexLoader
     // Only what can still matter at or after @now (the snapshot's time): rows that ended before it count only as "ended".
     private const string Principals =
         "SELECT principal_id, kind, CASE WHEN disabled_at IS NULL THEN 1 ELSE 0 END AS enabled FROM principals WHERE tenant_id = @tenantId";
-    private const string Memberships = "SELECT member_id, group_id FROM group_memberships WHERE tenant_id = @tenantId";
+    private const string Memberships = $"SELECT member_id, group_id FROM {MembershipSql.Memberships} WHERE tenant_id = @tenantId";
     private const string Assignments = """
         SELECT a.principal_id, a.role_id, a.scope, a.type, a.starts_at, a.ends_at, a.assignment_id
         FROM role_assignments a WHERE a.tenant_id = @tenantId AND (a.ends_at IS NULL OR a.ends_at > @now)

@@ -29,7 +29,8 @@ public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCach
         {
             try
             {
-                using var connection = new NpgsqlConnection(connectionString);
+                using var source = Store.PostgresDataSource(connectionString);
+                using var connection = source.CreateConnection();
                 connection.Notification += (_, e) =>
                 {
                     index.Invalidate(e.Payload);

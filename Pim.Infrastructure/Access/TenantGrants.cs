@@ -4,7 +4,7 @@ namespace Pim.Infrastructure;
 
 /// <summary>
 /// Everything one tenant's evaluations read, as of one snapshot of the store (<see cref="GrantIndexLoader"/>): the
-/// principals with their groups, assignments and activations, what ended before the snapshot, and the scope closure.
+/// principals with their groups (direct and through nested groups), assignments and activations, what ended before the snapshot, and the scope closure.
 /// Read-only once built, so any number of requests read it at once. Time is applied at read time, from each row's start
 /// and end: expiry needs no invalidation, only changes do (<see cref="GrantIndex"/>). The rules are those of
 /// <see cref="AccessReader"/>'s SQL, which a randomised test holds the two to.
@@ -16,7 +16,8 @@ public sealed class TenantGrants(Dictionary<string, TenantGrants.Holder> princip
     public sealed record Row(string RoleId, string Scope, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string AssignmentId, string? RequestId,
         bool Counts = true);
 
-    /// <summary>One principal: its kind, whether enabled, its groups and its rows (lists made only when it has some).</summary>
+    /// <summary>One principal: its kind, whether enabled, its groups (every one it is a member of, nested ones too) and its rows
+    /// (lists made only when it has some).</summary>
     public sealed class Holder(PrincipalKind kind, bool enabled)
     {
         private static readonly List<string> NoGroups = [];

@@ -99,8 +99,11 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
     public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenInScopesAsync(string tenantId, IReadOnlyCollection<string> scopes, CancellationToken ct) =>
         QueryAsync(Select + $" WHERE tenant_id = @tenantId AND {db.Store.In("scope", "scopes")} AND {RecordedOpen}", new { tenantId, scopes = scopes.ToArray() }, ct);
 
-    public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByPrincipalAsync(string tenantId, string principalId, CancellationToken ct) =>
-        QueryAsync(Select + $" WHERE tenant_id = @tenantId AND principal_id = @principalId AND {RecordedOpen}", new { tenantId, principalId }, ct);
+    public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByPrincipalsAsync(string tenantId, IReadOnlyCollection<string> principalIds,
+        CancellationToken ct) =>
+        principalIds.Count == 0 ? Task.FromResult<IReadOnlyList<ActivationRequest>>([])
+        : QueryAsync(Select + $" WHERE tenant_id = @tenantId AND {db.Store.In("principal_id", "principalIds")} AND {RecordedOpen}",
+            new { tenantId, principalIds = principalIds.ToArray() }, ct);
 
     public Task<IReadOnlyList<ActivationRequest>> ListAwaitingDecisionAsync(string tenantId, string exceptPrincipalId, string? after, int limit,
         DateTimeOffset now, CancellationToken ct)
@@ -152,6 +155,19 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
             """;
         var sql = Select + due + db.Store.SkipLocked;
         return QueryAsync(sql, new { now, limit }, ct);
+    }
+
+    /// <summary>Whether a sweep has anything to record: the three forms of <see cref="ClaimDueAsync"/>, without locking.</summary>
+    public static async Task<bool> AnyDueAsync(Store store, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = $"""
+            SELECT EXISTS (SELECT 1 FROM activation_requests r WHERE {ActivationSql.DueToEnd})
+                OR EXISTS (SELECT 1 FROM activation_requests r WHERE {ActivationSql.DueToStart})
+                OR EXISTS (SELECT 1 FROM activation_requests r WHERE {ActivationSql.DueToTimeOut})
+                OR EXISTS (SELECT 1 FROM activation_requests r WHERE {ActivationSql.NoticeDue})
+            """;
+        await using var connection = await store.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { now }, cancellationToken: ct));
     }
 
     public async Task InsertAsync(ActivationRequest r, CancellationToken ct)

@@ -12,11 +12,12 @@ public static class ActivationSql
 
     /// <summary>
     /// What an activation <c>r</c> stands on still holds (GrantBasis), given its eligible assignment <c>e</c>: the
-    /// eligibility is the principal's own or one of its groups', at the activation's scope or above it.
+    /// eligibility is the principal's own or one of its groups' (directly or through nested groups), at the activation's
+    /// scope or above it.
     /// </summary>
-    public const string BasisHolds = """
+    public const string BasisHolds = $"""
         (e.principal_id = r.principal_id
-             OR EXISTS (SELECT 1 FROM group_memberships m
+             OR EXISTS (SELECT 1 FROM {MembershipSql.Memberships} m
                         WHERE m.tenant_id = r.tenant_id AND m.member_id = r.principal_id AND m.group_id = e.principal_id))
         AND (e.scope = r.scope
              OR EXISTS (SELECT 1 FROM scope_ancestors x

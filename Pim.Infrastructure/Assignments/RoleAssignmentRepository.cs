@@ -19,18 +19,22 @@ public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
         public DateTimeOffset CreatedAt { get; set; }
         public string CreatedBy { get; set; } = "";
         public int Version { get; set; }
+        public string Source { get; set; } = "";
         public DateTimeOffset? ExpiryWarningAt { get; set; }
         public DateTimeOffset? ExpiryWarnedAt { get; set; }
 
         public RoleAssignment ToDomain() => RoleAssignment.Rehydrate(TenantId, AssignmentId, PrincipalId, RoleId, Scope,
             AssignmentTypes.Parse(Type) ?? throw new InvalidDataException($"Unknown assignment type '{Type}'."), StartsAt, EndsAt, Justification, CreatedAt, CreatedBy, Version,
-            ExpiryWarningAt, ExpiryWarnedAt);
+            Source == DirectorySyncSource, ExpiryWarningAt, ExpiryWarnedAt);
     }
 
     private const string Columns = """
         a.tenant_id, a.assignment_id, a.principal_id, a.role_id, a.scope, a.type, a.starts_at, a.ends_at,
-        a.justification, a.created_at, a.created_by, a.version, a.expiry_warning_at, a.expiry_warned_at
+        a.justification, a.created_at, a.created_by, a.version, a.source, a.expiry_warning_at, a.expiry_warned_at
         """;
+
+    /// <summary>role_assignments.source of an assignment directory sync created ('pim' otherwise).</summary>
+    public const string DirectorySyncSource = "directorySync";
 
     public async Task<RoleAssignment?> FindAsync(string tenantId, string assignmentId, CancellationToken ct)
     {
@@ -43,8 +47,8 @@ public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
     {
         const string sql = """
             INSERT INTO role_assignments (tenant_id, assignment_id, principal_id, role_id, scope, type, starts_at, ends_at,
-                                          justification, created_at, created_by, version, expiry_warning_at)
-            VALUES (@TenantId, @Id, @PrincipalId, @RoleId, @Scope, @Type, @StartsAt, @EndsAt, @Justification, @CreatedAt, @CreatedBy, @Version,
+                                          justification, created_at, created_by, version, source, expiry_warning_at)
+            VALUES (@TenantId, @Id, @PrincipalId, @RoleId, @Scope, @Type, @StartsAt, @EndsAt, @Justification, @CreatedAt, @CreatedBy, @Version, @Source,
                     @ExpiryWarningAt)
             """;
         var connection = await db.ConnectionAsync(ct);
@@ -53,7 +57,7 @@ public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
             await connection.ExecuteAsync(db.Command(sql, new
             {
                 a.TenantId, a.Id, a.PrincipalId, a.RoleId, a.Scope, Type = AssignmentTypes.ToText(a.Type), a.StartsAt, a.EndsAt,
-                a.Justification, a.CreatedAt, a.CreatedBy, a.Version, a.ExpiryWarningAt,
+                a.Justification, a.CreatedAt, a.CreatedBy, a.Version, Source = a.DirectorySync ? DirectorySyncSource : "pim", a.ExpiryWarningAt,
             }, ct));
         }
         catch (Exception e) when (Store.IsUniqueViolation(e))
@@ -113,7 +117,7 @@ public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
             SELECT {Columns} FROM role_assignments a
             WHERE a.tenant_id = @tenantId AND a.principal_id = @principalId
             UNION ALL
-            SELECT {Columns} FROM group_memberships g
+            SELECT {Columns} FROM {MembershipSql.Memberships} g
             JOIN role_assignments a ON a.tenant_id = g.tenant_id AND a.principal_id = g.group_id
             WHERE g.tenant_id = @tenantId AND g.member_id = @principalId
             """;

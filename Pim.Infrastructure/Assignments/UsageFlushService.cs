@@ -4,17 +4,18 @@ using Microsoft.Extensions.Logging;
 
 namespace Pim.Infrastructure;
 
-/// <summary>Writes recorded uses every few seconds, and once more at shutdown.</summary>
+/// <summary>Writes recorded uses (and principals' sightings) every few seconds, and once more at shutdown.</summary>
 public sealed class UsageFlushService(IServiceScopeFactory scopes, UsageRecorder recorder, ILogger<UsageFlushService> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
     public static async Task FlushAsync(IServiceScopeFactory scopes, UsageRecorder recorder, CancellationToken ct)
     {
-        var uses = recorder.Drain();
-        if (uses.Count == 0) return;
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<AssignmentUsageRepository>().WriteAsync(uses, ct);
+        var uses = recorder.Drain();
+        if (uses.Count > 0) await scope.ServiceProvider.GetRequiredService<AssignmentUsageRepository>().WriteAsync(uses, ct);
+        var sightings = scope.ServiceProvider.GetRequiredService<PrincipalSightingRecorder>().Drain();
+        if (sightings.Count > 0) await scope.ServiceProvider.GetRequiredService<PrincipalSightingRepository>().WriteAsync(sightings, ct);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -40,9 +41,11 @@ public sealed class OutboxDispatcher
     /// <summary>Delivers one batch; returns how many messages it handled. Cancelling releases undelivered messages.</summary>
     public async Task<int> DispatchOnceAsync(CancellationToken ct)
     {
+        Activity.Current = null; // each delivery is a trace of its own (this method's change of the ambient span stays in it)
         await using var scope = _scopes.CreateAsyncScope();
         var outbox = scope.ServiceProvider.GetRequiredService<OutboxRepository>();
         var webhooks = scope.ServiceProvider.GetRequiredService<WebhookRepository>();
+        if (PimTelemetry.OutboxDepthObserved) PimTelemetry.CountedOutbox(await outbox.CountPendingAsync(ct));
         var claimed = await outbox.ClaimAsync(_options.BatchSize, _options.Lease, ct);
         for (var i = 0; i < claimed.Count; i++)
         {
@@ -52,10 +55,12 @@ public sealed class OutboxDispatcher
                 foreach (var rest in claimed.Skip(i)) await outbox.ReleaseAsync(rest, CancellationToken.None);
                 break;
             }
+            using var delivery = PimTelemetry.StartDelivery(message);
             try
             {
                 await _pipeline.ExecuteAsync(async token => await DeliverAsync(webhooks, message, token), ct);
                 await outbox.MarkDeliveredAsync(message, CancellationToken.None);
+                PimTelemetry.DeliveryAttempted(delivery, message.Kind, PimTelemetry.Delivered);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -64,17 +69,21 @@ public sealed class OutboxDispatcher
             catch (Exception e)
             {
                 var error = e is TimeoutRejectedException ? $"No answer within {_options.DeliveryTimeout.TotalSeconds:0.#} s." : e.Message;
+                var cause = ActivityContext.TryParse(message.TraceParent, null, out var request) ? request.TraceId.ToString() : "none";
                 if (message.Attempts >= _options.MaxAttempts || e is PermanentDeliveryException)
                 {
-                    _logger.LogError(e, "Notification {MessageId} failed after {Attempts} attempt(s): {Error}", message.MessageId, message.Attempts, error);
+                    _logger.LogError(e, "Notification {MessageId} (written by trace {CauseTraceId}) failed after {Attempts} attempt(s): {Error}",
+                        message.MessageId, cause, message.Attempts, error);
                     await outbox.MarkFailedAsync(message, error, CancellationToken.None);
+                    PimTelemetry.DeliveryAttempted(delivery, message.Kind, PimTelemetry.Failed, error);
                 }
                 else
                 {
                     var next = _time.Now() + Backoff(message.Attempts);
-                    _logger.LogWarning("Notification {MessageId} attempt {Attempts} failed ({Error}); next attempt at {Next:O}",
-                        message.MessageId, message.Attempts, error, next);
+                    _logger.LogWarning("Notification {MessageId} (written by trace {CauseTraceId}) attempt {Attempts} failed ({Error}); next attempt at {Next:O}",
+                        message.MessageId, cause, message.Attempts, error, next);
                     await outbox.RescheduleAsync(message, next, error, CancellationToken.None);
+                    PimTelemetry.DeliveryAttempted(delivery, message.Kind, PimTelemetry.Rescheduled, error);
                 }
             }
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Logging;
@@ -9,8 +10,9 @@ public sealed record EmailPayload(IReadOnlyList<string> To, string Subject, stri
 
 public sealed record WebhookPayload(string WebhookId, string Url, string EventType, string Body);
 
-/// <summary>A message a dispatcher has claimed (leased) for delivery.</summary>
-public sealed record ClaimedMessage(string TenantId, string MessageId, string Kind, string Payload, int Attempts);
+/// <summary>A message a dispatcher has claimed (leased) for delivery; <paramref name="TraceParent"/> is the W3C trace context of the
+/// request that wrote it.</summary>
+public sealed record ClaimedMessage(string TenantId, string MessageId, string Kind, string Payload, int Attempts, string? TraceParent = null);
 
 /// <summary>
 /// The transactional outbox in SQL: messages are inserted on the request's transaction; dispatchers claim due messages
@@ -45,12 +47,17 @@ public sealed class OutboxRepository(DbSession db, TimeProvider time, ILogger<Ou
     private async Task InsertAsync(string tenantId, string id, string kind, string payload, string summary, CancellationToken ct, string? topic = null)
     {
         const string sql = """
-            INSERT INTO outbox_messages (tenant_id, message_id, kind, payload, summary, status, attempts, next_attempt_at, created_at, topic)
-            VALUES (@tenantId, @id, @kind, @payload, @summary, 'pending', 0, @now, @now, @topic)
+            INSERT INTO outbox_messages (tenant_id, message_id, kind, payload, summary, status, attempts, next_attempt_at, created_at, topic, trace_parent)
+            VALUES (@tenantId, @id, @kind, @payload, @summary, 'pending', 0, @now, @now, @topic, @traceParent)
             """;
         var connection = await db.ConnectionAsync(ct);
         var now = time.Now();
-        await connection.ExecuteAsync(db.Command(sql, new { tenantId, id, kind, payload, summary = OutboxMessage.Cut(summary, OutboxMessage.MaxSummaryLength), now, topic }, ct));
+        // The request's trace context (an Activity's W3C id is 55 hex digits and dashes, whatever the client sent).
+        var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } request ? request.Id : null;
+        await connection.ExecuteAsync(db.Command(sql, new
+        {
+            tenantId, id, kind, payload, summary = OutboxMessage.Cut(summary, OutboxMessage.MaxSummaryLength), now, topic, traceParent,
+        }, ct));
     }
 
     private sealed class MessageRow
@@ -66,6 +73,7 @@ public sealed class OutboxRepository(DbSession db, TimeProvider time, ILogger<Ou
         public string? LastError { get; set; }
         public string Summary { get; set; } = "";
         public string Payload { get; set; } = "";
+        public string? TraceParent { get; set; }
 
         public OutboxMessage ToDomain() => new(TenantId, MessageId, Kind, Status, Attempts, CreatedAt, NextAttemptAt, DeliveredAt, LastError, Summary);
     }
@@ -107,12 +115,26 @@ public sealed class OutboxRepository(DbSession db, TimeProvider time, ILogger<Ou
                 WHERE status = 'pending' AND next_attempt_at <= @now AND (locked_until IS NULL OR locked_until <= @now)
                 ORDER BY next_attempt_at
                 LIMIT @limit{db.Store.SkipLocked})
-            RETURNING tenant_id, message_id, kind, payload, attempts
+            RETURNING tenant_id, message_id, kind, payload, attempts, trace_parent
             """;
         var now = time.Now();
         var connection = await db.ConnectionAsync(ct);
         var rows = await connection.QueryAsync<MessageRow>(db.Command(sql, new { now, lockedUntil = now + lease, limit }, ct));
-        return rows.Select(r => new ClaimedMessage(r.TenantId, r.MessageId, r.Kind, r.Payload, r.Attempts)).ToList();
+        return rows.Select(r => new ClaimedMessage(r.TenantId, r.MessageId, r.Kind, r.Payload, r.Attempts, r.TraceParent)).ToList();
+    }
+
+    private sealed class KindCount
+    {
+        public string Kind { get; set; } = "";
+        public long Count { get; set; }
+    }
+
+    /// <summary>How many messages wait for delivery (due or backing off), by kind: one read of the partial index of pending messages.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountPendingAsync(CancellationToken ct)
+    {
+        const string sql = "SELECT kind, COUNT(*) AS count FROM outbox_messages WHERE status = 'pending' GROUP BY kind";
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QueryAsync<KindCount>(db.Command(sql, null, ct))).ToDictionary(k => k.Kind, k => k.Count);
     }
 
     public Task MarkDeliveredAsync(ClaimedMessage m, CancellationToken ct) => UpdateAsync("""

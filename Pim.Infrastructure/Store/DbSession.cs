@@ -40,6 +40,17 @@ public sealed class DbSession(Store store, GrantIndex grants) : IUnitOfWork, IAs
     public CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
         new(sql, parameters, _transaction, cancellationToken: ct);
 
+    /// <summary>
+    /// PostgreSQL: no JIT compilation for the rest of the open transaction (<c>SET LOCAL</c>, gone when it ends), for the
+    /// set-based statements over a whole tenant (alerts, access review instances): their cost estimates cross
+    /// <c>jit_above_cost</c>, and compiling them took longer than running them (bench/README.md, issue 16).
+    /// </summary>
+    public async Task WithoutJitAsync(CancellationToken ct)
+    {
+        if (Store.Provider != StoreProvider.Postgres || _transaction is null) return;
+        await (await ConnectionAsync(ct)).ExecuteAsync(Command("SET LOCAL jit = off", null, ct));
+    }
+
     private void Changed(IEnumerable<string> tenantIds)
     {
         foreach (var tenantId in tenantIds) grants.Invalidate(tenantId);

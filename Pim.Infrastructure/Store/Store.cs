@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -42,13 +43,35 @@ public sealed class Store : IAsyncDisposable
             if (!given.ContainsKey("Timeout")) builder.Timeout = 5;
             if (!given.ContainsKey("Command Timeout")) builder.CommandTimeout = 15;
             _connectionString = builder.ConnectionString;
-            _postgres = NpgsqlDataSource.Create(_connectionString);
+            _postgres = PostgresDataSource(_connectionString);
         }
         else
         {
             // Foreign keys on, and a busy connection waits (Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout).
             _connectionString = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true, DefaultTimeout = 15 }.ToString();
         }
+    }
+
+    /// <summary>
+    /// Npgsql's commands are traced (when OpenTelemetry listens) only as part of a trace: a request, a delivery, a sweep.
+    /// Background polls (outbox claims, the change feed's heartbeats, usage flushes) would otherwise each be a trace.
+    /// A command's span is named by its operation (SELECT, INSERT, …); its SQL text, never its parameters, is recorded.
+    /// </summary>
+    public static NpgsqlDataSource PostgresDataSource(string connectionString) => new NpgsqlDataSourceBuilder(connectionString)
+        .ConfigureTracing(tracing => tracing
+            .ConfigureCommandFilter(_ => Activity.Current is not null)
+            .ConfigureBatchFilter(_ => Activity.Current is not null)
+            .ConfigureCommandSpanNameProvider(command => Operation(command.CommandText))
+            .ConfigureBatchSpanNameProvider(batch => batch.BatchCommands.Count > 0 ? Operation(batch.BatchCommands[0].CommandText) : "postgresql"))
+        .Build();
+
+    /// <summary>The SQL statement's first keyword (OpenTelemetry's db.operation.name), upper case.</summary>
+    private static string Operation(string sql)
+    {
+        var text = sql.AsSpan().TrimStart();
+        var end = text.IndexOfAny(" \t\r\n(;");
+        var keyword = end < 0 ? text : text[..end];
+        return keyword.Length is > 0 and <= 16 ? keyword.ToString().ToUpperInvariant() : "postgresql";
     }
 
     public StoreProvider Provider { get; }

@@ -25,8 +25,8 @@ public sealed partial class InMemoryStore : IActivationRequests
     public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenInScopesAsync(string tenantId, IReadOnlyCollection<string> scopes, CancellationToken ct) =>
         Task.FromResult(Copies(Requests(tenantId).Where(r => scopes.Contains(r.Scope) && ActivationRequest.OpenStatuses.Contains(r.Status))));
 
-    public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByPrincipalAsync(string tenantId, string principalId, CancellationToken ct) =>
-        Task.FromResult(Copies(Requests(tenantId).Where(r => r.PrincipalId == principalId && ActivationRequest.OpenStatuses.Contains(r.Status))));
+    public Task<IReadOnlyList<ActivationRequest>> ListRecordedOpenByPrincipalsAsync(string tenantId, IReadOnlyCollection<string> principalIds, CancellationToken ct) =>
+        Task.FromResult(Copies(Requests(tenantId).Where(r => principalIds.Contains(r.PrincipalId) && ActivationRequest.OpenStatuses.Contains(r.Status))));
 
     private static bool AwaitingDecision(ActivationRequest r, DateTimeOffset now) =>
         r.StatusAt(now) == ActivationStatus.PendingApproval || r.HasPendingExtensionAt(now);

@@ -49,7 +49,7 @@ public sealed partial class InMemoryStore : IRoleAssignments, IRoleSettingsStore
 
     public Task<IReadOnlyList<RoleAssignment>> ListForPrincipalAsync(string tenantId, string principalId, CancellationToken ct)
     {
-        var groups = _principals.GetValueOrDefault((tenantId, principalId))?.MemberOf ?? [];
+        var groups = Reach(tenantId, principalId).Keys;
         return Task.FromResult<IReadOnlyList<RoleAssignment>>(_assignments.Values
             .Where(a => a.TenantId == tenantId && (a.PrincipalId == principalId || groups.Contains(a.PrincipalId))).Select(Copy).ToList());
     }
@@ -73,11 +73,11 @@ public sealed partial class InMemoryStore : IRoleAssignments, IRoleSettingsStore
     public Task<IReadOnlyList<Grant>> FindGrantsAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds, string? scope,
         DateTimeOffset now, CancellationToken ct)
     {
-        if (_principals.GetValueOrDefault((tenantId, principalId)) is not { Enabled: true } holder) return Task.FromResult<IReadOnlyList<Grant>>([]);
+        if (Read(_principals.GetValueOrDefault((tenantId, principalId))) is not { Enabled: true } holder) return Task.FromResult<IReadOnlyList<Grant>>([]);
         var at = scope is null ? null : scope == ScopePath.Root ? [ScopePath.Root] : Ancestors(tenantId, scope);
         bool Wanted(string roleId, string grantScope) => (roleIds is null || roleIds.Contains(roleId)) && (at is null || at.Contains(grantScope));
         var standing = _assignments.Values
-            .Where(a => a.TenantId == tenantId && (a.PrincipalId == principalId || holder.MemberOf.Contains(a.PrincipalId))
+            .Where(a => a.TenantId == tenantId && (a.PrincipalId == principalId || holder.IsMemberOf(a.PrincipalId))
                         && a.Type == AssignmentType.Active && a.IsInForceAt(now) && Wanted(a.RoleId, a.Scope))
             .Select(a => new Grant(a.RoleId, a.Scope, a.EndsAt, a.Id, null, a.PrincipalId));
         var activated = _requests.Values
@@ -89,9 +89,9 @@ public sealed partial class InMemoryStore : IRoleAssignments, IRoleSettingsStore
 
     public Task<AccessStanding> StandingAsync(string tenantId, string principalId, string roleId, string scope, DateTimeOffset now, CancellationToken ct)
     {
-        var principal = _principals.GetValueOrDefault((tenantId, principalId));
+        var principal = Read(_principals.GetValueOrDefault((tenantId, principalId)));
         var at = scope == ScopePath.Root ? [ScopePath.Root] : Ancestors(tenantId, scope);
-        var holders = new HashSet<string>(principal?.MemberOf ?? []) { principalId };
+        var holders = new HashSet<string>(principal?.TransitiveMemberOf ?? []) { principalId };
         var assignments = _assignments.Values.Where(a => a.TenantId == tenantId && holders.Contains(a.PrincipalId) && a.RoleId == roleId && at.Contains(a.Scope)).ToList();
         var expired = assignments.Any(a => AccessRules.Ended(a.EndsAt, now))
             || _requests.Values.Any(r => r.TenantId == tenantId && r.PrincipalId == principalId && r.RoleId == roleId && at.Contains(r.Scope)

@@ -33,23 +33,108 @@ public sealed partial class InMemoryStore : ITenants, IPrincipals, IScopes
     }
 
     Task<Principal?> IPrincipals.FindAsync(string tenantId, string principalId, CancellationToken ct) =>
-        Task.FromResult(_principals.GetValueOrDefault((tenantId, principalId)));
+        Task.FromResult(Read(_principals.GetValueOrDefault((tenantId, principalId))));
 
     public Task<Principal?> FindGuestAsync(string tenantId, string homeTenantId, string homePrincipalId, CancellationToken ct) =>
-        Task.FromResult(_principals.Values.FirstOrDefault(p => p.TenantId == tenantId && p.HomeTenantId == homeTenantId && p.HomePrincipalId == homePrincipalId));
+        Task.FromResult(Read(_principals.Values.FirstOrDefault(p => p.TenantId == tenantId && p.HomeTenantId == homeTenantId && p.HomePrincipalId == homePrincipalId)));
 
     public Task<IReadOnlyList<Principal>> FindManyAsync(string tenantId, IReadOnlyCollection<string> principalIds, CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<Principal>>(principalIds.Select(id => _principals.GetValueOrDefault((tenantId, id))).OfType<Principal>().ToList());
+        Task.FromResult<IReadOnlyList<Principal>>(principalIds.Select(id => Read(_principals.GetValueOrDefault((tenantId, id)))).OfType<Principal>().ToList());
+
+    /// <summary>A principal as the store reads it: with every group it is a member of, worked out from the direct memberships.</summary>
+    private Principal? Read(Principal? principal) => principal is null ? null
+        : principal with { TransitiveMemberOf = Reach(principal.TenantId, principal.Id).Keys.Order(StringComparer.Ordinal).ToList() };
+
+    /// <summary>The groups a principal reaches through direct memberships, each at its shortest depth (at most one past the bound).</summary>
+    private Dictionary<string, int> Reach(string tenantId, string principalId)
+    {
+        var reached = new Dictionary<string, int>();
+        var frontier = new List<string> { principalId };
+        for (var depth = 1; depth <= Principal.MaximumNestingDepth + 1 && frontier.Count > 0; depth++)
+        {
+            frontier = frontier.SelectMany(id => _principals.GetValueOrDefault((tenantId, id))?.MemberOf ?? [])
+                .Where(g => g != principalId && reached.TryAdd(g, depth)).ToList();
+        }
+        return reached;
+    }
 
     public Task<IReadOnlyList<string>> ListMembersAsync(string tenantId, IReadOnlyCollection<string> groupIds, CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<string>>(_principals.Values.Where(p => p.TenantId == tenantId && p.MemberOf.Any(groupIds.Contains))
+        Task.FromResult<IReadOnlyList<string>>(_principals.Values
+            .Where(p => p.TenantId == tenantId && p.Kind != PrincipalKind.Group && p.Enabled && Reach(tenantId, p.Id).Keys.Any(groupIds.Contains))
             .Select(p => p.Id).ToList());
+
+    public Task<IReadOnlyList<GroupMember>> ListDirectMembersAsync(string tenantId, string groupId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<GroupMember>>(_principals.Values.Where(p => p.TenantId == tenantId && p.MemberOf.Contains(groupId))
+            .OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new GroupMember(p.Id, p.Kind, p.DisplayName)).ToList());
+
+    public Task<IReadOnlyList<Membership>> ListMembershipsAsync(string tenantId, string principalId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<Membership>>(Reach(tenantId, principalId).OrderBy(g => g.Value).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new Membership(g.Key, _principals[(tenantId, g.Key)].DisplayName, g.Value, null)).ToList());
+
+    public Task<IReadOnlyList<Principal>> ListAsync(string tenantId, PrincipalQuery query, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<Principal>>(_principals.Values.Where(p => p.TenantId == tenantId && (query.Kinds?.Contains(p.Kind) ?? true)
+                && (query.After is null || string.CompareOrdinal(p.Id, query.After) > 0))
+            .OrderBy(p => p.Id, StringComparer.Ordinal).Skip(query.Offset).Take(query.Limit).Select(p => Read(p)!).ToList());
+
+    public Task<int> CountAsync(string tenantId, PrincipalQuery query, CancellationToken ct) =>
+        Task.FromResult(_principals.Values.Count(p => p.TenantId == tenantId && (query.Kinds?.Contains(p.Kind) ?? true)));
+
+    public Task<IReadOnlyList<string>> FindTakenAsync(string tenantId, string exceptId, string? userName, string? externalId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<string>>(_principals.Values.Where(p => p.TenantId == tenantId && p.Id != exceptId)
+            .SelectMany(p => new[]
+            {
+                userName is not null && p.Kind == PrincipalKind.User && string.Equals(p.UserName ?? p.Id, userName, StringComparison.OrdinalIgnoreCase) ? "userName" : null,
+                externalId is not null && p.ExternalId == externalId ? "externalId" : null,
+            }).OfType<string>().Distinct().ToList());
 
     public Task<bool> UpsertAsync(Principal principal, DateTimeOffset now, CancellationToken ct)
     {
-        var created = !_principals.ContainsKey((principal.TenantId, principal.Id));
-        _principals[(principal.TenantId, principal.Id)] = principal;
-        return Task.FromResult(created);
+        var before = _principals.GetValueOrDefault((principal.TenantId, principal.Id));
+        // The principal itself: its direct memberships are written on their own (WriteMembershipsAsync).
+        _principals[(principal.TenantId, principal.Id)] = principal with
+        {
+            MemberOf = before?.MemberOf ?? principal.MemberOf, Version = (before?.Version ?? 0) + 1,
+            CreatedAt = before?.CreatedAt ?? now, UpdatedAt = now,
+        };
+        return Task.FromResult(before is null);
+    }
+
+    public Task TouchAsync(string tenantId, IReadOnlyCollection<string> principalIds, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var id in principalIds)
+            if (_principals.TryGetValue((tenantId, id), out var p)) _principals[(tenantId, id)] = p with { Version = p.Version + 1, UpdatedAt = now };
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyDictionary<string, int>> CountMemberOfAsync(string tenantId, IReadOnlyCollection<string> principalIds, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyDictionary<string, int>>(principalIds.ToDictionary(id => id, id => _principals.GetValueOrDefault((tenantId, id))?.MemberOf.Count ?? 0));
+
+    public Task<IReadOnlyDictionary<string, int>> CountMembersAsync(string tenantId, IReadOnlyCollection<string> groupIds, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyDictionary<string, int>>(groupIds.ToDictionary(id => id,
+            id => _principals.Values.Count(p => p.TenantId == tenantId && p.MemberOf.Contains(id))));
+
+    public Task WriteMembershipsAsync(string tenantId, IReadOnlyCollection<(string Member, string Group)> added,
+        IReadOnlyCollection<(string Member, string Group)> removed, CancellationToken ct)
+    {
+        foreach (var member in added.Concat(removed).Select(e => e.Member).Distinct())
+        {
+            var p = _principals[(tenantId, member)];
+            _principals[(tenantId, member)] = p with
+            {
+                MemberOf = p.MemberOf.Except(removed.Where(e => e.Member == member).Select(e => e.Group))
+                    .Union(added.Where(e => e.Member == member).Select(e => e.Group)).Order(StringComparer.Ordinal).ToList(),
+            };
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<ClosureRebuild> RebuildClosureAsync(string tenantId, IReadOnlyCollection<string> roots, int depth, CancellationToken ct)
+    {
+        var affected = _principals.Values.Where(p => p.TenantId == tenantId && (roots.Contains(p.Id) || Reach(tenantId, p.Id).Keys.Any(roots.Contains)))
+            .Select(p => p.Id).ToList();
+        var reaches = affected.Select(id => Reach(tenantId, id)).ToList();
+        return Task.FromResult(new ClosureRebuild(affected, reaches.Select(r => r.Count == 0 ? 0 : r.Values.Max()).DefaultIfEmpty().Max(),
+            reaches.Select(r => r.Count).DefaultIfEmpty().Max()));
     }
 
     Task IPrincipals.DeleteAsync(string tenantId, string principalId, CancellationToken ct)

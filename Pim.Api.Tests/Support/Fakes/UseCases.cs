@@ -26,6 +26,7 @@ public sealed class UseCases
         Approvals = new ApprovalService(Store, Store, Store, Settings, Store, Access, Recorder, Revocation, Notifier, Time);
         Activations = new ActivationService(Store, Store, Store, Store, Settings, Store, Access, Approvals, Recorder, Store, Store, Store, Time);
         Lifecycle = new ActivationLifecycleService(Store, Store, Store, Settings, Store, Access, Recorder, Revocation, Notifier, Store, Time);
+        Principals = new PrincipalService(Store, Store, Store, Store, Store, Store, Access, Revocation, Notifier, Time);
         Seed().GetAwaiter().GetResult();
     }
 
@@ -39,6 +40,11 @@ public sealed class UseCases
     public ApprovalService Approvals { get; }
     public ActivationService Activations { get; }
     public ActivationLifecycleService Lifecycle { get; }
+    public PrincipalService Principals { get; }
+
+    /// <summary>The directory-sync service (a platform identity with the operator scope).</summary>
+    public static readonly Caller Sync = new(TenantId, null,
+        new TokenFacts("sync", null, new HashSet<string> { TokenFacts.OperatorScope }, false, null, true), RequestOrigin.None);
 
     public DateTimeOffset Now => Time.Now();
 

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pim.Api.Http;
 using Pim.Domain;
+using Pim.Infrastructure;
 
 namespace Pim.Api.Features.Access;
 
@@ -20,7 +22,8 @@ public static class AccessEndpoints
     }
 
     public static async Task<Ok<EvaluationResponse>> Evaluate(EvaluationRequest body, CurrentCaller caller, AccessService access, CancellationToken ct) =>
-        TypedResults.Ok(EvaluationResponse.From(body, await access.EvaluateAsync(caller, body.PrincipalId, body.RoleId, body.Scope ?? ScopePath.Root, ct)));
+        TypedResults.Ok(EvaluationResponse.From(body, await PimTelemetry.Evaluation(Stopwatch.GetTimestamp(),
+            access.EvaluateAsync(caller, body.PrincipalId, body.RoleId, body.Scope ?? ScopePath.Root, ct))));
 
     /// <summary>
     /// Each item is the single evaluation, with the same authorization and the same answer. A caller who may not ask about
@@ -33,7 +36,8 @@ public static class AccessEndpoints
         var questions = body.Questions();
         BatchEvaluation.EnsureMayEvaluateAll(questions.Select(q => (caller.Value, q.PrincipalId)));
         var answers = await BatchEvaluation.RunAsync(questions, BatchEvaluationOptions.Of(body.Options),
-            (q, cancel) => access.EvaluateAsync(caller, q.PrincipalId, q.RoleId, q.Scope ?? ScopePath.Root, cancel), ct);
+            (q, cancel) => PimTelemetry.Evaluation(Stopwatch.GetTimestamp(), access.EvaluateAsync(caller, q.PrincipalId, q.RoleId, q.Scope ?? ScopePath.Root, cancel)),
+            ct);
         return TypedResults.Ok(new BatchEvaluationResponse(answers.Select(a => a.Outcome.Error is { } refusal
             ? EvaluationResponse.Refused(a.Item, refusal)
             : EvaluationResponse.From(a.Item, a.Outcome.Decision!)).ToList()));

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pim.Api.Http;
 using Pim.Domain;
+using Pim.Infrastructure;
 
 namespace Pim.Api.Features.Access;
 
@@ -31,7 +33,7 @@ public static class AuthZenEndpoints
 {
     public static void MapAuthZen(this IEndpointRouteBuilder app)
     {
-        var access = app.MapGroup("/access/v1").RequireAuthorization().HoldToWireBounds().EchoesRequestId().WithTags(Tag);
+        var access = app.MapGroup("/access/v1").RequireAuthorization().AcceptsJsonOnly().HoldToWireBounds().EchoesRequestId().WithTags(Tag);
         access.MapPost("/evaluation", Evaluate).WithName("AuthZenEvaluation")
             .WithSummary("AuthZEN Access Evaluation: whether a subject holds a role now (operator, the principal itself, or the 'pim.evaluate' scope).")
             .IsEvaluation();
@@ -87,32 +89,34 @@ public static class AuthZenEndpoints
     /// </summary>
     public static Ok<AuthZenConfiguration> Configuration(HttpContext http)
     {
-        var request = http.Request;
-        if (!request.Host.HasValue)
-            throw new PimException(ErrorCodes.MalformedRequest, "The request names no Host: the metadata's URLs are built from it.");
-        var pdp = $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}";
-        if (pdp.Length > MaximumBaseLength)
-            throw new PimException(ErrorCodes.MalformedRequest, $"The request's Host is longer than the metadata's URLs allow ({MaximumBaseLength}).");
+        var pdp = RequestBase.Of(http.Request, room: 32);
         return TypedResults.Ok(new AuthZenConfiguration(pdp, pdp + AuthZen.EvaluationPath, pdp + AuthZen.EvaluationsPath));
     }
 
-    /// <summary>The longest base URL, so that every metadata URL stays within <see cref="MaximumUrlLength"/>.</summary>
-    private const int MaximumBaseLength = MaximumUrlLength - 32;
-    public const int MaximumUrlLength = 2048;
 
     /// <summary>
     /// One question: authorization first (as the native endpoint: the operator, the 'pim.evaluate' scope, or the principal
     /// itself), then what is asked. A question outside Pim's vocabulary is denied with its reason.
     /// </summary>
-    private static async Task<AccessDecision> AnswerAsync(Caller caller, AuthZenEvaluationRequest question, AccessService access, CancellationToken ct)
+    private static Task<AccessDecision> AnswerAsync(Caller caller, AuthZenEvaluationRequest question, AccessService access, CancellationToken ct)
     {
         AccessService.EnsureMayEvaluate(caller, question.Subject.Id);
-        if (question.Action.Name != AuthZen.Hold) return Deny(AuthZen.UnsupportedAction);
-        if (question.Resource.Type != AuthZen.RoleType) return Deny(AuthZen.UnsupportedResourceType);
-        if (!await access.IsKnownRoleAsync(caller.TenantId, question.Resource.Id, ct)) return Deny(AuthZen.UnknownRole);
-        if (PrincipalKinds.Parse(question.Subject.Type) is not { } kind) return Deny(DenyReasons.UnknownPrincipal);
-        return await access.EvaluateAsync(caller, question.Subject.Id, question.Resource.Id, question.Resource.Properties?.Scope ?? ScopePath.Root, ct, kind);
+        var kind = PrincipalKinds.Parse(question.Subject.Type);
+        return PimTelemetry.Evaluation(Stopwatch.GetTimestamp(), AnswerKnownAsync());
+
+        // A tenant's own role is known only to its tenant: looked up after the question is in Pim's vocabulary.
+        async Task<AccessDecision> AnswerKnownAsync() =>
+            OutsideVocabulary(question, kind) is { } reason ? Deny(reason)
+            : !await access.IsKnownRoleAsync(caller.TenantId, question.Resource.Id, ct) ? Deny(AuthZen.UnknownRole)
+            : await access.EvaluateAsync(caller, question.Subject.Id, question.Resource.Id, question.Resource.Properties?.Scope ?? ScopePath.Root, ct, kind);
     }
+
+    private static string? OutsideVocabulary(AuthZenEvaluationRequest question, PrincipalKind? kind) =>
+        question.Action.Name != AuthZen.Hold ? AuthZen.UnsupportedAction
+        : question.Resource.Type != AuthZen.RoleType ? AuthZen.UnsupportedResourceType
+        : RoleCatalog.Find(question.Resource.Id) is null && !RoleDefinition.IsCustomId(question.Resource.Id) ? AuthZen.UnknownRole
+        : kind is null ? DenyReasons.UnknownPrincipal
+        : null;
 
     private static AccessDecision Deny(string reason) => new(false, null, reason);
 

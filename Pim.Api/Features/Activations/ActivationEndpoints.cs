@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pim.Api.Http;
 using Pim.Domain;
+using Pim.Infrastructure;
 
 namespace Pim.Api.Features.Activations;
 
@@ -41,14 +42,14 @@ public static class ActivationEndpoints
     public static async Task<Created<ActivationRequestResponse>> Request(ActivationRequestBody body, CurrentCaller caller, ActivationService activations,
         CancellationToken ct)
     {
-        var request = await activations.RequestAsync(caller, body.ToAsk(), ct);
+        var request = await PimTelemetry.ActivationAsync(activations.RequestAsync(caller, body.ToAsk(), ct));
         return TypedResults.Created($"/v1/tenants/{caller.Value.TenantId}/activation-requests/{request.Request.Id}", ActivationRequestResponse.From(request));
     }
 
     public static async Task<Ok<BatchActivationResponse>> RequestBatch(BatchActivationRequest body, CurrentCaller caller, ActivationService activations,
         CancellationToken ct)
     {
-        var items = await activations.RequestBatchAsync(caller, body.RoleIds, body.All, body.ToCommonAsk(), ct);
+        var items = await PimTelemetry.ActivationsAsync(activations.RequestBatchAsync(caller, body.RoleIds, body.All, body.ToCommonAsk(), ct));
         return TypedResults.Ok(new BatchActivationResponse(items.Select(i => i.Problem is { } p
             ? new BatchItemResponse(i.RoleId, i.Scope, Problems.StatusOf(p.Code), null, new BatchProblem(p.Code, Problems.TitleOf(p.Code), p.Message))
             : new BatchItemResponse(i.RoleId, i.Scope, StatusCodes.Status201Created, ActivationRequestResponse.From(i.Request!), null)).ToList()));

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Pim.Api.Features.Activations;
 using Pim.Api.Http;
 using Pim.Domain;
+using Pim.Infrastructure;
 
 namespace Pim.Api.Features.Approvals;
 
@@ -25,9 +26,9 @@ public static class ApprovalEndpoints
 
     public static async Task<Ok<ActivationRequestResponse>> Approve(string requestId, DecisionRequest body, CurrentCaller caller, ApprovalService approvals,
         CancellationToken ct) =>
-        TypedResults.Ok(ActivationRequestResponse.From(await approvals.ApproveAsync(caller, requestId, body.Justification, ct)));
+        TypedResults.Ok(ActivationRequestResponse.From(PimTelemetry.Decided(await approvals.ApproveAsync(caller, requestId, body.Justification, ct), approved: true)));
 
     public static async Task<Ok<ActivationRequestResponse>> Deny(string requestId, DecisionRequest body, CurrentCaller caller, ApprovalService approvals,
         CancellationToken ct) =>
-        TypedResults.Ok(ActivationRequestResponse.From(await approvals.DenyAsync(caller, requestId, body.Justification, ct)));
+        TypedResults.Ok(ActivationRequestResponse.From(PimTelemetry.Decided(await approvals.DenyAsync(caller, requestId, body.Justification, ct), approved: false)));
 }

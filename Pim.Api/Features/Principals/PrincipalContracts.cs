@@ -4,17 +4,40 @@ using Pim.Domain;
 namespace Pim.Api.Features.Principals;
 
 /// <summary>A principal as the directory has it; <c>accountEnabled: false</c> (users, guests, service principals) makes it hold
-/// nothing; left out, the account is enabled.</summary>
+/// nothing; left out, the account is enabled. <c>memberOf</c>: its direct groups.</summary>
 public sealed record PrincipalRequest(string Kind, string DisplayName, string? Email = null, string? HomeTenantId = null, string? HomePrincipalId = null,
-    IReadOnlyList<string>? MemberOf = null, bool? AccountEnabled = null, [property: Echo] string? Id = null)
+    IReadOnlyList<string>? MemberOf = null, bool? AccountEnabled = null, [property: Echo] string? Id = null, [property: Echo] string? UserName = null,
+    [property: Echo] string? ExternalId = null)
 {
     public Principal ToDomain(string tenantId, string principalId) => new(tenantId, principalId, PrincipalKinds.Parse(Kind)!.Value, DisplayName, Email,
         HomeTenantId, HomePrincipalId, (MemberOf ?? []).Distinct().ToList(), AccountEnabled ?? true);
 }
 
+/// <param name="MemberOf">The principal's direct groups (GET …/memberships lists the inherited ones too).</param>
+/// <param name="UserName">What a provisioning client (SCIM) names a user by; null for principals it did not provision.</param>
+/// <param name="ExternalId">The provisioning client's own id for the principal (SCIM externalId).</param>
 public sealed record PrincipalResponse(string Id, string Kind, string DisplayName, string? Email, string? HomeTenantId, string? HomePrincipalId,
-    IReadOnlyList<string> MemberOf, bool AccountEnabled)
+    IReadOnlyList<string> MemberOf, bool AccountEnabled, string? UserName, string? ExternalId)
 {
     public static PrincipalResponse From(Principal p) =>
-        new(p.Id, PrincipalKinds.ToText(p.Kind), p.DisplayName, p.Email, p.HomeTenantId, p.HomePrincipalId, p.MemberOf, p.Enabled);
+        new(p.Id, PrincipalKinds.ToText(p.Kind), p.DisplayName, p.Email, p.HomeTenantId, p.HomePrincipalId, p.MemberOf, p.Enabled, p.UserName, p.ExternalId);
 }
+
+/// <summary>
+/// The directory, a page at a time: <c>kind</c>; <c>memberOf</c> a group (its direct members, or with <c>transitive=true</c>
+/// also the members of its nested groups); <c>text</c> found, without case, in the display name, email or userName.
+/// </summary>
+public sealed record PrincipalListQuery(string? Kind, string? MemberOf, bool? Transitive, string? Text, int? PageSize, string? PageToken)
+{
+    public PrincipalQuery ToQuery() => new(Kinds: Kind is null ? null : [PrincipalKinds.Parse(Kind)!.Value], MemberOf: MemberOf,
+        Transitive: Transitive ?? false, Text: string.IsNullOrEmpty(Text) ? null : Text, After: PageTokens.Decode(PageToken), Limit: PageTokens.Size(PageSize));
+}
+
+/// <summary>A group the principal is a member of: <c>depth</c> 1 directly, more through nested groups (the shortest way), then
+/// <c>via</c> the principal's own group it comes through.</summary>
+public sealed record MembershipResponse(string GroupId, string DisplayName, int Depth, string? Via)
+{
+    public static MembershipResponse From(Membership m) => new(m.GroupId, m.DisplayName, m.Depth, m.Via);
+}
+
+public sealed record MembershipListResponse(string PrincipalId, IReadOnlyList<MembershipResponse> Items);

@@ -24,7 +24,7 @@ public static class SettingsEndpoints
         CurrentCaller caller, RoleSettingsService settings, CancellationToken ct)
     {
         var effective = await settings.GetAsync(caller, roleId, scope.Value, ct);
-        http.Response.Headers.ETag = ETagOf(effective);
+        http.Response.Headers.ETag = ETags.Of(effective.Version);
         return TypedResults.Ok(RoleSettingsResponse.From(effective));
     }
 
@@ -35,15 +35,8 @@ public static class SettingsEndpoints
         // version is If-Match's, so a change in between is refused as stale).
         var current = await settings.GetAsync(caller, roleId, scope.Value, ct);
         ReadOnlyFields.Check(("roleId", body.RoleId, roleId), ("scope", body.Scope, scope.Value), ("inheritedFrom", body.InheritedFrom, current.InheritedFrom));
-        var updated = await settings.UpdateAsync(caller, body.ToDomain(roleId, current.Settings), scope.Value, VersionOf(ifMatch), ct);
-        http.Response.Headers.ETag = ETagOf(updated);
+        var updated = await settings.UpdateAsync(caller, body.ToDomain(roleId, current.Settings), scope.Value, ETags.VersionOf(ifMatch), ct);
+        http.Response.Headers.ETag = ETags.Of(updated.Version);
         return TypedResults.Ok(RoleSettingsResponse.From(updated));
     }
-
-    /// <summary>The ETag of settings is their version at the scope: <c>"3"</c>.</summary>
-    private static string ETagOf(EffectiveRoleSettings settings) => $"\"{settings.Version}\"";
-
-    /// <summary>The version an If-Match names (<c>"3"</c> or <c>W/"3"</c>); null without one; -1 when it names no version this API gave out.</summary>
-    private static int? VersionOf(string? ifMatch) => string.IsNullOrWhiteSpace(ifMatch) ? null
-        : int.TryParse(ifMatch.Trim().TrimStart('W', '/').Trim('"'), out var version) ? version : -1;
 }

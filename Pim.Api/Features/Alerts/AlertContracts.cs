@@ -1,0 +1,46 @@
+using Pim.Api.Http;
+using Pim.Domain;
+
+namespace Pim.Api.Features.Alerts;
+
+/// <summary>One thing an alert affects now: a principal and the assignment that gives it the role, with the facts that count.</summary>
+/// <param name="Count">Activations within the alert's period (roles-activated-too-frequently).</param>
+/// <param name="LastActivityAt">The last activation or use of the assignment, or when Pim last saw the principal; null: never.</param>
+public sealed record AlertItemResponse(string? PrincipalId, string? PrincipalDisplayName, string? AssignmentId, string? AssignmentType, int? Count,
+    DateTimeOffset? LastActivityAt)
+{
+    public static AlertItemResponse From(AffectedItem i) => new(i.PrincipalId, i.PrincipalDisplayName, i.AssignmentId,
+        i.AssignmentType is { } t ? AssignmentTypes.ToText(t) : null, i.Count, i.LastActivityAt);
+}
+
+/// <summary>A security alert's incident: what it is about (a role at a scope), in words, what it affects now, and what to do.</summary>
+public sealed record AlertResponse(string Id, string AlertType, string DisplayName, string Status, string RoleId, string Scope, string Description,
+    string RecommendedAction, int AffectedCount, IReadOnlyList<AlertItemResponse> AffectedItems, DateTimeOffset RaisedAt, DateTimeOffset? ResolvedAt,
+    DateTimeOffset? DismissedAt, string? DismissedBy, string? Justification)
+{
+    public static AlertResponse From(AlertView v)
+    {
+        var i = v.Incident;
+        return new(i.Id, i.AlertType, v.Definition.DisplayName, AlertStatuses.ToText(i.Status), i.RoleId, i.Scope, v.Description,
+            v.Definition.RecommendedAction, v.AffectedCount, v.AffectedItems.Select(AlertItemResponse.From).ToList(), i.RaisedAt, i.ResolvedAt,
+            i.DismissedAt, i.DismissedBy, i.DismissalJustification);
+    }
+}
+
+/// <summary>The filters and paging of <c>GET …/alerts</c>: open incidents unless <c>status</c> says otherwise.</summary>
+public sealed record AlertListQuery(string? Status, string? AlertType, int? PageSize, string? PageToken);
+
+public sealed record DismissAlertRequest(string Justification);
+
+/// <summary>An alert's settings: on or off, and the thresholds it reads (null for those it does not). The body GET answers can be sent back.</summary>
+public sealed record AlertSettingsRequest(bool Enabled, int? MaximumCount = null, string? Period = null, [property: Echo] string? AlertType = null,
+    [property: Echo] string? DisplayName = null);
+
+public sealed record AlertSettingsResponse(string AlertType, string DisplayName, bool Enabled, int? MaximumCount, string? Period)
+{
+    public static AlertSettingsResponse From(EffectiveAlertSettings effective)
+    {
+        var s = effective.Settings;
+        return new(s.AlertType, AlertCatalog.Get(s.AlertType).DisplayName, s.Enabled, s.MaximumCount, s.Period is { } p ? IsoDuration.Format(p) : null);
+    }
+}

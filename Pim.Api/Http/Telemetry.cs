@@ -1,0 +1,66 @@
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Pim.Infrastructure;
+
+namespace Pim.Api.Http;
+
+/// <summary>
+/// OpenTelemetry, configured only by the standard <c>OTEL_*</c> variables and off when none is set (or
+/// <c>OTEL_SDK_DISABLED=true</c>): traces of requests (ASP.NET Core, the route template as span name, the tenant as
+/// <c>pim.tenant.id</c>), of outgoing HTTP (webhooks), of PostgreSQL commands and of Pim's own work (deliveries, sweeps);
+/// metrics of ASP.NET Core, HttpClient, Npgsql, the runtime and Pim's <c>pim.*</c> instruments
+/// (<see cref="PimTelemetry"/>). Exported over OTLP by batches on a background thread, so a collector that is slow or
+/// down costs dropped telemetry, never a request. Request and response headers and bodies are not recorded, query values
+/// only redacted.
+/// </summary>
+public static class Telemetry
+{
+    public const string DefaultServiceName = "pim";
+
+    /// <summary>Whether any <c>OTEL_*</c> setting is given (environment variables, or any other configuration source).</summary>
+    public static bool IsConfigured(IConfiguration configuration) =>
+        !string.Equals(configuration["OTEL_SDK_DISABLED"], "true", StringComparison.OrdinalIgnoreCase)
+        && configuration.AsEnumerable().Any(setting => setting.Key.StartsWith("OTEL_", StringComparison.OrdinalIgnoreCase)
+                                                       && !string.IsNullOrWhiteSpace(setting.Value));
+
+    public static void AddPimTelemetry(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        if (!IsConfigured(configuration)) return;
+        var otel = builder.Services.AddOpenTelemetry()
+            // service.name is "pim" unless OTEL_SERVICE_NAME (or service.name in OTEL_RESOURCE_ATTRIBUTES) says otherwise.
+            .ConfigureResource(resource => resource.Clear().AddService(DefaultServiceName, serviceVersion: PimTelemetry.Version)
+                .AddTelemetrySdk().AddEnvironmentVariableDetector());
+        if (Exports(configuration, "OTEL_TRACES_EXPORTER"))
+            otel.WithTracing(tracing => tracing
+                .AddSource(PimTelemetry.Name)
+                .AddAspNetCoreInstrumentation(o => o.EnrichWithHttpResponse = (activity, response) =>
+                {
+                    // Requests refused before their caller was resolved still name the tenant of their path.
+                    if (activity.GetTagItem(PimTelemetry.TenantId) is null && response.HttpContext.GetRouteValue("tenantId") is string tenantId)
+                        activity.SetTag(PimTelemetry.TenantId, tenantId);
+                })
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddOtlpExporter());
+        if (Exports(configuration, "OTEL_METRICS_EXPORTER"))
+            otel.WithMetrics(metrics => metrics
+                .AddMeter(PimTelemetry.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter("System.Runtime")
+                .AddOtlpExporter());
+    }
+
+    /// <summary><c>OTEL_TRACES_EXPORTER</c> / <c>OTEL_METRICS_EXPORTER</c>: <c>otlp</c> (the default) or <c>none</c>.</summary>
+    private static bool Exports(IConfiguration configuration, string key) => configuration[key]?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "otlp" => true,
+        "none" => false,
+        var other => throw new InvalidOperationException($"{key} must be 'otlp' or 'none', not '{other}'."),
+    };
+}
