@@ -83,6 +83,7 @@ try
     builder.AddPimAuthentication(auth, dataDirectory);
     builder.Services.AddPimRateLimits(builder.Configuration.GetSection("Pim:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions());
     builder.Services.AddSingleton(builder.Configuration.GetSection("Pim:Idempotency").Get<IdempotencyOptions>() ?? new IdempotencyOptions());
+    builder.Services.AddSingleton<LongPolls>();
     builder.Services.AddPimCors(builder.Configuration);
 
     // The wire: camelCase JSON, enums as camelCase strings, unknown fields and missing required fields refused.

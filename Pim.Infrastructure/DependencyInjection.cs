@@ -14,6 +14,8 @@ public static class DependencyInjection
         services.AddSingleton(_ => new Store(provider, connectionString));
         // Evaluation from memory: the grant index, told of changes by this process's commits (DbSession) and by the store's change feed.
         services.AddSingleton(cache);
+        services.AddSingleton<TenantChanges>();
+        services.AddSingleton<ITenantChanges>(sp => sp.GetRequiredService<TenantChanges>());
         services.AddSingleton<GrantIndex>();
         if (cache.Enabled && provider == StoreProvider.Postgres)
         {
@@ -29,6 +31,7 @@ public static class DependencyInjection
         services.AddScoped<IPrincipals, PrincipalRepository>();
         services.AddScoped<IRoleAssignments, RoleAssignmentRepository>();
         services.AddScoped<IRoleSettingsStore, RoleSettingsRepository>();
+        services.AddScoped<ICustomRoles, CustomRoleRepository>();
         services.AddScoped<IActivationRequests, ActivationRequestRepository>();
         services.AddScoped<IAuditLog, AuditRepository>();
         services.AddScoped<AccessReader>();

@@ -2,9 +2,9 @@
 # The whole PIM flow with curl, against a running Pim in Development (dev issuer on):
 #   onboarding (tenant, principals, consent, sign-up) → make eligible → role settings (MFA + ticket + approval)
 #   → activation refused without MFA, then without a ticket → activation → approval → "my roles" → access evaluation
-#   (single, batch, and through AuthZEN) → deactivation → a two-stage approval with a quorum → SCIM provisioning → audit
-#   export → a security alert raised in the background, dismissed → an access review: its first instance, a decision,
-#   the results as CSV.
+#   (single, batch, and through AuthZEN) → deactivation → a two-stage approval with a quorum → SCIM provisioning → a CI
+#   job that activates and waits for the approval → a role of the tenant's own → audit export → a security alert raised
+#   in the background, dismissed → an access review: its first instance, a decision, the results as CSV.
 # Usage: examples/walkthrough.sh [base-url]   (default http://localhost:5080). Needs curl and jq.
 set -euo pipefail
 BASE=${1:-${PIM_URL:-http://localhost:5080}}
@@ -177,6 +177,26 @@ scim PATCH /scim/v2/Users/dana "$OPERATOR" 200 \
   '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"active","value":"False"}]}' | jq -c '{id, active}'
 scim DELETE /scim/v2/Users/dana "$OPERATOR" 204
 call GET "/v1/tenants/$T/principals?kind=group" "$ALICE" 200 | jq -c '[.items[].id]'
+
+step "A CI job: the pipeline's service principal activates (no MFA for workloads) and waits for the approval in one call"
+call PUT "/v1/tenants/$T/principals/ci-deployer" "$OPERATOR" 201 '{"kind":"servicePrincipal","displayName":"CI deployer"}' | jq -c '{id, kind}'
+call POST "/v1/tenants/$T/role-assignments" "$ALICE" 201 '{"principalId":"ci-deployer","roleId":"exchange-administrator","type":"eligible"}' | jq -c '{id, type}'
+CI=$(token ci-deployer "$T" false '[]')          # in production: the pipeline's own token from the identity provider
+CI_REQUEST=$(call POST "/v1/tenants/$T/activation-requests" "$CI" 201 \
+  '{"roleId":"exchange-administrator","duration":"PT30M","justification":"Release 4.2","ticket":{"number":"CHG-4800","system":"ServiceNow"}}' | jq -r .id)
+WAITED=$(mktemp)
+call GET "/v1/tenants/$T/activation-requests/$CI_REQUEST?waitFor=active&timeout=PT5M" "$CI" 200 >"$WAITED" &
+WAITER=$!
+call POST "/v1/tenants/$T/activation-requests/$CI_REQUEST/approve" "$ALICE" 200 '{"justification":"Release approved"}' | jq -c '{status}'
+wait "$WAITER"
+jq -c '{status, endsAt}' "$WAITED"; rm -f "$WAITED"
+
+step "A role of the tenant's own, working as a built-in one"
+call PUT "/v1/tenants/$T/roles/custom-mailbox-auditor" "$ALICE" 201 \
+  '{"displayName":"Mailbox auditor","description":"Reads mailbox audit logs.","kind":"directory","privileged":true}' | jq -c .
+call POST "/v1/tenants/$T/role-assignments" "$ALICE" 201 '{"principalId":"bob","roleId":"custom-mailbox-auditor","type":"eligible"}' | jq -c '{id, roleId, type}'
+call POST "/v1/tenants/$T/activation-requests" "$BOB_MFA" 201 '{"roleId":"custom-mailbox-auditor","justification":"Audit week"}' | jq -c '{status, endsAt}'
+call POST "/v1/tenants/$T/access/evaluation" "$SERVICE" 200 '{"principalId":"bob","roleId":"custom-mailbox-auditor"}' | jq -c .
 
 step "The audit trail as CSV: who, when, where from, why"
 call GET "/v1/tenants/$T/audit-events?roleId=exchange-administrator" "$ALICE" 200 "" -H 'Accept: text/csv' \

@@ -115,6 +115,13 @@ public sealed partial class PimProcess : IAsyncDisposable
 
     private sealed record TokenAnswer(string AccessToken);
 
+    /// <summary>SIGTERM, as an orchestrator stops a container: Pim shuts down gracefully.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>SIGKILL: no shutdown, no flush, transactions in flight die with the process.</summary>
     public async Task KillAsync()
     {

@@ -11,6 +11,7 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         switch (exception)
         {
             case PimException pim:
+                if (pim.RetryAfter is { } retryAfter) http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
                 await Problems.WriteAsync(http, pim.Code, pim.Message, pim.Errors);
                 return true;
             case BadHttpRequestException bad:

@@ -39,6 +39,8 @@ public static class Rules
         rule.Must(v => v is null || Clock.IsAcceptable(v.Value))
             .WithMessage($"'{{PropertyName}}' must be from {Clock.Earliest:yyyy-MM-dd} and before {Clock.Latest:yyyy-MM-dd}.");
 
+    /// <summary>A built-in role, or the id of a tenant's own role (custom-…, which the use case then looks up in the tenant).</summary>
     public static IRuleBuilderOptions<T, string?> MustBeRole<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(v => v is null || RoleCatalog.Find(v) is not null).WithMessage("'{PropertyName}' must name a role of the catalog (GET …/roles).");
+        rule.Must(v => v is null || RoleCatalog.Find(v) is not null || RoleDefinition.IsCustomId(v))
+            .WithMessage("'{PropertyName}' must name a role of the catalog, or one of the tenant's own (custom-…) (GET …/roles).");
 }

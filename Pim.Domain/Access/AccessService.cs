@@ -7,7 +7,7 @@ public sealed record AccessDecision(bool Granted, Grant? Grant, string? Reason);
 /// Who holds which role right now: the hot path other services call, and the check every other use case
 /// authorises with (PIM protects its own administrators: only roles Pim evaluates as active count).
 /// </summary>
-public sealed class AccessService(IAccessReader access, IPrincipals principals, ITenants tenants, IUsageRecorder usage, TimeProvider time)
+public sealed class AccessService(IAccessReader access, IPrincipals principals, ITenants tenants, IUsageRecorder usage, ICustomRoles roles, TimeProvider time)
 {
     /// <summary>Maps a token to the principal it acts as in <paramref name="tenantId"/>: itself, or the guest of its home identity.</summary>
     public async Task<Caller> ResolveCallerAsync(string tenantId, TokenFacts token, RequestOrigin origin, CancellationToken ct)
@@ -69,7 +69,10 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
         PrincipalKind? kind = null)
     {
         EnsureMayEvaluate(caller, principalId);
-        RoleCatalog.Get(roleId);
+        // A built-in role is known without asking; a tenant's own role is looked up only when nothing grants it (a grant of
+        // it means it exists), and an id that could be neither is unknown at once.
+        var builtIn = RoleCatalog.Find(roleId) is not null;
+        if (!builtIn && !RoleDefinition.IsCustomId(roleId)) throw UnknownRole(roleId);
         scope ??= ScopePath.Root;
         var now = time.Now();
         // One lookup: grants at the scope or any of its ancestors (closure table).
@@ -80,6 +83,7 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
             var standing = await access.StandingAsync(caller.TenantId, principalId, roleId, scope, now, ct);
             if (!standing.TenantKnown) throw Errors.NotFound($"Tenant '{caller.TenantId}'");
             if (!standing.ScopeKnown) throw Errors.NotFound($"Scope '{scope}'");
+            if (grants.Count == 0 && !builtIn && await roles.FindAsync(caller.TenantId, roleId, ct) is null) throw UnknownRole(roleId);
             if (grants.Count == 0 || standing.Kind != kind) return new AccessDecision(false, null, AccessRules.WhyNot(standing, kind));
         }
         // Which client relied on a standing assignment, so that "make eligible" can tell what it will break.
@@ -87,6 +91,13 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
             usage.Record(caller.TenantId, standing.AssignmentId, caller.PrincipalId ?? caller.Token.Subject, now, service: caller.PrincipalId is null);
         return new AccessDecision(true, Longest(grants), null);
     }
+
+    private static PimException UnknownRole(string roleId) =>
+        Errors.InvalidField("roleId", $"'roleId' must name a role of the tenant (GET …/roles): '{roleId}' is none.");
+
+    /// <summary>Whether the tenant knows the role: built-in, or one of its own.</summary>
+    public async Task<bool> IsKnownRoleAsync(string tenantId, string roleId, CancellationToken ct) =>
+        await roles.FindRoleAsync(tenantId, roleId, ct) is not null;
 
     /// <summary>The roles the principal holds now, one entry per role and scope, with the longest-lasting grant.</summary>
     public async Task<IReadOnlyList<Grant>> ActiveRolesAsync(Caller caller, string principalId, CancellationToken ct)

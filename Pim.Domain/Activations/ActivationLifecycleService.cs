@@ -6,7 +6,8 @@ namespace Pim.Domain;
 /// expiry, approval timeouts, reminders, escalations, expiry warnings, overdue follow-ups), recorded by the sweeper.
 /// </summary>
 public sealed class ActivationLifecycleService(ITenants tenants, IPrincipals principals, IActivationRequests requests, RoleSettingsService settings,
-    IUnitOfWork uow, AccessService access, ActivationRecorder recorder, GrantRevocation revocation, Notifier notifier, TimeProvider time)
+    IUnitOfWork uow, AccessService access, ActivationRecorder recorder, GrantRevocation revocation, Notifier notifier, ICustomRoles roles,
+    TimeProvider time)
 {
     /// <summary>
     /// The requester lengthens an active activation, under the same policy; with approval required the extension goes
@@ -22,7 +23,7 @@ public sealed class ActivationLifecycleService(ITenants tenants, IPrincipals pri
             if (await revocation.RevokeIfLostAsync(caller, request, now, ct) is { } lost) return ((ActivationSnapshot?)null, lost);
             var policy = (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
             var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
-            var verdict = ActivationPolicy.EvaluateExtension(policy, request, duration, caller.Token, now, caller.IsGuest, requester?.TransitiveMemberOf);
+            var verdict = ActivationPolicy.EvaluateExtension(policy, request, duration, caller.Token, now, Requester.Of(requester, caller.IsGuest));
             var version = request.Version;
             if (verdict.NeedsApproval)
                 request.RequestExtension(duration, justification, now,
@@ -66,7 +67,7 @@ public sealed class ActivationLifecycleService(ITenants tenants, IPrincipals pri
         return await uow.RunAsync(async () =>
         {
             var request = await requests.GetForAsync(tenants, caller, requestId, ct);
-            await access.EnsureAdministersAsync(caller, RoleCatalog.Get(request.RoleId), request.Scope, "Revoking an activation", ct);
+            await access.EnsureAdministersAsync(caller, await roles.GetRoleAsync(request.TenantId, request.RoleId, ct), request.Scope, "Revoking an activation", ct);
             await revocation.RevokeAsync(caller, request, RevocationReasons.RevokedByAdministrator, now, ct, comment: reason);
             return new ActivationSnapshot(request, now);
         }, ct);

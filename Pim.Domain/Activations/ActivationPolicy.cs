@@ -11,6 +11,18 @@ public sealed record ActivationAsk(string RoleId, string? Scope, TimeSpan? Durat
 public sealed record ActivationVerdict(ActivationOutcome Outcome, TimeSpan Duration, DateTimeOffset StartsAt, string? AutoApprovedBy = null,
     bool BreakGlass = false);
 
+/// <summary>
+/// Who asks, as the policy needs to know: a guest of another tenant, a workload (a service principal, for which MFA does
+/// not apply), and the groups it is a member of (for auto-approval rules).
+/// </summary>
+public sealed record Requester(bool Guest = false, bool Workload = false, IReadOnlyCollection<string>? Groups = null)
+{
+    public static readonly Requester Member = new();
+
+    public static Requester Of(Principal? principal, bool guest) =>
+        new(guest, principal?.Kind == PrincipalKind.ServicePrincipal, principal?.TransitiveMemberOf);
+}
+
 /// <summary>The policy's answer to an extension: whether it waits for approval, or the rule that approved it at once.</summary>
 public sealed record ExtensionVerdict(bool NeedsApproval, string? AutoApprovedBy);
 
@@ -26,10 +38,11 @@ public static class ActivationPolicy
     /// requester is a member of) skips the stages.
     /// </summary>
     public static ActivationVerdict Evaluate(RoleSettings settings, RoleAssignment eligibility, ActivationAsk ask, TokenFacts token, DateTimeOffset now,
-        bool guest = false, IReadOnlyCollection<string>? requesterGroups = null)
+        Requester? requester = null)
     {
         var rules = settings.Activation;
-        EnsureMayActivate(settings, token, now, guest);
+        requester ??= Requester.Member;
+        EnsureMayActivate(settings, token, now, requester);
         if (ask.BreakGlass) return BreakGlassVerdict(settings, eligibility, ask, now);
 
         var duration = ask.Duration ?? rules.MaximumDuration;
@@ -48,7 +61,7 @@ public static class ActivationPolicy
             throw new PimException(ErrorCodes.NotEligible,
                 $"The eligibility for '{settings.RoleId}' is not in force at {startsAt:O}.");
 
-        var autoApproved = rules.NeedsApproval ? AutoApprovalRule.FirstMatch(rules.AutoApprove, requesterGroups ?? [], duration, ask.Ticket, now) : null;
+        var autoApproved = rules.NeedsApproval ? AutoApprovalRule.FirstMatch(rules.AutoApprove, requester.Groups ?? [], duration, ask.Ticket, now) : null;
         var outcome = rules.NeedsApproval && autoApproved is null ? ActivationOutcome.PendingApproval
             : startsAt > now ? ActivationOutcome.Scheduled
             : ActivationOutcome.Active;
@@ -86,27 +99,37 @@ public static class ActivationPolicy
     /// break-glass activation is not extended: its holder asks again.
     /// </summary>
     public static ExtensionVerdict EvaluateExtension(RoleSettings settings, ActivationRequest request, TimeSpan duration, TokenFacts token, DateTimeOffset now,
-        bool guest = false, IReadOnlyCollection<string>? requesterGroups = null)
+        Requester? requester = null)
     {
         var rules = settings.Activation;
+        requester ??= Requester.Member;
         if (request.BreakGlass)
             throw new PimException(ErrorCodes.InvalidStateTransition, $"Activation request '{request.Id}' is a break-glass activation: it is not extended; ask again.");
-        EnsureMayActivate(settings, token, now, guest);
+        EnsureMayActivate(settings, token, now, requester);
         var total = (request.EndsAt ?? now) + duration - request.StartsAt;
         if (total > rules.MaximumDuration)
             throw new PimException(ErrorCodes.DurationExceedsMaximum,
                 $"The settings of '{settings.RoleId}' allow an activation of at most {IsoDuration.Format(rules.MaximumDuration)} in all; " +
                 $"extending by {IsoDuration.Format(duration)} would make it {IsoDuration.Format(total)}.");
         if (!rules.NeedsApproval) return new ExtensionVerdict(false, null);
-        var autoApproved = AutoApprovalRule.FirstMatch(rules.AutoApprove, requesterGroups ?? [], duration, request.Ticket, now);
+        var autoApproved = AutoApprovalRule.FirstMatch(rules.AutoApprove, requester.Groups ?? [], duration, request.Ticket, now);
         return new ExtensionVerdict(autoApproved is null, autoApproved?.Name);
     }
 
-    /// <summary>Guests only where the settings allow them; then MFA, so that a client can step up before the rest.</summary>
-    private static void EnsureMayActivate(RoleSettings settings, TokenFacts token, DateTimeOffset now, bool guest)
+    /// <summary>
+    /// Guests and workloads only where the settings allow them; then MFA — which a workload (a service principal) has no
+    /// way to give and is not asked for — so that a person can step up before the rest.
+    /// </summary>
+    private static void EnsureMayActivate(RoleSettings settings, TokenFacts token, DateTimeOffset now, Requester requester)
     {
-        if (guest && !settings.Activation.AllowGuests)
+        if (requester.Guest && !settings.Activation.AllowGuests)
             throw new PimException(ErrorCodes.GuestNotAllowed, $"The settings of '{settings.RoleId}' do not let guests from other tenants activate it.");
+        if (requester.Workload)
+        {
+            if (!settings.Activation.AllowWorkloads)
+                throw new PimException(ErrorCodes.WorkloadNotAllowed, $"The settings of '{settings.RoleId}' do not let service principals activate it.");
+            return;
+        }
         EnsureMfa(settings.Activation, token, now);
     }
 

@@ -122,6 +122,15 @@ public sealed class ActivationRequest
         _ => Status,
     };
 
+    /// <summary>When time alone next moves the status on (a deadline, a start, an end); null when it never will.</summary>
+    public DateTimeOffset? StatusChangesAt(DateTimeOffset now) => StatusAt(now) switch
+    {
+        ActivationStatus.PendingApproval => ApprovalDeadline,
+        ActivationStatus.Scheduled => StartsAt,
+        ActivationStatus.Active => EndsAt,
+        _ => null,
+    };
+
     /// <summary>
     /// Records what time alone changed since the last write. Returns the audit actions of the transitions
     /// recorded (e.g. activated then expired), empty when nothing changed.

@@ -5,7 +5,8 @@ public sealed record BatchItem(string RoleId, string Scope, ActivationSnapshot? 
 
 /// <summary>One line of "My roles": an eligible or active assignment, and where its activation stands.</summary>
 /// <summary>A role of "my roles": <see cref="Status"/> is <see cref="Eligible"/>, or the status of its open activation request.</summary>
-public sealed record MyRole(RoleAssignment Assignment, string Status, DateTimeOffset? ValidUntil, ActivationRequest? Request, ActivationRules Requirements)
+public sealed record MyRole(RoleAssignment Assignment, string Status, DateTimeOffset? ValidUntil, ActivationRequest? Request, ActivationRules Requirements,
+    string RoleDisplayName)
 {
     public const string Eligible = "eligible";
 }
@@ -13,18 +14,23 @@ public sealed record MyRole(RoleAssignment Assignment, string Status, DateTimeOf
 /// <summary>Requesting activations of eligible roles (DESIGN §5), and reading them: "my roles", one request, the list.</summary>
 public sealed class ActivationService(
     ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests requests, RoleSettingsService settings,
-    IUnitOfWork uow, AccessService access, ApprovalService approvals, ActivationRecorder recorder, IScopes scopes, TimeProvider time)
+    IUnitOfWork uow, AccessService access, ApprovalService approvals, ActivationRecorder recorder, IScopes scopes, ICustomRoles roles,
+    ITenantChanges changes, TimeProvider time)
 {
     public const int MaximumBatch = 50;
+    /// <summary>The longest a caller may wait for a request to change (long-poll).</summary>
+    public static readonly TimeSpan MaximumWait = TimeSpan.FromMinutes(5);
+    /// <summary>How often a waiting read looks again even when no change was heard (a change the feed did not carry).</summary>
+    public static readonly TimeSpan WaitPollInterval = TimeSpan.FromSeconds(2);
 
     public async Task<ActivationSnapshot> RequestAsync(Caller caller, ActivationAsk ask, CancellationToken ct)
     {
-        var role = RoleCatalog.Get(ask.RoleId);
         var now = time.Now();
         return await uow.RunAsync(async () =>
         {
             var tenant = await tenants.GetAsync(caller.TenantId, ct);
             var principalId = caller.RequirePrincipal();
+            var role = await roles.GetNamedRoleAsync(tenant.Id, ask.RoleId, ct);
             var requester = await principals.FindAsync(tenant.Id, principalId, ct);
             if (requester is { Enabled: false })
                 throw new PimException(ErrorCodes.PrincipalDisabled, "Your account is disabled in this tenant: it can neither activate nor approve.");
@@ -36,7 +42,7 @@ public sealed class ActivationService(
                     ActivationPolicy.StartOf(ask, now))
                 ?? throw new PimException(ErrorCodes.NotEligible, $"You are not eligible for '{role.Id}' at scope '{scope}'.");
             var policy = (await settings.EffectiveAtAsync(tenant.Id, role.Id, scope, ct)).Settings;
-            var verdict = ActivationPolicy.Evaluate(policy, eligibility, ask, caller.Token, now, caller.IsGuest, requester?.TransitiveMemberOf);
+            var verdict = ActivationPolicy.Evaluate(policy, eligibility, ask, caller.Token, now, Requester.Of(requester, caller.IsGuest));
 
             if (await requests.FindRecordedOpenAsync(tenant.Id, principalId, role.Id, scope, ct) is { } open)
             {
@@ -58,7 +64,8 @@ public sealed class ActivationService(
     public async Task<IReadOnlyList<BatchItem>> RequestBatchAsync(Caller caller, IReadOnlyList<string>? roleIds, bool all, ActivationAsk common, CancellationToken ct)
     {
         await tenants.GetAsync(caller.TenantId, ct);
-        caller.RequirePrincipal(); // who may ask at all is answered once, for the whole batch
+        var principalId = caller.RequirePrincipal(); // who may ask at all is answered once, for the whole batch
+        var workload = (await principals.FindAsync(caller.TenantId, principalId, ct))?.Kind == PrincipalKind.ServicePrincipal;
         // all: every eligibility still to activate, each at its own scope (unless the batch names one).
         var targets = all
             ? (await MyRolesAsync(caller, ct)).Where(r => r.Status == "eligible")
@@ -67,12 +74,13 @@ public sealed class ActivationService(
         if (targets.Count > MaximumBatch)
             throw new PimException(ErrorCodes.BatchTooLarge, $"A batch activates at most {MaximumBatch} roles; {targets.Count} were asked.");
         var now = time.Now();
-        foreach (var (roleId, scope) in targets.Where(t => RoleCatalog.Find(t.RoleId) is not null))
+        foreach (var (roleId, scope) in targets)
         {
+            if (await roles.FindRoleAsync(caller.TenantId, roleId, ct) is null) continue; // the item itself will say what is wrong
             EffectiveRoleSettings policy;
             try { policy = await settings.EffectiveAtAsync(caller.TenantId, roleId, scope, ct); }
             catch (PimException) { continue; } // the item itself will say what is wrong
-            ActivationPolicy.EnsureMfa(policy.Settings.Activation, caller.Token, now);
+            if (!workload) ActivationPolicy.EnsureMfa(policy.Settings.Activation, caller.Token, now);
         }
 
         var items = new List<BatchItem>();
@@ -100,6 +108,34 @@ public sealed class ActivationService(
         return new ActivationSnapshot(request, time.Now());
     }
 
+    /// <summary>
+    /// Reads a request (as <see cref="GetAsync"/>), waiting at most <paramref name="timeout"/> until it is
+    /// <paramref name="waitFor"/> or until its status changes from what it is now — whichever comes first: the answer of
+    /// a CI job waiting for its approval. It wakes at every change in the tenant (on any replica), when time alone moves
+    /// the request on (its approval deadline, start or end), and every <see cref="WaitPollInterval"/> besides; when
+    /// <paramref name="release"/> fires (Pim is stopping), it answers at once with what it has.
+    /// </summary>
+    public async Task<ActivationSnapshot> WaitAsync(Caller caller, string requestId, ActivationStatus waitFor, TimeSpan timeout, CancellationToken release,
+        CancellationToken ct)
+    {
+        var deadline = time.Now() + (timeout < MaximumWait ? timeout : MaximumWait);
+        var change = changes.Next(caller.TenantId);
+        var first = await GetAsync(caller, requestId, ct);
+        for (var current = first; ;)
+        {
+            var now = time.Now();
+            if (current.Status == waitFor || current.Status != first.Status || now >= deadline || release.IsCancellationRequested) return current;
+            var wake = new[] { deadline, now + WaitPollInterval, current.Request.StatusChangesAt(now) ?? deadline }.Min();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(release, ct);
+            var sleep = Task.Delay(wake - now, time, stop.Token);
+            await Task.WhenAny(change, sleep);
+            stop.Cancel();
+            ct.ThrowIfCancellationRequested();
+            change = changes.Next(caller.TenantId);
+            current = await GetAsync(caller, requestId, ct);
+        }
+    }
+
     /// <summary>The caller's own requests; every request for security administrators and auditors.</summary>
     public async Task<Page<ActivationSnapshot>> ListAsync(Caller caller, ActivationFilter filter, CancellationToken ct)
     {
@@ -125,21 +161,24 @@ public sealed class ActivationService(
         var now = time.Now();
         var open = (await requests.ListRecordedOpenByPrincipalsAsync(tenant.Id, [principalId], ct)).Where(r => r.IsOpenAt(now)).ToList();
         var policies = new Dictionary<(string, string), ActivationRules>();
-        var roles = new List<MyRole>();
+        var names = new Dictionary<string, string>();
+        var mine = new List<MyRole>();
         foreach (var assignment in (await assignments.ListForPrincipalAsync(tenant.Id, principalId, ct)).Where(a => a.EndsAt is null || a.EndsAt > now))
         {
             if (!policies.TryGetValue((assignment.RoleId, assignment.Scope), out var rules))
                 policies[(assignment.RoleId, assignment.Scope)] = rules =
                     (await settings.EffectiveAtAsync(tenant.Id, assignment.RoleId, assignment.Scope, ct)).Settings.Activation;
+            if (!names.TryGetValue(assignment.RoleId, out var name))
+                names[assignment.RoleId] = name = await roles.RoleNameAsync(tenant.Id, assignment.RoleId, ct);
             if (assignment.Type == AssignmentType.Active)
             {
-                roles.Add(new MyRole(assignment, "active", assignment.EndsAt, null, rules));
+                mine.Add(new MyRole(assignment, "active", assignment.EndsAt, null, rules, name));
                 continue;
             }
             var request = open.FirstOrDefault(r => r.AssignmentId == assignment.Id);
             var status = request is null ? MyRole.Eligible : ActivationRequest.Wire(request.StatusAt(now));
-            roles.Add(new MyRole(assignment, status, request?.EndsAt, request, rules));
+            mine.Add(new MyRole(assignment, status, request?.EndsAt, request, rules, name));
         }
-        return roles.OrderBy(r => r.Assignment.RoleId, StringComparer.Ordinal).ThenBy(r => r.Assignment.Type).ToList();
+        return mine.OrderBy(r => r.Assignment.RoleId, StringComparer.Ordinal).ThenBy(r => r.Assignment.Type).ToList();
     }
 }

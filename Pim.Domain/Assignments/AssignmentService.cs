@@ -9,7 +9,7 @@ public sealed record RoleMember(RoleAssignment Assignment, Principal? Principal)
 public sealed class AssignmentService(
     ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests activations,
     RoleSettingsService settings, IAuditLog audit, IUnitOfWork uow, AccessService access, Notifier notifier, IAssignmentUsage usage,
-    IScopes scopes, GrantRevocation revocation, TimeProvider time)
+    IScopes scopes, GrantRevocation revocation, ICustomRoles roles, TimeProvider time)
 {
     /// <summary>
     /// Creates an assignment. The operator may create active assignments at any time (directory sync mirrors the
@@ -17,12 +17,13 @@ public sealed class AssignmentService(
     /// </summary>
     public async Task<RoleAssignment> CreateAsync(Caller caller, NewAssignment request, CancellationToken ct)
     {
-        var role = RoleCatalog.Get(request.RoleId);
-        role.EnsureScopeFits(request.Scope);
         var now = time.Now();
         return await uow.RunAsync(async () =>
         {
             var tenant = await tenants.GetForUpdateAsync(caller.TenantId, ct);
+            caller.RequireOperatorOrPrincipal(); // a stranger learns nothing of the tenant's roles
+            var role = await roles.GetNamedRoleAsync(tenant.Id, request.RoleId, ct);
+            role.EnsureScopeFits(request.Scope);
             await scopes.AncestorsOrRootAsync(tenant.Id, request.Scope, ct); // the scope must be registered
             var directorySync = caller.IsOperator && request.Type == AssignmentType.Active;
             if (!directorySync) await EnsureAdministratorAsync(caller, tenant, role, request.Scope, "Assigning eligible or time-bound roles", ct);
@@ -65,9 +66,9 @@ public sealed class AssignmentService(
     /// <summary>A role's members: who holds it eligibly or actively, and for which window.</summary>
     public async Task<Page<RoleMember>> MembersAsync(Caller caller, string roleId, string? after, int pageSize, CancellationToken ct)
     {
-        var role = RoleCatalog.Get(roleId);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         await access.EnsureHoldsAnyAsync(caller, RoleCatalog.DirectoryReaders, "Listing a role's members", ct, operatorAllowed: true);
+        var role = await roles.GetRoleAsync(tenant.Id, roleId, ct);
         if (!caller.IsOperator) tenant.EnsureManaged(role, [ScopePath.Root]);
         var page = Paging.Of(await assignments.ListAsync(tenant.Id, new AssignmentFilter(null, roleId, null, after, pageSize + 1), ct), pageSize, a => a.Id);
         var byId = (await principals.FindManyAsync(tenant.Id, page.Items.Select(a => a.PrincipalId).Distinct().ToList(), ct)).ToDictionary(p => p.Id);
@@ -84,7 +85,7 @@ public sealed class AssignmentService(
             caller.RequireOperatorOrPrincipal();
             var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
             if (!caller.IsOperator) // the operator: directory sync
-                await EnsureAdministratorAsync(caller, tenant, RoleCatalog.Get(assignment.RoleId), assignment.Scope, "Removing role assignments", ct);
+                await EnsureAdministratorAsync(caller, tenant, await roles.GetRoleAsync(tenant.Id, assignment.RoleId, ct), assignment.Scope, "Removing role assignments", ct);
             if (!await RemoveWithinAsync(caller, assignment, null, now, ct)) throw AssignmentNotFound(assignmentId);
         }, ct);
     }
@@ -162,7 +163,7 @@ public sealed class AssignmentService(
             var tenant = await tenants.GetAsync(caller.TenantId, ct);
             caller.RequirePrincipal();
             var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
-            await EnsureAdministratorAsync(caller, tenant, RoleCatalog.Get(assignment.RoleId), assignment.Scope, "Changing role assignments", ct);
+            await EnsureAdministratorAsync(caller, tenant, await roles.GetRoleAsync(tenant.Id, assignment.RoleId, ct), assignment.Scope, "Changing role assignments", ct);
             var version = assignment.Version;
             change(assignment, (await settings.EffectiveAtAsync(tenant.Id, assignment.RoleId, assignment.Scope, ct)).Settings, now);
             if (dryRun) return assignment; // every check ran; nothing is written

@@ -17,6 +17,8 @@ public static class AuditActions
     public const string AssignmentMadeEligible = "assignment.madeEligible";
     public const string AssignmentMadeActive = "assignment.madeActive";
     public const string RoleSettingsUpdated = "roleSettings.updated";
+    public const string RoleUpserted = "role.upserted";
+    public const string RoleDeleted = "role.deleted";
     public const string ActivationRequested = "activation.requested";
     public const string ActivationApproved = "activation.approved";
     public const string ActivationDenied = "activation.denied";

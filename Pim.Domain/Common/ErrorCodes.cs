@@ -32,6 +32,8 @@ public static class ErrorCodes
     public const string AlreadyDecided = "already-decided";
     public const string MembershipCycle = "membership-cycle";
     public const string NotUnique = "not-unique";
+    public const string BuiltInRole = "built-in-role";
+    public const string RoleInUse = "role-in-use";
     // Optimistic concurrency: the version read is missing or stale.
     public const string PreconditionFailed = "precondition-failed";
     public const string PreconditionRequired = "precondition-required";
@@ -50,6 +52,7 @@ public static class ErrorCodes
     public const string GuestNotAllowed = "guest-not-allowed";
     public const string BatchTooLarge = "batch-too-large";
     public const string BreakGlassNotAllowed = "break-glass-not-allowed";
+    public const string WorkloadNotAllowed = "workload-not-allowed";
     public const string ApprovalSettingsConflict = "approval-settings-conflict";
     public const string ApprovalStageUnsatisfiable = "approval-stage-unsatisfiable";
     public const string IdempotencyKeyReused = "idempotency-key-reused";

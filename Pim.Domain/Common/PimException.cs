@@ -9,6 +9,8 @@ public sealed class PimException(string code, string detail, IReadOnlyDictionary
 {
     public string Code { get; } = code;
     public IReadOnlyDictionary<string, string[]>? Errors { get; } = errors;
+    /// <summary>For a refusal that is a matter of time (too many at once): when to try again.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }
 
 /// <summary>The refusals every use case makes.</summary>

@@ -18,7 +18,7 @@ public sealed partial class Notifier
             .Append(CultureInfo.InvariantCulture, $"Pim raised the security alert \"{definition.DisplayName}\" ({definition.Type}): {raised.Count} new incident(s).\n\n")
             .Append(CultureInfo.InvariantCulture, $"Recommended action: {definition.RecommendedAction}\n");
         foreach (var (incident, description) in raised.Take(MaximumIncidentsEmailed))
-            body.Append(CultureInfo.InvariantCulture, $"\n{description}\nRole: {Role(incident.RoleId)} ({incident.RoleId})\nScope: {incident.Scope}\n")
+            body.Append(CultureInfo.InvariantCulture, $"\n{description}\nRole: {await roles.RoleNameAsync(tenantId, incident.RoleId, ct)} ({incident.RoleId})\nScope: {incident.Scope}\n")
                 .Append(CultureInfo.InvariantCulture, $"Raised: {Stamp(incident.RaisedAt)}\nAlert id: {incident.Id}\n");
         if (raised.Count > MaximumIncidentsEmailed)
             body.Append(CultureInfo.InvariantCulture, $"\n… and {raised.Count - MaximumIncidentsEmailed} more: GET /v1/tenants/{tenantId}/alerts?alertType={definition.Type}\n");
@@ -42,13 +42,14 @@ public sealed partial class Notifier
     /// <summary>The holder of an assignment an access review removed learns of it.</summary>
     public async Task AccessReviewRemovedAsync(AccessReview review, AccessReviewItem item, CancellationToken ct)
     {
+        var role = await roles.RoleNameAsync(review.TenantId, item.RoleId, ct);
         var body = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"The access review \"{review.DisplayName}\" removed your assignment of {Role(item.RoleId)}.\n\n")
-            .Append(CultureInfo.InvariantCulture, $"Role: {Role(item.RoleId)} ({item.RoleId})\nScope: {item.Scope}\nType: {AssignmentTypes.ToText(item.AssignmentType)}\n")
+            .Append(CultureInfo.InvariantCulture, $"The access review \"{review.DisplayName}\" removed your assignment of {role}.\n\n")
+            .Append(CultureInfo.InvariantCulture, $"Role: {role} ({item.RoleId})\nScope: {item.Scope}\nType: {AssignmentTypes.ToText(item.AssignmentType)}\n")
             .Append(CultureInfo.InvariantCulture, $"Decision: {(item.DecidedByDefault ? "the review's default" : $"by {item.DecidedBy}")}\n")
             .Append(CultureInfo.InvariantCulture, $"Justification: {item.Justification ?? "-"}\nAssignment id: {item.AssignmentId}\n")
             .ToString();
-        await SendAsync(review.TenantId, [item.PrincipalId], [], $"PIM: your {Role(item.RoleId)} assignment was removed by an access review", body, ct);
+        await SendAsync(review.TenantId, [item.PrincipalId], [], $"PIM: your {role} assignment was removed by an access review", body, ct);
     }
 
     /// <summary>The PIM administrators learn what an access review's results removed.</summary>
@@ -61,7 +62,7 @@ public sealed partial class Notifier
 
     private static string Describe(AccessReview review, AccessReviewInstance instance) => new StringBuilder()
         .Append(CultureInfo.InvariantCulture, $"Access review: {review.DisplayName}\nScope: {review.Scope}\n")
-        .Append(CultureInfo.InvariantCulture, $"Roles: {(review.RoleIds.Count == 0 ? "every role" : string.Join(", ", review.RoleIds.Select(Role)))}\n")
+        .Append(CultureInfo.InvariantCulture, $"Roles: {(review.RoleIds.Count == 0 ? "every role" : string.Join(", ", review.RoleIds))}\n")
         .Append(CultureInfo.InvariantCulture, $"Started: {Stamp(instance.StartsAt)}\nEnds: {Stamp(instance.EndsAt)}\n")
         .Append(CultureInfo.InvariantCulture, $"Review id: {review.Id}\nInstance id: {instance.Id}\n")
         .ToString();

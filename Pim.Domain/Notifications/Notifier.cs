@@ -8,28 +8,30 @@ namespace Pim.Domain;
 /// approvers when a request waits, the requester of the decision, the assignee of a new assignment. Each use case
 /// passes the role settings it already resolved.
 /// </summary>
-public sealed partial class Notifier(IPrincipals principals, IAccessReader access, IOutbox outbox, NotificationLimits limits, TimeProvider time)
+public sealed partial class Notifier(IPrincipals principals, IAccessReader access, IOutbox outbox, ICustomRoles roles, NotificationLimits limits, TimeProvider time)
 {
     public async Task ActivationStartedAsync(ActivationRequest request, RoleSettings policy, CancellationToken ct)
     {
+        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
         var rules = policy.Notifications.OnActivation;
         var ids = rules.NotifyRoleAdministrators
             ? await access.ListHoldersAsync(request.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct)
             : [];
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         await SendAsync(request.TenantId, ids, rules.AdditionalRecipients,
-            $"PIM: {Name(requester, request.PrincipalId)} activated {Role(request.RoleId)}", Describe(request, requester, "was activated"), ct,
+            $"PIM: {Name(requester, request.PrincipalId)} activated {role}", Describe(request, role, requester, "was activated"), ct,
             topic: $"activated:{request.RoleId}");
     }
 
     /// <summary>The holder and the role administrators learn that a grant (or a waiting request) ended: its basis went, or an administrator revoked it.</summary>
     public async Task ActivationRevokedAsync(ActivationRequest request, string reason, CancellationToken ct)
     {
+        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
         var administrators = await access.ListHoldersAsync(request.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         await SendAsync(request.TenantId, [request.PrincipalId, .. administrators], [],
-            $"PIM: {Name(requester, request.PrincipalId)}'s activation of {Role(request.RoleId)} was revoked",
-            Describe(request, requester, "was revoked") + $"\nReason: {reason}\n", ct, topic: $"revoked:{request.RoleId}");
+            $"PIM: {Name(requester, request.PrincipalId)}'s activation of {role} was revoked",
+            Describe(request, role, requester, "was revoked") + $"\nReason: {reason}\n", ct, topic: $"revoked:{request.RoleId}");
     }
 
     /// <summary>
@@ -40,6 +42,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     public async Task ApprovalNeededAsync(ActivationRequest request, ApprovalProgress approval, RoleSettings policy, CancellationToken ct,
         bool reminder = false)
     {
+        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
         if (!policy.Notifications.OnApprovalNeeded.NotifyApprovers || approval.IsComplete) return;
         var now = time.Now();
         var ids = await StageApproversAsync(request.TenantId, approval.Current, approval.EscalatesAt <= now, ct);
@@ -47,8 +50,8 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
         var what = request.Status == ActivationStatus.Active ? "an extension of" : "to activate"; // an active request waits only for an extension
         var stage = approval.Stages.Count > 1 ? $" (stage {approval.CurrentStage + 1} of {approval.Stages.Count})" : "";
         await SendAsync(request.TenantId, ids.Except(approval.DecidedInCurrentStage).Where(id => id != request.PrincipalId).ToList(), [],
-            $"PIM: {(reminder ? "reminder: " : "")}approval needed for {Name(requester, request.PrincipalId)} {what} {Role(request.RoleId)}{stage}",
-            Describe(request, requester, "waits for your approval") + Progress(approval) +
+            $"PIM: {(reminder ? "reminder: " : "")}approval needed for {Name(requester, request.PrincipalId)} {what} {role}{stage}",
+            Describe(request, role, requester, "waits for your approval") + Progress(approval) +
             $"\nDecide in PIM before {Stamp(approval.Deadline)}: approve or deny request {request.Id}.\n", ct,
             topic: reminder ? null : $"approvalNeeded:{request.RoleId}");
     }
@@ -56,12 +59,13 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     /// <summary>A stage that waited too long escalates: its escalation approvers join it and learn that it waits for them.</summary>
     public async Task EscalatedAsync(ActivationRequest request, ApprovalProgress approval, CancellationToken ct)
     {
+        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
         if (approval.IsComplete) return;
         var ids = await ExpandGroupsAsync(request.TenantId, approval.Current.EscalateTo, ct);
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         await SendAsync(request.TenantId, ids.Except(approval.DecidedInCurrentStage).Where(id => id != request.PrincipalId).ToList(), [],
-            $"PIM: escalated — approval needed for {Name(requester, request.PrincipalId)} to activate {Role(request.RoleId)}",
-            Describe(request, requester, "was escalated to you: its approvers have not decided") + Progress(approval) +
+            $"PIM: escalated — approval needed for {Name(requester, request.PrincipalId)} to activate {role}",
+            Describe(request, role, requester, "was escalated to you: its approvers have not decided") + Progress(approval) +
             $"\nDecide in PIM before {Stamp(approval.Deadline)}: approve or deny request {request.Id}.\n", ct);
     }
 
@@ -80,11 +84,12 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     /// </summary>
     public async Task BreakGlassActivatedAsync(ActivationRequest request, RoleSettings policy, CancellationToken ct)
     {
+        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
         var administrators = await access.ListHoldersAsync(request.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         await SendAsync(request.TenantId, administrators.Where(id => id != request.PrincipalId).ToList(), policy.Notifications.OnActivation.AdditionalRecipients,
-            $"PIM BREAK-GLASS: {Name(requester, request.PrincipalId)} activated {Role(request.RoleId)} without approval",
-            Describe(request, requester, "was activated through break-glass, without approval") +
+            $"PIM BREAK-GLASS: {Name(requester, request.PrincipalId)} activated {role} without approval",
+            Describe(request, role, requester, "was activated through break-glass, without approval") +
             $"\nA Privileged Role or Security Administrator must acknowledge it before {Stamp(request.FollowUp?.DueAt)}: " +
             $"POST …/activation-requests/{request.Id}/acknowledge with a justification.\n", ct);
     }
@@ -92,21 +97,23 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     /// <summary>A break-glass activation still not acknowledged when its follow-up is due: the administrators are told again.</summary>
     public async Task BreakGlassOverdueAsync(ActivationRequest request, CancellationToken ct)
     {
+        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
         var administrators = await access.ListHoldersAsync(request.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         await SendAsync(request.TenantId, administrators.Where(id => id != request.PrincipalId).ToList(), [],
-            $"PIM BREAK-GLASS: {Name(requester, request.PrincipalId)}'s activation of {Role(request.RoleId)} is still not acknowledged",
-            Describe(request, requester, "was a break-glass activation that nobody has acknowledged") +
+            $"PIM BREAK-GLASS: {Name(requester, request.PrincipalId)}'s activation of {role} is still not acknowledged",
+            Describe(request, role, requester, "was a break-glass activation that nobody has acknowledged") +
             $"\nAcknowledge it: POST …/activation-requests/{request.Id}/acknowledge with a justification.\n", ct);
     }
 
     /// <summary>The holder learns, ahead of time, that an activation ends, and how to extend it.</summary>
     public async Task ActivationExpiringSoonAsync(ActivationRequest request, CancellationToken ct)
     {
+        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
         var holder = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         await SendAsync(request.TenantId, [request.PrincipalId], [],
-            $"PIM: your activation of {Role(request.RoleId)} ends at {Stamp(request.EndsAt)}",
-            Describe(request, holder, $"ends at {Stamp(request.EndsAt)}") +
+            $"PIM: your activation of {role} ends at {Stamp(request.EndsAt)}",
+            Describe(request, role, holder, $"ends at {Stamp(request.EndsAt)}") +
             $"\nTo keep the role longer, extend it before then (within the role's maximum): POST /v1/tenants/{request.TenantId}/activation-requests/{request.Id}/extend " +
             "with {\"duration\": \"PT1H\", \"justification\": \"…\"}.\n", ct);
     }
@@ -114,17 +121,18 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     /// <summary>The holder and the role administrators learn, ahead of time, that an eligible or active assignment ends.</summary>
     public async Task AssignmentExpiringSoonAsync(RoleAssignment assignment, CancellationToken ct)
     {
+        var role = await roles.RoleNameAsync(assignment.TenantId, assignment.RoleId, ct);
         var administrators = await access.ListHoldersAsync(assignment.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
         var holder = await principals.FindAsync(assignment.TenantId, assignment.PrincipalId, ct);
         var kind = AssignmentTypes.ToText(assignment.Type);
         var body = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"{Name(holder, assignment.PrincipalId)}'s {kind} assignment of {Role(assignment.RoleId)} ends at {Stamp(assignment.EndsAt)}.\n\n")
-            .Append(CultureInfo.InvariantCulture, $"Role: {Role(assignment.RoleId)} ({assignment.RoleId})\nScope: {assignment.Scope}\n")
+            .Append(CultureInfo.InvariantCulture, $"{Name(holder, assignment.PrincipalId)}'s {kind} assignment of {role} ends at {Stamp(assignment.EndsAt)}.\n\n")
+            .Append(CultureInfo.InvariantCulture, $"Role: {role} ({assignment.RoleId})\nScope: {assignment.Scope}\n")
             .Append(CultureInfo.InvariantCulture, $"Principal: {Name(holder, assignment.PrincipalId)} ({assignment.PrincipalId})\nType: {kind}\n")
             .Append(CultureInfo.InvariantCulture, $"End: {Stamp(assignment.EndsAt)}\nAssignment id: {assignment.Id}\n")
             .Append("\nTo keep the role, a Global or Privileged Role Administrator assigns it again before then.\n");
         await SendAsync(assignment.TenantId, [assignment.PrincipalId, .. administrators], [],
-            $"PIM: {Name(holder, assignment.PrincipalId)}'s {kind} assignment of {Role(assignment.RoleId)} ends at {Stamp(assignment.EndsAt)}",
+            $"PIM: {Name(holder, assignment.PrincipalId)}'s {kind} assignment of {role} ends at {Stamp(assignment.EndsAt)}",
             body.ToString(), ct, topic: $"assignmentExpiring:{assignment.RoleId}");
     }
 
@@ -140,6 +148,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     /// <summary>The requester learns that its request was approved, denied or timed out.</summary>
     public async Task DecisionAsync(ActivationRequest request, RoleSettings policy, CancellationToken ct)
     {
+        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
         var rules = policy.Notifications.OnDecision;
         if (!rules.NotifyRequester) return;
         var outcome = request.Status switch
@@ -151,21 +160,22 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         var decision = request.Decision is { } d ? $"\nDecided by: {d.DecidedBy}\nDecision justification: {d.Justification}\n" : "";
         await SendAsync(request.TenantId, [request.PrincipalId], [],
-            $"PIM: your activation of {Role(request.RoleId)} was {outcome}", Describe(request, requester, $"was {outcome}") + decision, ct);
+            $"PIM: your activation of {role} was {outcome}", Describe(request, role, requester, $"was {outcome}") + decision, ct);
     }
 
     public async Task AssignmentCreatedAsync(RoleAssignment assignment, RoleSettings policy, CancellationToken ct)
     {
+        var role = await roles.RoleNameAsync(assignment.TenantId, assignment.RoleId, ct);
         var rules = policy.Notifications.OnAssignment;
         if (!rules.NotifyAssignee) return;
         var kind = assignment.Type == AssignmentType.Eligible ? "eligible for" : "assigned";
         var body = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"You are now {kind} the role {Role(assignment.RoleId)}.\n\n")
-            .Append(CultureInfo.InvariantCulture, $"Role: {Role(assignment.RoleId)} ({assignment.RoleId})\nScope: {assignment.Scope}\n")
+            .Append(CultureInfo.InvariantCulture, $"You are now {kind} the role {role}.\n\n")
+            .Append(CultureInfo.InvariantCulture, $"Role: {role} ({assignment.RoleId})\nScope: {assignment.Scope}\n")
             .Append(CultureInfo.InvariantCulture, $"Type: {AssignmentTypes.ToText(assignment.Type)}\nStart: {Stamp(assignment.StartsAt)}\n")
             .Append(CultureInfo.InvariantCulture, $"End: {(assignment.EndsAt is null ? "permanent" : Stamp(assignment.EndsAt))}\n")
             .Append(CultureInfo.InvariantCulture, $"Justification: {assignment.Justification ?? "-"}\nAssignment id: {assignment.Id}\n");
-        await SendAsync(assignment.TenantId, [assignment.PrincipalId], [], $"PIM: you are {kind} {Role(assignment.RoleId)}", body.ToString(), ct);
+        await SendAsync(assignment.TenantId, [assignment.PrincipalId], [], $"PIM: you are {kind} {role}", body.ToString(), ct);
     }
 
     /// <summary>
@@ -213,9 +223,9 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
         await outbox.EnqueueEmailAsync(tenantId, new EmailMessage(to, subject, body, skipped, topic), ct);
     }
 
-    private static string Describe(ActivationRequest r, Principal? requester, string what) => new StringBuilder()
-        .Append(CultureInfo.InvariantCulture, $"{Name(requester, r.PrincipalId)}'s activation of {Role(r.RoleId)} {what}.\n\n")
-        .Append(CultureInfo.InvariantCulture, $"Role: {Role(r.RoleId)} ({r.RoleId})\nPrincipal: {Name(requester, r.PrincipalId)} ({r.PrincipalId})\n")
+    private static string Describe(ActivationRequest r, string role, Principal? requester, string what) => new StringBuilder()
+        .Append(CultureInfo.InvariantCulture, $"{Name(requester, r.PrincipalId)}'s activation of {role} {what}.\n\n")
+        .Append(CultureInfo.InvariantCulture, $"Role: {role} ({r.RoleId})\nPrincipal: {Name(requester, r.PrincipalId)} ({r.PrincipalId})\n")
         .Append(CultureInfo.InvariantCulture, $"Scope: {r.Scope}\nJustification: {r.Justification ?? "-"}\n")
         .Append(CultureInfo.InvariantCulture, $"Ticket: {(r.Ticket is null ? "-" : $"{r.Ticket.Number} ({r.Ticket.System ?? "no system"})")}\n")
         .Append(CultureInfo.InvariantCulture, $"Start: {Stamp(r.StartsAt)}\nEnd: {(r.EndsAt is null ? $"{IsoDuration.Format(r.Duration)} after approval" : Stamp(r.EndsAt))}\n")
@@ -223,6 +233,5 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
         .ToString();
 
     private static string Name(Principal? p, string id) => p?.DisplayName ?? id;
-    private static string Role(string roleId) => RoleCatalog.Find(roleId)?.DisplayName ?? roleId;
     private static string Stamp(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "-";
 }

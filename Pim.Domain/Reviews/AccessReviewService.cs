@@ -16,22 +16,24 @@ public sealed record AccessReviewItemView(AccessReviewItem Item, string Recommen
 /// through them), audited and notified. Security administrators and readers read the results.
 /// </summary>
 public sealed class AccessReviewService(ITenants tenants, IPrincipals principals, IAccessReviews reviews, IScopes scopes, IAccessReader grants,
-    IRoleAssignments assignments, AssignmentService removal, IAuditLog audit, IUnitOfWork uow, AccessService access, Notifier notifier, TimeProvider time)
+    IRoleAssignments assignments, AssignmentService removal, IAuditLog audit, IUnitOfWork uow, AccessService access, Notifier notifier,
+    ICustomRoles customRoles, TimeProvider time)
 {
     /// <summary>The most removals one sweep applies (an instance's removals are applied over as many sweeps as they take).</summary>
     public const int ApplyBatch = 100;
 
     public async Task<AccessReview> CreateAsync(Caller caller, NewAccessReview definition, CancellationToken ct)
     {
-        var roles = definition.RoleIds.Select(RoleCatalog.Get).ToList();
         if (!ScopePath.IsValid(definition.Scope)) throw new PimException(ErrorCodes.InvalidScope, $"'{definition.Scope}' is not a valid scope.");
-        if (definition.Scope != ScopePath.Root) // a resource scope: resource roles only (directory roles live at '/')
-            foreach (var role in roles) role.EnsureScopeFits(definition.Scope);
         var now = time.Now();
         return await uow.RunAsync(async () =>
         {
             var tenant = await tenants.GetForUpdateAsync(caller.TenantId, ct);
             await access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, "Creating access reviews", ct);
+            var roles = new List<RoleDefinition>();
+            foreach (var roleId in definition.RoleIds) roles.Add(await customRoles.GetNamedRoleAsync(tenant.Id, roleId, ct, "roleIds"));
+            if (definition.Scope != ScopePath.Root) // a resource scope: resource roles only (directory roles live at '/')
+                foreach (var role in roles) role.EnsureScopeFits(definition.Scope);
             var ancestors = await scopes.AncestorsOrRootAsync(tenant.Id, definition.Scope, ct);
             if (roles.Count == 0) tenant.EnsureManaged(RoleCatalog.Get(definition.Scope == ScopePath.Root ? RoleCatalog.GlobalAdministrator : RoleCatalog.Owner), ancestors);
             foreach (var role in roles) tenant.EnsureManaged(role, ancestors);
@@ -322,7 +324,7 @@ public sealed class AccessReviewService(ITenants tenants, IPrincipals principals
         {
             if (!IsNamed(reviewer, review)) throw Errors.Forbidden($"You are not a reviewer of the access review '{review.Id}'.");
         }
-        else await access.EnsureAdministersAsync(caller, RoleCatalog.Get(item.RoleId), item.Scope, "Reviewing this assignment", ct);
+        else await access.EnsureAdministersAsync(caller, await customRoles.GetRoleAsync(caller.TenantId, item.RoleId, ct), item.Scope, "Reviewing this assignment", ct);
         if (item.PrincipalId == reviewer.Id || reviewer.TransitiveMemberOf.Contains(item.PrincipalId))
             throw new PimException(ErrorCodes.SelfReviewForbidden, "Reviewers may not decide on their own assignments (or their groups').");
     }

@@ -11,7 +11,8 @@ public sealed record ActivationRules(
     TimeSpan ApprovalTimeout,
     bool AllowGuests,
     ApprovalRules? Approval = null,
-    BreakGlassRules? BreakGlass = null)
+    BreakGlassRules? BreakGlass = null,
+    bool AllowWorkloads = false)
 {
     /// <summary>
     /// The approval stages a request goes through: <see cref="Approval"/>'s, else the one stage that today's
@@ -120,6 +121,7 @@ public sealed record RoleSettings(string RoleId, ActivationRules Activation, Ass
             Approvers: [],
             ApprovalTimeout: DefaultApprovalTimeout,
             AllowGuests: DefaultAllowGuests(roleId),
+            AllowWorkloads: DefaultAllowWorkloads(roleId),
             Approval: ApprovalRules.None,
             BreakGlass: BreakGlassRules.Default),
         new AssignmentRules(
@@ -130,6 +132,9 @@ public sealed record RoleSettings(string RoleId, ActivationRules Activation, Ass
         new NotificationRules(new ActivationNotification(NotifyRoleAdministrators: true, AdditionalRecipients: []),
             new ApprovalNeededNotification(NotifyApprovers: true, RemindBefore: DefaultRemindBefore), new DecisionNotification(NotifyRequester: true),
             new AssignmentNotification(NotifyAssignee: true), ExpiryWarningRules.Default));
+
+    /// <summary>Service principals (workloads, CI) may activate any role but the two that rule the whole directory.</summary>
+    public static bool DefaultAllowWorkloads(string roleId) => DefaultAllowGuests(roleId);
 
     /// <summary>Guests from other tenants may activate any role but the two that rule the whole directory.</summary>
     public static bool DefaultAllowGuests(string roleId) =>

@@ -5,7 +5,7 @@ namespace Pim.Domain;
 /// <summary>Reading and changing a role's settings, per scope, with optimistic concurrency and an audit of old and new.</summary>
 public sealed class RoleSettingsService(
     ITenants tenants, IPrincipals principals, IRoleSettingsStore store, IScopes scopes, IRoleAssignments assignments, IAuditLog audit, IUnitOfWork uow,
-    AccessService access, TimeProvider time)
+    AccessService access, ICustomRoles roles, TimeProvider time)
 {
     public Task<EffectiveRoleSettings> EffectiveAsync(string tenantId, string roleId, CancellationToken ct) =>
         EffectiveAtAsync(tenantId, roleId, ScopePath.Root, ct);
@@ -20,9 +20,9 @@ public sealed class RoleSettingsService(
 
     public async Task<EffectiveRoleSettings> GetAsync(Caller caller, string roleId, string scope, CancellationToken ct)
     {
-        var role = RoleCatalog.Get(roleId);
         var tenant = await tenants.GetAsync(caller.TenantId, ct);
         caller.RequireOperatorOrPrincipal();
+        var role = await roles.GetRoleAsync(tenant.Id, roleId, ct);
         EnsureSettingsScope(role, scope);
         tenant.EnsureManaged(role, await scopes.AncestorsOrRootAsync(tenant.Id, scope, ct));
         return await EffectiveAtAsync(tenant.Id, roleId, scope, ct);
@@ -35,11 +35,12 @@ public sealed class RoleSettingsService(
     /// </summary>
     public async Task<EffectiveRoleSettings> UpdateAsync(Caller caller, RoleSettings settings, string scope, int? expectedVersion, CancellationToken ct)
     {
-        var role = RoleCatalog.Get(settings.RoleId);
         var now = time.Now();
         return await uow.RunAsync(async () =>
         {
             var tenant = await tenants.GetAsync(caller.TenantId, ct);
+            caller.RequireOperatorOrPrincipal();
+            var role = await roles.GetRoleAsync(tenant.Id, settings.RoleId, ct);
             EnsureSettingsScope(role, scope);
             await access.EnsureAdministersAsync(caller, role, scope, "Changing role settings", ct);
             tenant.EnsureManaged(role, await scopes.AncestorsOrRootAsync(tenant.Id, scope, ct));

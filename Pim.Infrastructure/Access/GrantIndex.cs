@@ -41,7 +41,7 @@ public sealed class AccessCacheOptions
 /// <item>expiry needs nothing: every row keeps its start and end, applied at read time.</item>
 /// </list>
 /// </summary>
-public sealed class GrantIndex(Store store, AccessCacheOptions options, TimeProvider time, ILogger<GrantIndex> logger)
+public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantChanges changes, TimeProvider time, ILogger<GrantIndex> logger)
 {
     private sealed class Slot
     {
@@ -92,6 +92,7 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TimeProv
     public void Invalidate(string tenantId)
     {
         if (_slots.TryGetValue(tenantId, out var slot)) Forget(slot, newGeneration: true);
+        changes.Changed(tenantId);
     }
 
     /// <summary>Forgets everything (the change feed was lost or is back: what it did not tell is unknown).</summary>
@@ -99,6 +100,7 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TimeProv
     {
         Interlocked.Increment(ref _epoch);
         foreach (var slot in _slots.Values) Forget(slot, newGeneration: true);
+        changes.AllChanged();
     }
 
     /// <summary>The change feed listens again: forget what was loaded before (it may have missed changes), and trust it from now.</summary>

@@ -56,7 +56,7 @@ public sealed class AlertConditions(DbSession db) : IAlertConditions
                 AND (s.scope = '/' OR a.scope = s.scope
                      OR a.scope IN (SELECT x.scope FROM scope_ancestors x WHERE x.tenant_id = s.tenant_id AND x.ancestor_scope = s.scope))
             LEFT JOIN principals p ON p.tenant_id = a.tenant_id AND p.principal_id = a.principal_id
-            WHERE s.tenant_id = @tenantId AND {db.Store.In("s.role_id", "privileged")} AND {MfaOff}
+            WHERE s.tenant_id = @tenantId AND {Privileged("s.role_id")} AND {MfaOff}
             """, Affected: "COUNT(x.assignment_id)", ItemsWhere: " AND x.assignment_id IS NOT NULL"),
 
         // Standing access directory sync created after the area (directory roles, or a resource scope at or above) was signed up.
@@ -64,7 +64,7 @@ public sealed class AlertConditions(DbSession db) : IAlertConditions
             SELECT a.role_id, a.scope, a.principal_id, p.display_name AS principal_display_name, a.assignment_id, a.type AS assignment_type
             FROM role_assignments a
             LEFT JOIN principals p ON p.tenant_id = a.tenant_id AND p.principal_id = a.principal_id
-            WHERE a.tenant_id = @tenantId AND a.type = 'active' AND a.source = 'directorySync' AND {db.Store.In("a.role_id", "privileged")} AND {InForce}
+            WHERE a.tenant_id = @tenantId AND a.type = 'active' AND a.source = 'directorySync' AND {Privileged("a.role_id")} AND {InForce}
               AND EXISTS (SELECT 1 FROM sign_ups s
                           WHERE s.tenant_id = a.tenant_id AND s.signed_up_at < a.created_at
                             AND ((a.scope = '/' AND s.area = 'directoryRoles')
@@ -89,7 +89,7 @@ public sealed class AlertConditions(DbSession db) : IAlertConditions
                    /*items*/
             FROM role_assignments a
             LEFT JOIN principals p ON p.tenant_id = a.tenant_id AND p.principal_id = a.principal_id
-            WHERE a.tenant_id = @tenantId AND {db.Store.In("a.role_id", "privileged")} AND {InForce} AND a.created_at < @since
+            WHERE a.tenant_id = @tenantId AND {Privileged("a.role_id")} AND {InForce} AND a.created_at < @since
               AND {AssignmentUseSql.NotUsedSince}
             """.Replace("/*items*/", "/*items:, " + AssignmentUseSql.LastActivity(db.Store.Provider) + " AS last_activity_at*/")),
 
@@ -101,14 +101,14 @@ public sealed class AlertConditions(DbSession db) : IAlertConditions
             FROM role_assignments a
             JOIN principals p ON p.tenant_id = a.tenant_id AND p.principal_id = a.principal_id AND p.kind <> 'group' AND p.disabled_at IS NULL
             LEFT JOIN principal_sightings v ON v.tenant_id = p.tenant_id AND v.principal_id = p.principal_id
-            WHERE a.tenant_id = @tenantId AND {db.Store.In("a.role_id", "privileged")} AND {InForce} AND COALESCE(v.last_seen_at, p.created_at) < @since
+            WHERE a.tenant_id = @tenantId AND {Privileged("a.role_id")} AND {InForce} AND COALESCE(v.last_seen_at, p.created_at) < @since
             UNION ALL
             SELECT a.role_id, a.scope, m.principal_id, m.display_name, a.assignment_id, a.type, v.last_seen_at
             FROM role_assignments a
             JOIN {MembershipSql.Memberships} g ON g.tenant_id = a.tenant_id AND g.group_id = a.principal_id
             JOIN principals m ON m.tenant_id = g.tenant_id AND m.principal_id = g.member_id AND m.kind <> 'group' AND m.disabled_at IS NULL
             LEFT JOIN principal_sightings v ON v.tenant_id = m.tenant_id AND v.principal_id = m.principal_id
-            WHERE a.tenant_id = @tenantId AND {db.Store.In("a.role_id", "privileged")} AND {InForce} AND COALESCE(v.last_seen_at, m.created_at) < @since
+            WHERE a.tenant_id = @tenantId AND {Privileged("a.role_id")} AND {InForce} AND COALESCE(v.last_seen_at, m.created_at) < @since
             """, Affected: "COUNT(DISTINCT x.principal_id)"),
 
         AlertTypes.TooManyOwners => new(Owners, Affected: "COUNT(DISTINCT x.principal_id)", Having: "HAVING COUNT(DISTINCT x.principal_id) > @max"),
@@ -176,6 +176,10 @@ public sealed class AlertConditions(DbSession db) : IAlertConditions
         return (rows.Select(r => new AffectedItem(r.PrincipalId, r.PrincipalDisplayName, r.AssignmentId, AssignmentTypes.Parse(r.AssignmentType),
             r.CountValue is { } n ? (int)n : null, r.LastActivityAt)).ToList(), rows.Count == 0 ? 0 : (int)rows[0].Total);
     }
+
+    /// <summary>A privileged role: of the catalog, or one of the tenant's own marked privileged.</summary>
+    private string Privileged(string column) =>
+        $"({db.Store.In(column, "privileged")} OR {column} IN (SELECT c.role_id FROM custom_roles c WHERE c.tenant_id = @tenantId AND c.privileged = 1))";
 
     private static object Parameters(string tenantId, AlertSettings settings, DateTimeOffset now) => new
     {

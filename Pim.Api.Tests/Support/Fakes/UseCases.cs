@@ -18,14 +18,14 @@ public sealed class UseCases
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
         Store = new InMemoryStore { Time = Time };
-        Access = new AccessService(Store, Store, Store, Store, Time);
-        Settings = new RoleSettingsService(Store, Store, Store, Store, Store, Store, Store, Access, Time);
-        Notifier = new Notifier(Store, Store, Store, NotificationLimits.Default, Time);
+        Access = new AccessService(Store, Store, Store, Store, Store, Time);
+        Settings = new RoleSettingsService(Store, Store, Store, Store, Store, Store, Store, Access, Store, Time);
+        Notifier = new Notifier(Store, Store, Store, Store, NotificationLimits.Default, Time);
         Recorder = new ActivationRecorder(Store, Store, Notifier, Settings);
         Revocation = new GrantRevocation(Store, Store, Store, Recorder, Notifier);
         Approvals = new ApprovalService(Store, Store, Store, Settings, Store, Access, Recorder, Revocation, Notifier, Time);
-        Activations = new ActivationService(Store, Store, Store, Store, Settings, Store, Access, Approvals, Recorder, Store, Time);
-        Lifecycle = new ActivationLifecycleService(Store, Store, Store, Settings, Store, Access, Recorder, Revocation, Notifier, Time);
+        Activations = new ActivationService(Store, Store, Store, Store, Settings, Store, Access, Approvals, Recorder, Store, Store, Store, Time);
+        Lifecycle = new ActivationLifecycleService(Store, Store, Store, Settings, Store, Access, Recorder, Revocation, Notifier, Store, Time);
         Principals = new PrincipalService(Store, Store, Store, Store, Store, Store, Access, Revocation, Notifier, Time);
         Seed().GetAwaiter().GetResult();
     }

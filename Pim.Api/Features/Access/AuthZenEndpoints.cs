@@ -102,15 +102,19 @@ public static class AuthZenEndpoints
     {
         AccessService.EnsureMayEvaluate(caller, question.Subject.Id);
         var kind = PrincipalKinds.Parse(question.Subject.Type);
-        return PimTelemetry.Evaluation(Stopwatch.GetTimestamp(), OutsideVocabulary(question, kind) is { } reason
-            ? Task.FromResult(Deny(reason))
-            : access.EvaluateAsync(caller, question.Subject.Id, question.Resource.Id, question.Resource.Properties?.Scope ?? ScopePath.Root, ct, kind));
+        return PimTelemetry.Evaluation(Stopwatch.GetTimestamp(), AnswerKnownAsync());
+
+        // A tenant's own role is known only to its tenant: looked up after the question is in Pim's vocabulary.
+        async Task<AccessDecision> AnswerKnownAsync() =>
+            OutsideVocabulary(question, kind) is { } reason ? Deny(reason)
+            : !await access.IsKnownRoleAsync(caller.TenantId, question.Resource.Id, ct) ? Deny(AuthZen.UnknownRole)
+            : await access.EvaluateAsync(caller, question.Subject.Id, question.Resource.Id, question.Resource.Properties?.Scope ?? ScopePath.Root, ct, kind);
     }
 
     private static string? OutsideVocabulary(AuthZenEvaluationRequest question, PrincipalKind? kind) =>
         question.Action.Name != AuthZen.Hold ? AuthZen.UnsupportedAction
         : question.Resource.Type != AuthZen.RoleType ? AuthZen.UnsupportedResourceType
-        : RoleCatalog.Find(question.Resource.Id) is null ? AuthZen.UnknownRole
+        : RoleCatalog.Find(question.Resource.Id) is null && !RoleDefinition.IsCustomId(question.Resource.Id) ? AuthZen.UnknownRole
         : kind is null ? DenyReasons.UnknownPrincipal
         : null;
 

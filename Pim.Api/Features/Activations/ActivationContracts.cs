@@ -120,6 +120,19 @@ public sealed record ActivationRequestResponse(string Id, string PrincipalId, st
     }
 }
 
+/// <summary>
+/// A read that waits (<c>GET …/activation-requests/{id}?waitFor=active&amp;timeout=PT5M</c>): until the request is
+/// <c>waitFor</c>, or its status changes, or <c>timeout</c> (default PT30S, at most PT5M) passes.
+/// </summary>
+public sealed record ActivationWaitQuery(string? WaitFor, string? Timeout)
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    public ActivationStatus? ToStatus() => WaitFor is null ? null : ActivationRequest.ParseWire(WaitFor);
+
+    public TimeSpan ToTimeout() => Timeout is null ? DefaultTimeout : IsoDuration.Parse(Timeout);
+}
+
 /// <summary>The filters and paging of <c>GET …/activation-requests</c>.</summary>
 public sealed record ActivationListQuery(string? Status, string? RoleId, string? PrincipalId, int? PageSize, string? PageToken)
 {
@@ -130,7 +143,7 @@ public sealed record ActivationListQuery(string? Status, string? RoleId, string?
 public sealed record MyRoleResponse(string RoleId, string RoleDisplayName, string Scope, string AssignmentId, string AssignmentType,
     string? ViaGroupId, string Status, DateTimeOffset? ValidUntil, string? ActivationRequestId, ActivationSettingsDto Requirements)
 {
-    public static MyRoleResponse From(MyRole r, Caller caller) => new(r.Assignment.RoleId, RoleCatalog.Get(r.Assignment.RoleId).DisplayName,
+    public static MyRoleResponse From(MyRole r, Caller caller) => new(r.Assignment.RoleId, r.RoleDisplayName,
         r.Assignment.Scope, r.Assignment.Id, AssignmentTypes.ToText(r.Assignment.Type),
         r.Assignment.PrincipalId == caller.PrincipalId ? null : r.Assignment.PrincipalId, r.Status, r.ValidUntil, r.Request?.Id,
         ActivationSettingsDto.From(r.Requirements));

@@ -21,7 +21,9 @@ public static class ActivationEndpoints
             .Validate<BatchActivationRequest>();
         group.MapGet("", List).WithName("ListActivationRequests")
             .WithSummary("The caller's requests; every request for security administrators and auditors.");
-        group.MapGet("/{requestId:id}", Get).WithName("GetActivationRequest").WithSummary("Read one activation request.");
+        group.MapGet("/{requestId:id}", Get).WithName("GetActivationRequest")
+            .WithSummary($"Read one activation request; with waitFor (and timeout, at most PT5M), wait until it is that status or its status changes (long-poll), at most {LongPolls.PerCaller} at once per caller.")
+            .Validate<ActivationWaitQuery>();
         group.MapPost("/{requestId:id}/cancel", Cancel).WithName("CancelActivationRequest")
             .WithSummary("Withdraw a request that is pending approval or scheduled (requester).");
         group.MapPost("/{requestId:id}/deactivate", Deactivate).WithName("DeactivateActivationRequest")
@@ -57,8 +59,13 @@ public static class ActivationEndpoints
         ActivationService activations, CancellationToken ct) =>
         TypedResults.Ok((await activations.ListAsync(caller, query.ToFilter(), ct)).ToResponse(ActivationRequestResponse.From));
 
-    public static async Task<Ok<ActivationRequestResponse>> Get(string requestId, CurrentCaller caller, ActivationService activations, CancellationToken ct) =>
-        TypedResults.Ok(ActivationRequestResponse.From(await activations.GetAsync(caller, requestId, ct)));
+    public static async Task<Ok<ActivationRequestResponse>> Get(string requestId, [AsParameters] ActivationWaitQuery wait, CurrentCaller caller,
+        ActivationService activations, LongPolls polls, CancellationToken ct)
+    {
+        if (wait.ToStatus() is not { } waitFor) return TypedResults.Ok(ActivationRequestResponse.From(await activations.GetAsync(caller, requestId, ct)));
+        using var waiting = polls.Enter(caller);
+        return TypedResults.Ok(ActivationRequestResponse.From(await activations.WaitAsync(caller, requestId, waitFor, wait.ToTimeout(), polls.Stopping, ct)));
+    }
 
     public static async Task<Ok<ActivationRequestResponse>> Extend(string requestId, ExtendRequest body, CurrentCaller caller,
         ActivationLifecycleService lifecycle, CancellationToken ct) =>

@@ -45,3 +45,14 @@ public sealed class AcknowledgeRequestValidator : AbstractValidator<AcknowledgeR
 {
     public AcknowledgeRequestValidator() => RuleFor(r => r.Justification).NotEmpty();
 }
+
+public sealed class ActivationWaitQueryValidator : AbstractValidator<ActivationWaitQuery>
+{
+    public ActivationWaitQueryValidator()
+    {
+        RuleFor(q => q.Timeout).MustBeDuration()
+            .Must(t => t is null || (Domain.IsoDuration.TryParse(t, out var v) && v <= Domain.ActivationService.MaximumWait))
+            .WithMessage("'timeout' is at most PT5M.");
+        RuleFor(q => q.Timeout).Null().When(q => q.WaitFor is null).WithMessage("'timeout' is how long to wait for 'waitFor': name waitFor too.");
+    }
+}

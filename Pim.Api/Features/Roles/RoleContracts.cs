@@ -2,10 +2,21 @@ using Pim.Domain;
 
 namespace Pim.Api.Features.Roles;
 
-/// <summary>A role of the catalog; <c>kind</c> is <c>directory</c> (scope '/') or <c>resource</c> (management groups, subscriptions, resource groups).</summary>
-public sealed record RoleResponse(string Id, string DisplayName, string Description, bool Privileged, string Kind)
+/// <summary>
+/// A role: built-in, or the tenant's own (<c>custom</c>: its id begins with <c>custom-</c>). <c>kind</c> is <c>directory</c>
+/// (scope '/') or <c>resource</c> (management groups, subscriptions, resource groups).
+/// </summary>
+public sealed record RoleResponse(string Id, string DisplayName, string Description, bool Privileged, string Kind, bool Custom)
 {
-    public static RoleResponse From(RoleDefinition r) => new(r.Id, r.DisplayName, r.Description, r.Privileged, r.Resource ? RoleKinds.Resource : RoleKinds.Directory);
+    public static RoleResponse From(RoleDefinition r) =>
+        new(r.Id, r.DisplayName, r.Description, r.Privileged, r.Resource ? RoleKinds.Resource : RoleKinds.Directory, r.Custom);
+}
+
+/// <summary>A tenant's own role, as PUT defines it. GET's <c>id</c> and <c>custom</c> may be sent back: they are read-only echoes.</summary>
+public sealed record RoleRequest(string DisplayName, string Description, string Kind, bool Privileged, [property: Http.Echo] string? Id = null,
+    [property: Http.Echo] bool? Custom = null)
+{
+    public RoleDefinition ToDomain(string roleId) => new(roleId, DisplayName, Description, Privileged, Kind == RoleKinds.Resource, Custom: true);
 }
 
 public static class RoleKinds

@@ -69,16 +69,16 @@ public sealed record BreakGlassSettingsDto(bool Allowed, string MaximumDuration)
 /// </summary>
 public sealed record ActivationSettingsDto(string MaximumDuration, bool RequireMfa, string? MfaMaxAge, bool RequireJustification,
     bool RequireTicket, bool? RequireApproval = null, IReadOnlyList<string>? Approvers = null, string? ApprovalTimeout = null, bool? AllowGuests = null,
-    ApprovalSettingsDto? Approval = null, BreakGlassSettingsDto? BreakGlass = null)
+    ApprovalSettingsDto? Approval = null, BreakGlassSettingsDto? BreakGlass = null, bool? AllowWorkloads = null)
 {
     public static ActivationSettingsDto From(ActivationRules a) => new(IsoDuration.Format(a.MaximumDuration), a.RequireMfa,
         a.MfaMaxAge is { } m ? IsoDuration.Format(m) : null, a.RequireJustification, a.RequireTicket, a.NeedsApproval,
         ApprovalShorthand.Of(a.Stages).Approvers, IsoDuration.Format(ApprovalShorthand.Of(a.Stages).Timeout), a.AllowGuests,
-        ApprovalSettingsDto.From(a), BreakGlassSettingsDto.From(a.BreakGlassPolicy));
+        ApprovalSettingsDto.From(a), BreakGlassSettingsDto.From(a.BreakGlassPolicy), a.AllowWorkloads);
 
     /// <summary>
-    /// allowGuests and breakGlass may be left out of a PUT: they then take the role's defaults. The approval is resolved
-    /// against <paramref name="current"/>, the rules in force that the client read.
+    /// allowGuests, allowWorkloads and breakGlass may be left out of a PUT: they then take the role's defaults. The
+    /// approval is resolved against <paramref name="current"/>, the rules in force that the client read.
     /// </summary>
     public ActivationRules ToDomain(string roleId, ActivationRules current)
     {
@@ -86,7 +86,7 @@ public sealed record ActivationSettingsDto(string MaximumDuration, bool RequireM
             ApprovalTimeout is null ? null : IsoDuration.Parse(ApprovalTimeout), Approval?.ToDomain());
         return new ActivationRules(IsoDuration.Parse(MaximumDuration), RequireMfa, MfaMaxAge is null ? null : IsoDuration.Parse(MfaMaxAge),
                 RequireJustification, RequireTicket, false, [], RoleSettings.DefaultApprovalTimeout, AllowGuests ?? RoleSettings.DefaultAllowGuests(roleId),
-                BreakGlass: BreakGlass?.ToDomain() ?? BreakGlassRules.Default)
+                BreakGlass: BreakGlass?.ToDomain() ?? BreakGlassRules.Default, AllowWorkloads: AllowWorkloads ?? RoleSettings.DefaultAllowWorkloads(roleId))
             .WithApproval(approval.Stages, approval.AutoApprove);
     }
 }
