@@ -91,6 +91,9 @@ public abstract class WorkloadTests(PimApp app)
         var denied = pipeline.GetAsync(s.Path($"/activation-requests/{next}?waitFor=active&timeout=PT5M"));
         await s.Alice.PostJsonAsync(s.Path($"/activation-requests/{next}/deny"), new { justification = "Not today" }).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("denied", (await denied.ExpectAsync(HttpStatusCode.OK)).Str("status"));
+        // A request that has ended is answered at once, whatever is waited for: it changes no more.
+        Assert.Equal("denied", (await pipeline.GetAsync(s.Path($"/activation-requests/{next}?waitFor=active&timeout=PT5M"))
+            .ExpectAsync(HttpStatusCode.OK)).Str("status"));
     }
 
     [Fact]

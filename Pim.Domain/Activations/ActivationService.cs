@@ -110,7 +110,7 @@ public sealed class ActivationService(
 
     /// <summary>
     /// Reads a request (as <see cref="GetAsync"/>), waiting at most <paramref name="timeout"/> until it is
-    /// <paramref name="waitFor"/> or until its status changes from what it is now — whichever comes first: the answer of
+    /// <paramref name="waitFor"/> or until its status changes from what it is now, or at once when it has ended — whichever comes first: the answer of
     /// a CI job waiting for its approval. It wakes at every change in the tenant (on any replica), when time alone moves
     /// the request on (its approval deadline, start or end), and every <see cref="WaitPollInterval"/> besides; when
     /// <paramref name="release"/> fires (Pim is stopping), it answers at once with what it has.
@@ -124,7 +124,9 @@ public sealed class ActivationService(
         for (var current = first; ;)
         {
             var now = time.Now();
-            if (current.Status == waitFor || current.Status != first.Status || now >= deadline || release.IsCancellationRequested) return current;
+            // A request that ended (denied, timed out, expired, …) changes no more: what it ended as is the answer.
+            if (current.Status == waitFor || current.Status != first.Status || !current.Request.IsOpenAt(now) || now >= deadline
+                || release.IsCancellationRequested) return current;
             var wake = new[] { deadline, now + WaitPollInterval, current.Request.StatusChangesAt(now) ?? deadline }.Min();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(release, ct);
             var sleep = Task.Delay(wake - now, time, stop.Token);
