@@ -213,6 +213,20 @@ public abstract class GrantIndexTests(PimApp app)
                     scope = resource ? scopes[1 + random.Next(4)] : "/", type = random.Next(2) == 0 ? "active" : "eligible", endsAt = ends[random.Next(3)],
                 }).ExpectAnyAsync(HttpStatusCode.Created, HttpStatusCode.Conflict);
             }
+        // Just-in-time memberships of g0 or g2 (g2 is in g0), activated first so that activations can stand on them.
+        var jit = new Dictionary<string, string>();
+        await s.SetSettingsAsync("member", ScenarioSettings.Document(maximumDuration: "PT8H"));
+        foreach (var u in users.Where(_ => random.Next(3) != 0))
+        {
+            var group = jit[u] = random.Next(2) == 0 ? "g0" : "g2";
+            await s.Alice.PostJsonAsync(s.Path("/role-assignments"), new { principalId = u, roleId = "member", scope = $"/groups/{group}", type = "eligible" })
+                .ExpectAsync(HttpStatusCode.Created);
+            await s.User(u).PostJsonAsync(s.Path("/activation-requests"), new
+            {
+                roleId = "member", scope = $"/groups/{group}", justification = "parity", duration = random.Next(2) == 0 ? "PT30M" : "PT2H",
+                startsAt = random.Next(4) == 0 ? now.AddHours(1) : (DateTimeOffset?)null,
+            }).ExpectAnyAsync(HttpStatusCode.Created, HttpStatusCode.Forbidden);
+        }
         // Activate what each enabled user may: now (30 min or 2 h), or scheduled an hour ahead.
         var activated = 0;
         foreach (var u in users)
@@ -236,8 +250,8 @@ public abstract class GrantIndexTests(PimApp app)
             await using var scope = app.Services.CreateAsyncScope();
             var reader = scope.ServiceProvider.GetRequiredService<AccessReader>();
             foreach (var principal in users.Concat(["g0", "g1", "g2", "nobody"]))
-            foreach (var role in roles.Concat(resourceRoles))
-            foreach (var at_scope in scopes.Concat(["/subscriptions/unknown"]))
+            foreach (var role in roles.Concat(resourceRoles).Append("member"))
+            foreach (var at_scope in scopes.Concat(["/subscriptions/unknown", "/groups/g0", "/groups/g2", "/groups/unknown"]))
             {
                 var expected = await reader.FindGrantsAsync(s.Id, principal, [role], at_scope, at, default);
                 var actual = index.FindGrants(principal, [role], at_scope, at);
@@ -246,7 +260,9 @@ public abstract class GrantIndexTests(PimApp app)
                 Assert.Equal(await reader.StandingAsync(s.Id, principal, role, at_scope, at, default), standing);
                 compared++;
                 seen.UnionWith(actual.Select(g => g.ActivationRequestId is not null ? "activation" : g.ViaPrincipalId == principal ? "assignment"
-                    : direct.TryGetValue(principal, out var groups) && !groups.Contains(g.ViaPrincipalId) ? "nested group" : "group"));
+                    : direct.TryGetValue(principal, out var groups) && !groups.Contains(g.ViaPrincipalId) && !groups.Contains("g2")
+                      ? jit.ContainsKey(principal) ? "just-in-time group" : "nested group"
+                    : direct.TryGetValue(principal, out groups) && !groups.Contains(g.ViaPrincipalId) ? "nested group" : "group"));
                 if (actual.Count == 0) seen.Add(AccessRules.WhyNot(standing));
             }
             foreach (var principal in users)
@@ -254,6 +270,7 @@ public abstract class GrantIndexTests(PimApp app)
                     index.FindGrants(principal, null, null, at).OrderBy(g => g.AssignmentId).ThenBy(g => g.ActivationRequestId));
         }
         Assert.True(compared > 1000);
-        Assert.True(new HashSet<string>(["activation", "group", "nested group", "assignment", .. DenyReasons.All]).IsSubsetOf(seen), string.Join(",", seen));
+        Assert.True(new HashSet<string>(["activation", "group", "nested group", "just-in-time group", "assignment", .. DenyReasons.All]).IsSubsetOf(seen),
+            string.Join(",", seen));
     }
 }

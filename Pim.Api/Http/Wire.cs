@@ -56,7 +56,7 @@ public static class Wire
     private static readonly WireField Scope = new()
     {
         MaxLength = ScopePath.MaxLength, Pattern = ScopePath.Pattern,
-        Says = "'/', /managementGroups/{id}, /subscriptions/{id} or /subscriptions/{id}/resourceGroups/{name}",
+        Says = "'/', /managementGroups/{id}, /subscriptions/{id}, /subscriptions/{id}/resourceGroups/{name} or /groups/{groupId}",
     };
     /// <summary>A token's subject or tenant: whoever the identity provider names (OpenID Connect: at most 255 ASCII characters).</summary>
     private static readonly WireField Subject = new()
@@ -182,7 +182,7 @@ public static class Wire
         ["assignmentType"] = Values("AssignmentType", AssignmentTypeValues),
         ["kind"] = Values("PrincipalKind", PrincipalKindValues),
         ["principalKind"] = Values("PrincipalKind", PrincipalKindValues),
-        ["RoleResponse.kind"] = Values("RoleKind", [Features.Roles.RoleKinds.Directory, Features.Roles.RoleKinds.Resource]),
+        ["RoleResponse.kind"] = Values("RoleKind", [Features.Roles.RoleKinds.Directory, Features.Roles.RoleKinds.Resource, Features.Roles.RoleKinds.Group]),
         ["ManagementGroupRequest.kind"] = Values("ScopeKind", ScopeKind.All),
         ["ManagementGroupResponse.kind"] = Values("ScopeKind", ScopeKind.All),
         ["SubscriptionRequest.kind"] = Values("ScopeKind", ScopeKind.All),
@@ -195,7 +195,7 @@ public static class Wire
         ["ActivationRequestResponse.status"] = Values("ActivationStatus", ActivationStatusValues),
         ["ListActivationRequests.status"] = Values("ActivationStatus", ActivationStatusValues),
         ["waitFor"] = Values("ActivationStatus", ActivationStatusValues),
-        ["RoleRequest.kind"] = Values("RoleKind", [Features.Roles.RoleKinds.Directory, Features.Roles.RoleKinds.Resource]),
+        ["RoleRequest.kind"] = Values("CustomRoleKind", [Features.Roles.RoleKinds.Directory, Features.Roles.RoleKinds.Resource]),
         ["MyRoleResponse.status"] = Values("MyRoleStatus", [MyRole.Eligible, .. ActivationStatusValues]),
         ["NotificationResponse.status"] = Values("NotificationStatus", OutboxStatus.All),
         ["ListNotifications.status"] = Values("NotificationStatus", OutboxStatus.All),

@@ -37,16 +37,18 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
     }
 
     /// <summary>
-    /// Who administers PIM for a role at a scope: the directory's PIM administrators everywhere, and for resource roles
-    /// also the active Owners and User Access Administrators of the scope (or above it).
+    /// Who administers PIM for a role at a scope: the directory's PIM administrators everywhere, for resource roles also
+    /// the active Owners and User Access Administrators of the scope (or above it), and for a group's roles its active owners.
     /// </summary>
     public async Task EnsureAdministersAsync(Caller caller, RoleDefinition role, string scope, string what, CancellationToken ct)
     {
         if (await HoldsAnyAsync(caller, RoleCatalog.PimAdministrators, ct)) return;
-        if (role.Resource && scope != ScopePath.Root && await HoldsAnyAtAsync(caller, RoleCatalog.ResourceAdministrators, scope, ct)) return;
-        throw caller.Refusal(role.Resource
-            ? $"{what} requires an active Global or Privileged Role Administrator, or an active Owner or User Access Administrator of '{scope}'."
-            : $"{what} requires an active Global Administrator or Privileged Role Administrator role.");
+        if (!role.Directory && scope != ScopePath.Root && await HoldsAnyAtAsync(caller, RoleCatalog.ResourceAdministrators, scope, ct)) return;
+        throw caller.Refusal(role.Directory || scope == ScopePath.Root
+            ? $"{what} requires an active Global Administrator or Privileged Role Administrator role."
+            : ScopePath.GroupOf(scope) is not null
+                ? $"{what} requires an active Global or Privileged Role Administrator, or an active owner of the group '{scope}'."
+                : $"{what} requires an active Global or Privileged Role Administrator, or an active Owner or User Access Administrator of '{scope}'.");
     }
 
     /// <summary>Refuses (<see cref="Caller.Refusal"/>) unless the caller holds one of <paramref name="roleIds"/> now, or is the operator when allowed.</summary>

@@ -55,7 +55,9 @@ public sealed class ActivationLifecycleService(ITenants tenants, IPrincipals pri
         TransitionAsync(caller, requestId, request => caller.Is(request.PrincipalId)
                 ? Task.CompletedTask
                 : access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, "Deactivating another principal's role", ct),
-            (request, now) => request.Deactivate(now), AuditActions.ActivationDeactivated, ct);
+            (request, now) => request.Deactivate(now), AuditActions.ActivationDeactivated, ct,
+            // A group membership deactivated ends at once, and with it what its member activated through it.
+            (request, now) => revocation.EndDependentsAsync(caller, request.PrincipalId, request.RoleId, request.Scope, now, ct));
 
     /// <summary>
     /// A PIM administrator of the role at its scope ends someone's open request (active, scheduled or waiting) now, with a
@@ -97,7 +99,8 @@ public sealed class ActivationLifecycleService(ITenants tenants, IPrincipals pri
     }
 
     private Task<ActivationSnapshot> TransitionAsync(Caller caller, string requestId, Func<ActivationRequest, Task> authorize,
-        Action<ActivationRequest, DateTimeOffset> transition, string action, CancellationToken ct)
+        Action<ActivationRequest, DateTimeOffset> transition, string action, CancellationToken ct,
+        Func<ActivationRequest, DateTimeOffset, Task<int>>? then = null)
     {
         var now = time.Now();
         return uow.RunAsync(async () =>
@@ -108,6 +111,7 @@ public sealed class ActivationLifecycleService(ITenants tenants, IPrincipals pri
             transition(request, now);
             await recorder.SaveAsync(request, version, ct);
             await recorder.AuditAsync(ActivationRecorder.AuditOf(caller, now, action, request), ct);
+            if (then is not null) await then(request, now);
             return new ActivationSnapshot(request, now);
         }, ct);
     }

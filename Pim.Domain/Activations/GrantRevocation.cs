@@ -3,9 +3,12 @@ namespace Pim.Domain;
 /// <summary>
 /// Ends, at once, the open requests whose basis is gone (<see cref="GrantBasis"/>). Every change that can take a basis
 /// away (a principal synced without a group or disabled, a principal or an assignment removed, an eligibility made
-/// active, a scope moved) asks this one service about the requests it touched; approval and extension ask before they act.
+/// active, a scope moved, a just-in-time group membership ended) asks this one service about the requests it touched;
+/// approval and extension ask before they act. A membership held through PIM that ends takes with it, in the same unit of
+/// work, the member's requests that stood on it — and so on, when those were memberships too.
 /// </summary>
-public sealed class GrantRevocation(IRoleAssignments assignments, IPrincipals principals, IScopes scopes, ActivationRecorder recorder, Notifier notifier)
+public sealed class GrantRevocation(IRoleAssignments assignments, IPrincipals principals, IScopes scopes, IActivationRequests requests,
+    ActivationRecorder recorder, Notifier notifier)
 {
     /// <summary>Why the request no longer stands, or null.</summary>
     public async Task<string?> LostAsync(ActivationRequest request, CancellationToken ct)
@@ -20,14 +23,33 @@ public sealed class GrantRevocation(IRoleAssignments assignments, IPrincipals pr
     public async Task<int> RevokeLostAsync(Caller caller, IEnumerable<ActivationRequest> candidates, DateTimeOffset now, CancellationToken ct)
     {
         var revoked = 0;
-        foreach (var request in candidates.DistinctBy(r => r.Id).ToList())
+        var pending = candidates.DistinctBy(r => r.Id).ToList();
+        while (pending.Count > 0)
         {
-            if (!request.IsOpenAt(now) || await LostAsync(request, ct) is not { } reason) continue;
-            await RevokeAsync(caller, request, reason, now, ct);
-            revoked++;
+            // Members whose just-in-time membership this pass ended: their other requests are the next pass's candidates.
+            var members = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var request in pending)
+            {
+                if (!request.IsOpenAt(now) || await LostAsync(request, ct) is not { } reason) continue;
+                await RevokeOneAsync(caller, request, reason, now, ct);
+                revoked++;
+                if (IsMembership(request)) members.Add(request.PrincipalId);
+            }
+            pending = members.Count == 0 ? [] : [.. await requests.ListRecordedOpenByPrincipalsAsync(caller.TenantId, members, ct)];
         }
         return revoked;
     }
+
+    /// <summary>
+    /// A just-in-time membership ended otherwise than by losing its basis (deactivated by its member, revoked by an
+    /// administrator, its active assignment removed or made eligible): the member's requests that stood on it are revoked now.
+    /// </summary>
+    public async Task<int> EndDependentsAsync(Caller caller, string principalId, string roleId, string scope, DateTimeOffset now, CancellationToken ct) =>
+        roleId == RoleCatalog.Member && ScopePath.GroupOf(scope) is not null
+            ? await RevokeLostAsync(caller, await requests.ListRecordedOpenByPrincipalsAsync(caller.TenantId, [principalId], ct), now, ct)
+            : 0;
+
+    private static bool IsMembership(ActivationRequest request) => request.RoleId == RoleCatalog.Member && ScopePath.GroupOf(request.Scope) is not null;
 
     /// <summary>
     /// Before a decision or an extension: a request whose basis went (a write path that should have ended it did not,
@@ -77,6 +99,12 @@ public sealed class GrantRevocation(IRoleAssignments assignments, IPrincipals pr
     /// administrators are told.
     /// </summary>
     public async Task RevokeAsync(Caller caller, ActivationRequest request, string reason, DateTimeOffset now, CancellationToken ct, string? comment = null)
+    {
+        await RevokeOneAsync(caller, request, reason, now, ct, comment);
+        await EndDependentsAsync(caller, request.PrincipalId, request.RoleId, request.Scope, now, ct);
+    }
+
+    private async Task RevokeOneAsync(Caller caller, ActivationRequest request, string reason, DateTimeOffset now, CancellationToken ct, string? comment = null)
     {
         var version = request.Version;
         var settled = request.Settle(now);

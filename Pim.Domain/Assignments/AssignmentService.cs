@@ -28,8 +28,13 @@ public sealed class AssignmentService(
             var directorySync = caller.IsOperator && request.Type == AssignmentType.Active;
             if (!directorySync) await EnsureAdministratorAsync(caller, tenant, role, request.Scope, "Assigning eligible or time-bound roles", ct);
             var policy = (await settings.EffectiveAtAsync(tenant.Id, request.RoleId, request.Scope, ct)).Settings;
-            if (await principals.FindAsync(tenant.Id, request.PrincipalId, ct) is null)
+            if (await principals.FindAsync(tenant.Id, request.PrincipalId, ct) is not { } assignee)
                 throw new PimException(ErrorCodes.UnknownPrincipal, $"Principal '{request.PrincipalId}' does not exist in tenant '{tenant.Id}'.");
+            // Groups nest in the directory (memberOf), where cycles and depth are checked; PIM gives membership to users and
+            // services, and a group may only hold it eligibly (for its own members to activate).
+            if (assignee.Kind == PrincipalKind.Group && request.RoleId == RoleCatalog.Member && request.Type == AssignmentType.Active)
+                throw new PimException(ErrorCodes.InvalidScope,
+                    $"'{request.PrincipalId}' is a group: a group becomes a member of another group in the directory (memberOf), not through PIM.");
             if ((await assignments.ListHeldByAsync(tenant.Id, request.PrincipalId, ct)).Count >= RoleAssignment.MaximumPerPrincipal)
                 throw new PimException(ErrorCodes.LimitReached,
                     $"Principal '{request.PrincipalId}' has {RoleAssignment.MaximumPerPrincipal} assignments, as many as one principal may hold; remove one first.");
@@ -124,6 +129,8 @@ public sealed class AssignmentService(
         if (!await assignments.DeleteAsync(assignment.TenantId, assignment.Id, ct)) return false;
         await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentRemoved, assignment) with { Details = details }, ct);
         await revocation.RevokeLostAsync(caller, through, now, ct);
+        // An active group membership removed: what its member activated through it goes too.
+        await revocation.EndDependentsAsync(caller, assignment.PrincipalId, assignment.RoleId, assignment.Scope, now, ct);
         return true;
     }
 
@@ -164,6 +171,10 @@ public sealed class AssignmentService(
             caller.RequirePrincipal();
             var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
             await EnsureAdministratorAsync(caller, tenant, await roles.GetRoleAsync(tenant.Id, assignment.RoleId, ct), assignment.Scope, "Changing role assignments", ct);
+            if (action == AuditActions.AssignmentMadeActive && assignment.RoleId == RoleCatalog.Member
+                && (await principals.FindAsync(tenant.Id, assignment.PrincipalId, ct))?.Kind == PrincipalKind.Group)
+                throw new PimException(ErrorCodes.InvalidScope,
+                    $"'{assignment.PrincipalId}' is a group: a group becomes a member of another group in the directory (memberOf), not through PIM.");
             var version = assignment.Version;
             change(assignment, (await settings.EffectiveAtAsync(tenant.Id, assignment.RoleId, assignment.Scope, ct)).Settings, now);
             if (dryRun) return assignment; // every check ran; nothing is written
@@ -172,6 +183,7 @@ public sealed class AssignmentService(
             await audit.AppendAsync(AuditOf(caller, now, action, assignment), ct);
             // Activations made through an eligibility that is now standing access stand on nothing: they end.
             await revocation.RevokeLostAsync(caller, await activations.ListRecordedOpenByAssignmentAsync(tenant.Id, assignment.Id, ct), now, ct);
+            await revocation.EndDependentsAsync(caller, assignment.PrincipalId, assignment.RoleId, assignment.Scope, now, ct);
             return assignment;
         }, ct);
     }

@@ -24,11 +24,17 @@ public static class RoleCatalog
         new("helpdesk-administrator", "Helpdesk Administrator", "Can reset passwords of non-administrators and helpdesk administrators.", true),
         new("billing-administrator", "Billing Administrator", "Can make purchases, manage subscriptions and support tickets.", true),
         new("compliance-administrator", "Compliance Administrator", "Can manage compliance configuration and reports.", true),
-        new(Owner, "Owner", "Full access to the resources at the scope, including granting access to others.", true, Resource: true),
+        new(Owner, "Owner", "Full access to the resources at the scope, including granting access to others; of a group, administers PIM for its members.",
+            true, Resource: true, AtGroups: true),
         new("contributor", "Contributor", "Can manage the resources at the scope, but not grant access.", true, Resource: true),
         new("reader", "Reader", "Can view the resources at the scope.", false, Resource: true),
         new(UserAccessAdministrator, "User Access Administrator", "Can manage who has access to the resources at the scope.", true, Resource: true),
+        new(Member, "Member", "A member of the group: holds what the group holds, and counts wherever the group does, while the membership is active.",
+            false, AtGroups: true),
     ];
+
+    /// <summary>Membership of a group (<c>/groups/{groupId}</c>) held through PIM: just-in-time group membership.</summary>
+    public const string Member = "member";
 
     public const string Owner = "owner";
     public const string UserAccessAdministrator = "user-access-administrator";

@@ -14,6 +14,7 @@ public static class ScopeKind
 /// <summary>
 /// Scope strings (DESIGN §1): <c>/</c>, <c>/managementGroups/{id}</c>, <c>/subscriptions/{id}</c>,
 /// <c>/subscriptions/{id}/resourceGroups/{name}</c>. An assignment at a scope applies to all its descendants.
+/// A group of the directory is a scope of its own, <c>/groups/{groupId}</c>, outside the tree: nothing above it applies to it.
 /// </summary>
 public static partial class ScopePath
 {
@@ -24,7 +25,8 @@ public static partial class ScopePath
     public const int MaxSegmentLength = 90;
 
     public const string Pattern =
-        "^/$|^/(managementGroups/[A-Za-z0-9][A-Za-z0-9._-]{0,89}|subscriptions/[A-Za-z0-9][A-Za-z0-9._-]{0,89}(/resourceGroups/[A-Za-z0-9][A-Za-z0-9._-]{0,89})?)$";
+        "^/$|^/(managementGroups/[A-Za-z0-9][A-Za-z0-9._-]{0,89}|subscriptions/[A-Za-z0-9][A-Za-z0-9._-]{0,89}(/resourceGroups/[A-Za-z0-9][A-Za-z0-9._-]{0,89})?|groups/[A-Za-z0-9][A-Za-z0-9._@-]{0,127})$";
+    public const string GroupPrefix = "/groups/";
     public const int MaxLength = 15 + MaxSegmentLength + 16 + MaxSegmentLength; // /subscriptions/{id}/resourceGroups/{name}
 
     [GeneratedRegex(Pattern)]
@@ -36,6 +38,10 @@ public static partial class ScopePath
     public static string ManagementGroup(string id) => $"/managementGroups/{id}";
     public static string Subscription(string id) => $"/subscriptions/{id}";
     public static string ResourceGroup(string subscriptionId, string name) => $"/subscriptions/{subscriptionId}/resourceGroups/{name}";
+    public static string Group(string groupId) => GroupPrefix + groupId;
+
+    /// <summary>The group a group scope names; null for any other scope.</summary>
+    public static string? GroupOf(string scope) => scope.StartsWith(GroupPrefix, StringComparison.Ordinal) ? scope[GroupPrefix.Length..] : null;
 
     /// <summary>The id (or name) a scope ends with; none for the root.</summary>
     public static string? LastSegment(string scope) => scope == Root ? null : scope[(scope.LastIndexOf('/') + 1)..];

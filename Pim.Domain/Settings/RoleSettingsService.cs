@@ -13,6 +13,8 @@ public sealed class RoleSettingsService(
     public async Task<EffectiveRoleSettings> EffectiveAtAsync(string tenantId, string roleId, string scope, CancellationToken ct)
     {
         var ancestors = await scopes.AncestorsOrRootAsync(tenantId, scope, ct);
+        // A group is outside the resource tree, but a role's tenant-wide settings (at '/') are its default there too.
+        if (ancestors[^1] != ScopePath.Root) ancestors = [.. ancestors, ScopePath.Root];
         var stored = await store.FindNearestAsync(tenantId, roleId, ancestors, ct);
         return new EffectiveRoleSettings(stored?.Settings ?? RoleSettings.Default(roleId), stored?.Scope == scope ? stored.Version : 0, scope,
             stored?.Scope ?? ScopePath.Root);

@@ -62,13 +62,14 @@ public sealed class Tenant
     }
 
     /// <summary>
-    /// PIM manages the role at the scope: directory roles once directoryRoles is signed up; resource roles below a
+    /// PIM manages the role at the scope: directory roles, and a group's roles, once directoryRoles is signed up; resource roles below a
     /// resources sign-up (<paramref name="ancestors"/>: the scope and its ancestors). Resource roles' tenant-wide settings
     /// need consent only.
     /// </summary>
     public void EnsureManaged(RoleDefinition role, IReadOnlyList<string> ancestors)
     {
-        if (!role.Resource)
+        // A group is a directory object: its roles are managed once directory roles are signed up.
+        if (role.Directory || (ancestors.Count > 0 && ScopePath.GroupOf(ancestors[0]) is not null))
         {
             EnsureSignedUp(ManagementArea.DirectoryRoles);
             return;

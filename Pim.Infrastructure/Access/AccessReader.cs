@@ -16,7 +16,8 @@ public sealed class AccessReader(DbSession db) : IAccessReader
     }
 
     // The holder must exist and be enabled; then three indexed branches: its own active assignments, its groups' active
-    // assignments (groups it is a member of directly or through nested groups: MembershipSql), and its activations — each
+    // assignments (groups it is a member of directly, through nested groups or just in time: MembershipSql; valid until
+    // the membership ends when it does), and its activations — each
     // only while what it stands on still holds (GrantBasis): the eligible assignment it was made through, the membership
     // of the group that holds it, and the eligibility's scope at or above.
     public const string Grants = $"""
@@ -27,7 +28,9 @@ public sealed class AccessReader(DbSession db) : IAccessReader
         JOIN role_assignments a ON a.tenant_id = @tenantId AND a.principal_id = h.principal_id
         WHERE {AssignmentSql.ActiveInForceAt} /*roles:a*/
         UNION ALL
-        SELECT a.role_id, a.scope, a.ends_at, a.assignment_id, NULL, a.principal_id
+        SELECT a.role_id, a.scope,
+               CASE WHEN g.ends_at IS NULL OR (a.ends_at IS NOT NULL AND a.ends_at <= g.ends_at) THEN a.ends_at ELSE g.ends_at END,
+               a.assignment_id, NULL, a.principal_id
         FROM holder h
         JOIN {MembershipSql.Memberships} g ON g.tenant_id = @tenantId AND g.member_id = h.principal_id
         JOIN role_assignments a ON a.tenant_id = g.tenant_id AND a.principal_id = g.group_id

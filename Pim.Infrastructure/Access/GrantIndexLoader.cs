@@ -25,22 +25,37 @@ public static class GrantIndexLoader
         public string? RequestId { get; set; }
         public long Counts { get; set; }
         public long Activation { get; set; }
+        public DateTimeOffset? MemberFrom { get; set; }
+        public DateTimeOffset? MemberUntil { get; set; }
+        public DateTimeOffset? BasisUntil { get; set; }
     }
 
     // Only what can still matter at or after @now (the snapshot's time): rows that ended before it count only as "ended".
     private const string Principals =
         "SELECT principal_id, kind, CASE WHEN disabled_at IS NULL THEN 1 ELSE 0 END AS enabled FROM principals WHERE tenant_id = @tenantId";
-    private const string Memberships = $"SELECT member_id, group_id FROM {MembershipSql.Memberships} WHERE tenant_id = @tenantId";
+    // The directory's memberships, and those held through PIM with their windows (one may start or end after @now).
+    private const string Memberships = $"""
+        SELECT member_id, group_id, NULL AS member_from, NULL AS member_until FROM {MembershipSql.Closure} WHERE tenant_id = @tenantId
+        UNION ALL
+        SELECT j.member_id, j.group_id, j.starts_at, j.ends_at FROM ({MembershipSql.HeldFromNow}) j WHERE j.tenant_id = @tenantId
+        UNION ALL
+        SELECT j.member_id, c.group_id, j.starts_at, j.ends_at FROM ({MembershipSql.HeldFromNow}) j
+        JOIN {MembershipSql.Closure} c ON c.tenant_id = j.tenant_id AND c.member_id = j.group_id
+        WHERE j.tenant_id = @tenantId
+        """;
     private const string Assignments = """
         SELECT a.principal_id, a.role_id, a.scope, a.type, a.starts_at, a.ends_at, a.assignment_id
         FROM role_assignments a WHERE a.tenant_id = @tenantId AND (a.ends_at IS NULL OR a.ends_at > @now)
         """;
+    // An activation through a group counts until the membership it stands on ends (basis_until; none for a standing one).
     private const string Activations = $"""
         SELECT r.principal_id, r.role_id, r.scope, r.starts_at, r.ends_at, r.assignment_id, r.request_id,
-               CASE WHEN EXISTS (SELECT 1 FROM role_assignments e
-                                 WHERE e.tenant_id = r.tenant_id AND e.assignment_id = r.assignment_id AND e.type = 'eligible'
-                                   AND {ActivationSql.BasisHolds}) THEN 1 ELSE 0 END AS counts
+               CASE WHEN e.assignment_id IS NOT NULL AND {ActivationSql.BasisHolds} THEN 1 ELSE 0 END AS counts,
+               CASE WHEN e.principal_id = r.principal_id THEN NULL
+                    ELSE (SELECT CASE WHEN count(*) > count(m.ends_at) THEN NULL ELSE max(m.ends_at) END FROM {MembershipSql.Memberships} m
+                          WHERE m.tenant_id = r.tenant_id AND m.member_id = r.principal_id AND m.group_id = e.principal_id) END AS basis_until
         FROM activation_requests r
+        LEFT JOIN role_assignments e ON e.tenant_id = r.tenant_id AND e.assignment_id = r.assignment_id AND e.type = 'eligible'
         WHERE r.tenant_id = @tenantId AND r.status IN ('active', 'scheduled') AND r.ends_at > @now
         """;
     private const string Ended = $"""
@@ -80,7 +95,7 @@ public static class GrantIndexLoader
         }
         foreach (var m in await Query(Memberships))
         {
-            Of(m.MemberId!)?.AddGroup(m.GroupId!);
+            Of(m.MemberId!)?.AddGroup(new TenantGrants.Membership(m.GroupId!, m.MemberFrom, m.MemberUntil));
             entries++;
         }
         foreach (var a in await Query(Assignments))
@@ -92,7 +107,7 @@ public static class GrantIndexLoader
         foreach (var r in await Query(Activations))
         {
             Of(r.PrincipalId)?.AddActivation(new TenantGrants.Row(Shared(r.RoleId), Shared(r.Scope), r.StartsAt, r.EndsAt, r.AssignmentId, r.RequestId,
-                r.Counts == 1));
+                r.Counts == 1, r.BasisUntil));
             entries++;
         }
         foreach (var e in await Query(Ended))

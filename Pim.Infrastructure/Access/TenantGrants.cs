@@ -4,7 +4,7 @@ namespace Pim.Infrastructure;
 
 /// <summary>
 /// Everything one tenant's evaluations read, as of one snapshot of the store (<see cref="GrantIndexLoader"/>): the
-/// principals with their groups (direct and through nested groups), assignments and activations, what ended before the snapshot, and the scope closure.
+/// principals with their groups (direct, through nested groups, and held just in time with their windows), assignments and activations, what ended before the snapshot, and the scope closure.
 /// Read-only once built, so any number of requests read it at once. Time is applied at read time, from each row's start
 /// and end: expiry needs no invalidation, only changes do (<see cref="GrantIndex"/>). The rules are those of
 /// <see cref="AccessReader"/>'s SQL, which a randomised test holds the two to.
@@ -13,30 +13,42 @@ public sealed class TenantGrants(Dictionary<string, TenantGrants.Holder> princip
 {
     /// <summary>An assignment or an activation: what it gives, from when, until when.</summary>
     /// <param name="Counts">An activation whose basis holds (<see cref="GrantBasis"/>); one that does not still ends, for "expired".</param>
+    /// <param name="BasisUntil">When the group membership an activation stands on ends (one held just in time); null when it does not.</param>
     public sealed record Row(string RoleId, string Scope, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string AssignmentId, string? RequestId,
-        bool Counts = true);
+        bool Counts = true, DateTimeOffset? BasisUntil = null)
+    {
+        /// <summary>An activation that counts at <paramref name="now"/>: its basis held at the snapshot and has not ended since.</summary>
+        public bool CountsAt(DateTimeOffset now) => Counts && (BasisUntil is null || now < BasisUntil);
+    }
+
+    /// <summary>A group a principal is a member of: always (the directory's), or from and until (held through PIM, just in time).</summary>
+    public sealed record Membership(string GroupId, DateTimeOffset? From, DateTimeOffset? Until)
+    {
+        public bool InForceAt(DateTimeOffset now) => (From is null || From <= now) && (Until is null || now < Until);
+    }
 
     /// <summary>One principal: its kind, whether enabled, its groups (every one it is a member of, nested ones too) and its rows
     /// (lists made only when it has some).</summary>
     public sealed class Holder(PrincipalKind kind, bool enabled)
     {
-        private static readonly List<string> NoGroups = [];
+        private static readonly List<Membership> NoGroups = [];
         private static readonly List<Row> NoRows = [];
         private static readonly List<(string, string, bool)> NoneEnded = [];
-        private List<string>? _groups;
+        private List<Membership>? _groups;
         private List<Row>? _active, _eligible, _activations;
         private List<(string RoleId, string Scope, bool Activation)>? _ended;
 
         public PrincipalKind Kind { get; } = kind;
         public bool Enabled { get; } = enabled;
-        public List<string> Groups => _groups ?? NoGroups;
+        /// <summary>Its groups, each once per way it is a member (a directory membership and one held just in time may both be there).</summary>
+        public List<Membership> Groups => _groups ?? NoGroups;
         public List<Row> Active => _active ?? NoRows;
         public List<Row> Eligible => _eligible ?? NoRows;
         public List<Row> Activations => _activations ?? NoRows;
         /// <summary>Role and scope of what ended before the snapshot: assignments (any type) and activations ("expired").</summary>
         public List<(string RoleId, string Scope, bool Activation)> Ended => _ended ?? NoneEnded;
 
-        internal void AddGroup(string groupId) => (_groups ??= new(1)).Add(groupId);
+        internal void AddGroup(Membership membership) => (_groups ??= new(1)).Add(membership);
         internal void AddAssignment(Row row, bool eligible) => (eligible ? _eligible ??= new(1) : _active ??= new(1)).Add(row);
         internal void AddActivation(Row row) => (_activations ??= new(1)).Add(row);
         internal void AddEnded(string roleId, string scope, bool activation) => (_ended ??= new(1)).Add((roleId, scope, activation));
@@ -52,12 +64,13 @@ public sealed class TenantGrants(Dictionary<string, TenantGrants.Holder> princip
         List<Grant>? grants = null;
         foreach (var row in holder.Active)
             if (Wanted(row, roleIds, scope, at, now)) (grants ??= []).Add(new Grant(row.RoleId, row.Scope, row.EndsAt, row.AssignmentId, null, principalId));
-        foreach (var groupId in holder.Groups)
-            if (principals.TryGetValue(groupId, out var group))
+        foreach (var membership in holder.Groups)
+            if (membership.InForceAt(now) && principals.TryGetValue(membership.GroupId, out var group))
                 foreach (var row in group.Active)
-                    if (Wanted(row, roleIds, scope, at, now)) (grants ??= []).Add(new Grant(row.RoleId, row.Scope, row.EndsAt, row.AssignmentId, null, groupId));
+                    if (Wanted(row, roleIds, scope, at, now))
+                        (grants ??= []).Add(new Grant(row.RoleId, row.Scope, Earlier(row.EndsAt, membership.Until), row.AssignmentId, null, membership.GroupId));
         foreach (var row in holder.Activations)
-            if (row.Counts && Wanted(row, roleIds, scope, at, now))
+            if (row.CountsAt(now) && Wanted(row, roleIds, scope, at, now))
                 (grants ??= []).Add(new Grant(row.RoleId, row.Scope, row.EndsAt, row.AssignmentId, row.RequestId, principalId));
         return grants ?? (IReadOnlyList<Grant>)[];
     }
@@ -68,7 +81,7 @@ public sealed class TenantGrants(Dictionary<string, TenantGrants.Holder> princip
         var scopeKnown = scope == ScopePath.Root || ancestors.ContainsKey(scope);
         if (!principals.TryGetValue(principalId, out var holder)) return new AccessStanding(true, scopeKnown, null, true, false, false);
         bool eligible = false, expired = false;
-        foreach (var h in HolderAndGroups(principalId, holder))
+        foreach (var h in HolderAndGroups(principalId, holder, now))
         {
             foreach (var row in h.Eligible)
                 if (row.RoleId == roleId && At(row.Scope, scope, at))
@@ -86,12 +99,15 @@ public sealed class TenantGrants(Dictionary<string, TenantGrants.Holder> princip
         return new AccessStanding(true, scopeKnown, holder.Kind, holder.Enabled, eligible, expired);
     }
 
-    private IEnumerable<Holder> HolderAndGroups(string principalId, Holder holder)
+    private IEnumerable<Holder> HolderAndGroups(string principalId, Holder holder, DateTimeOffset now)
     {
         yield return holder;
-        foreach (var groupId in holder.Groups)
-            if (groupId != principalId && principals.TryGetValue(groupId, out var group)) yield return group;
+        foreach (var membership in holder.Groups.Where(m => m.InForceAt(now)).DistinctBy(m => m.GroupId))
+            if (membership.GroupId != principalId && principals.TryGetValue(membership.GroupId, out var group)) yield return group;
     }
+
+    /// <summary>The earlier of two ends (null: none).</summary>
+    private static DateTimeOffset? Earlier(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     /// <summary>The scopes whose grants count at <paramref name="scope"/>: null for any; the root alone; else its closure (none if unknown).</summary>
     private string[]? Ancestors(string? scope) =>

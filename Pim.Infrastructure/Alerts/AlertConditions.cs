@@ -31,7 +31,7 @@ public sealed class AlertConditions(DbSession db) : IAlertConditions
         UNION ALL
         SELECT a.role_id, a.scope, m.principal_id, m.display_name, a.assignment_id, a.type
         FROM role_assignments a
-        JOIN {MembershipSql.Memberships} g ON g.tenant_id = a.tenant_id AND g.group_id = a.principal_id
+        JOIN {MembershipSql.Closure} g ON g.tenant_id = a.tenant_id AND g.group_id = a.principal_id
         JOIN principals m ON m.tenant_id = g.tenant_id AND m.principal_id = g.member_id AND m.kind <> 'group' AND m.disabled_at IS NULL
         WHERE a.tenant_id = @tenantId AND /*role*/ AND {InForce}
         """;
@@ -105,7 +105,7 @@ public sealed class AlertConditions(DbSession db) : IAlertConditions
             UNION ALL
             SELECT a.role_id, a.scope, m.principal_id, m.display_name, a.assignment_id, a.type, v.last_seen_at
             FROM role_assignments a
-            JOIN {MembershipSql.Memberships} g ON g.tenant_id = a.tenant_id AND g.group_id = a.principal_id
+            JOIN {MembershipSql.Closure} g ON g.tenant_id = a.tenant_id AND g.group_id = a.principal_id
             JOIN principals m ON m.tenant_id = g.tenant_id AND m.principal_id = g.member_id AND m.kind <> 'group' AND m.disabled_at IS NULL
             LEFT JOIN principal_sightings v ON v.tenant_id = m.tenant_id AND v.principal_id = m.principal_id
             WHERE a.tenant_id = @tenantId AND {Privileged("a.role_id")} AND {InForce} AND COALESCE(v.last_seen_at, m.created_at) < @since

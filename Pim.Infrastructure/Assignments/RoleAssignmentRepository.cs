@@ -3,7 +3,7 @@ using Pim.Domain;
 
 namespace Pim.Infrastructure;
 
-public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
+public sealed class RoleAssignmentRepository(DbSession db, TimeProvider time) : IRoleAssignments
 {
     private sealed class AssignmentRow
     {
@@ -30,6 +30,13 @@ public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
 
     private const string Columns = """
         a.tenant_id, a.assignment_id, a.principal_id, a.role_id, a.scope, a.type, a.starts_at, a.ends_at,
+        a.justification, a.created_at, a.created_by, a.version, a.source, a.expiry_warning_at, a.expiry_warned_at
+        """;
+
+    /// <summary><see cref="Columns"/> of a group's assignment <c>a</c> as it applies to a member whose membership <c>g</c> lasts until <c>member_until</c>.</summary>
+    private const string ColumnsThroughMembership = """
+        a.tenant_id, a.assignment_id, a.principal_id, a.role_id, a.scope, a.type, a.starts_at,
+        CASE WHEN g.member_until IS NULL OR (a.ends_at IS NOT NULL AND a.ends_at <= g.member_until) THEN a.ends_at ELSE g.member_until END AS ends_at,
         a.justification, a.created_at, a.created_by, a.version, a.source, a.expiry_warning_at, a.expiry_warned_at
         """;
 
@@ -111,18 +118,25 @@ public sealed class RoleAssignmentRepository(DbSession db) : IRoleAssignments
         return (await connection.QueryAsync<AssignmentRow>(db.Command(sql, new { tenantId, principalId }, ct))).Select(r => r.ToDomain()).ToList();
     }
 
+    /// <remarks>
+    /// A group's assignment applies to the principal for as long as its membership of the group does: one held through
+    /// PIM (just-in-time) ends, so the assignment comes with its end brought forward to the membership's (an activation
+    /// made through it ends with the membership; a role held through it is valid until then). Each group counts once,
+    /// with its longest-lasting membership now.
+    /// </remarks>
     public async Task<IReadOnlyList<RoleAssignment>> ListForPrincipalAsync(string tenantId, string principalId, CancellationToken ct)
     {
         const string sql = $"""
             SELECT {Columns} FROM role_assignments a
             WHERE a.tenant_id = @tenantId AND a.principal_id = @principalId
             UNION ALL
-            SELECT {Columns} FROM {MembershipSql.Memberships} g
-            JOIN role_assignments a ON a.tenant_id = g.tenant_id AND a.principal_id = g.group_id
-            WHERE g.tenant_id = @tenantId AND g.member_id = @principalId
+            SELECT {ColumnsThroughMembership} FROM (
+                SELECT g.group_id, CASE WHEN count(*) > count(g.ends_at) THEN NULL ELSE max(g.ends_at) END AS member_until
+                FROM {MembershipSql.Memberships} g WHERE g.tenant_id = @tenantId AND g.member_id = @principalId GROUP BY g.group_id) g
+            JOIN role_assignments a ON a.tenant_id = @tenantId AND a.principal_id = g.group_id
             """;
         var connection = await db.ConnectionAsync(ct);
-        var rows = await connection.QueryAsync<AssignmentRow>(db.Command(sql, new { tenantId, principalId }, ct));
+        var rows = await connection.QueryAsync<AssignmentRow>(db.Command(sql, new { tenantId, principalId, now = time.GetUtcNow() }, ct));
         return rows.Select(r => r.ToDomain()).ToList();
     }
 

@@ -1,14 +1,53 @@
 namespace Pim.Infrastructure;
 
 /// <summary>
-/// The one place the store expands groups. Every query that asks which groups a principal is a member of — access
-/// evaluation and its standing, eligibility, the holders of a role, what an activation stands on, approvers, the grant
-/// index — reads <see cref="Memberships"/>: rows (tenant_id, member_id, group_id, depth), one per group a principal is a
-/// member of, directly or through nested groups (migration 0008's closure, maintained on every membership write by
-/// <see cref="PrincipalRepository.RebuildClosureAsync"/>). A kind of membership that comes and goes with time can join
-/// this relation here, and every expansion sees it.
+/// The one place the store expands groups. Every query that asks which groups a principal is a member of right now —
+/// access evaluation and its standing, eligibility, the holders of a role, what an activation stands on, approvers,
+/// reviewers, a principal's groups — reads <see cref="Memberships"/> at <c>@now</c>: rows (tenant_id, member_id,
+/// group_id, depth, ends_at), one per way a principal is a member of a group:
+/// <list type="bullet">
+/// <item>the directory's memberships, direct or through nested groups (<see cref="Closure"/>, migration 0008's closure,
+/// maintained on every membership write by <see cref="PrincipalRepository.RebuildClosureAsync"/>), with no end;</item>
+/// <item>just-in-time memberships (<see cref="Held"/>): the group's role <c>member</c> held through PIM — an activation of
+/// it in force at <c>@now</c>, or an active assignment of it — which makes the principal a member of the group and of
+/// every group that group is in, until the activation or assignment ends (<c>ends_at</c>).</item>
+/// </list>
+/// A principal may be a member of a group in several ways at once: readers that list take each group once.
+/// The directory's own views (a principal's memberships with their depth, a group's transitive members, alerts on
+/// standing access) read <see cref="Closure"/>: what the directory says.
 /// </summary>
 public static class MembershipSql
 {
-    public const string Memberships = "group_closure";
+    /// <summary>The directory's memberships, direct and nested: the table membership writes maintain.</summary>
+    public const string Closure = "group_closure";
+
+    /// <summary>
+    /// Memberships held through PIM that have not ended at <c>@now</c> (some may start later: a scheduled activation):
+    /// (tenant_id, member_id, group_id, starts_at, ends_at) of an activation of <c>member</c> at <c>/groups/{groupId}</c>,
+    /// or of an active assignment of it, of a group that exists. What the grant index loads, with their windows.
+    /// </summary>
+    public const string HeldFromNow = """
+        SELECT r.tenant_id, r.principal_id AS member_id, gp.principal_id AS group_id, r.starts_at, r.ends_at
+        FROM activation_requests r
+        JOIN principals gp ON gp.tenant_id = r.tenant_id AND gp.principal_id = substr(r.scope, 9) AND gp.kind = 'group'
+        WHERE r.role_id = 'member' AND r.scope LIKE '/groups/%' AND r.status IN ('active', 'scheduled') AND r.ends_at > @now
+        UNION ALL
+        SELECT a.tenant_id, a.principal_id, gp.principal_id, a.starts_at, a.ends_at
+        FROM role_assignments a
+        JOIN principals gp ON gp.tenant_id = a.tenant_id AND gp.principal_id = substr(a.scope, 9) AND gp.kind = 'group'
+        WHERE a.role_id = 'member' AND a.scope LIKE '/groups/%' AND a.type = 'active' AND (a.ends_at IS NULL OR a.ends_at > @now)
+        """;
+
+    /// <summary>Memberships held through PIM in force at <c>@now</c>: (tenant_id, member_id, group_id, ends_at).</summary>
+    public const string Held = $"SELECT h.tenant_id, h.member_id, h.group_id, h.ends_at FROM ({HeldFromNow}) h WHERE h.starts_at <= @now";
+
+    /// <summary>Every membership at <c>@now</c> (a derived table: give it an alias).</summary>
+    public const string Memberships = $"""
+        (SELECT c.tenant_id, c.member_id, c.group_id, c.depth, NULL AS ends_at FROM {Closure} c
+         UNION ALL
+         SELECT j.tenant_id, j.member_id, j.group_id, 1, j.ends_at FROM ({Held}) j
+         UNION ALL
+         SELECT j.tenant_id, j.member_id, c.group_id, c.depth + 1, j.ends_at FROM ({Held}) j
+         JOIN {Closure} c ON c.tenant_id = j.tenant_id AND c.member_id = j.group_id)
+        """;
 }

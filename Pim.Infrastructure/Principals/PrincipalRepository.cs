@@ -6,10 +6,13 @@ namespace Pim.Infrastructure;
 
 /// <summary>
 /// The directory: principals, their direct memberships (<c>group_memberships</c>) and the closure of memberships
-/// (<see cref="MembershipSql.Memberships"/>), worked out again from the direct ones by <see cref="RebuildClosureAsync"/>
-/// whenever they change.
+/// (<see cref="MembershipSql.Closure"/>), worked out again from the direct ones by <see cref="RebuildClosureAsync"/>
+/// whenever they change. A principal read here comes with every group it is a member of now
+/// (<see cref="Principal.TransitiveMemberOf"/>: <see cref="MembershipSql.Memberships"/>, so just-in-time memberships
+/// too, on Pim's clock). A group is also a scope, <c>/groups/{groupId}</c> (registered in <c>scope_ancestors</c>, outside
+/// the resource tree), at which its roles <c>member</c> and <c>owner</c> are held.
 /// </summary>
-public sealed class PrincipalRepository(DbSession db) : IPrincipals
+public sealed class PrincipalRepository(DbSession db, TimeProvider time) : IPrincipals
 {
     private sealed class PrincipalRow
     {
@@ -46,7 +49,7 @@ public sealed class PrincipalRepository(DbSession db) : IPrincipals
     {
         const string sql = Select + " WHERE p.tenant_id = @tenantId AND p.principal_id = @principalId";
         var connection = await db.ConnectionAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<PrincipalRow>(db.Command(Sql(sql), new { tenantId, principalId }, ct));
+        var row = await connection.QuerySingleOrDefaultAsync<PrincipalRow>(db.Command(Sql(sql), new { tenantId, principalId, now = time.GetUtcNow() }, ct));
         return row is null ? null : Map(row);
     }
 
@@ -56,7 +59,7 @@ public sealed class PrincipalRepository(DbSession db) : IPrincipals
              WHERE p.tenant_id = @tenantId AND p.home_tenant_id = @homeTenantId AND p.home_principal_id = @homePrincipalId
             """;
         var connection = await db.ConnectionAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<PrincipalRow>(db.Command(Sql(sql), new { tenantId, homeTenantId, homePrincipalId }, ct));
+        var row = await connection.QuerySingleOrDefaultAsync<PrincipalRow>(db.Command(Sql(sql), new { tenantId, homeTenantId, homePrincipalId, now = time.GetUtcNow() }, ct));
         return row is null ? null : Map(row);
     }
 
@@ -65,7 +68,7 @@ public sealed class PrincipalRepository(DbSession db) : IPrincipals
         if (principalIds.Count == 0) return [];
         var sql = Select + $" WHERE p.tenant_id = @tenantId AND {db.Store.In("p.principal_id", "ids")}";
         var connection = await db.ConnectionAsync(ct);
-        var rows = await connection.QueryAsync<PrincipalRow>(db.Command(Sql(sql), new { tenantId, ids = principalIds.ToArray() }, ct));
+        var rows = await connection.QueryAsync<PrincipalRow>(db.Command(Sql(sql), new { tenantId, ids = principalIds.ToArray(), now = time.GetUtcNow() }, ct));
         return rows.Select(Map).ToList();
     }
 
@@ -77,7 +80,7 @@ public sealed class PrincipalRepository(DbSession db) : IPrincipals
             WHERE c.tenant_id = @tenantId AND {db.Store.In("c.group_id", "groupIds")} AND p.disabled_at IS NULL AND p.kind <> 'group'
             """;
         var connection = await db.ConnectionAsync(ct);
-        return (await connection.QueryAsync<string>(db.Command(sql, new { tenantId, groupIds = groupIds.ToArray() }, ct))).ToList();
+        return (await connection.QueryAsync<string>(db.Command(sql, new { tenantId, groupIds = groupIds.ToArray(), now = time.GetUtcNow() }, ct))).ToList();
     }
 
     private sealed class MemberRow
@@ -114,10 +117,10 @@ public sealed class PrincipalRepository(DbSession db) : IPrincipals
         const string sql = $"""
             SELECT c.group_id, g.display_name, c.depth,
                    (SELECT min(d.group_id) FROM group_memberships d
-                    JOIN {MembershipSql.Memberships} v ON v.tenant_id = d.tenant_id AND v.member_id = d.group_id AND v.group_id = c.group_id
+                    JOIN {MembershipSql.Closure} v ON v.tenant_id = d.tenant_id AND v.member_id = d.group_id AND v.group_id = c.group_id
                                                        AND v.depth = c.depth - 1
                     WHERE d.tenant_id = c.tenant_id AND d.member_id = c.member_id) AS via
-            FROM {MembershipSql.Memberships} c
+            FROM {MembershipSql.Closure} c
             JOIN principals g ON g.tenant_id = c.tenant_id AND g.principal_id = c.group_id
             WHERE c.tenant_id = @tenantId AND c.member_id = @principalId
             ORDER BY c.depth, c.group_id
@@ -129,7 +132,7 @@ public sealed class PrincipalRepository(DbSession db) : IPrincipals
 
     public async Task<IReadOnlyList<Principal>> ListAsync(string tenantId, PrincipalQuery query, CancellationToken ct)
     {
-        var parameters = new DynamicParameters(new { tenantId, after = query.After, limit = query.Limit, offset = query.Offset });
+        var parameters = new DynamicParameters(new { tenantId, after = query.After, limit = query.Limit, offset = query.Offset, now = time.GetUtcNow() });
         var sql = $"{Select} WHERE {Where(query, parameters)}{(query.After is null ? "" : " AND p.principal_id > @after")} " +
                   "ORDER BY p.principal_id LIMIT @limit OFFSET @offset";
         var connection = await db.ConnectionAsync(ct);
@@ -156,7 +159,7 @@ public sealed class PrincipalRepository(DbSession db) : IPrincipals
         if (query.MemberOf is { } groupId)
         {
             parameters.Add("memberOf", groupId);
-            sql.Append(" AND p.principal_id IN (SELECT m.member_id FROM ").Append(query.Transitive ? MembershipSql.Memberships : "group_memberships")
+            sql.Append(" AND p.principal_id IN (SELECT m.member_id FROM ").Append(query.Transitive ? MembershipSql.Closure : "group_memberships")
                 .Append(" m WHERE m.tenant_id = @tenantId AND m.group_id = @memberOf)");
         }
         if (query.Text is { } text)
@@ -277,6 +280,8 @@ public sealed class PrincipalRepository(DbSession db) : IPrincipals
         {
             throw new PimException(ErrorCodes.NotUnique, "Another principal of the directory already has this externalId.");
         }
+        await connection.ExecuteAsync(db.Command(principal.Kind == PrincipalKind.Group ? RegisterGroupScope : ForgetGroupScope,
+            new { tenantId = principal.TenantId, scope = ScopePath.Group(principal.Id) }, ct));
         return !existed;
     }
 
@@ -355,15 +360,15 @@ public sealed class PrincipalRepository(DbSession db) : IPrincipals
     /// </remarks>
     public async Task<ClosureRebuild> RebuildClosureAsync(string tenantId, IReadOnlyCollection<string> roots, int depth, CancellationToken ct)
     {
-        var membersOf = $"SELECT DISTINCT member_id FROM {MembershipSql.Memberships} WHERE tenant_id = @tenantId AND {db.Store.In("group_id", "ids")}";
-        var forget = $"DELETE FROM {MembershipSql.Memberships} WHERE tenant_id = @tenantId AND {db.Store.In("member_id", "ids")}";
+        var membersOf = $"SELECT DISTINCT member_id FROM {MembershipSql.Closure} WHERE tenant_id = @tenantId AND {db.Store.In("group_id", "ids")}";
+        var forget = $"DELETE FROM {MembershipSql.Closure} WHERE tenant_id = @tenantId AND {db.Store.In("member_id", "ids")}";
         var measure = Reach.Replace("/*members*/", db.Store.In("m.member_id", "ids")) + """
             SELECT COALESCE(max(depth), 0) AS deepest,
                    COALESCE((SELECT max(n) FROM (SELECT count(DISTINCT group_id) AS n FROM reach GROUP BY member_id) w), 0) AS widest
             FROM reach
             """;
         var insert = Reach.Replace("/*members*/", db.Store.In("m.member_id", "ids")) + $"""
-            INSERT INTO {MembershipSql.Memberships} (tenant_id, member_id, group_id, depth)
+            INSERT INTO {MembershipSql.Closure} (tenant_id, member_id, group_id, depth)
             SELECT @tenantId, member_id, group_id, min(depth) FROM reach WHERE member_id <> group_id GROUP BY member_id, group_id
             """;
         var connection = await db.ConnectionAsync(ct);
@@ -393,7 +398,7 @@ public sealed class PrincipalRepository(DbSession db) : IPrincipals
     private static PrincipalKind ParseKind(string kind) =>
         PrincipalKinds.Parse(kind) ?? throw new InvalidDataException($"Unknown principal kind '{kind}'.");
 
-    private static IReadOnlyList<string> Ids(string? column) => column is null ? [] : column.Split(',').Order(StringComparer.Ordinal).ToList();
+    private static IReadOnlyList<string> Ids(string? column) => column is null ? [] : column.Split(',').Distinct().Order(StringComparer.Ordinal).ToList();
 
     private static Principal Map(PrincipalRow row) => new(
         row.TenantId, row.PrincipalId, ParseKind(row.Kind), row.DisplayName, row.Email, row.HomeTenantId, row.HomePrincipalId, Ids(row.MemberOf),
@@ -408,6 +413,13 @@ public sealed class PrincipalRepository(DbSession db) : IPrincipals
         UpdatedAt = row.UpdatedAt,
     };
 
+    // A group is a scope of its own (its roles member and owner are held there), with no ancestor but itself.
+    private const string RegisterGroupScope = """
+        INSERT INTO scope_ancestors (tenant_id, scope, ancestor_scope, depth) VALUES (@tenantId, @scope, @scope, 0)
+        ON CONFLICT (tenant_id, scope, ancestor_scope) DO NOTHING
+        """;
+    private const string ForgetGroupScope = "DELETE FROM scope_ancestors WHERE tenant_id = @tenantId AND scope = @scope";
+
     public async Task DeleteAsync(string tenantId, string principalId, CancellationToken ct)
     {
         // Its memberships, and (for a group) its members' memberships of it, go with it; the closure's rows by cascade.
@@ -417,5 +429,6 @@ public sealed class PrincipalRepository(DbSession db) : IPrincipals
             """;
         var connection = await db.ConnectionAsync(ct);
         await connection.ExecuteAsync(db.Command(sql, new { tenantId, principalId }, ct));
+        await connection.ExecuteAsync(db.Command(ForgetGroupScope, new { tenantId, scope = ScopePath.Group(principalId) }, ct));
     }
 }

@@ -4,17 +4,19 @@ namespace Pim.Api.Features.Roles;
 
 /// <summary>
 /// A role: built-in, or the tenant's own (<c>custom</c>: its id begins with <c>custom-</c>). <c>kind</c> is <c>directory</c>
-/// (scope '/') or <c>resource</c> (management groups, subscriptions, resource groups).
+/// (scope '/'), <c>resource</c> (management groups, subscriptions, resource groups) or <c>group</c> (a group,
+/// <c>/groups/{groupId}</c>: <c>member</c>); <c>atGroups</c> says whether it is held at groups (<c>member</c> and <c>owner</c>).
 /// </summary>
-public sealed record RoleResponse(string Id, string DisplayName, string Description, bool Privileged, string Kind, bool Custom)
+public sealed record RoleResponse(string Id, string DisplayName, string Description, bool Privileged, string Kind, bool Custom, bool AtGroups)
 {
     public static RoleResponse From(RoleDefinition r) =>
-        new(r.Id, r.DisplayName, r.Description, r.Privileged, r.Resource ? RoleKinds.Resource : RoleKinds.Directory, r.Custom);
+        new(r.Id, r.DisplayName, r.Description, r.Privileged, r.Resource ? RoleKinds.Resource : r.AtGroups ? RoleKinds.Group : RoleKinds.Directory, r.Custom,
+            r.AtGroups);
 }
 
 /// <summary>A tenant's own role, as PUT defines it. GET's <c>id</c> and <c>custom</c> may be sent back: they are read-only echoes.</summary>
 public sealed record RoleRequest(string DisplayName, string Description, string Kind, bool Privileged, [property: Http.Echo] string? Id = null,
-    [property: Http.Echo] bool? Custom = null)
+    [property: Http.Echo] bool? Custom = null, [property: Http.Echo] bool? AtGroups = null)
 {
     public RoleDefinition ToDomain(string roleId) => new(roleId, DisplayName, Description, Privileged, Kind == RoleKinds.Resource, Custom: true);
 }
@@ -23,6 +25,7 @@ public static class RoleKinds
 {
     public const string Directory = "directory";
     public const string Resource = "resource";
+    public const string Group = "group";
 }
 public sealed record RoleListResponse(IReadOnlyList<RoleResponse> Items);
 
