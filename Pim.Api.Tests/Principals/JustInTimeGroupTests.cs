@@ -151,6 +151,27 @@ public abstract class JustInTimeGroupTests(PimApp app)
     }
 
     [Fact]
+    public async Task Ending_a_membership_while_activating_through_it_never_leaves_an_activation_on_nothing()
+    {
+        var (s, dave, _) = await OpsAsync(app);
+        for (var round = 0; round < 8; round++)
+        {
+            var membership = (await JoinAsync(s, dave).ExpectAsync(HttpStatusCode.Created)).Str("id");
+            var answers = await Task.WhenAll(dave.PostJsonAsync(s.Path($"/activation-requests/{membership}/deactivate")),
+                s.ActivateAsync(dave, "user-administrator"));
+            await answers[0].ExpectAsync(HttpStatusCode.OK);
+            // Either the activation came first and was revoked with the membership, or it came second and found nothing to stand on.
+            if (answers[1].StatusCode == HttpStatusCode.Created)
+            {
+                var id = (await answers[1].ExpectAsync(HttpStatusCode.Created)).Str("id");
+                Assert.Equal("revoked", (await dave.GetAsync(s.Path($"/activation-requests/{id}")).ExpectAsync(HttpStatusCode.OK)).Str("status"));
+            }
+            else await answers[1].ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "not-eligible");
+            Assert.Equal("deny", await DecisionAsync(s, "dave", "user-administrator"));
+        }
+    }
+
+    [Fact]
     public async Task An_administrator_revoking_the_membership_or_removing_the_eligibility_ends_what_stood_on_it()
     {
         var (s, dave, eligibility) = await OpsAsync(app);

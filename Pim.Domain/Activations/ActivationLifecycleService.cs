@@ -68,6 +68,7 @@ public sealed class ActivationLifecycleService(ITenants tenants, IPrincipals pri
         var now = time.Now();
         return await uow.RunAsync(async () =>
         {
+            await tenants.GetForUpdateAsync(caller.TenantId, ct);
             var request = await requests.GetForAsync(tenants, caller, requestId, ct);
             await access.EnsureAdministersAsync(caller, await roles.GetRoleAsync(request.TenantId, request.RoleId, ct), request.Scope, "Revoking an activation", ct);
             await revocation.RevokeAsync(caller, request, RevocationReasons.RevokedByAdministrator, now, ct, comment: reason);
@@ -105,6 +106,7 @@ public sealed class ActivationLifecycleService(ITenants tenants, IPrincipals pri
         var now = time.Now();
         return uow.RunAsync(async () =>
         {
+            await tenants.GetForUpdateAsync(caller.TenantId, ct); // an ended membership and an activation through it do not interleave
             var request = await requests.GetForAsync(tenants, caller, requestId, ct);
             await authorize(request);
             var version = request.Version;

@@ -28,7 +28,9 @@ public sealed class ActivationService(
         var now = time.Now();
         return await uow.RunAsync(async () =>
         {
-            var tenant = await tenants.GetAsync(caller.TenantId, ct);
+            // Held until commit, as by every write that can take an eligibility away (memberships, a just-in-time membership
+            // ended): an activation and the loss of what it stands on do not interleave.
+            var tenant = await tenants.GetForUpdateAsync(caller.TenantId, ct);
             var principalId = caller.RequirePrincipal();
             var role = await roles.GetNamedRoleAsync(tenant.Id, ask.RoleId, ct);
             var requester = await principals.FindAsync(tenant.Id, principalId, ct);

@@ -4,6 +4,6 @@
 INSERT INTO scope_ancestors (tenant_id, scope, ancestor_scope, depth)
 SELECT tenant_id, '/groups/' || principal_id, '/groups/' || principal_id, 0 FROM principals WHERE kind = 'group';
 
--- Memberships held through PIM are read by group (a group's members, approvers and reviewers of it).
-CREATE INDEX activation_requests_memberships ON activation_requests (tenant_id, scope, principal_id)
+-- Memberships held through PIM are read by member on every expansion of groups (MembershipSql.Memberships).
+CREATE INDEX activation_requests_memberships ON activation_requests (tenant_id, principal_id, scope)
     WHERE role_id = 'member' AND status IN ('active', 'scheduled');

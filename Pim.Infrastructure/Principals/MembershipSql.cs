@@ -8,7 +8,7 @@ namespace Pim.Infrastructure;
 /// <list type="bullet">
 /// <item>the directory's memberships, direct or through nested groups (<see cref="Closure"/>, migration 0008's closure,
 /// maintained on every membership write by <see cref="PrincipalRepository.RebuildClosureAsync"/>), with no end;</item>
-/// <item>just-in-time memberships (<see cref="Held"/>): the group's role <c>member</c> held through PIM — an activation of
+/// <item>just-in-time memberships: the group's role <c>member</c> held through PIM — an activation of
 /// it in force at <c>@now</c>, or an active assignment of it — which makes the principal a member of the group and of
 /// every group that group is in, until the activation or assignment ends (<c>ends_at</c>).</item>
 /// </list>
@@ -38,16 +38,33 @@ public static class MembershipSql
         WHERE a.role_id = 'member' AND a.scope LIKE '/groups/%' AND a.type = 'active' AND (a.ends_at IS NULL OR a.ends_at > @now)
         """;
 
-    /// <summary>Memberships held through PIM in force at <c>@now</c>: (tenant_id, member_id, group_id, ends_at).</summary>
-    public const string Held = $"SELECT h.tenant_id, h.member_id, h.group_id, h.ends_at FROM ({HeldFromNow}) h WHERE h.starts_at <= @now";
+    private const string ActivationInForce =
+        "r.role_id = 'member' AND r.scope LIKE '/groups/%' AND r.status IN ('active', 'scheduled') AND r.starts_at <= @now AND r.ends_at > @now";
+    private const string AssignmentInForce =
+        "a.role_id = 'member' AND a.scope LIKE '/groups/%' AND a.type = 'active' AND a.starts_at <= @now AND (a.ends_at IS NULL OR a.ends_at > @now)";
 
-    /// <summary>Every membership at <c>@now</c> (a derived table: give it an alias).</summary>
+    /// <summary>
+    /// Every membership at <c>@now</c> (a derived table: give it an alias). One flat UNION ALL of plain branches, so that
+    /// the planner pushes a reader's <c>member_id</c> (or <c>group_id</c>) into each: the directory's closure; a membership
+    /// held through an activation, or an active assignment, of a group that exists; and the groups that group is in.
+    /// </summary>
     public const string Memberships = $"""
         (SELECT c.tenant_id, c.member_id, c.group_id, c.depth, NULL AS ends_at FROM {Closure} c
          UNION ALL
-         SELECT j.tenant_id, j.member_id, j.group_id, 1, j.ends_at FROM ({Held}) j
+         SELECT r.tenant_id, r.principal_id, gp.principal_id, 1, r.ends_at FROM activation_requests r
+         JOIN principals gp ON gp.tenant_id = r.tenant_id AND gp.principal_id = substr(r.scope, 9) AND gp.kind = 'group'
+         WHERE {ActivationInForce}
          UNION ALL
-         SELECT j.tenant_id, j.member_id, c.group_id, c.depth + 1, j.ends_at FROM ({Held}) j
-         JOIN {Closure} c ON c.tenant_id = j.tenant_id AND c.member_id = j.group_id)
+         SELECT r.tenant_id, r.principal_id, c.group_id, c.depth + 1, r.ends_at FROM activation_requests r
+         JOIN {Closure} c ON c.tenant_id = r.tenant_id AND c.member_id = substr(r.scope, 9)
+         WHERE {ActivationInForce}
+         UNION ALL
+         SELECT a.tenant_id, a.principal_id, gp.principal_id, 1, a.ends_at FROM role_assignments a
+         JOIN principals gp ON gp.tenant_id = a.tenant_id AND gp.principal_id = substr(a.scope, 9) AND gp.kind = 'group'
+         WHERE {AssignmentInForce}
+         UNION ALL
+         SELECT a.tenant_id, a.principal_id, c.group_id, c.depth + 1, a.ends_at FROM role_assignments a
+         JOIN {Closure} c ON c.tenant_id = a.tenant_id AND c.member_id = substr(a.scope, 9)
+         WHERE {AssignmentInForce})
         """;
 }
