@@ -19,7 +19,8 @@ public sealed class AccessReader(DbSession db) : IAccessReader
     // assignments (groups it is a member of directly, through nested groups or just in time: MembershipSql; valid until
     // the membership ends when it does), and its activations — each
     // only while what it stands on still holds (GrantBasis): the eligible assignment it was made through, the membership
-    // of the group that holds it, and the eligibility's scope at or above.
+    // of the group that holds it, and the eligibility's scope at or above. The memberships are asked of @principalId, not
+    // of holder's column: PostgreSQL pushes a parameter into each branch of MembershipSql's union, not a join's column.
     public const string Grants = $"""
         WITH holder AS (
             SELECT principal_id FROM principals WHERE tenant_id = @tenantId AND principal_id = @principalId AND disabled_at IS NULL)
@@ -32,7 +33,7 @@ public sealed class AccessReader(DbSession db) : IAccessReader
                CASE WHEN g.ends_at IS NULL OR (a.ends_at IS NOT NULL AND a.ends_at <= g.ends_at) THEN a.ends_at ELSE g.ends_at END,
                a.assignment_id, NULL, a.principal_id
         FROM holder h
-        JOIN {MembershipSql.Memberships} g ON g.tenant_id = @tenantId AND g.member_id = h.principal_id
+        JOIN {MembershipSql.Memberships} g ON g.tenant_id = @tenantId AND g.member_id = @principalId
         JOIN role_assignments a ON a.tenant_id = g.tenant_id AND a.principal_id = g.group_id
         WHERE {AssignmentSql.ActiveInForceAt} /*roles:a*/
         UNION ALL

@@ -49,7 +49,7 @@ public static class MembershipSql
     /// held through an activation, or an active assignment, of a group that exists; and the groups that group is in.
     /// </summary>
     public const string Memberships = $"""
-        (SELECT c.tenant_id, c.member_id, c.group_id, c.depth, NULL AS ends_at FROM {Closure} c
+        (SELECT c.tenant_id, c.member_id, c.group_id, c.depth, CAST(NULL AS timestamptz) AS ends_at FROM {Closure} c
          UNION ALL
          SELECT r.tenant_id, r.principal_id, gp.principal_id, 1, r.ends_at FROM activation_requests r
          JOIN principals gp ON gp.tenant_id = r.tenant_id AND gp.principal_id = substr(r.scope, 9) AND gp.kind = 'group'
