@@ -33,8 +33,7 @@ public sealed class AssignmentService(
             // Groups nest in the directory (memberOf), where cycles and depth are checked; PIM gives membership to users and
             // services, and a group may only hold it eligibly (for its own members to activate).
             if (assignee.Kind == PrincipalKind.Group && request.RoleId == RoleCatalog.Member && request.Type == AssignmentType.Active)
-                throw new PimException(ErrorCodes.InvalidScope,
-                    $"'{request.PrincipalId}' is a group: a group becomes a member of another group in the directory (memberOf), not through PIM.");
+                throw GroupsNestInTheDirectory(request.PrincipalId);
             if ((await assignments.ListHeldByAsync(tenant.Id, request.PrincipalId, ct)).Count >= RoleAssignment.MaximumPerPrincipal)
                 throw new PimException(ErrorCodes.LimitReached,
                     $"Principal '{request.PrincipalId}' has {RoleAssignment.MaximumPerPrincipal} assignments, as many as one principal may hold; remove one first.");
@@ -173,8 +172,7 @@ public sealed class AssignmentService(
             await EnsureAdministratorAsync(caller, tenant, await roles.GetRoleAsync(tenant.Id, assignment.RoleId, ct), assignment.Scope, "Changing role assignments", ct);
             if (action == AuditActions.AssignmentMadeActive && assignment.RoleId == RoleCatalog.Member
                 && (await principals.FindAsync(tenant.Id, assignment.PrincipalId, ct))?.Kind == PrincipalKind.Group)
-                throw new PimException(ErrorCodes.InvalidScope,
-                    $"'{assignment.PrincipalId}' is a group: a group becomes a member of another group in the directory (memberOf), not through PIM.");
+                throw GroupsNestInTheDirectory(assignment.PrincipalId);
             var version = assignment.Version;
             change(assignment, (await settings.EffectiveAtAsync(tenant.Id, assignment.RoleId, assignment.Scope, ct)).Settings, now);
             if (dryRun) return assignment; // every check ran; nothing is written
@@ -187,6 +185,9 @@ public sealed class AssignmentService(
             return assignment;
         }, ct);
     }
+
+    private static PimException GroupsNestInTheDirectory(string groupId) => new(ErrorCodes.InvalidScope,
+        $"'{groupId}' is a group: a group becomes a member of another group in the directory (memberOf), not through PIM.");
 
     /// <summary>PIM administration of a role at a scope, where PIM manages it (signed up).</summary>
     private async Task EnsureAdministratorAsync(Caller caller, Tenant tenant, RoleDefinition role, string scope, string what, CancellationToken ct)
