@@ -44,9 +44,11 @@ public static class MembershipSql
         "a.role_id = 'member' AND a.scope LIKE '/groups/%' AND a.type = 'active' AND a.starts_at <= @now AND (a.ends_at IS NULL OR a.ends_at > @now)";
 
     /// <summary>
-    /// Every membership at <c>@now</c> (a derived table: give it an alias). One flat UNION ALL of plain branches, so that
-    /// the planner pushes a reader's <c>member_id</c> (or <c>group_id</c>) into each: the directory's closure; a membership
-    /// held through an activation, or an active assignment, of a group that exists; and the groups that group is in.
+    /// Every membership at <c>@now</c> (a derived table: give it an alias): the directory's closure; a membership held
+    /// through an activation, or an active assignment, of a group that exists; and the groups that group is in. Ask it of
+    /// a parameter or of an outer query's column (<c>g.member_id = @principalId</c>, a correlated <c>EXISTS</c>): the
+    /// planner takes such a restriction into every branch's index, but not a column of a table it is joined to
+    /// (PostgreSQL keeps branches that join as subquery scans, filtered after reading all of a tenant's memberships).
     /// </summary>
     public const string Memberships = $"""
         (SELECT c.tenant_id, c.member_id, c.group_id, c.depth, CAST(NULL AS timestamptz) AS ends_at FROM {Closure} c
