@@ -110,18 +110,22 @@ public sealed class AccessReader(DbSession db) : IAccessReader
 
     public async Task<IReadOnlyList<string>> ListHoldersAsync(string tenantId, IReadOnlyCollection<string> roleIds, DateTimeOffset now, CancellationToken ct)
     {
-        // The same rules as FindGrantsAsync, for every holder at once.
+        // The same rules as FindGrantsAsync, for every holder at once. The members of the groups that hold the roles are
+        // asked of the groups as a parameter, which reaches every branch of MembershipSql's union (a join would not).
         var roles = db.Store.In("a.role_id", "roleIds");
         var rolesR = db.Store.In("r.role_id", "roleIds");
+        var holding = $"""
+            SELECT DISTINCT a.principal_id FROM role_assignments a
+            WHERE a.tenant_id = @tenantId AND a.scope = '/' AND {roles} AND {AssignmentSql.ActiveInForceAt}
+            """;
         var sql = $"""
             SELECT a.principal_id FROM role_assignments a
             JOIN principals p ON p.tenant_id = a.tenant_id AND p.principal_id = a.principal_id AND p.disabled_at IS NULL
             WHERE a.tenant_id = @tenantId AND a.scope = '/' AND {roles} AND {AssignmentSql.ActiveInForceAt}
             UNION
-            SELECT g.member_id FROM role_assignments a
-            JOIN {MembershipSql.Memberships} g ON g.tenant_id = a.tenant_id AND g.group_id = a.principal_id
+            SELECT g.member_id FROM {MembershipSql.Memberships} g
             JOIN principals p ON p.tenant_id = g.tenant_id AND p.principal_id = g.member_id AND p.disabled_at IS NULL
-            WHERE a.tenant_id = @tenantId AND a.scope = '/' AND {roles} AND {AssignmentSql.ActiveInForceAt}
+            WHERE g.tenant_id = @tenantId AND {db.Store.In("g.group_id", "holders")}
             UNION
             SELECT r.principal_id FROM activation_requests r
             JOIN principals p ON p.tenant_id = r.tenant_id AND p.principal_id = r.principal_id AND p.disabled_at IS NULL
@@ -132,6 +136,7 @@ public sealed class AccessReader(DbSession db) : IAccessReader
                               WHERE m.tenant_id = r.tenant_id AND m.member_id = r.principal_id AND m.group_id = e.principal_id))
             """;
         var connection = await db.ConnectionAsync(ct);
-        return (await connection.QueryAsync<string>(db.Command(sql, new { tenantId, roleIds = roleIds.ToArray(), now }, ct))).ToList();
+        var holders = (await connection.QueryAsync<string>(db.Command(holding, new { tenantId, roleIds = roleIds.ToArray(), now }, ct))).ToArray();
+        return (await connection.QueryAsync<string>(db.Command(sql, new { tenantId, roleIds = roleIds.ToArray(), holders, now }, ct))).ToList();
     }
 }

@@ -106,8 +106,9 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
     /// <summary>The change feed listens again: forget what was loaded before (it may have missed changes), and trust it from now.</summary>
     public void FeedConnected()
     {
+        var provenAt = Environment.TickCount64;
         InvalidateAll();
-        Heard();
+        Heard(provenAt);
         _live = true;
         _ = Task.Run(WarmAsync);
     }
@@ -147,8 +148,22 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
         InvalidateAll();
     }
 
-    /// <summary>The change feed proved alive (a notification or a heartbeat arrived).</summary>
-    public void Heard() => Volatile.Write(ref _heardAt, Environment.TickCount64);
+    /// <summary>
+    /// The change feed proved alive (a notification or a heartbeat arrived): everything committed before
+    /// <paramref name="provenAt"/> (<see cref="Environment.TickCount64"/> taken before the proof: the round trip, the
+    /// version read) has been heard. The time of the proof, not of this call: a feed thread held up between the two must
+    /// not vouch for commits it has not seen. Never moves back.
+    /// </summary>
+    public void Heard(long provenAt)
+    {
+        var heard = Volatile.Read(ref _heardAt);
+        while (provenAt > heard)
+        {
+            var seen = Interlocked.CompareExchange(ref _heardAt, provenAt, heard);
+            if (seen == heard) return;
+            heard = seen;
+        }
+    }
 
     private void Forget(Slot slot, bool newGeneration)
     {

@@ -31,10 +31,12 @@ public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCach
             {
                 using var source = Store.PostgresDataSource(connectionString);
                 using var connection = source.CreateConnection();
+                // A notification proves the connection alive when it arrives; those committed before it came before it.
                 connection.Notification += (_, e) =>
                 {
+                    var provenAt = Environment.TickCount64;
                     index.Invalidate(e.Payload);
-                    index.Heard();
+                    index.Heard(provenAt);
                 };
                 connection.Open();
                 using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) listen.ExecuteNonQuery();
@@ -45,8 +47,10 @@ public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCach
                 {
                     // Notifications are handled as they arrive; a quiet interval ends with a round trip that proves the
                     // connection (and so the feed) still works.
-                    if (!connection.Wait(heartbeat)) ping.ExecuteScalar();
-                    index.Heard();
+                    if (connection.Wait(heartbeat)) continue; // the notification was heard as it arrived
+                    var provenAt = Environment.TickCount64; // the ping's answer comes after every notification sent before it
+                    ping.ExecuteScalar();
+                    index.Heard(provenAt);
                 }
             }
             catch (Exception e) when (!Stopping.IsCancellationRequested)

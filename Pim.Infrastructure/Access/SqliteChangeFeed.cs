@@ -27,6 +27,7 @@ public sealed class SqliteChangeFeed(Store store, GrantIndex index, AccessCacheO
                 var connected = false;
                 while (!Stopping.IsCancellationRequested)
                 {
+                    var provenAt = Environment.TickCount64; // what committed before this read is seen by it
                     var version = connection.ExecuteScalar<long>("PRAGMA data_version");
                     if (version != seen)
                     {
@@ -40,7 +41,7 @@ public sealed class SqliteChangeFeed(Store store, GrantIndex index, AccessCacheO
                         index.FeedConnected();
                         connected = true;
                     }
-                    index.Heard();
+                    index.Heard(provenAt);
                     Stopping.Token.WaitHandle.WaitOne(options.Heartbeat);
                 }
             }
