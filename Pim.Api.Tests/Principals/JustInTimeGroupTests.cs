@@ -286,13 +286,16 @@ public abstract class JustInTimeGroupTests(PimApp app)
         await app.Evaluator().PostJsonAsync(other.Path("/access/evaluation"), new { principalId = "carol", roleId = "member", scope = Ops })
             .ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
 
-        // A deleted group is no scope, and a membership of it counts for nothing.
+        // A deleted group takes its roles with it: the memberships and their eligibilities end, audited, and it is no scope.
         var membership = (await JoinAsync(s, dave).ExpectAsync(HttpStatusCode.Created)).Str("id");
+        var owner = (await AssignMemberAsync(s, s.Alice, "carol", "active", HttpStatusCode.Created, roleId: "owner")).Str("id");
         Assert.Equal("allow", await DecisionAsync(s, "dave", "sharepoint-administrator"));
         await s.Operator.DeleteAsync(s.Path("/principals/ops")).ExpectAsync(HttpStatusCode.NoContent);
         Assert.Equal("deny", await DecisionAsync(s, "dave", "sharepoint-administrator"));
+        Assert.Equal("revoked", (await dave.GetAsync(s.Path($"/activation-requests/{membership}")).ExpectAsync(HttpStatusCode.OK)).Str("status"));
+        await s.Alice.GetAsync(s.Path($"/role-assignments/{owner}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        Assert.Contains((await s.AuditAsync("action=assignment.removed")).EnumerateArray(), e => e.Str("targetId") == owner);
         await Refused("dave", "member", Ops, "eligible", HttpStatusCode.UnprocessableEntity, "invalid-scope");
-        Assert.NotNull(membership);
     }
 
     [Fact]

@@ -15,6 +15,8 @@ public interface IRoleAssignments
     Task<IReadOnlyList<RoleAssignment>> ListForPrincipalAsync(string tenantId, string principalId, CancellationToken ct);
     /// <summary>The assignments held by the principal itself (not through groups).</summary>
     Task<IReadOnlyList<RoleAssignment>> ListHeldByAsync(string tenantId, string principalId, CancellationToken ct);
+    /// <summary>The assignments made at exactly this scope (a group's: its members and owners).</summary>
+    Task<IReadOnlyList<RoleAssignment>> ListAtScopeAsync(string tenantId, string scope, CancellationToken ct);
     /// <summary>The role's assignments that end after <paramref name="now"/> and have not been warned of it yet.</summary>
     Task<IReadOnlyList<RoleAssignment>> ListAwaitingExpiryWarningAsync(string tenantId, string roleId, DateTimeOffset now, CancellationToken ct);
     /// <summary>Writes the assignments' expiry warning (due, sent).</summary>

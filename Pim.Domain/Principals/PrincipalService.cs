@@ -77,7 +77,8 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
     /// <summary>
     /// Removes a principal (a leaver, a deleted group) with everything that stood on it: its open activations (revoked)
     /// and waiting requests (canceled), its assignments (audited), its memberships — and, for a group, every open
-    /// activation or waiting request made through its eligibility or that of a group above it. With
+    /// activation or waiting request made through its eligibility or that of a group above it, and the assignments of
+    /// its own roles (members and owners at <c>/groups/{groupId}</c>) with the requests made through them. With
     /// <paramref name="kind"/>, only a principal of that kind; with <paramref name="expectedVersion"/>, only at that version.
     /// </summary>
     public async Task DeleteAsync(Caller caller, string principalId, PrincipalKind? kind, int? expectedVersion, CancellationToken ct)
@@ -93,6 +94,9 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
                 await requests.ListRecordedOpenByPrincipalsAsync(caller.TenantId, [principalId], ct), RevocationReasons.PrincipalDeleted, now, ct);
             var throughIt = new List<ActivationRequest>();
             var held = await assignments.ListHeldByAsync(caller.TenantId, principalId, ct);
+            // A group's own roles go with it; their holders lose what they held through a membership of it.
+            var ofIt = principal.Kind == PrincipalKind.Group ? await assignments.ListAtScopeAsync(caller.TenantId, ScopePath.Group(principalId), ct) : [];
+            held = [.. held, .. ofIt];
             foreach (var assignment in held)
             {
                 throughIt.AddRange(await requests.ListRecordedOpenByAssignmentAsync(caller.TenantId, assignment.Id, ct));
@@ -114,7 +118,8 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
                 Details = $"{{\"kind\":\"{PrincipalKinds.ToText(principal.Kind)}\",\"reason\":\"{RevocationReasons.PrincipalDeleted}\"," +
                           $"\"assignmentsRemoved\":{held.Count},\"activationsRevoked\":{revoked},\"requestsCanceled\":{canceled},\"members\":{members.Count}}}",
             }, ct);
-            await revocation.RevokeLostAsync(caller, [.. throughIt, .. await OpenRequestsOfAsync(caller.TenantId, affected, ct)], now, ct);
+            await revocation.RevokeLostAsync(caller,
+                [.. throughIt, .. await OpenRequestsOfAsync(caller.TenantId, [.. affected, .. ofIt.Select(a => a.PrincipalId).Distinct()], ct)], now, ct);
             if (held.Count + revoked + canceled > 0)
                 await notifier.DirectoryChangedAsync(principal, "left",
                     [$"Assignments removed: {held.Count}", $"Activations revoked: {revoked}", $"Requests canceled: {canceled}"], ct);

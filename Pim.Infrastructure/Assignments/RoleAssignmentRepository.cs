@@ -124,6 +124,13 @@ public sealed class RoleAssignmentRepository(DbSession db, TimeProvider time) : 
     /// made through it ends with the membership; a role held through it is valid until then). Each group counts once,
     /// with its longest-lasting membership now.
     /// </remarks>
+    public async Task<IReadOnlyList<RoleAssignment>> ListAtScopeAsync(string tenantId, string scope, CancellationToken ct)
+    {
+        const string sql = $"SELECT {Columns} FROM role_assignments a WHERE a.tenant_id = @tenantId AND a.scope = @scope ORDER BY a.assignment_id";
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QueryAsync<AssignmentRow>(db.Command(sql, new { tenantId, scope }, ct))).Select(r => r.ToDomain()).ToList();
+    }
+
     public async Task<IReadOnlyList<RoleAssignment>> ListForPrincipalAsync(string tenantId, string principalId, CancellationToken ct)
     {
         const string sql = $"""

@@ -58,6 +58,9 @@ public sealed partial class InMemoryStore : IRoleAssignments, IRoleSettingsStore
         Task.FromResult<IReadOnlyList<RoleAssignment>>(_assignments.Values.Where(a => a.TenantId == tenantId && a.PrincipalId == principalId)
             .Select(Copy).ToList());
 
+    public Task<IReadOnlyList<RoleAssignment>> ListAtScopeAsync(string tenantId, string scope, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<RoleAssignment>>(_assignments.Values.Where(a => a.TenantId == tenantId && a.Scope == scope).Select(Copy).ToList());
+
     public Task<StoredRoleSettings?> FindNearestAsync(string tenantId, string roleId, IReadOnlyList<string> ancestors, CancellationToken ct) =>
         Task.FromResult(ancestors.Select(scope => _settings.GetValueOrDefault((tenantId, roleId, scope))).FirstOrDefault(s => s is not null));
 
