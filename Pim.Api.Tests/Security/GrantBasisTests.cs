@@ -90,9 +90,12 @@ public abstract class GrantBasisTests(PimApp app)
             await command.ExecuteNonQueryAsync();
         }
         // The grant index hears of it through the store's change feed (not this replica's unit of work): within its window.
-        Assert.True(await Eventually.WithinAsync(Eventually.FeedWindow, async () => !await s.EvaluateAsync("dave", "helpdesk-administrator")));
-        Assert.DoesNotContain((await app.Evaluator().GetAsync(s.Path("/principals/dave/active-roles")).ExpectAsync(HttpStatusCode.OK))
-            .GetProperty("items").EnumerateArray(), r => r.Str("roleId") == "helpdesk-administrator");
+        // Within it, answers may still differ (the store denies while a load that read before the change is installed and
+        // answers from memory, until the feed forgets it): by its end, every answer denies.
+        Assert.True(await Eventually.WithinAsync(Eventually.FeedWindow, async () => !await s.EvaluateAsync("dave", "helpdesk-administrator")
+            && !(await app.Evaluator().GetAsync(s.Path("/principals/dave/active-roles")).ExpectAsync(HttpStatusCode.OK))
+                .GetProperty("items").EnumerateArray().Any(r => r.Str("roleId") == "helpdesk-administrator")));
+        Assert.False(await s.EvaluateAsync("dave", "helpdesk-administrator"));
         // Extending it is refused, and the refusal records the revocation.
         await dave.PostJsonAsync(s.Path($"/activation-requests/{request}/extend"), new { duration = "PT10M" })
             .ExpectProblemAsync(HttpStatusCode.Conflict, "invalid-state-transition");
