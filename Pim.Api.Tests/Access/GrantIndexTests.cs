@@ -23,17 +23,6 @@ public abstract class GrantIndexTests(PimApp app)
 
     private GrantIndex Index => app.Services.GetRequiredService<GrantIndex>();
 
-    /// <summary>Evaluates until the index holds the tenant (the first evaluations of a cold tenant start its load and ask the store).</summary>
-    private static async Task WarmAsync(PimApp on, Scenario s)
-    {
-        var index = on.Services.GetRequiredService<GrantIndex>();
-        Assert.True(await Eventually.WithinAsync(TimeSpan.FromSeconds(10), async () =>
-        {
-            await s.EvaluateAsync("alice", "global-administrator");
-            return index.IsLoaded(s.Id);
-        }), "the index never loaded the tenant");
-    }
-
     private async Task<JsonElement> EvaluateAsync(Scenario s, string principalId, string roleId, string scope = "/") =>
         await app.Evaluator().PostJsonAsync(s.Path("/access/evaluation"), new { principalId, roleId, scope }).ExpectAsync(HttpStatusCode.OK);
 
@@ -70,45 +59,45 @@ public abstract class GrantIndexTests(PimApp app)
         var activation = (await s.ActivateAsync(s.Bob).ExpectAsync(HttpStatusCode.Created)).Str("id");
 
         // Deactivating an activation.
-        await WarmAsync(app, s);
+        await s.WarmIndexAsync();
         await ExpectFromIndexAsync(s, "bob", "exchange-administrator", "allow");
         await s.Bob.PostJsonAsync(s.Path($"/activation-requests/{activation}/deactivate")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("eligible-not-active", (await EvaluateAsync(s, "bob", "exchange-administrator")).Str("reason"));
 
         // Removing an active assignment.
-        await WarmAsync(app, s);
+        await s.WarmIndexAsync();
         await ExpectFromIndexAsync(s, "erin", "user-administrator", "allow");
         await s.Alice.DeleteAsync(s.Path($"/role-assignments/{erinsRole}")).ExpectAsync(HttpStatusCode.NoContent);
         Assert.Equal("deny", (await EvaluateAsync(s, "erin", "user-administrator")).Str("decision"));
 
         // Making a standing assignment eligible.
         var carols = (await s.AssignAsync(s.Alice, "carol", "security-reader", "active", HttpStatusCode.Created)).Str("id");
-        await WarmAsync(app, s);
+        await s.WarmIndexAsync();
         await ExpectFromIndexAsync(s, "carol", "security-reader", "allow");
         await s.Alice.PostJsonAsync(s.Path($"/role-assignments/{carols}/make-eligible")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("eligible-not-active", (await EvaluateAsync(s, "carol", "security-reader")).Str("reason"));
 
         // Leaving the group that holds the role.
-        await WarmAsync(app, s);
+        await s.WarmIndexAsync();
         await ExpectFromIndexAsync(s, "dave", "helpdesk-administrator", "allow");
         await op.PutJsonAsync(s.Path("/principals/dave"), new { kind = "user", displayName = "dave", email = s.Address("dave") }).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("not-eligible", (await EvaluateAsync(s, "dave", "helpdesk-administrator")).Str("reason"));
 
         // An intermediate group leaving the group that holds the role.
-        await WarmAsync(app, s);
+        await s.WarmIndexAsync();
         await ExpectFromIndexAsync(s, "gus", "helpdesk-administrator", "allow");
         await op.PutJsonAsync(s.Path("/principals/crew"), new { kind = "group", displayName = "Crew" }).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("not-eligible", (await EvaluateAsync(s, "gus", "helpdesk-administrator")).Str("reason"));
 
         // Disabling the principal.
-        await WarmAsync(app, s);
+        await s.WarmIndexAsync();
         await ExpectFromIndexAsync(s, "erin", "helpdesk-administrator", "allow");
         await op.PutJsonAsync(s.Path("/principals/erin"), new { kind = "user", displayName = "erin", email = s.Address("erin"), memberOf = new[] { "team" },
             accountEnabled = false }).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("principal-disabled", (await EvaluateAsync(s, "erin", "helpdesk-administrator")).Str("reason"));
 
         // Moving the scope away from where the role was given.
-        await WarmAsync(app, s);
+        await s.WarmIndexAsync();
         await ExpectFromIndexAsync(s, "frank", "reader", "allow", Sub1);
         await op.PutJsonAsync(s.Path("/subscriptions/sub1"), new { displayName = "Prod", managementGroupId = "corp" }).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("deny", (await EvaluateAsync(s, "frank", "reader", Sub1)).Str("decision"));
@@ -121,7 +110,7 @@ public abstract class GrantIndexTests(PimApp app)
         await s.AssignAsync(s.Alice, "carol", "security-reader", "active", HttpStatusCode.Created, endsAt: app.Time.GetUtcNow().AddHours(2));
         await s.MakeBobEligibleAsync();
         await s.ActivateAsync(s.Bob, duration: "PT30M").ExpectAsync(HttpStatusCode.Created);
-        await WarmAsync(app, s);
+        await s.WarmIndexAsync();
         await ExpectFromIndexAsync(s, "bob", "exchange-administrator", "allow");
         await ExpectFromIndexAsync(s, "carol", "security-reader", "allow");
 

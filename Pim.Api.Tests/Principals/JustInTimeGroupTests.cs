@@ -22,10 +22,6 @@ public abstract class JustInTimeGroupTests(PimApp app)
     private const string Ops = "/groups/ops";
     private GrantIndex Index => app.Services.GetRequiredService<GrantIndex>();
 
-    private static Task<JsonElement> SyncAsync(Scenario s, string id, string kind, HttpStatusCode expected, params string[] memberOf) =>
-        s.Operator.PutJsonAsync(s.Path($"/principals/{id}"), new { kind, displayName = id, email = kind == "group" ? null : s.Address(id), memberOf })
-            .ExpectAsync(expected);
-
     /// <summary>
     /// "ops" holds SharePoint Administrator actively and is eligible for User Administrator (up to 4 hours); Dave, in no
     /// group, is eligible for membership of "ops".
@@ -33,8 +29,8 @@ public abstract class JustInTimeGroupTests(PimApp app)
     private static async Task<(Scenario S, HttpClient Dave, string Eligibility)> OpsAsync(PimApp app)
     {
         var s = await Scenario.OnboardAsync(app);
-        await SyncAsync(s, "ops", "group", HttpStatusCode.Created);
-        await SyncAsync(s, "dave", "user", HttpStatusCode.Created);
+        await s.SyncAsync("ops", "group", HttpStatusCode.Created);
+        await s.SyncAsync("dave", "user", HttpStatusCode.Created);
         await s.AssignAsync(s.Alice, "ops", "sharepoint-administrator", "active", HttpStatusCode.Created);
         await s.AssignAsync(s.Alice, "ops", "user-administrator", "eligible", HttpStatusCode.Created);
         await s.SetSettingsAsync("user-administrator", ScenarioSettings.Document(maximumDuration: "PT4H"));
@@ -54,12 +50,6 @@ public abstract class JustInTimeGroupTests(PimApp app)
 
     private async Task<string> DecisionAsync(Scenario s, string principalId, string roleId, string? scope = null) =>
         (await EvaluateAsync(s, principalId, roleId, scope)).Str("decision");
-
-    private async Task WarmAsync(Scenario s) => Assert.True(await Eventually.WithinAsync(TimeSpan.FromSeconds(10), async () =>
-    {
-        await s.EvaluateAsync("alice", "global-administrator");
-        return Index.IsLoaded(s.Id);
-    }), "the index never loaded the tenant");
 
     [Fact]
     public async Task An_active_membership_holds_what_the_group_holds_until_it_ends_and_what_was_activated_through_it_ends_with_it()
@@ -94,7 +84,7 @@ public abstract class JustInTimeGroupTests(PimApp app)
         Assert.Equal(until, admin.GetProperty("endsAt").GetDateTimeOffset());
 
         // Answered from the grant index, which needs no reload for time to pass.
-        await WarmAsync(s);
+        await s.WarmIndexAsync();
         var loads = Index.Loads;
         Assert.Equal("allow", await DecisionAsync(s, "dave", "sharepoint-administrator"));
         Assert.Equal("allow", await DecisionAsync(s, "dave", "user-administrator"));
@@ -113,15 +103,15 @@ public abstract class JustInTimeGroupTests(PimApp app)
     public async Task An_activation_left_standing_on_a_just_in_time_membership_counts_only_while_that_membership_does()
     {
         var (s, dave, _) = await OpsAsync(app);
-        await SyncAsync(s, "dave", "user", HttpStatusCode.OK, "ops");
+        await s.SyncAsync("dave", "user", HttpStatusCode.OK, "ops");
         await JoinAsync(s, dave).ExpectAsync(HttpStatusCode.Created);
         // Made while Dave was also in "ops" in the directory, the activation has the full three hours.
         var admin = await s.ActivateAsync(dave, "user-administrator", duration: "PT3H").ExpectAsync(HttpStatusCode.Created);
         Assert.Equal(app.Time.GetUtcNow().AddHours(3), admin.GetProperty("endsAt").GetDateTimeOffset());
         // He leaves "ops" in the directory; for the hour of his membership the activation still stands on it.
-        await SyncAsync(s, "dave", "user", HttpStatusCode.OK);
+        await s.SyncAsync("dave", "user", HttpStatusCode.OK);
         Assert.Equal("active", (await dave.GetAsync(s.Path($"/activation-requests/{admin.Str("id")}")).ExpectAsync(HttpStatusCode.OK)).Str("status"));
-        await WarmAsync(s);
+        await s.WarmIndexAsync();
         var loads = Index.Loads;
         Assert.Equal("allow", await DecisionAsync(s, "dave", "user-administrator"));
         app.Time.Advance(TimeSpan.FromMinutes(61));
@@ -135,7 +125,7 @@ public abstract class JustInTimeGroupTests(PimApp app)
         var (s, dave, _) = await OpsAsync(app);
         var membership = (await JoinAsync(s, dave).ExpectAsync(HttpStatusCode.Created)).Str("id");
         var admin = (await s.ActivateAsync(dave, "user-administrator").ExpectAsync(HttpStatusCode.Created)).Str("id");
-        await WarmAsync(s);
+        await s.WarmIndexAsync();
         Assert.Equal("allow", await DecisionAsync(s, "dave", "user-administrator"));
         Assert.Equal("allow", await DecisionAsync(s, "dave", "sharepoint-administrator"));
 
@@ -193,7 +183,7 @@ public abstract class JustInTimeGroupTests(PimApp app)
     public async Task An_active_assignment_of_membership_counts_until_it_is_removed()
     {
         var s = await Scenario.OnboardAsync(app);
-        await SyncAsync(s, "ops", "group", HttpStatusCode.Created);
+        await s.SyncAsync("ops", "group", HttpStatusCode.Created);
         await s.AssignAsync(s.Alice, "ops", "sharepoint-administrator", "active", HttpStatusCode.Created);
         await s.AssignAsync(s.Alice, "ops", "user-administrator", "eligible", HttpStatusCode.Created);
         var standing = (await AssignMemberAsync(s, s.Alice, "carol", "active", HttpStatusCode.Created)).Str("id");
@@ -227,8 +217,8 @@ public abstract class JustInTimeGroupTests(PimApp app)
     public async Task Membership_follows_the_groups_the_group_is_in_and_the_directory_view_stays_the_directorys()
     {
         var (s, dave, _) = await OpsAsync(app);
-        await SyncAsync(s, "it", "group", HttpStatusCode.Created);
-        await SyncAsync(s, "ops", "group", HttpStatusCode.OK, "it");
+        await s.SyncAsync("it", "group", HttpStatusCode.Created);
+        await s.SyncAsync("ops", "group", HttpStatusCode.OK, "it");
         await s.AssignAsync(s.Alice, "it", "helpdesk-administrator", "active", HttpStatusCode.Created);
         Assert.Equal("deny", await DecisionAsync(s, "dave", "helpdesk-administrator"));
         await JoinAsync(s, dave).ExpectAsync(HttpStatusCode.Created);
@@ -244,11 +234,11 @@ public abstract class JustInTimeGroupTests(PimApp app)
     {
         var (s, _, _) = await OpsAsync(app);
         await AssignMemberAsync(s, s.Alice, "carol", "active", HttpStatusCode.Created, roleId: "owner");
-        await SyncAsync(s, "erin", "user", HttpStatusCode.Created);
+        await s.SyncAsync("erin", "user", HttpStatusCode.Created);
         await AssignMemberAsync(s, s.Carol, "erin", "eligible", HttpStatusCode.Created);
         await s.Carol.PostJsonAsync(s.Path("/role-assignments"), new { principalId = "erin", roleId = "exchange-administrator", type = "eligible" })
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        await SyncAsync(s, "finance", "group", HttpStatusCode.Created);
+        await s.SyncAsync("finance", "group", HttpStatusCode.Created);
         await s.Carol.PostJsonAsync(s.Path("/role-assignments"), new { principalId = "erin", roleId = "member", scope = "/groups/finance", type = "eligible" })
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         Assert.Equal("allow", await DecisionAsync(s, "carol", "owner", Ops));
@@ -269,17 +259,17 @@ public abstract class JustInTimeGroupTests(PimApp app)
         await Refused("dave", "member", "/groups/", "eligible", HttpStatusCode.BadRequest, "validation-failed");
         await Refused("dave", "member", "/groups/ops/x", "eligible", HttpStatusCode.BadRequest, "validation-failed");
         // A group nests in the directory, never through PIM.
-        await SyncAsync(s, "it", "group", HttpStatusCode.Created);
+        await s.SyncAsync("it", "group", HttpStatusCode.Created);
         await Refused("it", "member", Ops, "active", HttpStatusCode.UnprocessableEntity, "invalid-scope");
         var eligibleGroup = (await AssignMemberAsync(s, s.Alice, "it", "eligible", HttpStatusCode.Created)).Str("id");
         await s.Alice.PostJsonAsync(s.Path($"/role-assignments/{eligibleGroup}/make-active")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-scope");
         // Activating at a group the principal is not eligible for.
-        await SyncAsync(s, "finance", "group", HttpStatusCode.Created);
+        await s.SyncAsync("finance", "group", HttpStatusCode.Created);
         await JoinAsync(s, dave, "/groups/finance").ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "not-eligible");
 
         // Another tenant's group is no scope here, and this tenant's group none there.
         var other = await Scenario.OnboardAsync(app);
-        await SyncAsync(other, "payroll", "group", HttpStatusCode.Created);
+        await other.SyncAsync("payroll", "group", HttpStatusCode.Created);
         await Refused("dave", "member", "/groups/payroll", "eligible", HttpStatusCode.UnprocessableEntity, "invalid-scope");
         await other.Alice.PostJsonAsync(other.Path("/role-assignments"), new { principalId = "carol", roleId = "member", scope = Ops, type = "eligible" })
             .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-scope");

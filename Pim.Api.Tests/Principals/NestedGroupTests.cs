@@ -20,18 +20,13 @@ public abstract class NestedGroupTests(PimApp app)
 {
     private GrantIndex Index => app.Services.GetRequiredService<GrantIndex>();
 
-    /// <summary>Operator sync of a principal with its direct groups.</summary>
-    private static Task<JsonElement> SyncAsync(Scenario s, string id, string kind, HttpStatusCode expected, params string[] memberOf) =>
-        s.Operator.PutJsonAsync(s.Path($"/principals/{id}"), new { kind, displayName = id, email = kind == "group" ? null : s.Address(id), memberOf })
-            .ExpectAsync(expected);
-
     /// <summary>Dave in "inner", a member of "outer"; "outer" holds Helpdesk Administrator actively and is eligible for User Administrator.</summary>
     private static async Task<Scenario> NestedAsync(PimApp app)
     {
         var s = await Scenario.OnboardAsync(app);
-        await SyncAsync(s, "outer", "group", HttpStatusCode.Created);
-        await SyncAsync(s, "inner", "group", HttpStatusCode.Created, "outer");
-        await SyncAsync(s, "dave", "user", HttpStatusCode.Created, "inner");
+        await s.SyncAsync("outer", "group", HttpStatusCode.Created);
+        await s.SyncAsync("inner", "group", HttpStatusCode.Created, "outer");
+        await s.SyncAsync("dave", "user", HttpStatusCode.Created, "inner");
         await s.AssignAsync(s.Alice, "outer", "helpdesk-administrator", "active", HttpStatusCode.Created);
         await s.AssignAsync(s.Alice, "outer", "user-administrator", "eligible", HttpStatusCode.Created);
         return s;
@@ -39,12 +34,6 @@ public abstract class NestedGroupTests(PimApp app)
 
     private async Task<string> EvaluateAsync(Scenario s, string principalId, string roleId) =>
         (await app.Evaluator().PostJsonAsync(s.Path("/access/evaluation"), new { principalId, roleId }).ExpectAsync(HttpStatusCode.OK)).Str("decision");
-
-    private async Task WarmAsync(Scenario s) => Assert.True(await Eventually.WithinAsync(TimeSpan.FromSeconds(10), async () =>
-    {
-        await s.EvaluateAsync("alice", "global-administrator");
-        return Index.IsLoaded(s.Id);
-    }), "the index never loaded the tenant");
 
     [Fact]
     public async Task A_member_of_a_nested_group_holds_the_outer_groups_roles_and_the_next_evaluation_sees_the_intermediate_membership_go()
@@ -57,14 +46,14 @@ public abstract class NestedGroupTests(PimApp app)
         var activation = (await s.ActivateAsync(dave, roleId: "user-administrator").ExpectAsync(HttpStatusCode.Created)).Str("id");
 
         // From the grant index: it holds the tenant, and answers without loading it again.
-        await WarmAsync(s);
+        await s.WarmIndexAsync();
         var loads = Index.Loads;
         Assert.Equal("allow", await EvaluateAsync(s, "dave", "helpdesk-administrator"));
         Assert.Equal("allow", await EvaluateAsync(s, "dave", "user-administrator"));
         Assert.Equal(loads, Index.Loads);
 
         // "inner" leaves "outer": dave is still in "inner", and holds neither role any more — at the very next evaluation.
-        await SyncAsync(s, "inner", "group", HttpStatusCode.OK);
+        await s.SyncAsync("inner", "group", HttpStatusCode.OK);
         Assert.Equal("deny", await EvaluateAsync(s, "dave", "helpdesk-administrator"));
         Assert.Equal("deny", await EvaluateAsync(s, "dave", "user-administrator"));
         Assert.Equal("revoked", (await dave.GetAsync(s.Path($"/activation-requests/{activation}")).ExpectAsync(HttpStatusCode.OK)).Str("status"));
@@ -79,8 +68,8 @@ public abstract class NestedGroupTests(PimApp app)
     public async Task Memberships_list_direct_and_inherited_groups_with_their_depth_and_way()
     {
         var s = await NestedAsync(app);
-        await SyncAsync(s, "top", "group", HttpStatusCode.Created);
-        await SyncAsync(s, "outer", "group", HttpStatusCode.OK, "top");
+        await s.SyncAsync("top", "group", HttpStatusCode.Created);
+        await s.SyncAsync("outer", "group", HttpStatusCode.OK, "top");
         var memberships = (await s.Alice.GetAsync(s.Path("/principals/dave/memberships")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items")
             .EnumerateArray().Select(m => (m.Str("groupId"), m.GetProperty("depth").GetInt32(), m.GetProperty("via").GetString())).ToList();
         Assert.Equal([("inner", 1, null), ("outer", 2, "inner"), ("top", 3, "inner")], memberships);
@@ -112,12 +101,12 @@ public abstract class NestedGroupTests(PimApp app)
     {
         var s = await Scenario.OnboardAsync(app);
         // g8 ⊃ g7 ⊃ … ⊃ g1 ∋ dave: eight memberships in a row.
-        await SyncAsync(s, "g8", "group", HttpStatusCode.Created);
-        for (var i = 7; i >= 1; i--) await SyncAsync(s, $"g{i}", "group", HttpStatusCode.Created, $"g{i + 1}");
-        await SyncAsync(s, "dave", "user", HttpStatusCode.Created, "g1");
+        await s.SyncAsync("g8", "group", HttpStatusCode.Created);
+        for (var i = 7; i >= 1; i--) await s.SyncAsync($"g{i}", "group", HttpStatusCode.Created, $"g{i + 1}");
+        await s.SyncAsync("dave", "user", HttpStatusCode.Created, "g1");
         Assert.Equal(8, (await s.Alice.GetAsync(s.Path("/principals/dave/memberships")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
 
-        await SyncAsync(s, "g9", "group", HttpStatusCode.Created);
+        await s.SyncAsync("g9", "group", HttpStatusCode.Created);
         await s.AssignAsync(s.Alice, "g9", "helpdesk-administrator", "active", HttpStatusCode.Created);
         await s.Operator.PutJsonAsync(s.Path("/principals/g8"), new { kind = "group", displayName = "g8", memberOf = new[] { "g9" } })
             .ExpectProblemAsync(HttpStatusCode.Conflict, "limit-reached");
@@ -130,10 +119,10 @@ public abstract class NestedGroupTests(PimApp app)
     public async Task Approvers_through_a_nested_group_are_told_and_decide_unless_disabled()
     {
         var s = await Scenario.OnboardAsync(app);
-        await SyncAsync(s, "approvers", "group", HttpStatusCode.Created);
-        await SyncAsync(s, "oncall", "group", HttpStatusCode.Created, "approvers");
-        await SyncAsync(s, "carol", "user", HttpStatusCode.OK, "oncall");
-        await SyncAsync(s, "erin", "user", HttpStatusCode.Created, "oncall");
+        await s.SyncAsync("approvers", "group", HttpStatusCode.Created);
+        await s.SyncAsync("oncall", "group", HttpStatusCode.Created, "approvers");
+        await s.SyncAsync("carol", "user", HttpStatusCode.OK, "oncall");
+        await s.SyncAsync("erin", "user", HttpStatusCode.Created, "oncall");
         await s.SetSettingsAsync("exchange-administrator", ScenarioSettings.Document(requireApproval: true, approvers: ["approvers"]));
         await s.MakeBobEligibleAsync();
         var request = (await s.ActivateAsync(s.Bob).ExpectAsync(HttpStatusCode.Created)).Str("id");
@@ -177,8 +166,8 @@ public abstract class NestedGroupTests(PimApp app)
         for (var round = 0; round < 4; round++)
         {
             var s = await Scenario.OnboardAsync(app);
-            await SyncAsync(s, "a", "group", HttpStatusCode.Created);
-            await SyncAsync(s, "b", "group", HttpStatusCode.Created);
+            await s.SyncAsync("a", "group", HttpStatusCode.Created);
+            await s.SyncAsync("b", "group", HttpStatusCode.Created);
             var answers = await Task.WhenAll(
                 s.Operator.PutJsonAsync(s.Path("/principals/a"), new { kind = "group", displayName = "a", memberOf = new[] { "b" } }),
                 s.Operator.PutJsonAsync(s.Path("/principals/b"), new { kind = "group", displayName = "b", memberOf = new[] { "a" } }));

@@ -52,6 +52,22 @@ public sealed class Scenario(PimApp app, string tenantId)
     public async Task<string[]> AuditActionsAsync(string? query = null) =>
         (await AuditAsync(query)).EnumerateArray().Select(e => e.Str("action")).ToArray();
 
+    /// <summary>Operator sync of a principal with its direct groups (a group has no email).</summary>
+    public Task<JsonElement> SyncAsync(string id, string kind, HttpStatusCode expected, params string[] memberOf) =>
+        Operator.PutJsonAsync(Path($"/principals/{id}"), new { kind, displayName = id, email = kind == "group" ? null : Address(id), memberOf })
+            .ExpectAsync(expected);
+
+    /// <summary>Evaluates until the grant index holds the tenant (the first evaluations of a cold tenant start its load and ask the store).</summary>
+    public async Task WarmIndexAsync()
+    {
+        var index = App.Services.GetRequiredService<Pim.Infrastructure.GrantIndex>();
+        Assert.True(await Eventually.WithinAsync(TimeSpan.FromSeconds(10), async () =>
+        {
+            await EvaluateAsync("alice", "global-administrator");
+            return index.IsLoaded(Id);
+        }), "the index never loaded the tenant");
+    }
+
     public async Task<bool> EvaluateAsync(string principalId, string roleId)
     {
         var answer = await App.Evaluator().PostJsonAsync(Path("/access/evaluation"), new { principalId, roleId }).ExpectAsync(HttpStatusCode.OK);
