@@ -29,9 +29,7 @@ public sealed class AccessReader(DbSession db) : IAccessReader
         JOIN role_assignments a ON a.tenant_id = @tenantId AND a.principal_id = h.principal_id
         WHERE {AssignmentSql.ActiveInForceAt} /*roles:a*/
         UNION ALL
-        SELECT a.role_id, a.scope,
-               CASE WHEN g.ends_at IS NULL OR (a.ends_at IS NOT NULL AND a.ends_at <= g.ends_at) THEN a.ends_at ELSE g.ends_at END,
-               a.assignment_id, NULL, a.principal_id
+        SELECT a.role_id, a.scope, {MembershipSql.EndThroughMembership}, a.assignment_id, NULL, a.principal_id
         FROM holder h
         JOIN {MembershipSql.Memberships} g ON g.tenant_id = @tenantId AND g.member_id = @principalId
         JOIN role_assignments a ON a.tenant_id = g.tenant_id AND a.principal_id = g.group_id

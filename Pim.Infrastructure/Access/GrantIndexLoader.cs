@@ -52,8 +52,8 @@ public static class GrantIndexLoader
         SELECT r.principal_id, r.role_id, r.scope, r.starts_at, r.ends_at, r.assignment_id, r.request_id,
                CASE WHEN e.assignment_id IS NOT NULL AND {ActivationSql.BasisHolds} THEN 1 ELSE 0 END AS counts,
                CASE WHEN e.principal_id = r.principal_id THEN NULL
-                    ELSE (SELECT CASE WHEN count(*) > count(m.ends_at) THEN NULL ELSE max(m.ends_at) END FROM {MembershipSql.Memberships} m
-                          WHERE m.tenant_id = r.tenant_id AND m.member_id = r.principal_id AND m.group_id = e.principal_id) END AS basis_until
+                    ELSE (SELECT {MembershipSql.LongestEnd} FROM {MembershipSql.Memberships} g
+                          WHERE g.tenant_id = r.tenant_id AND g.member_id = r.principal_id AND g.group_id = e.principal_id) END AS basis_until
         FROM activation_requests r
         LEFT JOIN role_assignments e ON e.tenant_id = r.tenant_id AND e.assignment_id = r.assignment_id AND e.type = 'eligible'
         WHERE r.tenant_id = @tenantId AND r.status IN ('active', 'scheduled') AND r.ends_at > @now

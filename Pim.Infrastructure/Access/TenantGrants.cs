@@ -18,13 +18,13 @@ public sealed class TenantGrants(Dictionary<string, TenantGrants.Holder> princip
         bool Counts = true, DateTimeOffset? BasisUntil = null)
     {
         /// <summary>An activation that counts at <paramref name="now"/>: its basis held at the snapshot and has not ended since.</summary>
-        public bool CountsAt(DateTimeOffset now) => Counts && (BasisUntil is null || now < BasisUntil);
+        public bool CountsAt(DateTimeOffset now) => Counts && !AccessRules.Ended(BasisUntil, now);
     }
 
     /// <summary>A group a principal is a member of: always (the directory's), or from and until (held through PIM, just in time).</summary>
     public sealed record Membership(string GroupId, DateTimeOffset? From, DateTimeOffset? Until)
     {
-        public bool InForceAt(DateTimeOffset now) => (From is null || From <= now) && (Until is null || now < Until);
+        public bool InForceAt(DateTimeOffset now) => AccessRules.InForce(From ?? DateTimeOffset.MinValue, Until, now);
     }
 
     /// <summary>One principal: its kind, whether enabled, its groups (every one it is a member of, nested ones too) and its rows

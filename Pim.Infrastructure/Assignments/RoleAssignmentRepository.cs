@@ -33,10 +33,10 @@ public sealed class RoleAssignmentRepository(DbSession db, TimeProvider time) : 
         a.justification, a.created_at, a.created_by, a.version, a.source, a.expiry_warning_at, a.expiry_warned_at
         """;
 
-    /// <summary><see cref="Columns"/> of a group's assignment <c>a</c> as it applies to a member whose membership <c>g</c> lasts until <c>member_until</c>.</summary>
-    private const string ColumnsThroughMembership = """
+    /// <summary><see cref="Columns"/> of a group's assignment <c>a</c> as it applies to a member whose membership <c>g</c> ends at <c>g.ends_at</c>.</summary>
+    private const string ColumnsThroughMembership = $"""
         a.tenant_id, a.assignment_id, a.principal_id, a.role_id, a.scope, a.type, a.starts_at,
-        CASE WHEN g.member_until IS NULL OR (a.ends_at IS NOT NULL AND a.ends_at <= g.member_until) THEN a.ends_at ELSE g.member_until END AS ends_at,
+        {MembershipSql.EndThroughMembership} AS ends_at,
         a.justification, a.created_at, a.created_by, a.version, a.source, a.expiry_warning_at, a.expiry_warned_at
         """;
 
@@ -138,7 +138,7 @@ public sealed class RoleAssignmentRepository(DbSession db, TimeProvider time) : 
             WHERE a.tenant_id = @tenantId AND a.principal_id = @principalId
             UNION ALL
             SELECT {ColumnsThroughMembership} FROM (
-                SELECT g.group_id, CASE WHEN count(*) > count(g.ends_at) THEN NULL ELSE max(g.ends_at) END AS member_until
+                SELECT g.group_id, {MembershipSql.LongestEnd} AS ends_at
                 FROM {MembershipSql.Memberships} g WHERE g.tenant_id = @tenantId AND g.member_id = @principalId GROUP BY g.group_id) g
             JOIN role_assignments a ON a.tenant_id = @tenantId AND a.principal_id = g.group_id
             """;

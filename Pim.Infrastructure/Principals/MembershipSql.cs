@@ -26,22 +26,36 @@ public static class MembershipSql
     /// (tenant_id, member_id, group_id, starts_at, ends_at) of an activation of <c>member</c> at <c>/groups/{groupId}</c>,
     /// or of an active assignment of it, of a group that exists. What the grant index loads, with their windows.
     /// </summary>
-    public const string HeldFromNow = """
+    public const string HeldFromNow = $"""
         SELECT r.tenant_id, r.principal_id AS member_id, gp.principal_id AS group_id, r.starts_at, r.ends_at
         FROM activation_requests r
         JOIN principals gp ON gp.tenant_id = r.tenant_id AND gp.principal_id = substr(r.scope, 9) AND gp.kind = 'group'
-        WHERE r.role_id = 'member' AND r.scope LIKE '/groups/%' AND r.status IN ('active', 'scheduled') AND r.ends_at > @now
+        WHERE {ActivationNotEnded}
         UNION ALL
         SELECT a.tenant_id, a.principal_id, gp.principal_id, a.starts_at, a.ends_at
         FROM role_assignments a
         JOIN principals gp ON gp.tenant_id = a.tenant_id AND gp.principal_id = substr(a.scope, 9) AND gp.kind = 'group'
-        WHERE a.role_id = 'member' AND a.scope LIKE '/groups/%' AND a.type = 'active' AND (a.ends_at IS NULL OR a.ends_at > @now)
+        WHERE {AssignmentNotEnded}
         """;
 
-    private const string ActivationInForce =
-        "r.role_id = 'member' AND r.scope LIKE '/groups/%' AND r.status IN ('active', 'scheduled') AND r.starts_at <= @now AND r.ends_at > @now";
-    private const string AssignmentInForce =
-        "a.role_id = 'member' AND a.scope LIKE '/groups/%' AND a.type = 'active' AND a.starts_at <= @now AND (a.ends_at IS NULL OR a.ends_at > @now)";
+    // A membership held through PIM: an activation (r) or an active assignment (a) of 'member' at a group, not ended at
+    // @now (it may start later), or in force at @now.
+    private const string ActivationNotEnded =
+        "r.role_id = 'member' AND r.scope LIKE '/groups/%' AND r.status IN ('active', 'scheduled') AND r.ends_at > @now";
+    private const string AssignmentNotEnded =
+        "a.role_id = 'member' AND a.scope LIKE '/groups/%' AND a.type = 'active' AND (a.ends_at IS NULL OR a.ends_at > @now)";
+    private const string ActivationInForce = $"{ActivationNotEnded} AND r.starts_at <= @now";
+    private const string AssignmentInForce = $"{AssignmentNotEnded} AND a.starts_at <= @now";
+
+    /// <summary>Over a principal's memberships <c>g</c> of one group: when the last of them ends (null: one never does).</summary>
+    public const string LongestEnd = "CASE WHEN count(*) > count(g.ends_at) THEN NULL ELSE max(g.ends_at) END";
+
+    /// <summary>
+    /// The end of a group's assignment <c>a</c> as it applies to a member whose membership <c>g</c> ends at
+    /// <c>g.ends_at</c> (null: never): the earlier of the two.
+    /// </summary>
+    public const string EndThroughMembership =
+        "CASE WHEN g.ends_at IS NULL OR (a.ends_at IS NOT NULL AND a.ends_at <= g.ends_at) THEN a.ends_at ELSE g.ends_at END";
 
     /// <summary>
     /// Every membership at <c>@now</c> (a derived table: give it an alias): the directory's closure; a membership held
