@@ -37,11 +37,14 @@ public abstract class WorkloadTests(PimApp app)
     };
 
     [Fact]
-    public async Task A_service_principal_activates_without_MFA_where_the_settings_allow_workloads()
+    public async Task A_service_principal_activates_without_MFA_where_the_settings_allow_workloads_explicitly()
     {
         var (s, pipeline) = await PipelineAsync(app);
+        // Exchange Administrator is privileged: by default no workload activates it.
         var defaults = await s.Alice.GetAsync(s.Path("/roles/exchange-administrator/settings")).ExpectAsync(HttpStatusCode.OK);
-        Assert.True(defaults.GetProperty("activation").GetProperty("allowWorkloads").GetBoolean());
+        Assert.False(defaults.GetProperty("activation").GetProperty("allowWorkloads").GetBoolean());
+        await Activate(s, pipeline).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "workload-not-allowed");
+        await s.SetSettingsAsync("exchange-administrator", Settings(allowWorkloads: true));
         var active = await Activate(s, pipeline).ExpectAsync(HttpStatusCode.Created);
         Assert.Equal("active", active.Str("status"));
         Assert.True(await s.EvaluateAsync("ci-deployer", "exchange-administrator"));
@@ -154,7 +157,7 @@ public sealed class WorkloadShutdownTests
             {
                 var put = new HttpRequestMessage(HttpMethod.Put, $"/v1/tenants/{t}/roles/exchange-administrator/settings")
                 {
-                    Content = System.Net.Http.Json.JsonContent.Create(ScenarioSettings.Document(requireApproval: true), options: HttpAssertions.Json),
+                    Content = System.Net.Http.Json.JsonContent.Create(ScenarioSettings.Document(requireApproval: true, allowWorkloads: true), options: HttpAssertions.Json),
                 };
                 put.Headers.TryAddWithoutValidation("If-Match", current.Headers.ETag!.ToString());
                 await (await alice.SendAsync(put)).ExpectAsync(HttpStatusCode.OK);

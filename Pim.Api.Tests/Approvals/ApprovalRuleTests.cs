@@ -25,7 +25,7 @@ public sealed class ApprovalRuleTests
         Assert.Equal(ApprovalStep.StagePassed, passed);
         Assert.Equal((1, Now.AddMinutes(10)), (afterBen.CurrentStage, afterBen.StageStartedAt));
         Assert.Equal(Now.AddMinutes(10).AddHours(4), afterBen.Deadline);
-        Assert.False(afterBen.HasDecided("ann")); // each approver counts once per stage, in each stage
+        Assert.True(afterBen.HasDecided("ann")); // a person's decision counts in one stage only
         Assert.False(afterBen.MayBeDecidedBy(Person("ann"), Now.AddMinutes(11))); // stage 2: the default approvers
         Assert.True(afterBen.MayBeDecidedBy(Administrator, Now.AddMinutes(11)));
 

@@ -19,8 +19,8 @@ public abstract class ApprovalTests(PimApp app)
     {
         var s = await Scenario.OnboardAsync(app);
         await s.SetSettingsAsync("exchange-administrator", ScenarioSettings.Document(requireApproval: true));
-        // Alice (Privileged Role Administrator) is herself eligible for Exchange Administrator.
-        await s.AssignAsync(s.Alice, "alice", "exchange-administrator", "eligible", HttpStatusCode.Created);
+        // Alice (Privileged Role Administrator) is herself eligible for Exchange Administrator (another administrator made her so).
+        await s.AssignAsync(await s.SecondAdministratorAsync(), "alice", "exchange-administrator", "eligible", HttpStatusCode.Created);
         var own = await s.ActivateAsync(s.Alice).ExpectAsync(HttpStatusCode.Created);
         await s.Alice.PostJsonAsync(s.Path($"/activation-requests/{own.Str("id")}/approve"), new { justification = "me" })
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "self-approval-forbidden");

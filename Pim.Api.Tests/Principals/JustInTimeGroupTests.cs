@@ -232,16 +232,17 @@ public abstract class JustInTimeGroupTests(PimApp app)
     [Fact]
     public async Task A_groups_owner_administers_its_membership_and_nothing_else()
     {
-        var (s, _, _) = await OpsAsync(app);
-        await AssignMemberAsync(s, s.Alice, "carol", "active", HttpStatusCode.Created, roleId: "owner");
+        var s = await Scenario.OnboardAsync(app);
+        await s.SyncAsync("team", "group", HttpStatusCode.Created);
+        await AssignMemberAsync(s, s.Alice, "carol", "active", HttpStatusCode.Created, roleId: "owner", scope: "/groups/team");
         await s.SyncAsync("erin", "user", HttpStatusCode.Created);
-        await AssignMemberAsync(s, s.Carol, "erin", "eligible", HttpStatusCode.Created);
+        await AssignMemberAsync(s, s.Carol, "erin", "eligible", HttpStatusCode.Created, scope: "/groups/team");
         await s.Carol.PostJsonAsync(s.Path("/role-assignments"), new { principalId = "erin", roleId = "exchange-administrator", type = "eligible" })
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         await s.SyncAsync("finance", "group", HttpStatusCode.Created);
         await s.Carol.PostJsonAsync(s.Path("/role-assignments"), new { principalId = "erin", roleId = "member", scope = "/groups/finance", type = "eligible" })
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        Assert.Equal("allow", await DecisionAsync(s, "carol", "owner", Ops));
+        Assert.Equal("allow", await DecisionAsync(s, "carol", "owner", "/groups/team"));
     }
 
     [Fact]

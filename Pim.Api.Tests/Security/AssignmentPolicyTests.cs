@@ -21,7 +21,8 @@ public abstract class AssignmentPolicyTests(PimApp app)
         await s.SetSettingsAsync("user-administrator", ScenarioSettings.Document(allowPermanentActive: false, maximumActiveDuration: "P30D"));
         var permanent = (await s.AssignAsync(s.Alice, "carol", "user-administrator", "eligible", HttpStatusCode.Created)).Str("id");
         var long_ = (await s.AssignAsync(s.Alice, "bob", "user-administrator", "eligible", HttpStatusCode.Created, endsAt: Now.AddDays(60))).Str("id");
-        var short_ = (await s.AssignAsync(s.Alice, "alice", "user-administrator", "eligible", HttpStatusCode.Created, endsAt: Now.AddDays(20))).Str("id");
+        await s.SyncAsync("erin", "user", HttpStatusCode.Created);
+        var short_ = (await s.AssignAsync(s.Alice, "erin", "user-administrator", "eligible", HttpStatusCode.Created, endsAt: Now.AddDays(20))).Str("id");
 
         await s.Alice.PostJsonAsync(s.Path($"/role-assignments/{permanent}/make-active"))
             .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "permanent-assignment-forbidden");
@@ -32,7 +33,7 @@ public abstract class AssignmentPolicyTests(PimApp app)
         Assert.Empty(await s.AuditActionsAsync("action=assignment.madeActive"));
 
         await s.Alice.PostJsonAsync(s.Path($"/role-assignments/{short_}/make-active")).ExpectAsync(HttpStatusCode.OK);
-        Assert.True(await s.EvaluateAsync("alice", "user-administrator"));
+        Assert.True(await s.EvaluateAsync("erin", "user-administrator"));
     }
 
     [Fact]

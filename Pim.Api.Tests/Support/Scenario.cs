@@ -52,6 +52,17 @@ public sealed class Scenario(PimApp app, string tenantId)
     public async Task<string[]> AuditActionsAsync(string? query = null) =>
         (await AuditAsync(query)).EnumerateArray().Select(e => e.Str("action")).ToArray();
 
+    /// <summary>
+    /// Dan, a second active Privileged Role Administrator (synced by the operator): nobody grants a role to themselves, so
+    /// a grant for Alice needs him.
+    /// </summary>
+    public async Task<HttpClient> SecondAdministratorAsync()
+    {
+        await SyncAsync("dan", "user", HttpStatusCode.Created);
+        await AssignAsync(Operator, "dan", "privileged-role-administrator", "active", HttpStatusCode.Created);
+        return User("dan");
+    }
+
     /// <summary>Operator sync of a principal with its direct groups (a group has no email).</summary>
     public Task<JsonElement> SyncAsync(string id, string kind, HttpStatusCode expected, params string[] memberOf) =>
         Operator.PutJsonAsync(Path($"/principals/{id}"), new { kind, displayName = id, email = kind == "group" ? null : Address(id), memberOf })
@@ -81,9 +92,13 @@ public static class ScenarioSettings
     public static object Document(string maximumDuration = "PT1H", bool requireMfa = true, string? mfaMaxAge = null, bool requireJustification = true,
         bool requireTicket = false, bool requireApproval = false, string[]? approvers = null, string approvalTimeout = "P1D",
         bool allowPermanentEligible = true, string maximumEligibleDuration = "P365D", bool allowPermanentActive = true,
-        string maximumActiveDuration = "P180D") => new
+        string maximumActiveDuration = "P180D", bool? allowWorkloads = null, bool? allowGuests = null) => new
     {
-        activation = new { maximumDuration, requireMfa, mfaMaxAge, requireJustification, requireTicket, requireApproval, approvers = approvers ?? [], approvalTimeout },
+        activation = new
+        {
+            maximumDuration, requireMfa, mfaMaxAge, requireJustification, requireTicket, requireApproval, approvers = approvers ?? [], approvalTimeout,
+            allowWorkloads, allowGuests,
+        },
         assignment = new { allowPermanentEligible, maximumEligibleDuration, allowPermanentActive, maximumActiveDuration },
         notifications = new { onActivation = new { notifyRoleAdministrators = true, additionalRecipients = Array.Empty<string>() } },
     };

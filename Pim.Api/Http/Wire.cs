@@ -112,6 +112,7 @@ public static class Wire
         ["memberOf"] = new() { MaxItems = Principal.MaximumMemberOf, Items = Id },
         ["ListPrincipals.memberOf"] = Id,
         ["groupId"] = Id,
+        ["governedBy"] = new() { MaxItems = RoleAssignment.MaximumHeldByPrincipal },
         ["via"] = Id,
         ["depth"] = new() { Minimum = 1, Maximum = Principal.MaximumNestingDepth },
         ["text"] = Text(PrincipalQuery.MaximumTextLength),

@@ -21,9 +21,11 @@ public sealed class ActivationLifecycleService(ITenants tenants, IPrincipals pri
             var request = await requests.GetForAsync(tenants, caller, requestId, ct);
             if (!caller.Is(request.PrincipalId)) throw caller.Refusal("Only the requester may extend an activation.");
             if (await revocation.RevokeIfLostAsync(caller, request, now, ct) is { } lost) return ((ActivationSnapshot?)null, lost);
-            var policy = (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
+            var governing = await settings.PolicyAtAsync(request.TenantId, request.RoleId, request.Scope, ct);
+            var policy = governing.Settings;
             var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
-            var verdict = ActivationPolicy.EvaluateExtension(policy, request, duration, caller.Token, now, Requester.Of(requester, caller.IsGuest));
+            var verdict = governing.Decide(request.RoleId, request.Scope,
+                () => ActivationPolicy.EvaluateExtension(policy, request, duration, caller.Token, now, Requester.Of(requester, caller)));
             var version = request.Version;
             if (verdict.NeedsApproval)
                 request.RequestExtension(duration, justification, now,

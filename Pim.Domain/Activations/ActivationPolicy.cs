@@ -12,15 +12,21 @@ public sealed record ActivationVerdict(ActivationOutcome Outcome, TimeSpan Durat
     bool BreakGlass = false);
 
 /// <summary>
-/// Who asks, as the policy needs to know: a guest of another tenant, a workload (a service principal, for which MFA does
-/// not apply), and the groups it is a member of (for auto-approval rules).
+/// Who asks, as the policy needs to know: a guest, a workload (a service principal, for which MFA does not apply), and
+/// the groups it is a member of (for auto-approval rules).
 /// </summary>
 public sealed record Requester(bool Guest = false, bool Workload = false, IReadOnlyCollection<string>? Groups = null)
 {
     public static readonly Requester Member = new();
 
-    public static Requester Of(Principal? principal, bool guest) =>
-        new(guest, principal?.Kind == PrincipalKind.ServicePrincipal, principal?.TransitiveMemberOf);
+    /// <summary>
+    /// By what the principal is, whatever token it signed in with: a <c>guest</c> is a guest also with a token of the
+    /// resource tenant, and so is a token of another tenant mapped to a guest. The groups are those the directory says it
+    /// is in (<see cref="Principal.DirectoryMemberOf"/>): a condition reads facts the requester did not just create, so a
+    /// membership it activated itself meets no auto-approval rule.
+    /// </summary>
+    public static Requester Of(Principal? principal, Caller caller) =>
+        new(caller.IsGuest || principal?.Kind == PrincipalKind.Guest, principal?.Kind == PrincipalKind.ServicePrincipal, principal?.DirectoryMemberOf);
 }
 
 /// <summary>The policy's answer to an extension: whether it waits for approval, or the rule that approved it at once.</summary>

@@ -68,7 +68,7 @@ public sealed class ActivationRecorder(IActivationRequests requests, IAuditLog a
         if (request.Version == version) return;
         await SaveAsync(request, version, ct);
         RoleSettings? policy = null; // resolved once, and only when a notification needs it
-        async Task<RoleSettings> PolicyAsync() => policy ??= (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
+        async Task<RoleSettings> PolicyAsync() => policy ??= (await settings.PolicyAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
         foreach (var action in actions)
         {
             if (action == AuditActions.ActivationActivated)

@@ -51,6 +51,8 @@ public sealed class ActivationRequest
     public IReadOnlyList<string> NoticesSent { get; private set; } = [];
     public DateTimeOffset? ClosedAt { get; private set; }
     public PendingExtension? Extension { get; private set; }
+    /// <summary>The roles whose policy the request was held to besides its own (<see cref="GoverningPolicy"/>): empty but for a group's roles.</summary>
+    public IReadOnlyList<GoverningRole> GovernedBy { get; private init; } = [];
     public int Version { get; private set; }
 
     public static readonly ActivationStatus[] OpenStatuses = [ActivationStatus.PendingApproval, ActivationStatus.Scheduled, ActivationStatus.Active];
@@ -59,10 +61,11 @@ public sealed class ActivationRequest
 
     /// <summary>
     /// Creates a request the policy has already accepted (<paramref name="verdict"/>): active now, scheduled, or waiting
-    /// for approval through the stages of <paramref name="policy"/>, which the request keeps.
+    /// for approval through the stages of <paramref name="policy"/>, which the request keeps (with the roles it was
+    /// composed from, <paramref name="governedBy"/>).
     /// </summary>
     public static ActivationRequest Create(string tenantId, string principalId, RoleAssignment eligibility, string scope, ActivationAsk ask,
-        ActivationVerdict verdict, RoleSettings policy, DateTimeOffset now)
+        ActivationVerdict verdict, RoleSettings policy, DateTimeOffset now, IReadOnlyList<GoverningRole>? governedBy = null)
     {
         var pending = verdict.Outcome == ActivationOutcome.PendingApproval;
         var approval = pending ? ApprovalProgress.Start(policy.Activation.Stages, policy.Notifications.OnApprovalNeeded.RemindBefore, now) : null;
@@ -92,6 +95,7 @@ public sealed class ActivationRequest
             BreakGlass = verdict.BreakGlass,
             FollowUp = verdict.BreakGlass ? new BreakGlassFollowUp(now + BreakGlassRules.FollowUpDue) : null,
             ExpiryWarning = policy.Notifications.ExpiryWarnings.Activation,
+            GovernedBy = governedBy ?? [],
             Version = 1,
         };
         if (!pending) request.EndsAt = request.EndFor(verdict.StartsAt);
@@ -102,14 +106,15 @@ public sealed class ActivationRequest
         ActivationStatus status, TimeSpan duration, string? justification, Ticket? ticket, DateTimeOffset requestedAt, DateTimeOffset startsAt,
         DateTimeOffset? endsAt, DateTimeOffset? eligibilityEndsAt, DateTimeOffset? approvalDeadline, ApprovalDecision? decision,
         DateTimeOffset? closedAt, int version, PendingExtension? extension = null, ApprovalProgress? approval = null, string? autoApprovedBy = null,
-        bool breakGlass = false, BreakGlassFollowUp? followUp = null, TimeSpan? expiryWarning = null, IReadOnlyList<string>? noticesSent = null) => new()
+        bool breakGlass = false, BreakGlassFollowUp? followUp = null, TimeSpan? expiryWarning = null, IReadOnlyList<string>? noticesSent = null,
+        IReadOnlyList<GoverningRole>? governedBy = null) => new()
     {
         TenantId = tenantId, Id = id, PrincipalId = principalId, RoleId = roleId, Scope = scope, AssignmentId = assignmentId,
         Status = status, Duration = duration, Justification = justification, Ticket = ticket, RequestedAt = requestedAt,
         StartsAt = startsAt, EndsAt = endsAt, EligibilityEndsAt = eligibilityEndsAt, ApprovalDeadline = approvalDeadline,
         Decision = decision, ClosedAt = closedAt, Version = version, Extension = extension, Approval = approval,
         AutoApprovedBy = autoApprovedBy, BreakGlass = breakGlass, FollowUp = followUp, ExpiryWarning = expiryWarning,
-        NoticesSent = noticesSent ?? [],
+        NoticesSent = noticesSent ?? [], GovernedBy = governedBy ?? [],
     };
 
     /// <summary>The status at <paramref name="now"/>: time alone turns scheduled into active, active into expired,
@@ -177,7 +182,7 @@ public sealed class ActivationRequest
             throw Errors.Forbidden($"You are not an approver of stage {progress.CurrentStage + 1} of this request for '{RoleId}'.");
         if (progress.HasDecided(approver.PrincipalId))
             throw new PimException(ErrorCodes.AlreadyDecided,
-                $"You already decided stage {progress.CurrentStage + 1} of activation request '{Id}': each approver counts once per stage.");
+                $"You already decided a stage of activation request '{Id}': a person's decision counts in one stage only; another approver decides stage {progress.CurrentStage + 1}.");
 
         var (next, step) = progress.Record(approver.PrincipalId, approve, justification, now);
         if (extension is not null)

@@ -3,10 +3,13 @@ namespace Pim.Domain;
 /// <summary>One item of a batch activation: the request created, or the problem that refused it.</summary>
 public sealed record BatchItem(string RoleId, string Scope, ActivationSnapshot? Request, PimException? Problem);
 
-/// <summary>One line of "My roles": an eligible or active assignment, and where its activation stands.</summary>
-/// <summary>A role of "my roles": <see cref="Status"/> is <see cref="Eligible"/>, or the status of its open activation request.</summary>
+/// <summary>
+/// A role of "my roles": an eligible or active assignment, and where its activation stands — <see cref="Status"/> is
+/// <see cref="Eligible"/>, or the status of its open activation request — with what activating it requires and, for a
+/// group's role, which roles the group confers that requirement comes from (<see cref="GovernedBy"/>).
+/// </summary>
 public sealed record MyRole(RoleAssignment Assignment, string Status, DateTimeOffset? ValidUntil, ActivationRequest? Request, ActivationRules Requirements,
-    string RoleDisplayName)
+    string RoleDisplayName, IReadOnlyList<GoverningRole> GovernedBy)
 {
     public const string Eligible = "eligible";
 }
@@ -41,10 +44,12 @@ public sealed class ActivationService(
             var ancestors = await scopes.AncestorsOrRootAsync(tenant.Id, scope, ct);
             tenant.EnsureManaged(role, ancestors);
             var eligibility = Eligibility.Choose(await assignments.ListForPrincipalAsync(tenant.Id, principalId, ct), role.Id, ancestors,
-                    ActivationPolicy.StartOf(ask, now))
+                    ActivationPolicy.StartOf(ask, now), requester)
                 ?? throw new PimException(ErrorCodes.NotEligible, $"You are not eligible for '{role.Id}' at scope '{scope}'.");
-            var policy = (await settings.EffectiveAtAsync(tenant.Id, role.Id, scope, ct)).Settings;
-            var verdict = ActivationPolicy.Evaluate(policy, eligibility, ask, caller.Token, now, Requester.Of(requester, caller.IsGuest));
+            var governing = await settings.PolicyAtAsync(tenant.Id, role.Id, scope, ct);
+            var policy = governing.Settings;
+            var verdict = governing.Decide(role.Id, scope,
+                () => ActivationPolicy.Evaluate(policy, eligibility, ask, caller.Token, now, Requester.Of(requester, caller)));
 
             if (await requests.FindRecordedOpenAsync(tenant.Id, principalId, role.Id, scope, ct) is { } open)
             {
@@ -53,7 +58,7 @@ public sealed class ActivationService(
                         $"Activation request '{open.Id}' for '{role.Id}' is already {ActivationRequest.Wire(open.StatusAt(now))}.");
                 await recorder.SettleAsync(caller, open, now, ct); // frees the slot the partial unique index keeps for open requests
             }
-            var request = ActivationRequest.Create(tenant.Id, principalId, eligibility, scope, ask, verdict, policy, now);
+            var request = ActivationRequest.Create(tenant.Id, principalId, eligibility, scope, ask, verdict, policy, now, governing.GovernedBy);
             await recorder.RequestedAsync(caller, request, policy, now, ct);
             return new ActivationSnapshot(request, now);
         }, ct);
@@ -67,7 +72,7 @@ public sealed class ActivationService(
     {
         await tenants.GetAsync(caller.TenantId, ct);
         var principalId = caller.RequirePrincipal(); // who may ask at all is answered once, for the whole batch
-        var workload = (await principals.FindAsync(caller.TenantId, principalId, ct))?.Kind == PrincipalKind.ServicePrincipal;
+        var requester = Requester.Of(await principals.FindAsync(caller.TenantId, principalId, ct), caller);
         // all: every eligibility still to activate, each at its own scope (unless the batch names one).
         var targets = all
             ? (await MyRolesAsync(caller, ct)).Where(r => r.Status == "eligible")
@@ -79,10 +84,10 @@ public sealed class ActivationService(
         foreach (var (roleId, scope) in targets)
         {
             if (await roles.FindRoleAsync(caller.TenantId, roleId, ct) is null) continue; // the item itself will say what is wrong
-            EffectiveRoleSettings policy;
-            try { policy = await settings.EffectiveAtAsync(caller.TenantId, roleId, scope, ct); }
+            GoverningPolicy policy;
+            try { policy = await settings.PolicyAtAsync(caller.TenantId, roleId, scope, ct); }
             catch (PimException) { continue; } // the item itself will say what is wrong
-            if (!workload) ActivationPolicy.EnsureMfa(policy.Settings.Activation, caller.Token, now);
+            if (!requester.Workload) policy.Decide(roleId, scope, () => ActivationPolicy.EnsureMfa(policy.Settings.Activation, caller.Token, now));
         }
 
         var items = new List<BatchItem>();
@@ -164,24 +169,25 @@ public sealed class ActivationService(
         tenant.EnsureConsented();
         var now = time.Now();
         var open = (await requests.ListRecordedOpenByPrincipalsAsync(tenant.Id, [principalId], ct)).Where(r => r.IsOpenAt(now)).ToList();
-        var policies = new Dictionary<(string, string), ActivationRules>();
+        var holder = await principals.FindAsync(tenant.Id, principalId, ct);
+        var policies = new Dictionary<(string, string), GoverningPolicy>();
         var names = new Dictionary<string, string>();
         var mine = new List<MyRole>();
-        foreach (var assignment in (await assignments.ListForPrincipalAsync(tenant.Id, principalId, ct)).Where(a => a.EndsAt is null || a.EndsAt > now))
+        foreach (var assignment in (await assignments.ListForPrincipalAsync(tenant.Id, principalId, ct))
+                     .Where(a => (a.EndsAt is null || a.EndsAt > now) && (a.Type == AssignmentType.Active || Eligibility.Usable(a, holder))))
         {
-            if (!policies.TryGetValue((assignment.RoleId, assignment.Scope), out var rules))
-                policies[(assignment.RoleId, assignment.Scope)] = rules =
-                    (await settings.EffectiveAtAsync(tenant.Id, assignment.RoleId, assignment.Scope, ct)).Settings.Activation;
+            if (!policies.TryGetValue((assignment.RoleId, assignment.Scope), out var policy))
+                policies[(assignment.RoleId, assignment.Scope)] = policy = await settings.PolicyAtAsync(tenant.Id, assignment.RoleId, assignment.Scope, ct);
             if (!names.TryGetValue(assignment.RoleId, out var name))
                 names[assignment.RoleId] = name = await roles.RoleNameAsync(tenant.Id, assignment.RoleId, ct);
             if (assignment.Type == AssignmentType.Active)
             {
-                mine.Add(new MyRole(assignment, "active", assignment.EndsAt, null, rules, name));
+                mine.Add(new MyRole(assignment, "active", assignment.EndsAt, null, policy.Settings.Activation, name, policy.GovernedBy));
                 continue;
             }
             var request = open.FirstOrDefault(r => r.AssignmentId == assignment.Id);
             var status = request is null ? MyRole.Eligible : ActivationRequest.Wire(request.StatusAt(now));
-            mine.Add(new MyRole(assignment, status, request?.EndsAt, request, rules, name));
+            mine.Add(new MyRole(assignment, status, request?.EndsAt, request, policy.Settings.Activation, name, policy.GovernedBy));
         }
         return mine.OrderBy(r => r.Assignment.RoleId, StringComparer.Ordinal).ThenBy(r => r.Assignment.Type).ToList();
     }

@@ -16,8 +16,9 @@ public static class RevocationReasons
 /// <summary>
 /// A grant is only as alive as what it stands on (DESIGN §7): the principal (present and enabled), the eligible
 /// assignment it was made through (still there, still eligible), the group membership that eligibility came through
-/// (directly or through nested groups: leaving an intermediate group loses it), and the eligibility's scope still at or
-/// above the request's. A pure function; access evaluation asks the same questions in SQL.
+/// (directly or through nested groups: leaving an intermediate group loses it; for a membership held through PIM, the
+/// directory's membership only — <see cref="Eligibility.Usable"/> — so that no membership stands on itself), and the
+/// eligibility's scope still at or above the request's. A pure function; access evaluation asks the same questions in SQL.
 /// </summary>
 public static class GrantBasis
 {
@@ -31,6 +32,7 @@ public static class GrantBasis
         if (eligibility.Type != AssignmentType.Eligible) return RevocationReasons.EligibilityMadeActive;
         if (eligibility.PrincipalId != request.PrincipalId && !holder.IsMemberOf(eligibility.PrincipalId))
             return RevocationReasons.MembershipRemoved;
+        if (!Eligibility.Usable(eligibility, holder)) return RevocationReasons.MembershipRemoved;
         if (!ancestors.Contains(eligibility.Scope)) return RevocationReasons.ScopeMoved;
         return null;
     }

@@ -47,14 +47,18 @@ public sealed record ApprovalProgress(IReadOnlyList<ApprovalStage> Stages, int C
     public bool MayBeDecidedBy(ApproverFacts approver, DateTimeOffset now) =>
         !IsComplete && Current.MayBeDecidedBy(approver, StageStartedAt, now);
 
-    public bool HasDecided(string approverId) => Decisions.Any(d => d.Stage == CurrentStage && d.ApproverId == approverId);
+    /// <summary>
+    /// Whether the approver has decided any stage of this approval: a person's decision counts in at most one stage, so
+    /// that one person in the approvers of two stages cannot pass both alone.
+    /// </summary>
+    public bool HasDecided(string approverId) => Decisions.Any(d => d.ApproverId == approverId);
 
-    /// <summary>Who has decided the current stage already (they are not reminded).</summary>
-    public IEnumerable<string> DecidedInCurrentStage => Decisions.Where(d => d.Stage == CurrentStage).Select(d => d.ApproverId);
+    /// <summary>Who has decided a stage already (they decide no other, so they are neither told nor reminded).</summary>
+    public IEnumerable<string> Decided => Decisions.Select(d => d.ApproverId);
 
     /// <summary>
     /// Counts an approver's answer in the current stage. The caller has checked that the approver may decide it and
-    /// has not yet: each approver counts once per stage. A deny ends the approval; the <see cref="ApprovalStage.Required"/>th
+    /// has decided no stage yet: each approver counts once in the whole approval. A deny ends the approval; the <see cref="ApprovalStage.Required"/>th
     /// distinct approval passes the stage, and the next begins now.
     /// </summary>
     public (ApprovalProgress Next, ApprovalStep Step) Record(string approverId, bool approve, string? justification, DateTimeOffset now)

@@ -77,7 +77,7 @@ public sealed class ApprovalService(ITenants tenants, IPrincipals principals, IA
         var principalId = caller.RequirePrincipal();
         var principal = await principals.FindAsync(caller.TenantId, principalId, ct);
         return new ApproverFacts(principalId, principal?.TransitiveMemberOf ?? [], await access.HoldsAnyAsync(caller, RoleCatalog.DefaultApprovers, ct),
-            principal is { Enabled: true });
+            principal is { Enabled: true }, principal?.Kind == PrincipalKind.ServicePrincipal);
     }
 
     /// <summary>A request that waits under no kept stages (made before they were kept) is given the one it was made under.</summary>
@@ -85,7 +85,7 @@ public sealed class ApprovalService(ITenants tenants, IPrincipals principals, IA
     {
         if (!(request is { Status: ActivationStatus.PendingApproval, Approval: null } || request.Extension is { Approval: null })) return;
         if (!cache.TryGetValue((request.RoleId, request.Scope), out var policy))
-            cache[(request.RoleId, request.Scope)] = policy = (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
+            cache[(request.RoleId, request.Scope)] = policy = (await settings.PolicyAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
         request.AdoptApproval(policy.Activation.Stages.FirstOrDefault()?.Approvers ?? [], policy.Notifications.OnApprovalNeeded.RemindBefore);
     }
 
@@ -119,7 +119,7 @@ public sealed class ApprovalService(ITenants tenants, IPrincipals principals, IA
     private async Task RecordAsync(Caller caller, ActivationRequest request, ApprovalStep step, int stage, bool extension, string? justification,
         DateTimeOffset now, CancellationToken ct)
     {
-        var policy = (await settings.EffectiveAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
+        var policy = (await settings.PolicyAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
         AuditEvent Audit(string action) => ActivationRecorder.StageAudit(caller, now, action, request, stage, extension) with { Justification = justification };
         switch (step)
         {

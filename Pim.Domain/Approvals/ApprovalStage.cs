@@ -22,7 +22,7 @@ public sealed record ApprovalStage(IReadOnlyList<string> Approvers, int Required
     /// <summary>Whether the approver may decide this stage, begun at <paramref name="startedAt"/>, at <paramref name="now"/>.</summary>
     public bool MayBeDecidedBy(ApproverFacts approver, DateTimeOffset startedAt, DateTimeOffset now)
     {
-        if (!approver.Enabled) return false;
+        if (!approver.Enabled || approver.Workload) return false;
         var named = Approvers.Count == 0 ? approver.HoldsDefaultApproverRole : approver.IsAnyOf(Approvers);
         return named || (EscalatesAt(startedAt) <= now && approver.IsAnyOf(EscalateTo));
     }
@@ -30,9 +30,12 @@ public sealed record ApprovalStage(IReadOnlyList<string> Approvers, int Required
 
 /// <summary>
 /// What a decision needs to know of the one deciding: who it is, the groups it is a member of, whether it holds an
-/// active default approver role (Privileged Role or Security Administrator) now, and whether its account is enabled.
+/// active default approver role (Privileged Role or Security Administrator) now, whether its account is enabled, and
+/// whether it is a workload (a service principal). Approval is a person's judgement: a workload decides nothing, even
+/// one that holds an approver's role or is in an approvers group.
 /// </summary>
-public sealed record ApproverFacts(string PrincipalId, IReadOnlyCollection<string> Groups, bool HoldsDefaultApproverRole, bool Enabled)
+public sealed record ApproverFacts(string PrincipalId, IReadOnlyCollection<string> Groups, bool HoldsDefaultApproverRole, bool Enabled,
+    bool Workload = false)
 {
     public bool IsAnyOf(IReadOnlyList<string> ids) => ids.Contains(PrincipalId) || Groups.Any(ids.Contains);
 }

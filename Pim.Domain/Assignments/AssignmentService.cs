@@ -26,25 +26,35 @@ public sealed class AssignmentService(
             role.EnsureScopeFits(request.Scope);
             await scopes.AncestorsOrRootAsync(tenant.Id, request.Scope, ct); // the scope must be registered
             var directorySync = caller.IsOperator && request.Type == AssignmentType.Active;
-            if (!directorySync) await EnsureAdministratorAsync(caller, tenant, role, request.Scope, "Assigning eligible or time-bound roles", ct);
-            var policy = (await settings.EffectiveAtAsync(tenant.Id, request.RoleId, request.Scope, ct)).Settings;
+            var governing = await settings.PolicyAtAsync(tenant.Id, request.RoleId, request.Scope, ct);
+            var policy = governing.Settings;
+            if (!directorySync)
+            {
+                await EnsureAdministratorAsync(caller, tenant, role, request.Scope, "Assigning eligible or time-bound roles", ct);
+                await EnsureNotForSelfAsync(caller, request.PrincipalId, ct);
+                await EnsureMayConferAsync(caller, governing, role.Id, request.Scope, ct);
+            }
             if (await principals.FindAsync(tenant.Id, request.PrincipalId, ct) is not { } assignee)
                 throw new PimException(ErrorCodes.UnknownPrincipal, $"Principal '{request.PrincipalId}' does not exist in tenant '{tenant.Id}'.");
             // Groups nest in the directory (memberOf), where cycles and depth are checked; PIM gives membership to users and
-            // services, and a group may only hold it eligibly (for its own members to activate).
-            if (assignee.Kind == PrincipalKind.Group && request.RoleId == RoleCatalog.Member && request.Type == AssignmentType.Active)
-                throw GroupsNestInTheDirectory(request.PrincipalId);
+            // services, and a group may only hold it eligibly (for its own members to activate), never in a circle.
+            if (assignee.Kind == PrincipalKind.Group && request.RoleId == RoleCatalog.Member)
+            {
+                if (request.Type == AssignmentType.Active) throw GroupsNestInTheDirectory(request.PrincipalId);
+                await EnsureNoEligibilityCycleAsync(tenant.Id, assignee.Id, request.Scope, now, ct);
+            }
             if ((await assignments.ListHeldByAsync(tenant.Id, request.PrincipalId, ct)).Count >= RoleAssignment.MaximumPerPrincipal)
                 throw new PimException(ErrorCodes.LimitReached,
                     $"Principal '{request.PrincipalId}' has {RoleAssignment.MaximumPerPrincipal} assignments, as many as one principal may hold; remove one first.");
 
             // Directory sync mirrors the directory as it is: its active assignments are not held to PIM's assignment rules.
-            var assignment = RoleAssignment.Create(tenant.Id, request.PrincipalId, request.RoleId, request.Scope, request.Type,
-                request.StartsAt ?? now, request.EndsAt, request.Justification, now, caller.ActorId, directorySync ? null : policy, directorySync,
-                policy.Notifications.ExpiryWarnings.Assignment);
+            var assignment = governing.Decide(role.Id, request.Scope, () => RoleAssignment.Create(tenant.Id, request.PrincipalId, request.RoleId,
+                request.Scope, request.Type, request.StartsAt ?? now, request.EndsAt, request.Justification, now, caller.ActorId,
+                directorySync ? null : policy, directorySync, policy.Notifications.ExpiryWarnings.Assignment));
             await assignments.InsertAsync(assignment, ct);
-            await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentCreated, assignment), ct);
+            await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentCreated, assignment) with { Details = GovernedDetails(governing) }, ct);
             await notifier.AssignmentCreatedAsync(assignment, policy, ct);
+            await notifier.ConferringAssignmentCreatedAsync(assignment, governing.GovernedBy, ct);
             return assignment;
         }, ct);
     }
@@ -170,11 +180,16 @@ public sealed class AssignmentService(
             caller.RequirePrincipal();
             var assignment = await assignments.FindAsync(tenant.Id, assignmentId, ct) ?? throw AssignmentNotFound(assignmentId);
             await EnsureAdministratorAsync(caller, tenant, await roles.GetRoleAsync(tenant.Id, assignment.RoleId, ct), assignment.Scope, "Changing role assignments", ct);
-            if (action == AuditActions.AssignmentMadeActive && assignment.RoleId == RoleCatalog.Member
-                && (await principals.FindAsync(tenant.Id, assignment.PrincipalId, ct))?.Kind == PrincipalKind.Group)
-                throw GroupsNestInTheDirectory(assignment.PrincipalId);
+            var governing = await settings.PolicyAtAsync(tenant.Id, assignment.RoleId, assignment.Scope, ct);
+            await EnsureMayConferAsync(caller, governing, assignment.RoleId, assignment.Scope, ct);
+            if (action == AuditActions.AssignmentMadeActive)
+            {
+                await EnsureNotForSelfAsync(caller, assignment.PrincipalId, ct);
+                if (assignment.RoleId == RoleCatalog.Member && (await principals.FindAsync(tenant.Id, assignment.PrincipalId, ct))?.Kind == PrincipalKind.Group)
+                    throw GroupsNestInTheDirectory(assignment.PrincipalId);
+            }
             var version = assignment.Version;
-            change(assignment, (await settings.EffectiveAtAsync(tenant.Id, assignment.RoleId, assignment.Scope, ct)).Settings, now);
+            governing.Decide(assignment.RoleId, assignment.Scope, () => change(assignment, governing.Settings, now));
             if (dryRun) return assignment; // every check ran; nothing is written
             if (!await assignments.UpdateTypeAsync(assignment, version, ct))
                 throw new PimException(ErrorCodes.Conflict, $"Assignment '{assignmentId}' was changed by another request; read it again.");
@@ -185,6 +200,63 @@ public sealed class AssignmentService(
             return assignment;
         }, ct);
     }
+
+    /// <summary>
+    /// Nobody grants a role to themselves, or to a group they are a member of (in any way): every grant has a second
+    /// person. The consent bootstrap (<see cref="TenantService"/>) is the one named exception; directory sync is the operator's.
+    /// </summary>
+    private async Task EnsureNotForSelfAsync(Caller caller, string principalId, CancellationToken ct)
+    {
+        if (caller.PrincipalId is not { } me) return;
+        if (me != principalId && (await principals.FindAsync(caller.TenantId, me, ct))?.IsMemberOf(principalId) != true) return;
+        throw new PimException(ErrorCodes.SelfAssignmentForbidden, me == principalId
+            ? "Nobody grants a role to themselves: ask another administrator."
+            : $"Nobody grants a role to a group they are a member of, and you are a member of '{principalId}': ask another administrator.");
+    }
+
+    /// <summary>
+    /// Granting a group's membership or ownership grants what the group confers (<see cref="GoverningPolicy"/>): only who
+    /// may assign every one of those roles may grant it — for a group that confers Global Administrator, the Global and
+    /// Privileged Role Administrators; a group's owner only where the group confers nothing beyond what the owner could assign.
+    /// </summary>
+    private async Task EnsureMayConferAsync(Caller caller, GoverningPolicy governing, string roleId, string scope, CancellationToken ct)
+    {
+        foreach (var conferred in governing.GovernedBy.DistinctBy(g => (g.RoleId, g.Scope)))
+            if (await roles.FindRoleAsync(caller.TenantId, conferred.RoleId, ct) is { } role) // a role gone confers nothing
+                await access.EnsureAdministersAsync(caller, role, conferred.Scope,
+                    $"Granting '{roleId}' at '{scope}', which confers '{conferred.RoleId}' at '{conferred.Scope}' (held by '{conferred.GroupId}'),", ct);
+    }
+
+    /// <summary>
+    /// A group eligible for a group's membership lets its members become members of that group (and of every group that
+    /// one is nested in). A group may not be eligible for its own membership, nor for one that leads back to it — through
+    /// other groups' eligibilities or nesting — however many groups the circle passes.
+    /// </summary>
+    private async Task EnsureNoEligibilityCycleAsync(string tenantId, string groupId, string scope, DateTimeOffset now, CancellationToken ct)
+    {
+        var target = ScopePath.GroupOf(scope)!;
+        var eligibleFor = (await assignments.ListGroupEligibilitiesForMembershipAsync(tenantId, now, ct))
+            .ToLookup(a => a.PrincipalId, a => ScopePath.GroupOf(a.Scope)!);
+        var reached = new HashSet<string>(StringComparer.Ordinal) { target };
+        for (var frontier = new List<string> { target }; frontier.Count > 0;)
+        {
+            var next = new List<string>();
+            foreach (var group in await principals.FindManyAsync(tenantId, frontier, ct))
+                foreach (var member in group.DirectoryMemberOf.Prepend(group.Id))
+                    foreach (var into in eligibleFor[member].Prepend(member))
+                        if (reached.Add(into)) next.Add(into);
+            if (reached.Contains(groupId))
+                throw new PimException(ErrorCodes.EligibilityCycle, groupId == target
+                    ? $"Group '{groupId}' cannot be eligible for its own membership."
+                    : $"Group '{groupId}' cannot be eligible for the membership of '{target}': that membership leads back to '{groupId}' (through nesting or other groups' eligibilities).");
+            frontier = next;
+        }
+    }
+
+    /// <summary>The audit details of a grant held to what it confers: which roles.</summary>
+    private static string? GovernedDetails(GoverningPolicy governing) => governing.Composed
+        ? System.Text.Json.JsonSerializer.Serialize(new { governedBy = governing.GovernedBy }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))
+        : null;
 
     private static PimException GroupsNestInTheDirectory(string groupId) => new(ErrorCodes.InvalidScope,
         $"'{groupId}' is a group: a group becomes a member of another group in the directory (memberOf), not through PIM.");

@@ -15,6 +15,14 @@ public interface IRoleAssignments
     Task<IReadOnlyList<RoleAssignment>> ListForPrincipalAsync(string tenantId, string principalId, CancellationToken ct);
     /// <summary>The assignments held by the principal itself (not through groups).</summary>
     Task<IReadOnlyList<RoleAssignment>> ListHeldByAsync(string tenantId, string principalId, CancellationToken ct);
+    /// <summary>
+    /// What a group confers (<see cref="GoverningPolicy"/>): each role and scope held, eligibly or actively and not ended at
+    /// <paramref name="now"/>, by the group or by a group it is nested in (as the directory says), but membership of
+    /// another group (<see cref="RoleCatalog.Member"/>: a membership held through PIM is one level deep), with the group that holds it.
+    /// </summary>
+    Task<IReadOnlyList<GoverningRole>> ListConferredAsync(string tenantId, string groupId, DateTimeOffset now, CancellationToken ct);
+    /// <summary>The eligible assignments of <see cref="RoleCatalog.Member"/> held by groups (not ended at <paramref name="now"/>): which group's members may activate which group's membership.</summary>
+    Task<IReadOnlyList<RoleAssignment>> ListGroupEligibilitiesForMembershipAsync(string tenantId, DateTimeOffset now, CancellationToken ct);
     /// <summary>The assignments made at exactly this scope (a group's: its members and owners).</summary>
     Task<IReadOnlyList<RoleAssignment>> ListAtScopeAsync(string tenantId, string scope, CancellationToken ct);
     /// <summary>The role's assignments that end after <paramref name="now"/> and have not been warned of it yet.</summary>

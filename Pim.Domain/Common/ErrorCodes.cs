@@ -19,6 +19,7 @@ public static class ErrorCodes
     public const string SelfApprovalForbidden = "self-approval-forbidden";
     public const string PrincipalDisabled = "principal-disabled";
     public const string SelfReviewForbidden = "self-review-forbidden";
+    public const string SelfAssignmentForbidden = "self-assignment-forbidden";
     // Nothing by that name (in this tenant).
     public const string NotFound = "not-found";
     // The state of things does not allow it now.
@@ -31,6 +32,7 @@ public static class ErrorCodes
     public const string LimitReached = "limit-reached";
     public const string AlreadyDecided = "already-decided";
     public const string MembershipCycle = "membership-cycle";
+    public const string EligibilityCycle = "eligibility-cycle";
     public const string NotUnique = "not-unique";
     public const string BuiltInRole = "built-in-role";
     public const string RoleInUse = "role-in-use";

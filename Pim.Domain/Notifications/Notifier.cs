@@ -49,7 +49,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         var what = request.Status == ActivationStatus.Active ? "an extension of" : "to activate"; // an active request waits only for an extension
         var stage = approval.Stages.Count > 1 ? $" (stage {approval.CurrentStage + 1} of {approval.Stages.Count})" : "";
-        await SendAsync(request.TenantId, ids.Except(approval.DecidedInCurrentStage).Where(id => id != request.PrincipalId).ToList(), [],
+        await SendAsync(request.TenantId, ids.Except(approval.Decided).Where(id => id != request.PrincipalId).ToList(), [],
             $"PIM: {(reminder ? "reminder: " : "")}approval needed for {Name(requester, request.PrincipalId)} {what} {role}{stage}",
             Describe(request, role, requester, "waits for your approval") + Progress(approval) +
             $"\nDecide in PIM before {Stamp(approval.Deadline)}: approve or deny request {request.Id}.\n", ct,
@@ -63,7 +63,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
         if (approval.IsComplete) return;
         var ids = await ExpandGroupsAsync(request.TenantId, approval.Current.EscalateTo, ct);
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
-        await SendAsync(request.TenantId, ids.Except(approval.DecidedInCurrentStage).Where(id => id != request.PrincipalId).ToList(), [],
+        await SendAsync(request.TenantId, ids.Except(approval.Decided).Where(id => id != request.PrincipalId).ToList(), [],
             $"PIM: escalated — approval needed for {Name(requester, request.PrincipalId)} to activate {role}",
             Describe(request, role, requester, "was escalated to you: its approvers have not decided") + Progress(approval) +
             $"\nDecide in PIM before {Stamp(approval.Deadline)}: approve or deny request {request.Id}.\n", ct);
@@ -176,6 +176,29 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
             .Append(CultureInfo.InvariantCulture, $"End: {(assignment.EndsAt is null ? "permanent" : Stamp(assignment.EndsAt))}\n")
             .Append(CultureInfo.InvariantCulture, $"Justification: {assignment.Justification ?? "-"}\nAssignment id: {assignment.Id}\n");
         await SendAsync(assignment.TenantId, [assignment.PrincipalId], [], $"PIM: you are {kind} {role}", body.ToString(), ct);
+    }
+
+    /// <summary>
+    /// A grant of a group's role (membership, ownership) that confers other roles: the role administrators are told, as
+    /// they would be of a grant of those roles themselves — whatever the group role's own settings say.
+    /// </summary>
+    public async Task ConferringAssignmentCreatedAsync(RoleAssignment assignment, IReadOnlyList<GoverningRole> confers, CancellationToken ct)
+    {
+        if (confers.Count == 0) return;
+        var role = await roles.RoleNameAsync(assignment.TenantId, assignment.RoleId, ct);
+        var administrators = await access.ListHoldersAsync(assignment.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
+        var assignee = await principals.FindAsync(assignment.TenantId, assignment.PrincipalId, ct);
+        var kind = assignment.Type == AssignmentType.Eligible ? "eligible for" : "assigned";
+        var body = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"{Name(assignee, assignment.PrincipalId)} was made {kind} {role} at {assignment.Scope} by {assignment.CreatedBy}.\n\n")
+            .Append("The group confers:\n");
+        foreach (var conferred in confers)
+            body.Append(CultureInfo.InvariantCulture, $"- {await roles.RoleNameAsync(assignment.TenantId, conferred.RoleId, ct)} ({conferred.RoleId}) at {conferred.Scope}, held by {conferred.GroupId}\n");
+        body.Append(CultureInfo.InvariantCulture, $"\nEnd: {(assignment.EndsAt is null ? "permanent" : Stamp(assignment.EndsAt))}\nJustification: {assignment.Justification ?? "-"}\n")
+            .Append(CultureInfo.InvariantCulture, $"Assignment id: {assignment.Id}\n");
+        await SendAsync(assignment.TenantId, administrators, [],
+            $"PIM: {Name(assignee, assignment.PrincipalId)} was made {kind} {role} of {assignment.Scope}, which confers {string.Join(", ", confers.Select(c => c.RoleId).Distinct())}",
+            body.ToString(), ct, topic: $"conferred:{assignment.Scope}");
     }
 
     /// <summary>

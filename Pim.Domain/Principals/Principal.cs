@@ -40,6 +40,15 @@ public sealed record Principal(
     /// <summary>Whether the principal is a member of the group, directly or through nested groups.</summary>
     public bool IsMemberOf(string groupId) => TransitiveMemberOf.Contains(groupId);
 
+    /// <summary>
+    /// The groups the principal is a member of as the directory says — directly or through nested groups, but not through a
+    /// membership held through PIM. What a condition reads (auto-approval's <c>memberOf</c>: a fact the requester did not just
+    /// create) and what a membership held through PIM may stand on (<see cref="Eligibility.Usable"/>: one level deep).
+    /// </summary>
+    public IReadOnlyList<string> DirectoryMemberOf { get; init; } = MemberOf;
+
+    public bool IsDirectoryMemberOf(string groupId) => DirectoryMemberOf.Contains(groupId);
+
     /// <summary>What a provisioning client (SCIM) names the principal by: a user's sign-in name, unique in the tenant.</summary>
     public string? UserName { get; init; }
 

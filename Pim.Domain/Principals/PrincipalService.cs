@@ -50,7 +50,7 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
             if (await HoldAsync(caller, principal.Id, ct) is not null)
                 throw new PimException(ErrorCodes.NotUnique, $"A principal '{principal.Id}' already exists in the directory.");
             var (added, removed) = await MemberEdgesAsync(caller, principal, members, ct);
-            return await SaveAsync(caller, principal with { MemberOf = [], TransitiveMemberOf = [] }, null, added, removed, now, ct);
+            return await SaveAsync(caller, principal with { MemberOf = [], TransitiveMemberOf = [], DirectoryMemberOf = [] }, null, added, removed, now, ct);
         }, ct);
     }
 
@@ -69,8 +69,8 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
             if (before is null || before.Kind != principal.Kind) throw Errors.NotFound($"Principal '{principal.Id}'");
             EnsureVersion(before, expectedVersion);
             var (added, removed) = await MemberEdgesAsync(caller, principal, members, ct);
-            return await SaveAsync(caller, principal with { MemberOf = before.MemberOf, TransitiveMemberOf = before.TransitiveMemberOf }, before,
-                added, removed, now, ct);
+            var kept = principal with { MemberOf = before.MemberOf, TransitiveMemberOf = before.TransitiveMemberOf, DirectoryMemberOf = before.DirectoryMemberOf };
+            return await SaveAsync(caller, kept, before, added, removed, now, ct);
         }, ct);
     }
 

@@ -109,7 +109,11 @@ public sealed record RoleSettings(string RoleId, ActivationRules Activation, Ass
     public const int MaximumApprovers = 50;
     public const int MaximumRecipients = 50;
 
-    public static RoleSettings Default(string roleId) => new(
+    /// <summary>The defaults of a built-in role (a role the catalog does not know is taken as privileged).</summary>
+    public static RoleSettings Default(string roleId) => Default(roleId, RoleCatalog.Find(roleId)?.Privileged ?? true);
+
+    /// <summary>The defaults of DESIGN §4 for a role, <paramref name="privileged"/> or not (<see cref="RoleDefinition.Privileged"/>).</summary>
+    public static RoleSettings Default(string roleId, bool privileged) => new(
         roleId,
         new ActivationRules(
             MaximumDuration: TimeSpan.FromHours(1),
@@ -121,7 +125,7 @@ public sealed record RoleSettings(string RoleId, ActivationRules Activation, Ass
             Approvers: [],
             ApprovalTimeout: DefaultApprovalTimeout,
             AllowGuests: DefaultAllowGuests(roleId),
-            AllowWorkloads: DefaultAllowWorkloads(roleId),
+            AllowWorkloads: DefaultAllowWorkloads(privileged),
             Approval: ApprovalRules.None,
             BreakGlass: BreakGlassRules.Default),
         new AssignmentRules(
@@ -133,8 +137,12 @@ public sealed record RoleSettings(string RoleId, ActivationRules Activation, Ass
             new ApprovalNeededNotification(NotifyApprovers: true, RemindBefore: DefaultRemindBefore), new DecisionNotification(NotifyRequester: true),
             new AssignmentNotification(NotifyAssignee: true), ExpiryWarningRules.Default));
 
-    /// <summary>Service principals (workloads, CI) may activate any role but the two that rule the whole directory.</summary>
-    public static bool DefaultAllowWorkloads(string roleId) => DefaultAllowGuests(roleId);
+    /// <summary>
+    /// Service principals (workloads, CI) activate a privileged role (built-in, or a tenant's own marked privileged) only
+    /// where its settings allow them explicitly: they give no MFA, and a workload holding an administrator role is a
+    /// standing credential away from it. Roles that are not privileged (readers, a group's membership) allow them.
+    /// </summary>
+    public static bool DefaultAllowWorkloads(bool privileged) => !privileged;
 
     /// <summary>Guests from other tenants may activate any role but the two that rule the whole directory.</summary>
     public static bool DefaultAllowGuests(string roleId) =>

@@ -16,8 +16,37 @@ public sealed class RoleSettingsService(
         // A group is outside the resource tree, but a role's tenant-wide settings (at '/') are its default there too.
         if (ancestors[^1] != ScopePath.Root) ancestors = [.. ancestors, ScopePath.Root];
         var stored = await store.FindNearestAsync(tenantId, roleId, ancestors, ct);
-        return new EffectiveRoleSettings(stored?.Settings ?? RoleSettings.Default(roleId), stored?.Scope == scope ? stored.Version : 0, scope,
-            stored?.Scope ?? ScopePath.Root);
+        var defaults = RoleSettings.Default(roleId, (await roles.FindRoleAsync(tenantId, roleId, ct))?.Privileged ?? true);
+        return new EffectiveRoleSettings(stored?.Settings ?? defaults, stored?.Scope == scope ? stored.Version : 0, scope,
+            stored?.Scope ?? ScopePath.Root, defaults);
+    }
+
+    /// <summary>
+    /// The policy a grant of the role at the scope is held to now (<see cref="GoverningPolicy"/>): the settings in force
+    /// there, and for a group's roles the strictest of those and of the settings of every role the group confers — what the
+    /// group and every group it is nested in hold, eligibly or actively, at any scope (not ended), and what every group
+    /// they own confers in turn. Eligibility for another group's membership confers nothing: a membership held through PIM
+    /// is one level deep (<see cref="Eligibility.Usable"/>). What every use case that grants, activates, extends or approves asks.
+    /// </summary>
+    public async Task<GoverningPolicy> PolicyAtAsync(string tenantId, string roleId, string scope, CancellationToken ct)
+    {
+        var own = (await EffectiveAtAsync(tenantId, roleId, scope, ct)).Settings;
+        if (ScopePath.GroupOf(scope) is not { } groupId) return new GoverningPolicy(own, []);
+        var now = time.Now();
+        var governing = new List<GoverningRole>();
+        var policies = new List<RoleSettings>();
+        var groups = new Queue<string>([groupId]);
+        var seen = new HashSet<string>(StringComparer.Ordinal) { groupId };
+        while (groups.TryDequeue(out var group))
+            foreach (var conferred in await assignments.ListConferredAsync(tenantId, group, now, ct))
+            {
+                // Owning a group confers what that group confers: its membership is the owner's to grant.
+                if (ScopePath.GroupOf(conferred.Scope) is { } owned && seen.Add(owned)) groups.Enqueue(owned);
+                if (governing.Any(g => g.RoleId == conferred.RoleId && g.Scope == conferred.Scope)) continue;
+                governing.Add(conferred);
+                policies.Add((await EffectiveAtAsync(tenantId, conferred.RoleId, conferred.Scope, ct)).Settings);
+            }
+        return new GoverningPolicy(GoverningPolicy.Strictest(own, policies), governing);
     }
 
     public async Task<EffectiveRoleSettings> GetAsync(Caller caller, string roleId, string scope, CancellationToken ct)
@@ -61,7 +90,7 @@ public sealed class RoleSettingsService(
                 Details = details,
             }, ct);
             await RescheduleExpiryWarningsAsync(tenant.Id, settings.RoleId, now, ct);
-            return new EffectiveRoleSettings(settings, current.Version + 1, scope, scope);
+            return new EffectiveRoleSettings(settings, current.Version + 1, scope, scope, current.Defaults);
         }, ct);
     }
 

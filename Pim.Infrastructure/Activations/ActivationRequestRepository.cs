@@ -46,6 +46,7 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
         public string? FollowUp { get; set; }
         public long? ExpiryWarningSeconds { get; set; }
         public string? NoticesSent { get; set; }
+        public string? GovernedBy { get; set; }
 
         public ActivationRequest ToDomain() => ActivationRequest.Rehydrate(TenantId, RequestId, PrincipalId, RoleId, Scope, AssignmentId,
             ParseStatus(Status), TimeSpan.FromSeconds(DurationSeconds), Justification,
@@ -56,7 +57,7 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
                 : new PendingExtension(TimeSpan.FromSeconds(ExtensionDurationSeconds!.Value), ExtensionJustification, ExtensionRequestedAt.Value,
                     ExtensionDeadline!.Value, Read<ApprovalProgress>(ExtensionApproval)),
             Read<ApprovalProgress>(Approval), AutoApprovedBy, BreakGlass != 0, Read<BreakGlassFollowUp>(FollowUp),
-            ExpiryWarningSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Read<List<string>>(NoticesSent));
+            ExpiryWarningSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Read<List<string>>(NoticesSent), Read<List<GoverningRole>>(GovernedBy));
     }
 
     private const string Select = """
@@ -64,7 +65,7 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
                ticket_number, ticket_system, requested_at, starts_at, ends_at, eligibility_ends_at, approval_deadline,
                decision, decided_by, decided_at, decision_justification, closed_at, version,
                extension_duration_seconds, extension_justification, extension_requested_at, extension_deadline, extension_approval,
-               approval, auto_approved_by, break_glass, follow_up, expiry_warning_seconds, notices_sent
+               approval, auto_approved_by, break_glass, follow_up, expiry_warning_seconds, notices_sent, governed_by
         FROM activation_requests r
         """;
 
@@ -177,12 +178,12 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
                 justification, ticket_number, ticket_system, requested_at, starts_at, ends_at, eligibility_ends_at, approval_deadline,
                 decision, decided_by, decided_at, decision_justification, closed_at, version,
                 extension_duration_seconds, extension_justification, extension_requested_at, extension_deadline, extension_approval,
-                approval, auto_approved_by, break_glass, follow_up, expiry_warning_seconds, notices_sent, notice_at)
+                approval, auto_approved_by, break_glass, follow_up, expiry_warning_seconds, notices_sent, notice_at, governed_by)
             VALUES (@TenantId, @Id, @PrincipalId, @RoleId, @Scope, @AssignmentId, @Status, @DurationSeconds,
                 @Justification, @TicketNumber, @TicketSystem, @RequestedAt, @StartsAt, @EndsAt, @EligibilityEndsAt, @ApprovalDeadline,
                 @Decision, @DecidedBy, @DecidedAt, @DecisionJustification, @ClosedAt, @Version,
                 @ExtensionDurationSeconds, @ExtensionJustification, @ExtensionRequestedAt, @ExtensionDeadline, @ExtensionApproval,
-                @Approval, @AutoApprovedBy, @BreakGlass, @FollowUp, @ExpiryWarningSeconds, @NoticesSent, @NoticeAt)
+                @Approval, @AutoApprovedBy, @BreakGlass, @FollowUp, @ExpiryWarningSeconds, @NoticesSent, @NoticeAt, @GovernedBy)
             """;
         var connection = await db.ConnectionAsync(ct);
         try
@@ -233,6 +234,7 @@ public sealed class ActivationRequestRepository(DbSession db) : IActivationReque
         ExtensionApproval = Document(r.Extension?.Approval), Approval = Document(r.Approval), r.AutoApprovedBy, BreakGlass = r.BreakGlass ? 1 : 0,
         FollowUp = Document(r.FollowUp), ExpiryWarningSeconds = r.ExpiryWarning is { } warning ? (long?)warning.TotalSeconds : null,
         NoticesSent = r.NoticesSent.Count == 0 ? null : Document(r.NoticesSent), NoticeAt = r.NextNoticeAt,
+        GovernedBy = r.GovernedBy.Count == 0 ? null : Document(r.GovernedBy),
     };
 
     private async Task<IReadOnlyList<ActivationRequest>> QueryAsync(string sql, object parameters, CancellationToken ct)

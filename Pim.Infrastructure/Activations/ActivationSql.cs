@@ -13,12 +13,15 @@ public static class ActivationSql
     /// <summary>
     /// What an activation <c>r</c> stands on still holds (GrantBasis), given its eligible assignment <c>e</c>: the
     /// eligibility is the principal's own or one of its groups' (directly or through nested groups), at the activation's
-    /// scope or above it.
+    /// scope or above it. A group's membership activated through a group's eligibility stands on the directory's
+    /// membership alone (Eligibility.Usable: a membership held through PIM is one level deep, so none stands on itself).
     /// </summary>
     public const string BasisHolds = $"""
         (e.principal_id = r.principal_id
-             OR EXISTS (SELECT 1 FROM {MembershipSql.Memberships} m
+             OR (r.role_id <> 'member' AND EXISTS (SELECT 1 FROM {MembershipSql.Memberships} m
                         WHERE m.tenant_id = r.tenant_id AND m.member_id = r.principal_id AND m.group_id = e.principal_id))
+             OR (r.role_id = 'member' AND EXISTS (SELECT 1 FROM {MembershipSql.Closure} m
+                        WHERE m.tenant_id = r.tenant_id AND m.member_id = r.principal_id AND m.group_id = e.principal_id)))
         AND (e.scope = r.scope
              OR EXISTS (SELECT 1 FROM scope_ancestors x
                         WHERE x.tenant_id = r.tenant_id AND x.scope = r.scope AND x.ancestor_scope = e.scope))

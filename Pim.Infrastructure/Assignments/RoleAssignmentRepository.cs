@@ -147,6 +147,38 @@ public sealed class RoleAssignmentRepository(DbSession db, TimeProvider time) : 
         return rows.Select(r => r.ToDomain()).ToList();
     }
 
+    private sealed class ConferredRow
+    {
+        public string RoleId { get; set; } = "";
+        public string Scope { get; set; } = "";
+        public string PrincipalId { get; set; } = "";
+    }
+
+    public async Task<IReadOnlyList<GoverningRole>> ListConferredAsync(string tenantId, string groupId, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = $"""
+            SELECT DISTINCT a.role_id, a.scope, a.principal_id FROM role_assignments a
+            WHERE a.tenant_id = @tenantId AND a.role_id <> 'member' AND (a.ends_at IS NULL OR a.ends_at > @now)
+              AND (a.principal_id = @groupId
+                   OR a.principal_id IN (SELECT c.group_id FROM {MembershipSql.Closure} c WHERE c.tenant_id = @tenantId AND c.member_id = @groupId))
+            ORDER BY a.role_id, a.scope, a.principal_id
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QueryAsync<ConferredRow>(db.Command(sql, new { tenantId, groupId, now }, ct)))
+            .Select(r => new GoverningRole(r.RoleId, r.Scope, r.PrincipalId)).ToList();
+    }
+
+    public async Task<IReadOnlyList<RoleAssignment>> ListGroupEligibilitiesForMembershipAsync(string tenantId, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = $"""
+            SELECT {Columns} FROM role_assignments a
+            JOIN principals p ON p.tenant_id = a.tenant_id AND p.principal_id = a.principal_id AND p.kind = 'group'
+            WHERE a.tenant_id = @tenantId AND a.role_id = 'member' AND a.type = 'eligible' AND (a.ends_at IS NULL OR a.ends_at > @now)
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QueryAsync<AssignmentRow>(db.Command(sql, new { tenantId, now }, ct))).Select(r => r.ToDomain()).ToList();
+    }
+
     public async Task<IReadOnlyList<RoleAssignment>> ListAwaitingExpiryWarningAsync(string tenantId, string roleId, DateTimeOffset now, CancellationToken ct)
     {
         const string sql = $"""

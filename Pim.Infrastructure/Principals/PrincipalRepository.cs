@@ -9,7 +9,8 @@ namespace Pim.Infrastructure;
 /// (<see cref="MembershipSql.Closure"/>), worked out again from the direct ones by <see cref="RebuildClosureAsync"/>
 /// whenever they change. A principal read here comes with every group it is a member of now
 /// (<see cref="Principal.TransitiveMemberOf"/>: <see cref="MembershipSql.Memberships"/>, so just-in-time memberships
-/// too, on Pim's clock). A group is also a scope, <c>/groups/{groupId}</c> (registered in <c>scope_ancestors</c>, outside
+/// too, on Pim's clock), and those the directory alone says (<see cref="Principal.DirectoryMemberOf"/>: the closure).
+/// A group is also a scope, <c>/groups/{groupId}</c> (registered in <c>scope_ancestors</c>, outside
 /// the resource tree), at which its roles <c>member</c> and <c>owner</c> are held.
 /// </summary>
 public sealed class PrincipalRepository(DbSession db, TimeProvider time) : IPrincipals
@@ -32,6 +33,7 @@ public sealed class PrincipalRepository(DbSession db, TimeProvider time) : IPrin
         public DateTimeOffset UpdatedAt { get; set; }
         public string? MemberOf { get; set; }
         public string? TransitiveMemberOf { get; set; }
+        public string? DirectoryMemberOf { get; set; }
     }
 
     // A principal is one row: its direct groups and all its groups come along as comma-separated columns (ids hold no comma).
@@ -41,7 +43,9 @@ public sealed class PrincipalRepository(DbSession db, TimeProvider time) : IPrin
                (SELECT string_agg(g.group_id, ',') FROM group_memberships g
                  WHERE g.tenant_id = p.tenant_id AND g.member_id = p.principal_id) AS member_of,
                (SELECT string_agg(c.group_id, ',') FROM {MembershipSql.Memberships} c
-                 WHERE c.tenant_id = p.tenant_id AND c.member_id = p.principal_id) AS transitive_member_of
+                 WHERE c.tenant_id = p.tenant_id AND c.member_id = p.principal_id) AS transitive_member_of,
+               (SELECT string_agg(d.group_id, ',') FROM {MembershipSql.Closure} d
+                 WHERE d.tenant_id = p.tenant_id AND d.member_id = p.principal_id) AS directory_member_of
         FROM principals p
         """;
 
@@ -408,6 +412,7 @@ public sealed class PrincipalRepository(DbSession db, TimeProvider time) : IPrin
         row.DisabledAt is null)
     {
         TransitiveMemberOf = Ids(row.TransitiveMemberOf),
+        DirectoryMemberOf = Ids(row.DirectoryMemberOf),
         UserName = row.UserName,
         ExternalId = row.ExternalId,
         Attributes = row.Attributes,

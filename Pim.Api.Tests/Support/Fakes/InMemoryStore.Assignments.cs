@@ -58,6 +58,21 @@ public sealed partial class InMemoryStore : IRoleAssignments, IRoleSettingsStore
         Task.FromResult<IReadOnlyList<RoleAssignment>>(_assignments.Values.Where(a => a.TenantId == tenantId && a.PrincipalId == principalId)
             .Select(Copy).ToList());
 
+    public Task<IReadOnlyList<GoverningRole>> ListConferredAsync(string tenantId, string groupId, DateTimeOffset now, CancellationToken ct)
+    {
+        var holders = new HashSet<string>(Reach(tenantId, groupId).Keys) { groupId };
+        return Task.FromResult<IReadOnlyList<GoverningRole>>(_assignments.Values
+            .Where(a => a.TenantId == tenantId && holders.Contains(a.PrincipalId) && a.RoleId != RoleCatalog.Member && !AccessRules.Ended(a.EndsAt, now))
+            .Select(a => new GoverningRole(a.RoleId, a.Scope, a.PrincipalId)).Distinct()
+            .OrderBy(g => g.RoleId, StringComparer.Ordinal).ThenBy(g => g.Scope, StringComparer.Ordinal).ToList());
+    }
+
+    public Task<IReadOnlyList<RoleAssignment>> ListGroupEligibilitiesForMembershipAsync(string tenantId, DateTimeOffset now, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<RoleAssignment>>(_assignments.Values
+            .Where(a => a.TenantId == tenantId && a.RoleId == RoleCatalog.Member && a.Type == AssignmentType.Eligible && !AccessRules.Ended(a.EndsAt, now)
+                        && _principals.GetValueOrDefault((tenantId, a.PrincipalId))?.Kind == PrincipalKind.Group)
+            .Select(Copy).ToList());
+
     public Task<IReadOnlyList<RoleAssignment>> ListAtScopeAsync(string tenantId, string scope, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<RoleAssignment>>(_assignments.Values.Where(a => a.TenantId == tenantId && a.Scope == scope).Select(Copy).ToList());
 

@@ -43,7 +43,11 @@ public sealed partial class InMemoryStore : ITenants, IPrincipals, IScopes
 
     /// <summary>A principal as the store reads it: with every group it is a member of, worked out from the direct memberships.</summary>
     private Principal? Read(Principal? principal) => principal is null ? null
-        : principal with { TransitiveMemberOf = Reach(principal.TenantId, principal.Id).Keys.Order(StringComparer.Ordinal).ToList() };
+        : principal with
+        {
+            TransitiveMemberOf = Reach(principal.TenantId, principal.Id).Keys.Order(StringComparer.Ordinal).ToList(),
+            DirectoryMemberOf = Reach(principal.TenantId, principal.Id).Keys.Order(StringComparer.Ordinal).ToList(),
+        };
 
     /// <summary>The groups a principal reaches through direct memberships, each at its shortest depth (at most one past the bound).</summary>
     private Dictionary<string, int> Reach(string tenantId, string principalId)

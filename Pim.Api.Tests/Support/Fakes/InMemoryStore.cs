@@ -64,5 +64,5 @@ public sealed partial class InMemoryStore : IUnitOfWork
 
     private static ActivationRequest Copy(ActivationRequest r) => ActivationRequest.Rehydrate(r.TenantId, r.Id, r.PrincipalId, r.RoleId, r.Scope,
         r.AssignmentId, r.Status, r.Duration, r.Justification, r.Ticket, r.RequestedAt, r.StartsAt, r.EndsAt, r.EligibilityEndsAt, r.ApprovalDeadline,
-        r.Decision, r.ClosedAt, r.Version, r.Extension, r.Approval, r.AutoApprovedBy, r.BreakGlass, r.FollowUp, r.ExpiryWarning, r.NoticesSent);
+        r.Decision, r.ClosedAt, r.Version, r.Extension, r.Approval, r.AutoApprovedBy, r.BreakGlass, r.FollowUp, r.ExpiryWarning, r.NoticesSent, r.GovernedBy);
 }

@@ -97,10 +97,24 @@ public sealed record FollowUpResponse(string Status, DateTimeOffset DueAt, strin
         f is null ? null : new(f.IsOpen ? Open : Acknowledged, f.DueAt, f.AcknowledgedBy, f.AcknowledgedAt, f.Justification);
 }
 
+/// <summary>
+/// A role whose policy a grant of a group's role was held to: the group (<c>groupId</c>: the group itself, or one it is
+/// nested in) holds <c>roleId</c> at <c>scope</c>, so its membership (or ownership) confers it.
+/// </summary>
+public sealed record GoverningRoleResponse(string RoleId, string Scope, string GroupId)
+{
+    public static IReadOnlyList<GoverningRoleResponse> From(IReadOnlyList<GoverningRole> governing) =>
+        governing.Select(g => new GoverningRoleResponse(g.RoleId, g.Scope, g.GroupId)).ToList();
+}
+
+/// <summary>
+/// An activation request. <c>governedBy</c> lists the roles whose policy it was held to besides its own role's (empty
+/// but for a group's roles: membership and ownership are held to the strictest policy of every role the group confers).
+/// </summary>
 public sealed record ActivationRequestResponse(string Id, string PrincipalId, string RoleId, string Scope, string AssignmentId, string Status,
     string Duration, string? Justification, TicketDto? Ticket, DateTimeOffset RequestedAt, DateTimeOffset StartsAt, DateTimeOffset? EndsAt,
     DateTimeOffset? ApprovalDeadline, DecisionResponse? Decision, ExtensionResponse? Extension, ApprovalResponse? Approval, bool BreakGlass,
-    FollowUpResponse? FollowUp)
+    FollowUpResponse? FollowUp, IReadOnlyList<GoverningRoleResponse> GovernedBy)
 {
     /// <summary>The status is the status at the snapshot's instant: time alone may have moved it past the recorded one.</summary>
     public static ActivationRequestResponse From(ActivationSnapshot snapshot)
@@ -116,7 +130,7 @@ public sealed record ActivationRequestResponse(string Id, string PrincipalId, st
                 ? new ExtensionResponse(IsoDuration.Format(e.Duration), e.Justification, e.RequestedAt, e.Deadline,
                     e.Approval is null ? null : ApprovalResponse.From(e.Approval, snapshot.At, waiting: true, null))
                 : null,
-            ApprovalResponse.Of(snapshot), r.BreakGlass, FollowUpResponse.From(r.FollowUp));
+            ApprovalResponse.Of(snapshot), r.BreakGlass, FollowUpResponse.From(r.FollowUp), GoverningRoleResponse.From(r.GovernedBy));
     }
 }
 
@@ -140,13 +154,18 @@ public sealed record ActivationListQuery(string? Status, string? RoleId, string?
         new(PrincipalId, RoleId, Status is null ? null : ActivationRequest.ParseWire(Status), Http.PageTokens.Decode(PageToken), Http.PageTokens.Size(PageSize));
 }
 
+/// <summary>
+/// A role of "my roles": <c>requirements</c> is what activating it asks now — for a group's role, the strictest policy of
+/// every role the group confers, which <c>governedBy</c> lists (empty for a role held to its own settings alone).
+/// </summary>
 public sealed record MyRoleResponse(string RoleId, string RoleDisplayName, string Scope, string AssignmentId, string AssignmentType,
-    string? ViaGroupId, string Status, DateTimeOffset? ValidUntil, string? ActivationRequestId, ActivationSettingsDto Requirements)
+    string? ViaGroupId, string Status, DateTimeOffset? ValidUntil, string? ActivationRequestId, ActivationSettingsDto Requirements,
+    IReadOnlyList<GoverningRoleResponse> GovernedBy)
 {
     public static MyRoleResponse From(MyRole r, Caller caller) => new(r.Assignment.RoleId, r.RoleDisplayName,
         r.Assignment.Scope, r.Assignment.Id, AssignmentTypes.ToText(r.Assignment.Type),
         r.Assignment.PrincipalId == caller.PrincipalId ? null : r.Assignment.PrincipalId, r.Status, r.ValidUntil, r.Request?.Id,
-        ActivationSettingsDto.From(r.Requirements));
+        ActivationSettingsDto.From(r.Requirements), GoverningRoleResponse.From(r.GovernedBy));
 }
 
 public sealed record MyRolesResponse(IReadOnlyList<MyRoleResponse> Items);

@@ -77,16 +77,16 @@ public sealed record ActivationSettingsDto(string MaximumDuration, bool RequireM
         ApprovalSettingsDto.From(a), BreakGlassSettingsDto.From(a.BreakGlassPolicy), a.AllowWorkloads);
 
     /// <summary>
-    /// allowGuests, allowWorkloads and breakGlass may be left out of a PUT: they then take the role's defaults. The
-    /// approval is resolved against <paramref name="current"/>, the rules in force that the client read.
+    /// allowGuests, allowWorkloads and breakGlass may be left out of a PUT: they then take the role's
+    /// <paramref name="defaults"/>. The approval is resolved against <paramref name="current"/>, the rules in force that the client read.
     /// </summary>
-    public ActivationRules ToDomain(string roleId, ActivationRules current)
+    public ActivationRules ToDomain(ActivationRules current, ActivationRules defaults)
     {
         var approval = ApprovalShorthand.Resolve(current, RequireApproval, Approvers?.Distinct().ToList(),
             ApprovalTimeout is null ? null : IsoDuration.Parse(ApprovalTimeout), Approval?.ToDomain());
         return new ActivationRules(IsoDuration.Parse(MaximumDuration), RequireMfa, MfaMaxAge is null ? null : IsoDuration.Parse(MfaMaxAge),
-                RequireJustification, RequireTicket, false, [], RoleSettings.DefaultApprovalTimeout, AllowGuests ?? RoleSettings.DefaultAllowGuests(roleId),
-                BreakGlass: BreakGlass?.ToDomain() ?? BreakGlassRules.Default, AllowWorkloads: AllowWorkloads ?? RoleSettings.DefaultAllowWorkloads(roleId))
+                RequireJustification, RequireTicket, false, [], RoleSettings.DefaultApprovalTimeout, AllowGuests ?? defaults.AllowGuests,
+                BreakGlass: BreakGlass?.ToDomain() ?? defaults.BreakGlassPolicy, AllowWorkloads: AllowWorkloads ?? defaults.AllowWorkloads)
             .WithApproval(approval.Stages, approval.AutoApprove);
     }
 }
@@ -141,9 +141,10 @@ public sealed record RoleSettingsDto(ActivationSettingsDto Activation, Assignmen
     public static RoleSettingsDto From(RoleSettings s) => new(ActivationSettingsDto.From(s.Activation), AssignmentSettingsDto.From(s.Assignment),
         NotificationSettingsDto.From(s.Notifications));
 
-    /// <param name="current">The settings in force at the scope, as the client read them (the approval is resolved against them).</param>
-    public RoleSettings ToDomain(string roleId, RoleSettings current) =>
-        new(roleId, Activation.ToDomain(roleId, current.Activation), Assignment.ToDomain(), Notifications.ToDomain());
+    /// <param name="current">The settings in force at the scope as the client read them, with the role's defaults (the
+    /// approval is resolved against the former; what the body leaves out takes the latter).</param>
+    public RoleSettings ToDomain(string roleId, EffectiveRoleSettings current) =>
+        new(roleId, Activation.ToDomain(current.Settings.Activation, current.Defaults.Activation), Assignment.ToDomain(), Notifications.ToDomain());
 }
 
 /// <summary>The settings in force at <c>scope</c>; <c>inheritedFrom</c> is the scope they were saved at ('/' also for the defaults).</summary>

@@ -35,7 +35,7 @@ public static class SettingsEndpoints
         // version is If-Match's, so a change in between is refused as stale).
         var current = await settings.GetAsync(caller, roleId, scope.Value, ct);
         ReadOnlyFields.Check(("roleId", body.RoleId, roleId), ("scope", body.Scope, scope.Value), ("inheritedFrom", body.InheritedFrom, current.InheritedFrom));
-        var updated = await settings.UpdateAsync(caller, body.ToDomain(roleId, current.Settings), scope.Value, ETags.VersionOf(ifMatch), ct);
+        var updated = await settings.UpdateAsync(caller, body.ToDomain(roleId, current), scope.Value, ETags.VersionOf(ifMatch), ct);
         http.Response.Headers.ETag = ETags.Of(updated.Version);
         return TypedResults.Ok(RoleSettingsResponse.From(updated));
     }
