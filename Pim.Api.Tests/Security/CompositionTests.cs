@@ -183,6 +183,45 @@ public abstract class CompositionTests(PimApp app)
     }
 
     [Fact]
+    public async Task A_membership_granted_through_PIM_ends_when_its_group_comes_to_confer_more_than_it_was_granted_under()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        foreach (var group in new[] { "team", "crew", "admins" }) await s.SyncAsync(group, "group", HttpStatusCode.Created);
+        foreach (var user in new[] { "erin", "finn", "gil" }) await s.SyncAsync(user, "user", HttpStatusCode.Created);
+        await s.AssignAsync(s.Alice, "admins", "global-administrator", "active", HttpStatusCode.Created);
+        // Granted while the groups conferred nothing: by their owner Carol, and activated by Erin and Gil.
+        await Grant(s, s.Alice, "carol", "owner", "/groups/team", "active").ExpectAsync(HttpStatusCode.Created);
+        var standing = (await Grant(s, s.Carol, "finn", "member", "/groups/team", "active").ExpectAsync(HttpStatusCode.Created)).Str("id");
+        await Grant(s, s.Alice, "erin", "member", "/groups/team", "eligible").ExpectAsync(HttpStatusCode.Created);
+        await Grant(s, s.Alice, "gil", "member", "/groups/crew", "eligible").ExpectAsync(HttpStatusCode.Created);
+        var erins = (await Join(s, s.User("erin"), "/groups/team").ExpectAsync(HttpStatusCode.Created)).Str("id");
+        var gils = (await Join(s, s.User("gil"), "/groups/crew").ExpectAsync(HttpStatusCode.Created)).Str("id");
+
+        // An administrator gives the team Global Administrator: what was granted under less ends, audited.
+        await s.AssignAsync(s.Alice, "team", "global-administrator", "active", HttpStatusCode.Created);
+        Assert.False(await HoldsAsync(s, "erin", "global-administrator"));
+        Assert.False(await HoldsAsync(s, "finn", "global-administrator"));
+        Assert.Equal("revoked", (await s.User("erin").GetAsync(s.Path($"/activation-requests/{erins}")).ExpectAsync(HttpStatusCode.OK)).Str("status"));
+        var revoked = (await s.AuditAsync("action=activation.revoked")).EnumerateArray().Single(e => e.Str("targetId") == erins);
+        Assert.Equal("conferral-grew", JsonSerializer.Deserialize<JsonElement>(revoked.Str("details")).Str("reason"));
+        Assert.Equal("eligible", (await s.Alice.GetAsync(s.Path($"/role-assignments/{standing}")).ExpectAsync(HttpStatusCode.OK)).Str("type"));
+        var demoted = (await s.AuditAsync("action=assignment.madeEligible")).EnumerateArray().Single(e => e.Str("targetId") == standing);
+        Assert.Contains("conferral-grew", demoted.Str("details"));
+        // Finn activates it again, under Global Administrator's policy now.
+        await Join(s, s.User("finn", mfa: false), "/groups/team").ExpectProblemAsync(HttpStatusCode.Unauthorized, "mfa-required");
+
+        // The directory nests the crew in the admins: Gil's membership of the crew ends the same way.
+        Assert.True(await HoldsAsync(s, "gil", "member", "/groups/crew"));
+        await s.SyncAsync("crew", "group", HttpStatusCode.OK, "admins");
+        Assert.False(await HoldsAsync(s, "gil", "global-administrator"));
+        Assert.Equal("revoked", (await s.User("gil").GetAsync(s.Path($"/activation-requests/{gils}")).ExpectAsync(HttpStatusCode.OK)).Str("status"));
+        // A membership granted under everything the group confers stays.
+        var again = (await Join(s, s.User("gil"), "/groups/crew").ExpectAsync(HttpStatusCode.Created)).Str("id");
+        await s.SyncAsync("crew", "group", HttpStatusCode.OK, "admins");
+        Assert.Equal("active", (await s.User("gil").GetAsync(s.Path($"/activation-requests/{again}")).ExpectAsync(HttpStatusCode.OK)).Str("status"));
+    }
+
+    [Fact]
     public async Task A_group_is_never_eligible_for_its_own_membership_nor_in_a_circle_of_eligibilities()
     {
         var s = await Scenario.OnboardAsync(app);

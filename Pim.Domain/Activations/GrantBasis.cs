@@ -9,6 +9,8 @@ public static class RevocationReasons
     public const string EligibilityMadeActive = "eligibility-made-active";
     public const string MembershipRemoved = "membership-removed";
     public const string ScopeMoved = "scope-moved";
+    /// <summary>The group came to confer a role its membership was not granted under (<see cref="GrantRevocation.EndOutgrownAsync"/>).</summary>
+    public const string ConferralGrew = "conferral-grew";
     /// <summary>Not a lost basis: a PIM administrator revoked the request, with a reason of their own.</summary>
     public const string RevokedByAdministrator = "revoked-by-administrator";
 }

@@ -8,7 +8,7 @@ namespace Pim.Domain;
 /// work, the member's requests that stood on it — and so on, when those were memberships too.
 /// </summary>
 public sealed class GrantRevocation(IRoleAssignments assignments, IPrincipals principals, IScopes scopes, IActivationRequests requests,
-    ActivationRecorder recorder, Notifier notifier)
+    ActivationRecorder recorder, Notifier notifier, RoleSettingsService settings)
 {
     /// <summary>Why the request no longer stands, or null.</summary>
     public async Task<string?> LostAsync(ActivationRequest request, CancellationToken ct)
@@ -48,6 +48,47 @@ public sealed class GrantRevocation(IRoleAssignments assignments, IPrincipals pr
         roleId == RoleCatalog.Member && ScopePath.GroupOf(scope) is not null
             ? await RevokeLostAsync(caller, await requests.ListRecordedOpenByPrincipalsAsync(caller.TenantId, [principalId], ct), now, ct)
             : 0;
+
+    /// <summary>
+    /// A membership granted through PIM confers only what it was granted under. When the groups (or groups nested in them)
+    /// come to confer a role they did not confer then — an assignment of one of them or of a group above, or a nesting
+    /// under another group — each membership of them held through PIM whose grant did not cover it ends: an open
+    /// activation is revoked (<see cref="RevocationReasons.ConferralGrew"/>, and what stood on it with it), a standing
+    /// assignment falls back to an eligibility (its holder activates it again, under the policy now in force). Directory
+    /// sync's standing assignments are the directory's, and stay. Returns how many ended.
+    /// </summary>
+    public async Task<int> EndOutgrownAsync(Caller caller, IReadOnlyCollection<string> groupIds, DateTimeOffset now, CancellationToken ct)
+    {
+        var ended = 0;
+        foreach (var groupId in await principals.ListGroupsWithinAsync(caller.TenantId, groupIds, ct))
+        {
+            var scope = ScopePath.Group(groupId);
+            var governing = await settings.PolicyAtAsync(caller.TenantId, RoleCatalog.Member, scope, ct);
+            bool Covers(IReadOnlyList<GoverningRole> granted) =>
+                governing.GovernedBy.All(g => granted.Any(c => c.RoleId == g.RoleId && c.Scope == g.Scope));
+            foreach (var request in await requests.ListRecordedOpenInScopesAsync(caller.TenantId, [scope], ct))
+            {
+                if (request.RoleId != RoleCatalog.Member || !request.IsOpenAt(now) || Covers(request.GovernedBy)) continue;
+                await RevokeAsync(caller, request, RevocationReasons.ConferralGrew, now, ct);
+                ended++;
+            }
+            foreach (var standing in await assignments.ListAtScopeAsync(caller.TenantId, scope, ct))
+            {
+                if (standing is not { RoleId: RoleCatalog.Member, Type: AssignmentType.Active, DirectorySync: false } || Covers(standing.GovernedBy)) continue;
+                var version = standing.Version;
+                standing.FallBackToEligible();
+                if (!await assignments.UpdateTypeAsync(standing, version, ct))
+                    throw new PimException(ErrorCodes.Conflict, $"Assignment '{standing.Id}' was changed by another request; try again.");
+                await recorder.AuditAsync(AssignmentService.AuditOf(caller, now, AuditActions.AssignmentMadeEligible, standing) with
+                {
+                    Details = $"{{\"reason\":\"{RevocationReasons.ConferralGrew}\"}}",
+                }, ct);
+                await EndDependentsAsync(caller, standing.PrincipalId, standing.RoleId, standing.Scope, now, ct);
+                ended++;
+            }
+        }
+        return ended;
+    }
 
     private static bool IsMembership(ActivationRequest request) => request.RoleId == RoleCatalog.Member && ScopePath.GroupOf(request.Scope) is not null;
 

@@ -50,8 +50,11 @@ public sealed class AssignmentService(
             // Directory sync mirrors the directory as it is: its active assignments are not held to PIM's assignment rules.
             var assignment = governing.Decide(role.Id, request.Scope, () => RoleAssignment.Create(tenant.Id, request.PrincipalId, request.RoleId,
                 request.Scope, request.Type, request.StartsAt ?? now, request.EndsAt, request.Justification, now, caller.ActorId,
-                directorySync ? null : policy, directorySync, policy.Notifications.ExpiryWarnings.Assignment));
+                directorySync ? null : policy, directorySync, policy.Notifications.ExpiryWarnings.Assignment, governing.GovernedBy));
             await assignments.InsertAsync(assignment, ct);
+            // A group (and every group nested in it) now confers this role too: memberships granted through PIM under less end.
+            if (assignee.Kind == PrincipalKind.Group && request.RoleId != RoleCatalog.Member)
+                await revocation.EndOutgrownAsync(caller, [assignee.Id], now, ct);
             await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentCreated, assignment) with { Details = GovernedDetails(governing) }, ct);
             await notifier.AssignmentCreatedAsync(assignment, policy, ct);
             await notifier.ConferringAssignmentCreatedAsync(assignment, governing.GovernedBy, ct);
@@ -190,6 +193,7 @@ public sealed class AssignmentService(
             }
             var version = assignment.Version;
             governing.Decide(assignment.RoleId, assignment.Scope, () => change(assignment, governing.Settings, now));
+            assignment.GovernedNowBy(governing.GovernedBy);
             if (dryRun) return assignment; // every check ran; nothing is written
             if (!await assignments.UpdateTypeAsync(assignment, version, ct))
                 throw new PimException(ErrorCodes.Conflict, $"Assignment '{assignmentId}' was changed by another request; read it again.");

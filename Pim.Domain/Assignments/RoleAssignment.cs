@@ -47,6 +47,11 @@ public sealed class RoleAssignment
     public DateTimeOffset? ExpiryWarningAt { get; private set; }
     /// <summary>When that warning was sent (it is sent once).</summary>
     public DateTimeOffset? ExpiryWarnedAt { get; private set; }
+    /// <summary>
+    /// For a group's role granted through Pim, the roles the group conferred when it was granted or last made active
+    /// (<see cref="GoverningPolicy"/>): what the grant was held to, and all that it confers (<see cref="GrantRevocation.EndOutgrownAsync"/>).
+    /// </summary>
+    public IReadOnlyList<GoverningRole> GovernedBy { get; private set; } = [];
 
     public bool IsPermanent => EndsAt is null;
 
@@ -59,7 +64,7 @@ public sealed class RoleAssignment
     /// <param name="expiryWarning">How long before its end the assignment is warned of (the role's settings); null: never.</param>
     public static RoleAssignment Create(string tenantId, string principalId, string roleId, string scope, AssignmentType type,
         DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset now, string createdBy, RoleSettings? policy,
-        bool directorySync = false, TimeSpan? expiryWarning = null)
+        bool directorySync = false, TimeSpan? expiryWarning = null, IReadOnlyList<GoverningRole>? governedBy = null)
     {
         if (endsAt is { } end && end <= startsAt)
             throw Errors.InvalidField("endsAt", "endsAt must be after startsAt.");
@@ -67,16 +72,19 @@ public sealed class RoleAssignment
         return new(tenantId, NewId.Next(), principalId, roleId, scope, type, startsAt, endsAt, justification, now, createdBy, 1, directorySync)
         {
             ExpiryWarningAt = ExpiryWarningRules.WarningAt(startsAt, endsAt, expiryWarning),
+            GovernedBy = governedBy ?? [],
         };
     }
 
     public static RoleAssignment Rehydrate(string tenantId, string id, string principalId, string roleId, string scope, AssignmentType type,
         DateTimeOffset startsAt, DateTimeOffset? endsAt, string? justification, DateTimeOffset createdAt, string createdBy, int version,
-        bool directorySync = false, DateTimeOffset? expiryWarningAt = null, DateTimeOffset? expiryWarnedAt = null) =>
+        bool directorySync = false, DateTimeOffset? expiryWarningAt = null, DateTimeOffset? expiryWarnedAt = null,
+        IReadOnlyList<GoverningRole>? governedBy = null) =>
         new(tenantId, id, principalId, roleId, scope, type, startsAt, endsAt, justification, createdAt, createdBy, version, directorySync)
         {
             ExpiryWarningAt = expiryWarningAt,
             ExpiryWarnedAt = expiryWarnedAt,
+            GovernedBy = governedBy ?? [],
         };
 
     /// <summary>
@@ -109,6 +117,21 @@ public sealed class RoleAssignment
 
     /// <summary>Turns an eligibility into standing access, if the role's rules allow standing access for its window.</summary>
     public void MakeActive(RoleSettings policy, DateTimeOffset now) => ChangeType(AssignmentType.Eligible, AssignmentType.Active, policy, now);
+
+    /// <summary>What the group conferred when this grant was made (or changed) by someone who could grant all of it.</summary>
+    public void GovernedNowBy(IReadOnlyList<GoverningRole> governedBy) => GovernedBy = governedBy;
+
+    /// <summary>
+    /// A standing membership of a group that has come to confer more than it was granted under falls back to an
+    /// eligibility: its holder activates it, under the policy now in force, to hold the group's roles again. No rule of
+    /// the role's stands in the way of taking standing access back.
+    /// </summary>
+    public void FallBackToEligible()
+    {
+        if (Type != AssignmentType.Active) return;
+        Type = AssignmentType.Eligible;
+        Version++;
+    }
 
     /// <summary>A converted assignment is held to the rules of its new type, for what is left of its window.</summary>
     private void ChangeType(AssignmentType from, AssignmentType to, RoleSettings policy, DateTimeOffset now)

@@ -15,6 +15,8 @@ public interface IPrincipals
     Task<IReadOnlyList<Principal>> FindManyAsync(string tenantId, IReadOnlyCollection<string> principalIds, CancellationToken ct);
     /// <summary>The enabled users, guests and service principals that are members of the groups, directly or through nested groups.</summary>
     Task<IReadOnlyList<string>> ListMembersAsync(string tenantId, IReadOnlyCollection<string> groupIds, CancellationToken ct);
+    /// <summary>Of <paramref name="groupIds"/>, the groups of the tenant, with every group nested in them (directly or through nested groups), as the directory says.</summary>
+    Task<IReadOnlyList<string>> ListGroupsWithinAsync(string tenantId, IReadOnlyCollection<string> groupIds, CancellationToken ct);
     /// <summary>The direct members of a group, in id order.</summary>
     Task<IReadOnlyList<GroupMember>> ListDirectMembersAsync(string tenantId, string groupId, CancellationToken ct);
     /// <summary>The groups of a principal, direct and inherited, nearest first.</summary>

@@ -255,8 +255,10 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
         }, ct);
         if (before is { Enabled: true } && !principal.Enabled) await SuspendAsync(caller, principal, now, ct);
         if (before is { Enabled: false } && principal.Enabled) await RestoreAsync(caller, principal, now, ct);
-        // A group left (here or further up) or an account disabled takes with it what stood on it.
+        // A group left (here or further up) or an account disabled takes with it what stood on it; a group nested under another
+        // confers that one's roles too, which memberships of it granted through PIM were not granted under.
         await revocation.RevokeLostAsync(caller, await OpenRequestsOfAsync(principal.TenantId, [principal.Id, .. affected], ct), now, ct);
+        if (added.Count > 0) await revocation.EndOutgrownAsync(caller, added.Select(e => e.Member).Distinct().ToList(), now, ct);
         return await principals.FindAsync(principal.TenantId, principal.Id, ct) ?? throw new InvalidOperationException("The principal just written is gone.");
     }
 

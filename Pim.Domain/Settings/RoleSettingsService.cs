@@ -24,28 +24,17 @@ public sealed class RoleSettingsService(
     /// <summary>
     /// The policy a grant of the role at the scope is held to now (<see cref="GoverningPolicy"/>): the settings in force
     /// there, and for a group's roles the strictest of those and of the settings of every role the group confers — what the
-    /// group and every group it is nested in hold, eligibly or actively, at any scope (not ended), and what every group
-    /// they own confers in turn. Eligibility for another group's membership confers nothing: a membership held through PIM
-    /// is one level deep (<see cref="Eligibility.Usable"/>). What every use case that grants, activates, extends or approves asks.
+    /// group and every group it is nested in hold, eligibly or actively, at any scope (not ended). Eligibility for another
+    /// group's membership confers nothing: a membership held through PIM is one level deep (<see cref="Eligibility.Usable"/>).
+    /// What every use case that grants, activates, extends or approves asks.
     /// </summary>
     public async Task<GoverningPolicy> PolicyAtAsync(string tenantId, string roleId, string scope, CancellationToken ct)
     {
         var own = (await EffectiveAtAsync(tenantId, roleId, scope, ct)).Settings;
         if (ScopePath.GroupOf(scope) is not { } groupId) return new GoverningPolicy(own, []);
-        var now = time.Now();
-        var governing = new List<GoverningRole>();
+        var governing = (await assignments.ListConferredAsync(tenantId, groupId, time.Now(), ct)).DistinctBy(g => (g.RoleId, g.Scope)).ToList();
         var policies = new List<RoleSettings>();
-        var groups = new Queue<string>([groupId]);
-        var seen = new HashSet<string>(StringComparer.Ordinal) { groupId };
-        while (groups.TryDequeue(out var group))
-            foreach (var conferred in await assignments.ListConferredAsync(tenantId, group, now, ct))
-            {
-                // Owning a group confers what that group confers: its membership is the owner's to grant.
-                if (ScopePath.GroupOf(conferred.Scope) is { } owned && seen.Add(owned)) groups.Enqueue(owned);
-                if (governing.Any(g => g.RoleId == conferred.RoleId && g.Scope == conferred.Scope)) continue;
-                governing.Add(conferred);
-                policies.Add((await EffectiveAtAsync(tenantId, conferred.RoleId, conferred.Scope, ct)).Settings);
-            }
+        foreach (var conferred in governing) policies.Add((await EffectiveAtAsync(tenantId, conferred.RoleId, conferred.Scope, ct)).Settings);
         return new GoverningPolicy(GoverningPolicy.Strictest(own, policies), governing);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using Pim.Domain;
 
@@ -22,22 +23,24 @@ public sealed class RoleAssignmentRepository(DbSession db, TimeProvider time) : 
         public string Source { get; set; } = "";
         public DateTimeOffset? ExpiryWarningAt { get; set; }
         public DateTimeOffset? ExpiryWarnedAt { get; set; }
+        public string? GovernedBy { get; set; }
 
         public RoleAssignment ToDomain() => RoleAssignment.Rehydrate(TenantId, AssignmentId, PrincipalId, RoleId, Scope,
             AssignmentTypes.Parse(Type) ?? throw new InvalidDataException($"Unknown assignment type '{Type}'."), StartsAt, EndsAt, Justification, CreatedAt, CreatedBy, Version,
-            Source == DirectorySyncSource, ExpiryWarningAt, ExpiryWarnedAt);
+            Source == DirectorySyncSource, ExpiryWarningAt, ExpiryWarnedAt,
+            GovernedBy is null ? null : JsonSerializer.Deserialize<List<GoverningRole>>(GovernedBy, DocumentJson.Options));
     }
 
     private const string Columns = """
         a.tenant_id, a.assignment_id, a.principal_id, a.role_id, a.scope, a.type, a.starts_at, a.ends_at,
-        a.justification, a.created_at, a.created_by, a.version, a.source, a.expiry_warning_at, a.expiry_warned_at
+        a.justification, a.created_at, a.created_by, a.version, a.source, a.expiry_warning_at, a.expiry_warned_at, a.governed_by
         """;
 
     /// <summary><see cref="Columns"/> of a group's assignment <c>a</c> as it applies to a member whose membership <c>g</c> ends at <c>g.ends_at</c>.</summary>
     private const string ColumnsThroughMembership = $"""
         a.tenant_id, a.assignment_id, a.principal_id, a.role_id, a.scope, a.type, a.starts_at,
         {MembershipSql.EndThroughMembership} AS ends_at,
-        a.justification, a.created_at, a.created_by, a.version, a.source, a.expiry_warning_at, a.expiry_warned_at
+        a.justification, a.created_at, a.created_by, a.version, a.source, a.expiry_warning_at, a.expiry_warned_at, a.governed_by
         """;
 
     /// <summary>role_assignments.source of an assignment directory sync created ('pim' otherwise).</summary>
@@ -54,9 +57,9 @@ public sealed class RoleAssignmentRepository(DbSession db, TimeProvider time) : 
     {
         const string sql = """
             INSERT INTO role_assignments (tenant_id, assignment_id, principal_id, role_id, scope, type, starts_at, ends_at,
-                                          justification, created_at, created_by, version, source, expiry_warning_at)
+                                          justification, created_at, created_by, version, source, expiry_warning_at, governed_by)
             VALUES (@TenantId, @Id, @PrincipalId, @RoleId, @Scope, @Type, @StartsAt, @EndsAt, @Justification, @CreatedAt, @CreatedBy, @Version, @Source,
-                    @ExpiryWarningAt)
+                    @ExpiryWarningAt, @GovernedBy)
             """;
         var connection = await db.ConnectionAsync(ct);
         try
@@ -65,6 +68,7 @@ public sealed class RoleAssignmentRepository(DbSession db, TimeProvider time) : 
             {
                 a.TenantId, a.Id, a.PrincipalId, a.RoleId, a.Scope, Type = AssignmentTypes.ToText(a.Type), a.StartsAt, a.EndsAt,
                 a.Justification, a.CreatedAt, a.CreatedBy, a.Version, Source = a.DirectorySync ? DirectorySyncSource : "pim", a.ExpiryWarningAt,
+                GovernedBy = Governance(a),
             }, ct));
         }
         catch (Exception e) when (Store.IsUniqueViolation(e))
@@ -77,12 +81,16 @@ public sealed class RoleAssignmentRepository(DbSession db, TimeProvider time) : 
     public async Task<bool> UpdateTypeAsync(RoleAssignment a, int expectedVersion, CancellationToken ct)
     {
         const string sql = """
-            UPDATE role_assignments SET type = @Type, version = @Version
+            UPDATE role_assignments SET type = @Type, version = @Version, governed_by = @GovernedBy
             WHERE tenant_id = @TenantId AND assignment_id = @Id AND version = @expectedVersion
             """;
         var connection = await db.ConnectionAsync(ct);
-        return await connection.ExecuteAsync(db.Command(sql, new { Type = AssignmentTypes.ToText(a.Type), a.Version, a.TenantId, a.Id, expectedVersion }, ct)) == 1;
+        return await connection.ExecuteAsync(db.Command(sql,
+            new { Type = AssignmentTypes.ToText(a.Type), a.Version, a.TenantId, a.Id, expectedVersion, GovernedBy = Governance(a) }, ct)) == 1;
     }
+
+    /// <summary>What a group's role was granted under, as a JSON document (null when it confers nothing).</summary>
+    private static string? Governance(RoleAssignment a) => a.GovernedBy.Count == 0 ? null : JsonSerializer.Serialize(a.GovernedBy, DocumentJson.Options);
 
     public async Task<bool> DeleteAsync(string tenantId, string assignmentId, CancellationToken ct)
     {

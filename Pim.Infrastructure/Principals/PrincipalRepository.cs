@@ -87,6 +87,20 @@ public sealed class PrincipalRepository(DbSession db, TimeProvider time) : IPrin
         return (await connection.QueryAsync<string>(db.Command(sql, new { tenantId, groupIds = groupIds.ToArray(), now = time.GetUtcNow() }, ct))).ToList();
     }
 
+    public async Task<IReadOnlyList<string>> ListGroupsWithinAsync(string tenantId, IReadOnlyCollection<string> groupIds, CancellationToken ct)
+    {
+        if (groupIds.Count == 0) return [];
+        var sql = $"""
+            SELECT p.principal_id FROM principals p WHERE p.tenant_id = @tenantId AND p.kind = 'group' AND {db.Store.In("p.principal_id", "groupIds")}
+            UNION
+            SELECT c.member_id FROM {MembershipSql.Closure} c
+            JOIN principals p ON p.tenant_id = c.tenant_id AND p.principal_id = c.member_id AND p.kind = 'group'
+            WHERE c.tenant_id = @tenantId AND {db.Store.In("c.group_id", "groupIds")}
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QueryAsync<string>(db.Command(sql, new { tenantId, groupIds = groupIds.ToArray() }, ct))).Order(StringComparer.Ordinal).ToList();
+    }
+
     private sealed class MemberRow
     {
         public string PrincipalId { get; set; } = "";

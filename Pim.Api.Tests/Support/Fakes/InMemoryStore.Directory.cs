@@ -41,6 +41,11 @@ public sealed partial class InMemoryStore : ITenants, IPrincipals, IScopes
     public Task<IReadOnlyList<Principal>> FindManyAsync(string tenantId, IReadOnlyCollection<string> principalIds, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<Principal>>(principalIds.Select(id => Read(_principals.GetValueOrDefault((tenantId, id)))).OfType<Principal>().ToList());
 
+    public Task<IReadOnlyList<string>> ListGroupsWithinAsync(string tenantId, IReadOnlyCollection<string> groupIds, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<string>>(_principals.Values
+            .Where(p => p.TenantId == tenantId && p.Kind == PrincipalKind.Group && (groupIds.Contains(p.Id) || Reach(tenantId, p.Id).Keys.Any(groupIds.Contains)))
+            .Select(p => p.Id).Order(StringComparer.Ordinal).ToList());
+
     /// <summary>A principal as the store reads it: with every group it is a member of, worked out from the direct memberships.</summary>
     private Principal? Read(Principal? principal) => principal is null ? null
         : principal with

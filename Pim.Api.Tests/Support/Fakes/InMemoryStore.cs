@@ -60,7 +60,7 @@ public sealed partial class InMemoryStore : IUnitOfWork
     private static Tenant Copy(Tenant t) => Tenant.Rehydrate(t.Id, t.DisplayName, t.ConsentedAt, t.ConsentedBy, t.SignUps);
 
     private static RoleAssignment Copy(RoleAssignment a) => RoleAssignment.Rehydrate(a.TenantId, a.Id, a.PrincipalId, a.RoleId, a.Scope, a.Type,
-        a.StartsAt, a.EndsAt, a.Justification, a.CreatedAt, a.CreatedBy, a.Version, a.DirectorySync, a.ExpiryWarningAt, a.ExpiryWarnedAt);
+        a.StartsAt, a.EndsAt, a.Justification, a.CreatedAt, a.CreatedBy, a.Version, a.DirectorySync, a.ExpiryWarningAt, a.ExpiryWarnedAt, a.GovernedBy);
 
     private static ActivationRequest Copy(ActivationRequest r) => ActivationRequest.Rehydrate(r.TenantId, r.Id, r.PrincipalId, r.RoleId, r.Scope,
         r.AssignmentId, r.Status, r.Duration, r.Justification, r.Ticket, r.RequestedAt, r.StartsAt, r.EndsAt, r.EligibilityEndsAt, r.ApprovalDeadline,

@@ -22,7 +22,7 @@ public sealed class UseCases
         Settings = new RoleSettingsService(Store, Store, Store, Store, Store, Store, Store, Access, Store, Time);
         Notifier = new Notifier(Store, Store, Store, Store, NotificationLimits.Default, Time);
         Recorder = new ActivationRecorder(Store, Store, Notifier, Settings);
-        Revocation = new GrantRevocation(Store, Store, Store, Store, Recorder, Notifier);
+        Revocation = new GrantRevocation(Store, Store, Store, Store, Recorder, Notifier, Settings);
         Approvals = new ApprovalService(Store, Store, Store, Settings, Store, Access, Recorder, Revocation, Notifier, Time);
         Activations = new ActivationService(Store, Store, Store, Store, Settings, Store, Access, Approvals, Recorder, Store, Store, Store, Time);
         Lifecycle = new ActivationLifecycleService(Store, Store, Store, Settings, Store, Access, Recorder, Revocation, Notifier, Store, Time);
