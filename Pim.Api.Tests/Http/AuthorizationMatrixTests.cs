@@ -257,6 +257,58 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         }
     }
 
+    /// <summary>
+    /// Owners of groups (issue 24), calling in this order: <c>OwnerOfHarmless</c> is Finn, active owner of "team", which
+    /// confers nothing; <c>OwnerOfPrivileged</c> is Carol, active owner of "admins", which holds Global Administrator;
+    /// <c>Admin</c> is Alice. Erin is eligible for membership of "admins" ({eligibility}) and holds it, activated ({membership}).
+    /// </summary>
+    public sealed record GroupOwnerRow(string Method, string Path, object? Body, int OwnerOfPrivileged, int OwnerOfHarmless, int Admin)
+    {
+        public override string ToString() => $"{Method} {Path}";
+    }
+
+    public static TheoryData<GroupOwnerRow> GroupOwnerRows => new()
+    {
+        new("POST", "/role-assignments", new { principalId = "gil", roleId = "member", scope = "/groups/admins", type = "active" }, 403, 403, 201),
+        new("POST", "/role-assignments", new { principalId = "gil", roleId = "member", scope = "/groups/admins", type = "eligible" }, 403, 403, 201),
+        new("POST", "/role-assignments", new { principalId = "gil", roleId = "owner", scope = "/groups/admins", type = "active" }, 403, 403, 201),
+        new("POST", "/role-assignments", new { principalId = "carol", roleId = "member", scope = "/groups/admins", type = "active" }, 403, 403, 201),
+        new("POST", "/role-assignments", new { principalId = "gil", roleId = "member", scope = "/groups/team", type = "active" }, 403, 201, 409),
+        new("POST", "/role-assignments", new { principalId = "finn", roleId = "member", scope = "/groups/team", type = "active" }, 403, 403, 201),
+        new("POST", "/role-assignments/{eligibility}/make-active", null, 403, 403, 200),
+        new("GET", "/roles/member/settings?scope=/groups/admins", null, 200, 200, 200),
+        new("PUT", "/roles/member/settings?scope=/groups/admins", ScenarioSettings.Document(requireMfa: false), 428, 403, 428),
+        new("POST", "/activation-requests/{membership}/revoke", new { reason = "Not on call" }, 200, 403, 409),
+        new("DELETE", "/role-assignments/{eligibility}", null, 204, 403, 404),
+    };
+
+    [Theory]
+    [MemberData(nameof(GroupOwnerRows))]
+    public async Task Each_owner_of_a_group_gets_the_expected_status(GroupOwnerRow row)
+    {
+        var s = await Scenario.OnboardAsync(app);
+        foreach (var (id, kind) in new[] { ("admins", "group"), ("team", "group"), ("erin", "user"), ("finn", "user"), ("gil", "user") })
+            await s.SyncAsync(id, kind, HttpStatusCode.Created);
+        await s.AssignAsync(s.Alice, "admins", "global-administrator", "active", HttpStatusCode.Created);
+        async Task<string> GrantAsync(string principalId, string roleId, string scope, string type) =>
+            (await s.Alice.PostJsonAsync(s.Path("/role-assignments"), new { principalId, roleId, scope, type }).ExpectAsync(HttpStatusCode.Created)).Str("id");
+        await GrantAsync("carol", "owner", "/groups/admins", "active");
+        await GrantAsync("finn", "owner", "/groups/team", "active");
+        var eligibility = await GrantAsync("erin", "member", "/groups/admins", "eligible");
+        var membership = (await s.User("erin").PostJsonAsync(s.Path("/activation-requests"),
+            new { roleId = "member", scope = "/groups/admins", justification = "Incident" }).ExpectAsync(HttpStatusCode.Created)).Str("id");
+
+        var path = s.Path(row.Path.Replace("{eligibility}", eligibility).Replace("{membership}", membership));
+        foreach (var (who, client, expected) in new[] { ("owner of a harmless group", s.User("finn"), row.OwnerOfHarmless),
+                     ("owner of a privileged group", s.Carol, row.OwnerOfPrivileged), ("active administrator", s.Alice, row.Admin) })
+        {
+            using var message = new HttpRequestMessage(new HttpMethod(row.Method), path);
+            if (row.Body is not null) message.Content = JsonContent.Create(row.Body, options: HttpAssertions.Json);
+            using var response = await client.SendAsync(message);
+            Assert.True((int)response.StatusCode == expected, $"{row} as {who}: expected {expected}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
     [Fact]
     public void Every_operation_of_the_contract_has_a_row()
     {
