@@ -15,6 +15,8 @@ namespace Pim.Domain;
 /// administrators are told.</item>
 /// <item>Whatever a write takes away (a group left, directly or further up, a group deleted) ends the grants that stood
 /// on it (<see cref="GrantRevocation"/>).</item>
+/// <item>Whichever API writes it, a principal's values are held to <see cref="PrincipalValues"/> (one email address, names
+/// of one line).</item>
 /// </list>
 /// </summary>
 public sealed class PrincipalService(ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests requests,
@@ -59,7 +61,10 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
     /// "not found"), and changes a group's members; its own groups stay. With <paramref name="expectedVersion"/>, only
     /// while the principal is still at that version (<c>precondition-failed</c>).
     /// </summary>
-    public async Task<Principal> ReplaceAsync(Caller caller, Principal principal, int? expectedVersion, MemberChange members, CancellationToken ct)
+    /// <param name="keepEnabled">The write does not say whether the principal is enabled (a SCIM PUT or PATCH without
+    /// <c>active</c>): it stays as it is — a suspended user is not enabled again by an omission.</param>
+    public async Task<Principal> ReplaceAsync(Caller caller, Principal principal, int? expectedVersion, MemberChange members, CancellationToken ct,
+        bool keepEnabled = false)
     {
         caller.RequireOperator();
         var now = time.Now();
@@ -69,8 +74,10 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
             if (before is null || before.Kind != principal.Kind) throw Errors.NotFound($"Principal '{principal.Id}'");
             EnsureVersion(before, expectedVersion);
             var (added, removed) = await MemberEdgesAsync(caller, principal, members, ct);
-            return await SaveAsync(caller, principal with { MemberOf = before.MemberOf, TransitiveMemberOf = before.TransitiveMemberOf }, before,
-                added, removed, now, ct);
+            return await SaveAsync(caller, principal with
+            {
+                MemberOf = before.MemberOf, TransitiveMemberOf = before.TransitiveMemberOf, Enabled = keepEnabled ? before.Enabled : principal.Enabled,
+            }, before, added, removed, now, ct);
         }, ct);
     }
 
@@ -215,6 +222,7 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
     private async Task<Principal> SaveAsync(Caller caller, Principal principal, Principal? before, List<(string Member, string Group)> added,
         List<(string Member, string Group)> removed, DateTimeOffset now, CancellationToken ct)
     {
+        PrincipalValues.Ensure(principal);
         if (principal is { Kind: PrincipalKind.Group, Enabled: false })
             throw Errors.InvalidField("accountEnabled", "A group is not disabled: delete it, or sync its members without it.");
         var taken = await principals.FindTakenAsync(caller.TenantId, principal.Id,
