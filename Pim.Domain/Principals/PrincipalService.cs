@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Pim.Domain;
 
 /// <summary>
@@ -16,7 +18,7 @@ namespace Pim.Domain;
 /// <item>Whatever a write takes away (a group left, directly or further up, a group deleted) ends the grants that stood
 /// on it (<see cref="GrantRevocation"/>).</item>
 /// <item>Whichever API writes it, a principal's values are held to <see cref="PrincipalValues"/> (one email address, names
-/// of one line).</item>
+/// of one line), and its audit records the old and new values of what changed.</item>
 /// </list>
 /// </summary>
 public sealed class PrincipalService(ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests requests,
@@ -122,8 +124,11 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
             await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.PrincipalDeleted, "principal", principalId) with
             {
                 PrincipalId = principalId,
-                Details = $"{{\"kind\":\"{PrincipalKinds.ToText(principal.Kind)}\",\"reason\":\"{RevocationReasons.PrincipalDeleted}\"," +
-                          $"\"assignmentsRemoved\":{held.Count},\"activationsRevoked\":{revoked},\"requestsCanceled\":{canceled},\"members\":{members.Count}}}",
+                Details = JsonSerializer.Serialize(new
+                {
+                    kind = PrincipalKinds.ToText(principal.Kind), reason = RevocationReasons.PrincipalDeleted, assignmentsRemoved = held.Count,
+                    activationsRevoked = revoked, requestsCanceled = canceled, members = members.Count, oldValue = Facts(principal), newValue = (object?)null,
+                }, DetailsJson),
             }, ct);
             await revocation.RevokeLostAsync(caller,
                 [.. throughIt, .. await OpenRequestsOfAsync(caller.TenantId, [.. affected, .. ofIt.Select(a => a.PrincipalId).Distinct()], ct)], now, ct);
@@ -259,7 +264,7 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
         await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.PrincipalUpserted, "principal", principal.Id) with
         {
             PrincipalId = principal.Id,
-            Details = principal.Enabled ? null : "{\"accountEnabled\":false}",
+            Details = Changes(before, principal),
         }, ct);
         if (before is { Enabled: true } && !principal.Enabled) await SuspendAsync(caller, principal, now, ct);
         if (before is { Enabled: false } && principal.Enabled) await RestoreAsync(caller, principal, now, ct);
@@ -337,6 +342,38 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
         }, ct);
         if (restored > 0)
             await notifier.DirectoryChangedAsync(principal, "was enabled again", [$"Assignments in force again: {restored}"], ct);
+    }
+
+    private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>What the directory says of a principal that people and mail read: what its audit records old and new.</summary>
+    private static Dictionary<string, object?> Facts(Principal p)
+    {
+        var facts = new Dictionary<string, object?> { ["displayName"] = p.DisplayName, ["email"] = p.Email, ["accountEnabled"] = p.Enabled };
+        if (p.UserName is not null) facts["userName"] = p.UserName;
+        if (p.ExternalId is not null) facts["externalId"] = p.ExternalId;
+        return facts;
+    }
+
+    /// <summary>
+    /// The details of a write's audit: its kind, and of its display name, email, enabled state, userName and externalId
+    /// the old and new values of those that changed (all of them, new, when it is created; <c>oldValue</c> null), as the
+    /// audit of role settings records old and new — so that who changed an administrator's email, or enabled a leaver
+    /// again, is in the trail.
+    /// </summary>
+    private static string Changes(Principal? before, Principal after)
+    {
+        var next = Facts(after);
+        if (before is null)
+            return JsonSerializer.Serialize(new { kind = PrincipalKinds.ToText(after.Kind), oldValue = (object?)null, newValue = next }, DetailsJson);
+        var old = Facts(before);
+        var changed = old.Keys.Union(next.Keys).Where(k => !Equals(old.GetValueOrDefault(k), next.GetValueOrDefault(k))).ToList();
+        return JsonSerializer.Serialize(new
+        {
+            kind = PrincipalKinds.ToText(after.Kind),
+            oldValue = changed.ToDictionary(k => k, old.GetValueOrDefault),
+            newValue = changed.ToDictionary(k => k, next.GetValueOrDefault),
+        }, DetailsJson);
     }
 
     /// <summary>The open requests of the principals, a bounded number of principals at a time.</summary>
