@@ -12,18 +12,18 @@ public static class Rules
     public const int MaxIdLength = 128;
     public const string IdPattern = "^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$";
     public const string PrintablePattern = "^[^\\u0000-\\u001F\\u007F]+$";
-    /// <summary>A name shown to people: no control characters (and so no NUL, which no store keeps).</summary>
-    public const string NamePattern = "^[^\\u0000-\\u001F\\u007F]*$";
+    /// <summary>A name shown to people: one line, without control characters (and so no NUL, which no store keeps); the domain's rule.</summary>
+    public const string NamePattern = PrincipalValues.NamePattern;
     /// <summary>Free text: no control characters other than tab and line breaks.</summary>
     public const string TextPattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$";
     /// <summary>A token's <c>sub</c> and <c>tid</c>: OpenID Connect allows at most 255 ASCII characters; longer ones are refused.</summary>
     public const int MaxSubject = 255;
-    public const int MaxDisplayName = 256;
+    public const int MaxDisplayName = PrincipalValues.MaxDisplayNameLength;
     public const int MaxDescription = 1000;
     public const int MaxJustification = 1000;
     public const int MaxTicketNumber = 100;
     public const int MaxTicketSystem = 100;
-    public const int MaxEmail = 320;
+    public const int MaxEmail = PrincipalValues.MaxEmailLength;
     public const int MaxUrl = 2000;
     public const int MaxUserAgent = 512;
     /// <summary>The longest ISO 8601 date-time System.Text.Json reads.</summary>
@@ -38,6 +38,14 @@ public static class Rules
     public static IRuleBuilderOptions<T, DateTimeOffset?> MustBeInstant<T>(this IRuleBuilder<T, DateTimeOffset?> rule) =>
         rule.Must(v => v is null || Clock.IsAcceptable(v.Value))
             .WithMessage($"'{{PropertyName}}' must be from {Clock.Earliest:yyyy-MM-dd} and before {Clock.Latest:yyyy-MM-dd}.");
+
+    /// <summary>One email address, as the domain has it (<see cref="PrincipalValues.IsEmail"/>): no list, display name or control character.</summary>
+    public static IRuleBuilderOptions<T, string?> MustBeEmail<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(v => v is null || PrincipalValues.IsEmail(v)).WithMessage($"'{{PropertyName}}' must be {PrincipalValues.EmailRule}.");
+
+    /// <summary>A principal's display name, as the domain has it (<see cref="PrincipalValues.IsName"/>).</summary>
+    public static IRuleBuilderOptions<T, string?> MustBeName<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(PrincipalValues.IsName).WithMessage($"'{{PropertyName}}' must be {PrincipalValues.NameRule}, and not blank.");
 
     /// <summary>A built-in role, or the id of a tenant's own role (custom-…, which the use case then looks up in the tenant).</summary>
     public static IRuleBuilderOptions<T, string?> MustBeRole<T>(this IRuleBuilder<T, string?> rule) =>

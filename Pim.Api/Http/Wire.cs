@@ -68,7 +68,7 @@ public static class Wire
         MaxLength = IsoDuration.MaxLength, Pattern = IsoDuration.Pattern, Says = "an ISO 8601 duration such as PT1H or P1D",
     };
     private static readonly WireField Email = new() { MaxLength = Rules.MaxEmail, Format = "email" };
-    private static readonly WireField DisplayName = new() { MaxLength = Rules.MaxDisplayName, Pattern = Rules.NamePattern, Says = "characters other than control characters" };
+    private static readonly WireField DisplayName = new() { MaxLength = Rules.MaxDisplayName, Pattern = Rules.NamePattern, Says = "one line: no control characters or line breaks" };
     private static readonly WireField Justification = Text(Rules.MaxJustification);
     private static readonly WireField AutoApprovalRuleName = new() { MaxLength = 64, Pattern = Rules.IdPattern, Says = "letters, digits, '.', '_', '@' or '-', starting with a letter or digit" };
     private static readonly WireField TimeOfDay = new() { MaxLength = 5, Pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", Says = "a time of day HH:mm" };
@@ -332,6 +332,8 @@ public static class Wire
             ["ScimUser.groups"] = new() { MaxItems = Principal.MaximumTransitiveMemberOf },
             ["ScimGroup.members"] = new() { MaxItems = Principal.MaximumMembers },
             ["formatted"] = scimText,
+            // What a display name is made of is held to a display name's rule (an address's formatted value may have lines).
+            ["ScimName.formatted"] = DisplayName,
             ["familyName"] = DisplayName,
             ["givenName"] = DisplayName,
             ["middleName"] = DisplayName,
@@ -364,7 +366,8 @@ public static class Wire
             ["Operations"] = new() { MaxItems = Features.Scim.ScimEndpoints.MaximumOperations },
             ["op"] = new() { MaxLength = 7, Pattern = "^([Aa][Dd][Dd]|[Rr][Ee][Pp][Ll][Aa][Cc][Ee]|[Rr][Ee][Mm][Oo][Vv][Ee])$", Says = "add, replace or remove" },
             ["path"] = new() { MaxLength = 1024, Pattern = Rules.PrintablePattern, Says = "printable characters" },
-            ["filter"] = new() { MaxLength = Features.Scim.ScimFilter.MaximumLength, Pattern = Rules.PrintablePattern, Says = "printable characters" },
+            // Its characters are the filter's to refuse (invalidFilter, escaped ones too), not the wire's (invalidValue).
+            ["filter"] = new() { MaxLength = Features.Scim.ScimFilter.MaximumLength, Says = "a SCIM filter (RFC 7644), without control characters" },
             ["attributes"] = new() { MaxLength = 1024, Pattern = Rules.PrintablePattern, Says = "printable characters" },
             ["excludedAttributes"] = new() { MaxLength = 1024, Pattern = Rules.PrintablePattern, Says = "printable characters" },
             ["startIndex"] = new() { Minimum = 0, Maximum = 1_000_000_000 },

@@ -18,7 +18,7 @@ public sealed partial class Notifier
             .Append(CultureInfo.InvariantCulture, $"Pim raised the security alert \"{definition.DisplayName}\" ({definition.Type}): {raised.Count} new incident(s).\n\n")
             .Append(CultureInfo.InvariantCulture, $"Recommended action: {definition.RecommendedAction}\n");
         foreach (var (incident, description) in raised.Take(MaximumIncidentsEmailed))
-            body.Append(CultureInfo.InvariantCulture, $"\n{description}\nRole: {await roles.RoleNameAsync(tenantId, incident.RoleId, ct)} ({incident.RoleId})\nScope: {incident.Scope}\n")
+            body.Append(CultureInfo.InvariantCulture, $"\n{description}\nRole: {await RoleNameAsync(tenantId, incident.RoleId, ct)} ({incident.RoleId})\nScope: {incident.Scope}\n")
                 .Append(CultureInfo.InvariantCulture, $"Raised: {Stamp(incident.RaisedAt)}\nAlert id: {incident.Id}\n");
         if (raised.Count > MaximumIncidentsEmailed)
             body.Append(CultureInfo.InvariantCulture, $"\n… and {raised.Count - MaximumIncidentsEmailed} more: GET /v1/tenants/{tenantId}/alerts?alertType={definition.Type}\n");
@@ -28,23 +28,23 @@ public sealed partial class Notifier
     /// <summary>The reviewers learn that an access review started, what it covers, and until when they may decide.</summary>
     public Task AccessReviewStartedAsync(AccessReview review, AccessReviewInstance instance, int items, IReadOnlyList<string> reviewers,
         CancellationToken ct) =>
-        SendAsync(review.TenantId, reviewers, [], $"PIM: access review \"{review.DisplayName}\" started",
+        SendAsync(review.TenantId, reviewers, [], $"PIM: access review \"{Line(review.DisplayName)}\" started",
             Describe(review, instance) + $"Items: {items}\n\nDecide on each item (keep or remove) before {Stamp(instance.EndsAt)}; undecided items then take " +
             $"the default decision ({AccessReviewDecisions.ToText(review.DefaultDecision)}).\n", ct);
 
     /// <summary>Before the end: the reviewers who still have items to decide are reminded.</summary>
     public Task AccessReviewReminderAsync(AccessReview review, AccessReviewInstance instance, int undecided, IReadOnlyList<string> reviewers,
         CancellationToken ct) =>
-        SendAsync(review.TenantId, reviewers, [], $"PIM: reminder, access review \"{review.DisplayName}\" ends {Stamp(instance.EndsAt)}",
+        SendAsync(review.TenantId, reviewers, [], $"PIM: reminder, access review \"{Line(review.DisplayName)}\" ends {Stamp(instance.EndsAt)}",
             Describe(review, instance) + $"Undecided items: {undecided}\n\nDecide on them before {Stamp(instance.EndsAt)}; they then take the default " +
             $"decision ({AccessReviewDecisions.ToText(review.DefaultDecision)}).\n", ct);
 
     /// <summary>The holder of an assignment an access review removed learns of it.</summary>
     public async Task AccessReviewRemovedAsync(AccessReview review, AccessReviewItem item, CancellationToken ct)
     {
-        var role = await roles.RoleNameAsync(review.TenantId, item.RoleId, ct);
+        var role = await RoleNameAsync(review.TenantId, item.RoleId, ct);
         var body = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"The access review \"{review.DisplayName}\" removed your assignment of {role}.\n\n")
+            .Append(CultureInfo.InvariantCulture, $"The access review \"{Line(review.DisplayName)}\" removed your assignment of {role}.\n\n")
             .Append(CultureInfo.InvariantCulture, $"Role: {role} ({item.RoleId})\nScope: {item.Scope}\nType: {AssignmentTypes.ToText(item.AssignmentType)}\n")
             .Append(CultureInfo.InvariantCulture, $"Decision: {(item.DecidedByDefault ? "the review's default" : $"by {item.DecidedBy}")}\n")
             .Append(CultureInfo.InvariantCulture, $"Justification: {item.Justification ?? "-"}\nAssignment id: {item.AssignmentId}\n")
@@ -56,12 +56,12 @@ public sealed partial class Notifier
     public async Task AccessReviewAppliedAsync(AccessReview review, AccessReviewInstance instance, int removed, CancellationToken ct)
     {
         var administrators = await access.ListHoldersAsync(review.TenantId, RoleCatalog.PimAdministrators, time.Now(), ct);
-        await SendAsync(review.TenantId, [review.CreatedBy, .. administrators], [], $"PIM: access review \"{review.DisplayName}\" applied",
+        await SendAsync(review.TenantId, [review.CreatedBy, .. administrators], [], $"PIM: access review \"{Line(review.DisplayName)}\" applied",
             Describe(review, instance) + $"Assignments removed: {removed}\n", ct);
     }
 
     private static string Describe(AccessReview review, AccessReviewInstance instance) => new StringBuilder()
-        .Append(CultureInfo.InvariantCulture, $"Access review: {review.DisplayName}\nScope: {review.Scope}\n")
+        .Append(CultureInfo.InvariantCulture, $"Access review: {Line(review.DisplayName)}\nScope: {review.Scope}\n")
         .Append(CultureInfo.InvariantCulture, $"Roles: {(review.RoleIds.Count == 0 ? "every role" : string.Join(", ", review.RoleIds))}\n")
         .Append(CultureInfo.InvariantCulture, $"Started: {Stamp(instance.StartsAt)}\nEnds: {Stamp(instance.EndsAt)}\n")
         .Append(CultureInfo.InvariantCulture, $"Review id: {review.Id}\nInstance id: {instance.Id}\n")

@@ -12,7 +12,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
 {
     public async Task ActivationStartedAsync(ActivationRequest request, RoleSettings policy, CancellationToken ct)
     {
-        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
+        var role = await RoleNameAsync(request.TenantId, request.RoleId, ct);
         var rules = policy.Notifications.OnActivation;
         var ids = rules.NotifyRoleAdministrators
             ? await access.ListHoldersAsync(request.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct)
@@ -26,7 +26,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     /// <summary>The holder and the role administrators learn that a grant (or a waiting request) ended: its basis went, or an administrator revoked it.</summary>
     public async Task ActivationRevokedAsync(ActivationRequest request, string reason, CancellationToken ct)
     {
-        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
+        var role = await RoleNameAsync(request.TenantId, request.RoleId, ct);
         var administrators = await access.ListHoldersAsync(request.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         await SendAsync(request.TenantId, [request.PrincipalId, .. administrators], [],
@@ -42,7 +42,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     public async Task ApprovalNeededAsync(ActivationRequest request, ApprovalProgress approval, RoleSettings policy, CancellationToken ct,
         bool reminder = false)
     {
-        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
+        var role = await RoleNameAsync(request.TenantId, request.RoleId, ct);
         if (!policy.Notifications.OnApprovalNeeded.NotifyApprovers || approval.IsComplete) return;
         var now = time.Now();
         var ids = await StageApproversAsync(request.TenantId, approval.Current, approval.EscalatesAt <= now, ct);
@@ -59,7 +59,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     /// <summary>A stage that waited too long escalates: its escalation approvers join it and learn that it waits for them.</summary>
     public async Task EscalatedAsync(ActivationRequest request, ApprovalProgress approval, CancellationToken ct)
     {
-        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
+        var role = await RoleNameAsync(request.TenantId, request.RoleId, ct);
         if (approval.IsComplete) return;
         var ids = await ExpandGroupsAsync(request.TenantId, approval.Current.EscalateTo, ct);
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
@@ -84,7 +84,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     /// </summary>
     public async Task BreakGlassActivatedAsync(ActivationRequest request, RoleSettings policy, CancellationToken ct)
     {
-        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
+        var role = await RoleNameAsync(request.TenantId, request.RoleId, ct);
         var administrators = await access.ListHoldersAsync(request.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         await SendAsync(request.TenantId, administrators.Where(id => id != request.PrincipalId).ToList(), policy.Notifications.OnActivation.AdditionalRecipients,
@@ -97,7 +97,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     /// <summary>A break-glass activation still not acknowledged when its follow-up is due: the administrators are told again.</summary>
     public async Task BreakGlassOverdueAsync(ActivationRequest request, CancellationToken ct)
     {
-        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
+        var role = await RoleNameAsync(request.TenantId, request.RoleId, ct);
         var administrators = await access.ListHoldersAsync(request.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         await SendAsync(request.TenantId, administrators.Where(id => id != request.PrincipalId).ToList(), [],
@@ -109,7 +109,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     /// <summary>The holder learns, ahead of time, that an activation ends, and how to extend it.</summary>
     public async Task ActivationExpiringSoonAsync(ActivationRequest request, CancellationToken ct)
     {
-        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
+        var role = await RoleNameAsync(request.TenantId, request.RoleId, ct);
         var holder = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         await SendAsync(request.TenantId, [request.PrincipalId], [],
             $"PIM: your activation of {role} ends at {Stamp(request.EndsAt)}",
@@ -121,7 +121,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     /// <summary>The holder and the role administrators learn, ahead of time, that an eligible or active assignment ends.</summary>
     public async Task AssignmentExpiringSoonAsync(RoleAssignment assignment, CancellationToken ct)
     {
-        var role = await roles.RoleNameAsync(assignment.TenantId, assignment.RoleId, ct);
+        var role = await RoleNameAsync(assignment.TenantId, assignment.RoleId, ct);
         var administrators = await access.ListHoldersAsync(assignment.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
         var holder = await principals.FindAsync(assignment.TenantId, assignment.PrincipalId, ct);
         var kind = AssignmentTypes.ToText(assignment.Type);
@@ -148,7 +148,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     /// <summary>The requester learns that its request was approved, denied or timed out.</summary>
     public async Task DecisionAsync(ActivationRequest request, RoleSettings policy, CancellationToken ct)
     {
-        var role = await roles.RoleNameAsync(request.TenantId, request.RoleId, ct);
+        var role = await RoleNameAsync(request.TenantId, request.RoleId, ct);
         var rules = policy.Notifications.OnDecision;
         if (!rules.NotifyRequester) return;
         var outcome = request.Status switch
@@ -165,7 +165,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
 
     public async Task AssignmentCreatedAsync(RoleAssignment assignment, RoleSettings policy, CancellationToken ct)
     {
-        var role = await roles.RoleNameAsync(assignment.TenantId, assignment.RoleId, ct);
+        var role = await RoleNameAsync(assignment.TenantId, assignment.RoleId, ct);
         var rules = policy.Notifications.OnAssignment;
         if (!rules.NotifyAssignee) return;
         var kind = assignment.Type == AssignmentType.Eligible ? "eligible for" : "assigned";
@@ -211,10 +211,10 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     {
         var administrators = await access.ListHoldersAsync(principal.TenantId, RoleCatalog.DefaultApprovers, time.Now(), ct);
         var body = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"{principal.DisplayName} ({principal.Id}, {PrincipalKinds.ToText(principal.Kind)}) {what} in the directory.\n\n");
+            .Append(CultureInfo.InvariantCulture, $"{Name(principal, principal.Id)} ({principal.Id}, {PrincipalKinds.ToText(principal.Kind)}) {what} in the directory.\n\n");
         foreach (var fact in facts) body.Append(fact).Append('\n');
         await SendAsync(principal.TenantId, administrators.Where(id => id != principal.Id).ToList(), [],
-            $"PIM: {principal.DisplayName} {what}", body.ToString(), ct, topic: "directory");
+            $"PIM: {Name(principal, principal.Id)} {what}", body.ToString(), ct, topic: "directory");
     }
 
     /// <summary>The enabled users, guests and service principals an approver list names, itself or through its groups (nested ones too).</summary>
@@ -239,11 +239,13 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
                         $"{IsoDuration.Format(limits.Window)}. The audit trail and webhooks keep every event.\n";
         }
         var found = principalIds.Count == 0 ? [] : await principals.FindManyAsync(tenantId, principalIds.Distinct().ToList(), ct);
-        var to = found.Where(p => !string.IsNullOrWhiteSpace(p.Email)).Select(p => p.Email!).Concat(additional)
-            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var skipped = principalIds.Except(found.Where(p => !string.IsNullOrWhiteSpace(p.Email)).Select(p => p.Id)).Distinct().ToList();
+        // Only addresses that are one mailbox: one stored before the rules, or behind Pim's back, is left out (and logged),
+        // never the reason the others are not told.
+        var reachable = found.Where(p => PrincipalValues.IsEmail(p.Email)).ToList();
+        var to = reachable.Select(p => p.Email!).Concat(additional.Where(PrincipalValues.IsEmail)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var skipped = principalIds.Except(reachable.Select(p => p.Id)).Concat(additional.Where(a => !PrincipalValues.IsEmail(a))).Distinct().ToList();
         if (to.Count == 0 && skipped.Count == 0) return;
-        await outbox.EnqueueEmailAsync(tenantId, new EmailMessage(to, subject, body, skipped, topic), ct);
+        await outbox.EnqueueEmailAsync(tenantId, new EmailMessage(to, PrincipalValues.OneLine(subject), body, skipped, topic), ct);
     }
 
     private static string Describe(ActivationRequest r, string role, Principal? requester, string what) => new StringBuilder()
@@ -255,6 +257,12 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
         .Append(CultureInfo.InvariantCulture, $"Request id: {r.Id}\n")
         .ToString();
 
-    private static string Name(Principal? p, string id) => p?.DisplayName ?? id;
+    /// <summary>A principal's name in a subject or a body: one line, whatever is stored (a line break there would forge a line).</summary>
+    private static string Name(Principal? p, string id) => Line(p?.DisplayName ?? id);
+
+    /// <summary>A role's name, one line (a custom role's is its administrators' to write).</summary>
+    private async Task<string> RoleNameAsync(string tenantId, string roleId, CancellationToken ct) => Line(await roles.RoleNameAsync(tenantId, roleId, ct));
+
+    private static string Line(string text) => PrincipalValues.OneLine(text);
     private static string Stamp(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "-";
 }

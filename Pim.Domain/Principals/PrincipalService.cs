@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Pim.Domain;
 
 /// <summary>
@@ -15,6 +17,8 @@ namespace Pim.Domain;
 /// administrators are told.</item>
 /// <item>Whatever a write takes away (a group left, directly or further up, a group deleted) ends the grants that stood
 /// on it (<see cref="GrantRevocation"/>).</item>
+/// <item>Whichever API writes it, a principal's values are held to <see cref="PrincipalValues"/> (one email address, names
+/// of one line), and its audit records the old and new values of what changed.</item>
 /// </list>
 /// </summary>
 public sealed class PrincipalService(ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests requests,
@@ -59,7 +63,10 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
     /// "not found"), and changes a group's members; its own groups stay. With <paramref name="expectedVersion"/>, only
     /// while the principal is still at that version (<c>precondition-failed</c>).
     /// </summary>
-    public async Task<Principal> ReplaceAsync(Caller caller, Principal principal, int? expectedVersion, MemberChange members, CancellationToken ct)
+    /// <param name="keepEnabled">The write does not say whether the principal is enabled (a SCIM PUT or PATCH without
+    /// <c>active</c>): it stays as it is — a suspended user is not enabled again by an omission.</param>
+    public async Task<Principal> ReplaceAsync(Caller caller, Principal principal, int? expectedVersion, MemberChange members, CancellationToken ct,
+        bool keepEnabled = false)
     {
         caller.RequireOperator();
         var now = time.Now();
@@ -69,7 +76,11 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
             if (before is null || before.Kind != principal.Kind) throw Errors.NotFound($"Principal '{principal.Id}'");
             EnsureVersion(before, expectedVersion);
             var (added, removed) = await MemberEdgesAsync(caller, principal, members, ct);
-            var kept = principal with { MemberOf = before.MemberOf, TransitiveMemberOf = before.TransitiveMemberOf, DirectoryMemberOf = before.DirectoryMemberOf };
+            var kept = principal with
+            {
+                MemberOf = before.MemberOf, TransitiveMemberOf = before.TransitiveMemberOf, DirectoryMemberOf = before.DirectoryMemberOf,
+                Enabled = keepEnabled ? before.Enabled : principal.Enabled,
+            };
             return await SaveAsync(caller, kept, before, added, removed, now, ct);
         }, ct);
     }
@@ -115,8 +126,11 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
             await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.PrincipalDeleted, "principal", principalId) with
             {
                 PrincipalId = principalId,
-                Details = $"{{\"kind\":\"{PrincipalKinds.ToText(principal.Kind)}\",\"reason\":\"{RevocationReasons.PrincipalDeleted}\"," +
-                          $"\"assignmentsRemoved\":{held.Count},\"activationsRevoked\":{revoked},\"requestsCanceled\":{canceled},\"members\":{members.Count}}}",
+                Details = JsonSerializer.Serialize(new
+                {
+                    kind = PrincipalKinds.ToText(principal.Kind), reason = RevocationReasons.PrincipalDeleted, assignmentsRemoved = held.Count,
+                    activationsRevoked = revoked, requestsCanceled = canceled, members = members.Count, oldValue = Facts(principal), newValue = (object?)null,
+                }, DetailsJson),
             }, ct);
             await revocation.RevokeLostAsync(caller,
                 [.. throughIt, .. await OpenRequestsOfAsync(caller.TenantId, [.. affected, .. ofIt.Select(a => a.PrincipalId).Distinct()], ct)], now, ct);
@@ -215,6 +229,7 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
     private async Task<Principal> SaveAsync(Caller caller, Principal principal, Principal? before, List<(string Member, string Group)> added,
         List<(string Member, string Group)> removed, DateTimeOffset now, CancellationToken ct)
     {
+        PrincipalValues.Ensure(principal);
         if (principal is { Kind: PrincipalKind.Group, Enabled: false })
             throw Errors.InvalidField("accountEnabled", "A group is not disabled: delete it, or sync its members without it.");
         var taken = await principals.FindTakenAsync(caller.TenantId, principal.Id,
@@ -251,7 +266,7 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
         await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.PrincipalUpserted, "principal", principal.Id) with
         {
             PrincipalId = principal.Id,
-            Details = principal.Enabled ? null : "{\"accountEnabled\":false}",
+            Details = Changes(before, principal),
         }, ct);
         if (before is { Enabled: true } && !principal.Enabled) await SuspendAsync(caller, principal, now, ct);
         if (before is { Enabled: false } && principal.Enabled) await RestoreAsync(caller, principal, now, ct);
@@ -331,6 +346,38 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
         }, ct);
         if (restored > 0)
             await notifier.DirectoryChangedAsync(principal, "was enabled again", [$"Assignments in force again: {restored}"], ct);
+    }
+
+    private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>What the directory says of a principal that people and mail read: what its audit records old and new.</summary>
+    private static Dictionary<string, object?> Facts(Principal p)
+    {
+        var facts = new Dictionary<string, object?> { ["displayName"] = p.DisplayName, ["email"] = p.Email, ["accountEnabled"] = p.Enabled };
+        if (p.UserName is not null) facts["userName"] = p.UserName;
+        if (p.ExternalId is not null) facts["externalId"] = p.ExternalId;
+        return facts;
+    }
+
+    /// <summary>
+    /// The details of a write's audit: its kind, and of its display name, email, enabled state, userName and externalId
+    /// the old and new values of those that changed (all of them, new, when it is created; <c>oldValue</c> null), as the
+    /// audit of role settings records old and new — so that who changed an administrator's email, or enabled a leaver
+    /// again, is in the trail.
+    /// </summary>
+    private static string Changes(Principal? before, Principal after)
+    {
+        var next = Facts(after);
+        if (before is null)
+            return JsonSerializer.Serialize(new { kind = PrincipalKinds.ToText(after.Kind), oldValue = (object?)null, newValue = next }, DetailsJson);
+        var old = Facts(before);
+        var changed = old.Keys.Union(next.Keys).Where(k => !Equals(old.GetValueOrDefault(k), next.GetValueOrDefault(k))).ToList();
+        return JsonSerializer.Serialize(new
+        {
+            kind = PrincipalKinds.ToText(after.Kind),
+            oldValue = changed.ToDictionary(k => k, old.GetValueOrDefault),
+            newValue = changed.ToDictionary(k => k, next.GetValueOrDefault),
+        }, DetailsJson);
     }
 
     /// <summary>The open requests of the principals, a bounded number of principals at a time.</summary>

@@ -15,6 +15,14 @@ public interface IEmailSender
 /// <summary>Builds the RFC 5322 message once, for either transport.</summary>
 internal static class Mime
 {
+    /// <summary>The recipients that are one mailbox each, as MimeKit reads them (a list or a broken header is not), and the others.</summary>
+    public static (IReadOnlyList<string> Mailboxes, IReadOnlyList<string> Refused) Recipients(IEnumerable<string> to)
+    {
+        var (mailboxes, refused) = (new List<string>(), new List<string>());
+        foreach (var address in to) (MailboxAddress.TryParse(address, out MailboxAddress? _) ? mailboxes : refused).Add(address);
+        return (mailboxes, refused);
+    }
+
     public static MimeMessage Create(EmailOptions options, string messageId, EmailPayload email)
     {
         var message = new MimeMessage { Subject = email.Subject, MessageId = $"{messageId}@pim" };

@@ -103,7 +103,14 @@ public sealed class OutboxDispatcher
         switch (message.Kind)
         {
             case NotificationKinds.Email:
-                await _email.SendAsync(message.MessageId, JsonSerializer.Deserialize<EmailPayload>(message.Payload, JsonSerializerOptions.Web)!, ct);
+                var email = JsonSerializer.Deserialize<EmailPayload>(message.Payload, JsonSerializerOptions.Web)!;
+                // A recipient that is not one mailbox (queued before Pim held addresses to that, or stored behind its back)
+                // is left out: it must not keep the others, the break-glass alarm's administrators above all, from the mail.
+                var (mailboxes, refused) = Mime.Recipients(email.To);
+                if (refused.Count > 0)
+                    _logger.LogWarning("Notification {MessageId} leaves out recipients that are not one mailbox: {Refused}", message.MessageId, refused);
+                if (mailboxes.Count == 0) throw new PermanentDeliveryException("No recipient of the email is one mailbox.");
+                await _email.SendAsync(message.MessageId, email with { To = mailboxes }, ct);
                 break;
             case NotificationKinds.Webhook:
                 var payload = JsonSerializer.Deserialize<WebhookPayload>(message.Payload, JsonSerializerOptions.Web)!;

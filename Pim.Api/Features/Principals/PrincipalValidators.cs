@@ -1,4 +1,5 @@
 using FluentValidation;
+using Pim.Api.Http;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Principals;
@@ -8,8 +9,9 @@ public sealed class PrincipalRequestValidator : AbstractValidator<PrincipalReque
     public PrincipalRequestValidator()
     {
         var guest = PrincipalKinds.ToText(PrincipalKind.Guest);
-        RuleFor(r => r.DisplayName).NotEmpty();
-        RuleFor(r => r.Email).EmailAddress();
+        // The domain's rules, which SCIM is held to as well.
+        RuleFor(r => r.DisplayName).MustBeName();
+        RuleFor(r => r.Email).MustBeEmail();
         RuleFor(r => r.HomeTenantId).NotEmpty().When(r => r.Kind == guest);
         RuleFor(r => r.HomePrincipalId).NotEmpty().When(r => r.Kind == guest);
         RuleFor(r => r.HomeTenantId).Null().WithMessage("Only guests have a home tenant.").When(r => r.Kind != guest);

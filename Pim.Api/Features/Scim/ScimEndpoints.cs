@@ -82,7 +82,7 @@ public static class ScimEndpoints
             .AnswersWithHeader(201, OpenApiSetup.ETag);
         users.MapGet("/{id:id}", GetUser).WithName($"Get{scope}ScimUser").WithSummary($"One user{inTenant}.").AnswersWithHeader(200, OpenApiSetup.ETag);
         users.MapPut("/{id:id}", ReplaceUser).WithName($"Replace{scope}ScimUser").Accepts<ScimUser>(ScimJson.MediaType, "application/json")
-            .WithSummary("Replace a user's attributes (If-Match optional); active: false suspends it, true restores it.")
+            .WithSummary("Replace a user's attributes (If-Match optional); active: false suspends it, true restores it, left out keeps it as it is.")
             .AnswersWithHeader(200, OpenApiSetup.ETag).ProducesProblem(412);
         users.MapPatch("/{id:id}", PatchUser).WithName($"Patch{scope}ScimUser").Accepts<ScimPatchRequest>(ScimJson.MediaType, "application/json")
             .WithSummary("Change a user's attributes (add, replace, remove; with a path or without); active: false suspends it, true restores it.")
@@ -179,8 +179,9 @@ public static class ScimEndpoints
     public static async Task<ScimOk<ScimUser>> ReplaceUser(ScimCaller caller, string id, ScimUser body, [FromHeader(Name = "If-Match")] string? ifMatch,
         HttpContext http, PrincipalService principals, CancellationToken ct)
     {
+        // A PUT without active says nothing of it: a suspended user stays suspended.
         var replaced = await principals.ReplaceAsync(caller, ScimResources.ToPrincipal(body, caller.Value.TenantId, id), VersionOf(ifMatch),
-            MemberChange.None, ct);
+            MemberChange.None, ct, keepEnabled: body.Active is null);
         var user = await RenderUserAsync(caller, replaced, http, principals, ct);
         return new(ScimJson.Write(user), user.Meta!.Version);
     }
@@ -196,8 +197,9 @@ public static class ScimEndpoints
             ScimPatch.Apply(document, body.Operations, ScimSchemas.User, ScimSchemas.EnterpriseUser);
             var next = ScimJson.Read<ScimUser>(document);
             Wire.EnsureWithinBounds(next);
+            // active removed, or replaced by nothing, enables nobody: the user stays as it is.
             return await principals.ReplaceAsync(caller, ScimResources.ToPrincipal(next, caller.Value.TenantId, id), version ?? Version(current),
-                MemberChange.None, ct);
+                MemberChange.None, ct, keepEnabled: next.Active is null);
         });
         var user = await RenderUserAsync(caller, patched, http, principals, ct);
         return new(ScimJson.Write(user), user.Meta!.Version);

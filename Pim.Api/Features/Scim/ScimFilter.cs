@@ -33,6 +33,7 @@ public static class ScimFilter
     public static Node Parse(string text)
     {
         if (text.Length > MaximumLength) throw Invalid($"A filter is at most {MaximumLength} characters.");
+        if (text.Any(char.IsControl)) throw Invalid(ControlCharacters);
         var parser = new Parser(Tokens(text));
         var node = parser.Or(0);
         if (parser.Peek is { } extra) throw Invalid($"The filter goes on after a complete expression, at '{extra.Text}'.");
@@ -40,6 +41,8 @@ public static class ScimFilter
     }
 
     internal static PimException Invalid(string detail) => new(ErrorCodes.InvalidFilter, detail);
+
+    private const string ControlCharacters = "A filter holds no control characters, neither as they are nor escaped in a string (\\u0000).";
 
     // ---------------------------------------------------------------- tokens
 
@@ -65,14 +68,18 @@ public static class ScimFilter
                     while (end < text.Length && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
                     if (end >= text.Length) throw Invalid("A string in the filter has no closing quote.");
                     var literal = text[i..(end + 1)];
+                    string? value;
                     try
                     {
-                        tokens.Add(new Token(Kind.Text, literal, JsonValue.Create(JsonSerializer.Deserialize<string>(literal))));
+                        value = JsonSerializer.Deserialize<string>(literal);
                     }
                     catch (JsonException)
                     {
                         throw Invalid($"The string {Cut(literal)} in the filter is not a JSON string.");
                     }
+                    // Escaped (\u0000) as well as sent: no stored value holds one, and PostgreSQL refuses a NUL outright.
+                    if (value!.Any(char.IsControl)) throw Invalid(ControlCharacters);
+                    tokens.Add(new Token(Kind.Text, literal, JsonValue.Create(value)));
                     i = end + 1;
                     continue;
             }

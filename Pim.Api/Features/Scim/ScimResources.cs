@@ -12,7 +12,9 @@ namespace Pim.Api.Features.Scim;
 /// <item>The id of a new resource is its <c>externalId</c> when that is a valid principal id (so that a token whose subject
 /// is the identity system's object id acts as the principal), else one Pim makes.</item>
 /// <item>A user's display name is its <c>displayName</c>, else its formatted name, given and family names, or userName; its
-/// email (what Pim mails) its primary email, else its first; <c>active: false</c> disables it.</item>
+/// email (what Pim mails) its primary email, else its first — each held to the native API's rules
+/// (<see cref="PrincipalValues"/>); <c>active: false</c> disables it, and a user that does not say is left as it is
+/// (a new one is active).</item>
 /// <item>The rest of a user (name, emails, phone numbers, addresses, the Enterprise User extension, …) is kept as sent
 /// and given back; <c>password</c> never is. A user synced natively without a userName is known by its id.</item>
 /// </list>
@@ -43,6 +45,7 @@ public static class ScimResources
     {
         RequireSchema(user.Schemas, ScimUrns.User);
         if (string.IsNullOrWhiteSpace(user.UserName)) throw Errors.InvalidField("userName", "A user has a userName.");
+        HoldToDomainRules(user);
         var given = string.Join(' ', new[] { user.Name?.GivenName, user.Name?.FamilyName }.Where(n => !string.IsNullOrWhiteSpace(n)));
         var displayName = new[] { user.DisplayName, user.Name?.Formatted, given, user.UserName }.First(n => !string.IsNullOrWhiteSpace(n))!;
         var emails = user.Emails ?? [];
@@ -57,6 +60,29 @@ public static class ScimResources
         {
             UserName = user.UserName, ExternalId = user.ExternalId, Attributes = kept.Count == 0 ? null : kept.ToJsonString(ScimJson.Options),
         };
+    }
+
+    /// <summary>
+    /// Holds what a user's display name and email are made of to the domain's rules (<see cref="PrincipalValues"/>), as the
+    /// native API holds its fields: every name a display name may be derived from is one line, every email one address
+    /// (the primary may change with the next PATCH). 400 <c>invalidValue</c>, naming each SCIM attribute at fault.
+    /// </summary>
+    private static void HoldToDomainRules(ScimUser user)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Hold(string attribute, string? value, Func<string?, bool> rule, string says)
+        {
+            if (value is not null && !rule(value)) errors[attribute] = [$"'{attribute}' must be {says}."];
+        }
+        Hold("userName", user.UserName, PrincipalValues.IsIdentifier, PrincipalValues.IdentifierRule);
+        Hold("externalId", user.ExternalId, PrincipalValues.IsIdentifier, PrincipalValues.IdentifierRule);
+        Hold("displayName", user.DisplayName, PrincipalValues.IsNamePart, PrincipalValues.NameRule);
+        Hold("name.formatted", user.Name?.Formatted, PrincipalValues.IsNamePart, PrincipalValues.NameRule);
+        Hold("name.givenName", user.Name?.GivenName, PrincipalValues.IsNamePart, PrincipalValues.NameRule);
+        Hold("name.familyName", user.Name?.FamilyName, PrincipalValues.IsNamePart, PrincipalValues.NameRule);
+        for (var i = 0; i < (user.Emails?.Count ?? 0); i++)
+            Hold($"emails[{i}].value", user.Emails![i].Value, PrincipalValues.IsEmail, PrincipalValues.EmailRule);
+        if (errors.Count > 0) throw new PimException(ErrorCodes.ValidationFailed, "One or more attributes are invalid.", errors);
     }
 
     /// <summary>The user a principal is: what was provisioned, with what the directory holds now.</summary>
@@ -107,6 +133,9 @@ public static class ScimResources
     {
         RequireSchema(group.Schemas, ScimUrns.Group);
         if (string.IsNullOrWhiteSpace(group.DisplayName)) throw Errors.InvalidField("displayName", "A group has a displayName.");
+        if (!PrincipalValues.IsName(group.DisplayName)) throw Errors.InvalidField("displayName", $"'displayName' must be {PrincipalValues.NameRule}.");
+        if (group.ExternalId is not null && !PrincipalValues.IsIdentifier(group.ExternalId))
+            throw Errors.InvalidField("externalId", $"'externalId' must be {PrincipalValues.IdentifierRule}.");
         var members = (group.Members ?? []).Select((m, i) => m.Value is { Length: > 0 } value ? value
             : throw Errors.InvalidField($"members[{i}].value", "A member is {\"value\": \"<the member's id>\"}.")).ToList();
         return (new Principal(tenantId, id, PrincipalKind.Group, group.DisplayName, null, null, null, []) { ExternalId = group.ExternalId },
