@@ -81,8 +81,13 @@ try
         throw new InvalidOperationException("Pim:Auth:DevIssuer:Enabled is true in Production: the development issuer mints tokens for anyone. Turn it off and set Pim:Auth:Authority.");
     var dataDirectory = Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Pim:DataDirectory"] ?? "data");
     builder.AddPimAuthentication(auth, dataDirectory);
-    builder.Services.AddPimRateLimits(builder.Configuration.GetSection("Pim:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions());
+    // Capacity is per tenant: budgets per window, requests running at once (below the store's pool), reads waiting at once.
+    builder.Services.AddPimRateLimits(builder.Configuration.GetSection("Pim:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions(),
+        Store.ConnectionLimit(provider, connectionString));
     builder.Services.AddSingleton(builder.Configuration.GetSection("Pim:Idempotency").Get<IdempotencyOptions>() ?? new IdempotencyOptions());
+    var longPolls = builder.Configuration.GetSection("Pim:LongPolls").Get<LongPollOptions>() ?? new LongPollOptions();
+    longPolls.Check();
+    builder.Services.AddSingleton(longPolls);
     builder.Services.AddSingleton<LongPolls>();
     builder.Services.AddPimCors(builder.Configuration);
 
@@ -115,17 +120,20 @@ try
     app.UsePimCors();
     // AuthZEN endpoints echo X-Request-ID on every answer, refusals included.
     app.UseRequestIdEcho();
-    app.UseStoreOutageAnswers();
-    app.UseMiddleware<IdempotencyMiddleware>();
     // Request logs go through the host's configured logger (levels, JSON in Production, trace id), not the start-up one;
-    // outside the exception handler, so that a refusal is logged with the status it was answered with, not as a 500.
+    // outside everything that answers (the exception handler, the store outage, rate limits, Idempotency-Key replays), so
+    // that every answer is logged with the status it was answered with.
     app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+    app.UseStoreOutageAnswers();
+    // A request over its budget, or beyond its tenant's running requests, is refused before anything of it touches the
+    // store: it claims no Idempotency-Key and opens no transaction, so a refusal costs nothing and leaves nothing.
+    app.UseAuthentication();
+    app.UsePimRateLimits();
+    app.UseMiddleware<IdempotencyMiddleware>();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseSwagger();
     if (builder.Configuration.GetValue<bool?>("Pim:Swagger:UiEnabled") ?? app.Environment.IsDevelopment()) app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Pim v1"));
-    app.UseAuthentication();
-    app.UsePimRateLimits();
     app.UseAuthorization();
 
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

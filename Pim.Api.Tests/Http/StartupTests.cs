@@ -9,7 +9,8 @@ using Pim.Infrastructure;
 
 namespace Pim.Api.Tests.Http;
 
-/// <summary>Start-up: migrations on both stores, and the guards that keep the development issuer out of production.</summary>
+/// <summary>Start-up: migrations on both stores, the guards that keep the development issuer out of production, and the
+/// bounds that keep one tenant from taking the room of all.</summary>
 public sealed class StartupTests
 {
     public static TheoryData<string> Stores => new() { "sqlite", "postgres" };
@@ -133,6 +134,19 @@ public sealed class StartupTests
         var (exitCode, output) = RunApi(("OTEL_TRACES_EXPORTER", "zipkin"));
         Assert.Equal(1, exitCode);
         Assert.Contains("OTEL_TRACES_EXPORTER must be 'otlp' or 'none', not 'zipkin'", output);
+    }
+
+    [Fact]
+    public void Pim_refuses_to_start_with_bounds_that_let_one_tenant_take_the_room_of_all()
+    {
+        var (exitCode, output) = RunApi(("ASPNETCORE_ENVIRONMENT", "Development"), ("Pim__LongPolls__PerTenant", "1000"));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Pim:LongPolls must be 1 <= PerCaller <= PerTenant < InAll (now 10, 1000, 1000)", output);
+
+        (exitCode, output) = RunApi(("ASPNETCORE_ENVIRONMENT", "Development"), ("Pim__Store__Provider", "postgres"),
+            ("ConnectionStrings__Pim", "Host=127.0.0.1;Port=9;Maximum Pool Size=10"), ("Pim__RateLimits__InFlightPerTenant", "10"));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Pim:RateLimits:InFlightPerTenant (10) must be below the store's Maximum Pool Size (10)", output);
     }
 
     [Fact]

@@ -37,6 +37,71 @@ public abstract class IdempotencyTests(PimApp app)
         return bodies.ToArray();
     }
 
+    /// <summary>Another writer holding the store (SQLite's write lock; PostgreSQL's table of keys): whatever claims a key waits for it.</summary>
+    private async Task<IAsyncDisposable> HoldStoreAsync()
+    {
+        var store = app.Services.GetRequiredService<Pim.Infrastructure.Store>();
+        var connection = await store.OpenAsync(CancellationToken.None);
+        var transaction = connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
+            ? sqlite.BeginTransaction(deferred: false)
+            : await connection.BeginTransactionAsync();
+        if (store.Provider == Pim.Infrastructure.StoreProvider.Postgres)
+        {
+            await using var hold = connection.CreateCommand();
+            hold.Transaction = transaction;
+            hold.CommandText = "LOCK TABLE idempotency_keys IN ACCESS EXCLUSIVE MODE";
+            await hold.ExecuteNonQueryAsync();
+        }
+        return new Held(connection, transaction);
+    }
+
+    private sealed class Held(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_keyed_write_over_its_budget_is_refused_before_its_key_is_claimed_and_applies_once_when_the_window_passes()
+    {
+        await using var pim = app.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Pim:RateLimits:Window", "00:01:00");
+            b.UseSetting("Pim:RateLimits:Writes:PerCaller", "2");
+        });
+        var s = await Scenario.OnboardAsync(app);
+        await s.MakeBobEligibleAsync();
+        var bob = pim.CreateClient();
+        bob.DefaultRequestHeaders.Authorization = s.Bob.DefaultRequestHeaders.Authorization;
+        var body = new { roleId = "exchange-administrator", justification = "Mailbox migration" };
+        for (var i = 0; i < 2; i++)
+            await bob.PostJsonAsync(s.Path("/activation-requests"), new { roleId = "user-administrator", justification = "x" })
+                .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "not-eligible");
+
+        // Over its budget, Bob's keyed write is refused without touching the store: at once, even while another writer holds it.
+        await using (await HoldStoreAsync())
+        {
+            using var refused = await bob.SendAsync(Post(s.Path("/activation-requests"), body, "over-budget"));
+            await refused.ExpectProblemAsync(HttpStatusCode.TooManyRequests, "rate-limited");
+            Assert.True(refused.Headers.RetryAfter!.Delta > TimeSpan.Zero);
+        }
+        Assert.Empty(await StoredBodiesAsync(s.Id)); // no key was claimed
+
+        // The window passes: the same key runs (it is neither in use nor a replay of the 429), once.
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        using var applied = await bob.SendAsync(Post(s.Path("/activation-requests"), body, "over-budget"));
+        await applied.ExpectAsync(HttpStatusCode.Created);
+        Assert.False(applied.Headers.Contains("Idempotent-Replayed"));
+        using var replayed = await bob.SendAsync(Post(s.Path("/activation-requests"), body, "over-budget"));
+        await replayed.ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("true", replayed.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(applied.Headers.Location, replayed.Headers.Location);
+        Assert.Single(await s.AuditActionsAsync("action=activation.requested"));
+    }
+
     [Fact]
     public async Task A_replay_is_refused_once_the_caller_lost_the_right_to_make_the_request()
     {

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Pim.Api.Http;
@@ -9,7 +12,8 @@ namespace Pim.Api.Tests.Security;
 
 /// <summary>
 /// Trust boundary: a signed token is believed only as far as it is plausible — never longer-lived than
-/// Pim:Auth:MaxTokenLifetime, never with a sign-in in the future (which would satisfy every MFA freshness rule).
+/// Pim:Auth:MaxTokenLifetime, never with a sign-in in the future (which would satisfy every MFA freshness rule) — and,
+/// remembered, only while the key that signed it is still one the identity provider publishes.
 /// </summary>
 [Collection(SqliteCollection.Name)]
 public sealed class TokenTests(SqliteApp app)
@@ -103,6 +107,94 @@ public sealed class TokenTests(SqliteApp app)
             await client.GetAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
         }
         await alice.GetAsync(s.Path("/consent")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    /// <summary>
+    /// An organisation's identity provider as Pim's JwtBearer reads it (through its backchannel): OpenID Connect metadata and
+    /// a key set, whose keys the test rotates. It signs tokens with any of its keys, published or not.
+    /// </summary>
+    private sealed class IdentityProvider : HttpMessageHandler
+    {
+        public const string Issuer = "https://idp.contoso.example/";
+
+        private volatile RsaSecurityKey[] _published = [];
+
+        public static RsaSecurityKey NewKey(string id) => new(RSA.Create(2048)) { KeyId = id };
+
+        public void Publish(params RsaSecurityKey[] keys) => _published = keys;
+
+        public string Issue(RsaSecurityKey key, string subject, string tenantId, DateTimeOffset now) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer, Audience = "pim",
+            Claims = new Dictionary<string, object> { ["sub"] = subject, ["tid"] = tenantId, ["amr"] = new[] { "pwd", "mfa" } },
+            IssuedAt = now.UtcDateTime, NotBefore = now.UtcDateTime, Expires = now.AddHours(1).UtcDateTime,
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
+        });
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            object? document = request.RequestUri!.AbsolutePath switch
+            {
+                "/.well-known/openid-configuration" => new Dictionary<string, object> { ["issuer"] = Issuer, ["jwks_uri"] = Issuer + "jwks" },
+                "/jwks" => new Dictionary<string, object>
+                {
+                    ["keys"] = _published.Select(key =>
+                    {
+                        var rsa = key.Rsa.ExportParameters(includePrivateParameters: false);
+                        return new Dictionary<string, string>
+                        {
+                            ["kty"] = "RSA", ["use"] = "sig", ["alg"] = "RS256", ["kid"] = key.KeyId,
+                            ["n"] = Base64UrlEncoder.Encode(rsa.Modulus), ["e"] = Base64UrlEncoder.Encode(rsa.Exponent),
+                        };
+                    }).ToList(),
+                },
+                _ => null,
+            };
+            return Task.FromResult(document is null
+                ? new HttpResponseMessage(HttpStatusCode.NotFound)
+                : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(JsonSerializer.Serialize(document), System.Text.Encoding.UTF8, "application/json") });
+        }
+    }
+
+    [Fact]
+    public async Task A_remembered_token_is_refused_once_its_signing_key_leaves_the_identity_providers_key_set()
+    {
+        var idp = new IdentityProvider();
+        var retired = IdentityProvider.NewKey("2024-key");
+        var current = IdentityProvider.NewKey("2025-key");
+        idp.Publish(retired);
+        await using var pim = app.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Pim:Auth:DevIssuer:Enabled", "false");
+            b.UseSetting("Pim:Auth:Authority", IdentityProvider.Issuer);
+            b.ConfigureServices(services => services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt => jwt.BackchannelHttpHandler = idp));
+        });
+        var s = await Scenario.OnboardAsync(app);
+        HttpClient Bearing(string token)
+        {
+            var client = pim.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return client;
+        }
+        var alice = Bearing(idp.Issue(retired, "alice", s.Id, Now));
+        await alice.GetAsync(s.Path("/consent")).ExpectAsync(HttpStatusCode.OK);
+        Assert.NotNull(pim.Services.GetRequiredService<ValidatedTokens>().Find(alice.DefaultRequestHeaders.Authorization!.Parameter!));
+
+        // The identity provider rotates its key (the old one compromised, say): Pim reads the new key set when a token
+        // signed by the new key first arrives, as JwtBearer does (a key it does not know makes it refresh the metadata).
+        idp.Publish(current);
+        var aliceAgain = Bearing(idp.Issue(current, "alice", s.Id, Now));
+        Assert.True(await Eventually.WithinAsync(TimeSpan.FromSeconds(10), async () =>
+        {
+            using var answer = await aliceAgain.GetAsync(s.Path("/consent"));
+            return answer.StatusCode == HttpStatusCode.OK;
+        }), "Pim never read the identity provider's new key set");
+
+        // The token the retired key signed, remembered and unexpired, is refused now, as a token it never saw would be.
+        using var refused = await alice.GetAsync(s.Path("/consent"));
+        await refused.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Contains("invalid_token", refused.Headers.WwwAuthenticate.ToString());
+        await Bearing(idp.Issue(retired, "alice", s.Id, Now)).GetAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
     }
 
     [Fact]

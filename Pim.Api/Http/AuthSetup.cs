@@ -65,23 +65,24 @@ public static class AuthSetup
             }
             jwt.Events = new JwtBearerEvents
             {
-                // A token validated before, still unexpired: the identity it proved then, without checking its signature again.
-                OnMessageReceived = context =>
+                // A token validated before, still unexpired and signed by a key the identity provider still publishes: the
+                // identity it proved then, without checking its signature again.
+                OnMessageReceived = async context =>
                 {
                     string authorization = context.Request.Headers.Authorization.ToString();
                     if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                        && validated.Find(authorization["Bearer ".Length..].Trim()) is { } principal)
+                        && await validated.FindAsync(authorization["Bearer ".Length..].Trim(), context.Options.ConfigurationManager,
+                            context.HttpContext.RequestAborted) is { } principal)
                     {
                         context.Principal = principal;
                         context.Success();
                     }
-                    return Task.CompletedTask;
                 },
                 OnTokenValidated = context =>
                 {
                     var token = context.SecurityToken as JsonWebToken;
                     if (RefusalOf(token, time.Now(), options) is { } refusal) context.Fail(refusal);
-                    else validated.Remember(token!.EncodedToken, context.Principal!, new DateTimeOffset(token.ValidTo, TimeSpan.Zero));
+                    else validated.Remember(token!.EncodedToken, context.Principal!, new DateTimeOffset(token.ValidTo, TimeSpan.Zero), token.SigningKey);
                     return Task.CompletedTask;
                 },
                 OnChallenge = async context =>
@@ -93,6 +94,14 @@ public static class AuthSetup
                         failed ? "The bearer token is invalid or expired." : "A bearer token is required.");
                 },
             };
+        });
+        // A key the identity provider no longer publishes is a key Pim no longer believes. JwtBearer's "last known good"
+        // configuration would go on validating tokens signed by a key removed from the key set for up to an hour
+        // (LastKnownGoodLifetime) — after an emergency rotation, that is the stolen key's hour. Without it, a refresh that
+        // fails still keeps the key set Pim has; only a key set the identity provider has replaced is let go.
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
+        {
+            if (jwt.ConfigurationManager is BaseConfigurationManager keys) keys.UseLastKnownGoodConfiguration = false;
         });
         builder.Services.AddAuthorization();
     }

@@ -23,7 +23,8 @@ public sealed class IdempotencyOptions
 /// <item>Answers that carry a one-time secret keep only their status and Location; 401, 403, 429 and 5xx are not kept.</item>
 /// <item>Only callers of the tenant keep keys, at most <see cref="IdempotencyOptions.MaxKeysPerCaller"/> each.</item>
 /// </list>
-/// It sits outside the exception handler, so refusals (problem details) are recorded too.
+/// It sits outside the exception handler, so refusals (problem details) are recorded too, and inside the rate limits: a
+/// request over its budget is refused before it claims a key or opens the transaction.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider time, AuthOptions auth, IdempotencyOptions options)
 {
@@ -56,6 +57,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider tim
             return;
         }
         var ct = http.RequestAborted;
+        // The body is read before the store is: a slow upload holds no connection.
+        var hash = await HashAsync(http.Request);
         TokenFacts token;
         try { token = authenticated.Principal!.ToTokenFacts(auth); }
         catch (PimException e)
@@ -70,7 +73,6 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider tim
             return;
         }
         var callerKey = $"{token.TenantId}/{token.Subject}";
-        var hash = await HashAsync(http.Request);
         var now = time.Now();
 
         await using var transaction = await session.BeginEnclosingAsync(ct);

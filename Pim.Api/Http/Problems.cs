@@ -79,7 +79,7 @@ public static class Problems
         new(ErrorCodes.ApprovalStageUnsatisfiable, 422, "An approval stage requires more approvals than its approvers (all people, no group) can give."),
         new(ErrorCodes.IdempotencyKeyReused, 422, "This Idempotency-Key was used with another request; use a new key."),
         new(ErrorCodes.PreconditionRequired, 428, "The change requires If-Match with the ETag of the version it replaces."),
-        new(ErrorCodes.RateLimited, 429, "The caller or its tenant has used its budget for now; retry after Retry-After seconds."),
+        new(ErrorCodes.RateLimited, 429, "The caller or its tenant has used its budget, or its room for requests that run or wait at once, for now; retry after Retry-After seconds."),
         new(ErrorCodes.IdempotencyKeyLimit, 429, "The caller holds too many live Idempotency-Keys in this tenant; retry after Retry-After seconds."),
         new(ErrorCodes.InternalError, 500, "Pim failed; the traceId finds the error in its logs."),
         new(ErrorCodes.StoreUnavailable, 503, "Pim's store does not answer now. Retry after Retry-After seconds; a write sent with an Idempotency-Key is applied at most once."),

@@ -6,7 +6,8 @@ namespace Pim.Api.Http;
 
 /// <summary>
 /// <c>Pim:RateLimits</c>: every caller is rate limited, per caller and per tenant, with separate budgets for access
-/// evaluation (high), other reads, and writes (low), each a number of requests per <see cref="Window"/>.
+/// evaluation (high), other reads, and writes (low), each a number of requests per <see cref="Window"/>; and a tenant's
+/// requests that run at once are bounded (<see cref="TenantInFlight"/>), whether the budgets are on or not.
 /// </summary>
 public sealed class RateLimitOptions
 {
@@ -15,6 +16,15 @@ public sealed class RateLimitOptions
     public Budget Evaluation { get; set; } = new() { PerCaller = 60_000, PerTenant = 300_000 };
     public Budget Reads { get; set; } = new() { PerCaller = 1_200, PerTenant = 12_000 };
     public Budget Writes { get; set; } = new() { PerCaller = 120, PerTenant = 1_200 };
+
+    /// <summary>
+    /// Requests of one tenant that run at once; unset: half the store's connection pool (PostgreSQL's Maximum Pool Size,
+    /// 100 unless the connection string says otherwise), 50 on SQLite. On PostgreSQL it must stay below the pool.
+    /// </summary>
+    public int? InFlightPerTenant { get; set; }
+
+    /// <summary>Requests of one tenant that wait for a place among its running ones, beyond which they are refused.</summary>
+    public int InFlightQueuePerTenant { get; set; } = 500;
 
     public sealed class Budget
     {
@@ -115,18 +125,27 @@ public static class RateLimits
 {
     private enum RequestClass { Evaluation, Reads, Writes }
 
-    public static void AddPimRateLimits(this IServiceCollection services, RateLimitOptions options)
+    /// <param name="storeConnections">The most connections the store's pool opens (null: no bound, SQLite).</param>
+    public static void AddPimRateLimits(this IServiceCollection services, RateLimitOptions options, int? storeConnections)
     {
         if (options.Window <= TimeSpan.Zero) throw new InvalidOperationException("Pim:RateLimits:Window must be positive.");
+        options.InFlightPerTenant ??= Math.Max(1, (storeConnections ?? 100) / 2);
+        if (options.InFlightPerTenant < 1 || options.InFlightQueuePerTenant < 0)
+            throw new InvalidOperationException("Pim:RateLimits:InFlightPerTenant must be positive, and InFlightQueuePerTenant not negative.");
+        if (options.InFlightPerTenant >= storeConnections)
+            throw new InvalidOperationException(
+                $"Pim:RateLimits:InFlightPerTenant ({options.InFlightPerTenant}) must be below the store's Maximum Pool Size ({storeConnections}): " +
+                "one tenant's running requests could otherwise hold every connection.");
         services.AddSingleton(options);
         services.AddSingleton<RateBudgets>();
+        services.AddSingleton<TenantInFlight>();
     }
 
     public static void UsePimRateLimits(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<RateLimitOptions>();
-        if (!options.Enabled) return;
         var budgets = app.Services.GetRequiredService<RateBudgets>();
+        var inFlight = app.Services.GetRequiredService<TenantInFlight>();
         var auth = app.Services.GetRequiredService<AuthOptions>();
         app.Use(async (http, next) =>
         {
@@ -135,40 +154,60 @@ public static class RateLimits
                 await next(http);
                 return;
             }
-            var kind = http.Has<EndpointMarkers.Evaluation>() ? RequestClass.Evaluation
-                : HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) ? RequestClass.Reads
-                : RequestClass.Writes;
-            var budget = kind switch
-            {
-                RequestClass.Evaluation => options.Evaluation,
-                RequestClass.Reads => options.Reads,
-                _ => options.Writes,
-            };
             var (tenant, caller) = Identify(http, auth);
-            var spending = budgets.Spend($"{kind}|{tenant}|{caller}", $"{kind}|{tenant}", budget);
-
-            var policy = kind.ToString().ToLowerInvariant();
-            var window = Seconds(options.Window);
-            var reset = Seconds(spending.Reset);
-            var remaining = $"\"{policy}\";r={spending.CallerLeft};t={reset}, \"{policy}-tenant\";r={spending.TenantLeft};t={reset}";
-            var quota = $"\"{policy}\";q={budget.PerCaller};w={window}, \"{policy}-tenant\";q={budget.PerTenant};w={window}";
-            // Set as the answer starts: the exception handler and the status-code pages clear the headers set before.
-            http.Response.OnStarting(() =>
-            {
-                http.Response.Headers[OpenApiSetup.RateLimit] = remaining;
-                http.Response.Headers[OpenApiSetup.RateLimitPolicy] = quota;
-                return Task.CompletedTask;
-            });
-            if (spending.Allowed)
+            if (options.Enabled && !await SpendAsync(http, budgets, options, tenant, caller)) return;
+            // Requests without a valid token are answered without the store: they take no tenant's place.
+            if (http.User.Identity?.IsAuthenticated != true)
             {
                 await next(http);
                 return;
             }
-            Pim.Infrastructure.PimTelemetry.RateLimited(policy, callerBudget: spending.CallerLeft == 0);
-            http.Response.Headers.RetryAfter = Math.Max(1, reset).ToString(CultureInfo.InvariantCulture);
-            await Problems.WriteAsync(http, ErrorCodes.RateLimited,
-                "Too many requests: this caller or its tenant has used its budget for now; retry after the time Retry-After gives.");
+            using var place = await inFlight.EnterAsync(http, tenant);
+            if (place is null && http.RequestAborted.IsCancellationRequested) return; // the client left while it queued
+            if (place is null)
+            {
+                Pim.Infrastructure.PimTelemetry.RateLimited("in-flight", callerBudget: false);
+                http.Response.Headers.RetryAfter = "1";
+                await Problems.WriteAsync(http, ErrorCodes.RateLimited,
+                    $"Too many requests of this tenant run at once (at most {options.InFlightPerTenant}, and {options.InFlightQueuePerTenant} waiting): retry after the time Retry-After gives.");
+                return;
+            }
+            await next(http);
         });
+    }
+
+    /// <summary>Spends one request of the caller's and its tenant's budget of the request's class; false when refused (answered 429).</summary>
+    private static async Task<bool> SpendAsync(HttpContext http, RateBudgets budgets, RateLimitOptions options, string tenant, string caller)
+    {
+        var kind = http.Has<EndpointMarkers.Evaluation>() ? RequestClass.Evaluation
+            : HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) ? RequestClass.Reads
+            : RequestClass.Writes;
+        var budget = kind switch
+        {
+            RequestClass.Evaluation => options.Evaluation,
+            RequestClass.Reads => options.Reads,
+            _ => options.Writes,
+        };
+        var spending = budgets.Spend($"{kind}|{tenant}|{caller}", $"{kind}|{tenant}", budget);
+
+        var policy = kind.ToString().ToLowerInvariant();
+        var window = Seconds(options.Window);
+        var reset = Seconds(spending.Reset);
+        var remaining = $"\"{policy}\";r={spending.CallerLeft};t={reset}, \"{policy}-tenant\";r={spending.TenantLeft};t={reset}";
+        var quota = $"\"{policy}\";q={budget.PerCaller};w={window}, \"{policy}-tenant\";q={budget.PerTenant};w={window}";
+        // Set as the answer starts: the exception handler and the status-code pages clear the headers set before.
+        http.Response.OnStarting(() =>
+        {
+            http.Response.Headers[OpenApiSetup.RateLimit] = remaining;
+            http.Response.Headers[OpenApiSetup.RateLimitPolicy] = quota;
+            return Task.CompletedTask;
+        });
+        if (spending.Allowed) return true;
+        Pim.Infrastructure.PimTelemetry.RateLimited(policy, callerBudget: spending.CallerLeft == 0);
+        http.Response.Headers.RetryAfter = Math.Max(1, reset).ToString(CultureInfo.InvariantCulture);
+        await Problems.WriteAsync(http, ErrorCodes.RateLimited,
+            "Too many requests: this caller or its tenant has used its budget for now; retry after the time Retry-After gives.");
+        return false;
     }
 
     private static long Seconds(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds);

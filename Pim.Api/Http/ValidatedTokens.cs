@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
 using Pim.Domain;
 
 namespace Pim.Api.Http;
@@ -7,32 +10,69 @@ namespace Pim.Api.Http;
 /// <summary>
 /// Bearer tokens Pim has validated, each with the identity it proved, until the token expires (its <c>exp</c> plus the
 /// clock skew Pim allows, on Pim's clock: the same bound the full validation applies). A request that presents the very
-/// same token string skips the signature check; any other string — one character changed — is validated in full. At most
-/// <see cref="AuthOptions.TokenCacheSize"/> tokens: expired ones are dropped first, then, if still full, all of them.
+/// same token string skips the signature check; any other string — one character changed — is validated in full. A
+/// token is remembered with the key that signed it, and is believed only while that key is still one the identity
+/// provider publishes (<see cref="FindAsync"/>): a key rotated out of its key set takes the tokens it signed with it, as
+/// soon as Pim's copy of the key set (the JwtBearer configuration, refreshed as JwtBearer refreshes it) no longer has it.
+/// At most <see cref="AuthOptions.TokenCacheSize"/> tokens: expired ones are dropped first, then, if still full, all of them.
 /// </summary>
 public sealed class ValidatedTokens(AuthOptions options, TimeProvider time)
 {
-    private sealed record Entry(ClaimsPrincipal Principal, DateTimeOffset Until);
+    private sealed record Entry(ClaimsPrincipal Principal, DateTimeOffset Until, string SignedBy);
+
+    /// <summary>The keys of one configuration of the identity provider, as <see cref="KeyOf"/> names them.</summary>
+    private sealed record KeySet(OpenIdConnectConfiguration Configuration, HashSet<string> Keys);
 
     private readonly ConcurrentDictionary<string, Entry> _tokens = new(StringComparer.Ordinal);
     private readonly object _pruning = new();
+    private KeySet? _published;
 
     public int Count => _tokens.Count;
 
-    public ClaimsPrincipal? Find(string token)
+    /// <summary>The identity a token proved, while it has not expired (whatever signed it).</summary>
+    public ClaimsPrincipal? Find(string token) => Live(token)?.Principal;
+
+    /// <summary>
+    /// The identity a token proved, while it has not expired and the key that signed it is among the identity provider's
+    /// keys now (<paramref name="keys"/>: JwtBearer's configuration manager; none for the development issuer, whose one
+    /// key never leaves). A token whose key left is forgotten, and validated in full — and refused — like any other.
+    /// </summary>
+    public async ValueTask<ClaimsPrincipal?> FindAsync(string token, IConfigurationManager<OpenIdConnectConfiguration>? keys, CancellationToken ct)
     {
-        if (!_tokens.TryGetValue(token, out var entry)) return null;
-        if (time.Now() < entry.Until) return entry.Principal;
+        if (Live(token) is not { } entry) return null;
+        if (keys is null || Published(await keys.GetConfigurationAsync(ct)).Contains(entry.SignedBy)) return entry.Principal;
         _tokens.TryRemove(new KeyValuePair<string, Entry>(token, entry));
         return null;
     }
 
-    public void Remember(string token, ClaimsPrincipal principal, DateTimeOffset expires)
+    public void Remember(string token, ClaimsPrincipal principal, DateTimeOffset expires, SecurityKey signedBy)
     {
         if (options.TokenCacheSize <= 0) return;
         if (_tokens.Count >= options.TokenCacheSize) Prune();
-        _tokens[token] = new Entry(principal, expires + AuthSetup.ClockSkew);
+        _tokens[token] = new Entry(principal, expires + AuthSetup.ClockSkew, KeyOf(signedBy));
     }
+
+    private Entry? Live(string token)
+    {
+        if (!_tokens.TryGetValue(token, out var entry)) return null;
+        if (time.Now() < entry.Until) return entry;
+        _tokens.TryRemove(new KeyValuePair<string, Entry>(token, entry));
+        return null;
+    }
+
+    /// <summary>The keys of the configuration, named once per configuration the manager hands out (a refresh makes a new one).</summary>
+    private HashSet<string> Published(OpenIdConnectConfiguration configuration)
+    {
+        var published = Volatile.Read(ref _published);
+        if (ReferenceEquals(published?.Configuration, configuration)) return published.Keys;
+        published = new KeySet(configuration, configuration.SigningKeys.Select(KeyOf).ToHashSet(StringComparer.Ordinal));
+        Volatile.Write(ref _published, published);
+        return published.Keys;
+    }
+
+    /// <summary>A key by its id and, where it has one, its JWK thumbprint (RFC 7638): a new key published under an old id is another key.</summary>
+    private static string KeyOf(SecurityKey key) =>
+        key.KeyId + "#" + (key.CanComputeJwkThumbprint() ? Base64UrlEncoder.Encode(key.ComputeJwkThumbprint()) : "");
 
     private void Prune()
     {

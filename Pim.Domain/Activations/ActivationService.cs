@@ -130,6 +130,8 @@ public sealed class ActivationService(
         var first = await GetAsync(caller, requestId, ct);
         for (var current = first; ;)
         {
+            // Between reads the wait holds no store connection: only its place among the waits (Pim:LongPolls).
+            await uow.ReleaseConnectionAsync();
             var now = time.Now();
             // A request that ended (denied, timed out, expired, …) changes no more: what it ended as is the answer.
             if (current.Status == waitFor || current.Status != first.Status || !current.Request.IsOpenAt(now) || now >= deadline

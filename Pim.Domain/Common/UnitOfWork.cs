@@ -4,6 +4,12 @@ namespace Pim.Domain;
 public interface IUnitOfWork
 {
     Task<ITransaction> BeginAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Gives the request's store connection back while no transaction is open (the next read takes one again): a read
+    /// that waits for a change holds none between its reads, so many waits cannot hold the connections other requests need.
+    /// </summary>
+    ValueTask ReleaseConnectionAsync();
 }
 
 public interface ITransaction : IAsyncDisposable

@@ -37,6 +37,17 @@ public sealed class DbSession(Store store, GrantIndex grants) : IUnitOfWork, IAs
         return _connection ??= await store.OpenAsync(ct);
     }
 
+    /// <summary>
+    /// Closes the connection (back to the store's pool) unless a transaction is open on it; the next read opens one again.
+    /// A read that waits for a change calls it between its reads, so a thousand waits hold no connection.
+    /// </summary>
+    public async ValueTask ReleaseConnectionAsync()
+    {
+        if (_transaction is not null || _connection is null) return;
+        await _connection.DisposeAsync();
+        _connection = null;
+    }
+
     public CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
         new(sql, parameters, _transaction, cancellationToken: ct);
 

@@ -77,6 +77,10 @@ public sealed class Store : IAsyncDisposable
     public StoreProvider Provider { get; }
     public string ConnectionString => _connectionString;
 
+    /// <summary>The most connections Pim opens to the store at once: PostgreSQL's Maximum Pool Size; SQLite's has no bound (null).</summary>
+    public static int? ConnectionLimit(StoreProvider provider, string connectionString) =>
+        provider == StoreProvider.Postgres ? new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize : null;
+
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);

@@ -35,6 +35,8 @@ public sealed partial class InMemoryStore : IUnitOfWork
         return Task.FromResult<ITransaction>(new Transaction(this, saved));
     }
 
+    public ValueTask ReleaseConnectionAsync() => ValueTask.CompletedTask;
+
     private sealed class Transaction(InMemoryStore store, (Dictionary<string, Tenant>, Dictionary<(string, string), Principal>,
         Dictionary<(string, string), RoleAssignment>, Dictionary<(string, string), ActivationRequest>,
         Dictionary<(string, string, string), StoredRoleSettings>, Dictionary<(string, string), ScopeNode>, List<AuditEvent>,

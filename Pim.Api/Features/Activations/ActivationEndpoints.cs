@@ -22,7 +22,7 @@ public static class ActivationEndpoints
         group.MapGet("", List).WithName("ListActivationRequests")
             .WithSummary("The caller's requests; every request for security administrators and auditors.");
         group.MapGet("/{requestId:id}", Get).WithName("GetActivationRequest")
-            .WithSummary($"Read one activation request; with waitFor (and timeout, at most PT5M), wait until it is that status or its status changes (long-poll), at most {LongPolls.PerCaller} at once per caller.")
+            .WithSummary($"Read one activation request; with waitFor (and timeout, at most PT5M), wait until it is that status or its status changes (long-poll); the waits of a caller, of a tenant and in all are bounded (Pim:LongPolls).")
             .Validate<ActivationWaitQuery>();
         group.MapPost("/{requestId:id}/cancel", Cancel).WithName("CancelActivationRequest")
             .WithSummary("Withdraw a request that is pending approval or scheduled (requester).");
@@ -60,10 +60,10 @@ public static class ActivationEndpoints
         TypedResults.Ok((await activations.ListAsync(caller, query.ToFilter(), ct)).ToResponse(ActivationRequestResponse.From));
 
     public static async Task<Ok<ActivationRequestResponse>> Get(string requestId, [AsParameters] ActivationWaitQuery wait, CurrentCaller caller,
-        ActivationService activations, LongPolls polls, CancellationToken ct)
+        ActivationService activations, LongPolls polls, HttpContext http, CancellationToken ct)
     {
         if (wait.ToStatus() is not { } waitFor) return TypedResults.Ok(ActivationRequestResponse.From(await activations.GetAsync(caller, requestId, ct)));
-        using var waiting = polls.Enter(caller);
+        using var waiting = polls.Enter(caller, http);
         return TypedResults.Ok(ActivationRequestResponse.From(await activations.WaitAsync(caller, requestId, waitFor, wait.ToTimeout(), polls.Stopping, ct)));
     }
 
