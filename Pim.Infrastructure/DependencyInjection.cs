@@ -38,6 +38,7 @@ public static class DependencyInjection
         if (cache.Enabled) services.AddScoped<IAccessReader, IndexedAccessReader>();
         else services.AddScoped<IAccessReader>(sp => sp.GetRequiredService<AccessReader>());
         services.AddScoped<IScopes, ScopeRepository>();
+        services.AddScoped<IScopeContents, ScopeContentsRepository>();
         services.AddSingleton<UsageRecorder>();
         services.AddSingleton<IUsageRecorder>(sp => sp.GetRequiredService<UsageRecorder>());
         services.AddScoped<AssignmentUsageRepository>();
@@ -55,6 +56,7 @@ public static class DependencyInjection
         services.AddScoped<ActivationLifecycleService>();
         services.AddScoped<GrantRevocation>();
         services.AddScoped<ScopeService>();
+        services.AddScoped<ScopeRemoval>();
         services.AddScoped<AuditService>();
         // Governance (issue 16): security alerts, access reviews, and when principals were last seen.
         services.AddScoped<IAlertIncidents, AlertIncidentRepository>();
