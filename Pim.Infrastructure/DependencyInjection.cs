@@ -88,6 +88,9 @@ public static class DependencyInjection
 
         if (string.IsNullOrWhiteSpace(email.Smtp.Host)) services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
         else services.AddSingleton<IEmailSender>(new SmtpEmailSender(email)); // built here: a CA file that cannot be read stops start-up
+        // HttpClientFactory's own loggers (System.Net.Http.HttpClient.*) write every request's URI at Information: a
+        // webhook's path is often its credential (Slack, Teams). None of Pim's clients logs them; the dispatcher logs outcomes.
+        services.ConfigureHttpClientDefaults(client => client.RemoveAllLoggers());
         services.AddHttpClient(WebhookSender.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => WebhookUrlPolicy.Handler(webhooks));
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<OutboxDispatcher>();
