@@ -38,6 +38,7 @@ public static class DependencyInjection
         if (cache.Enabled) services.AddScoped<IAccessReader, IndexedAccessReader>();
         else services.AddScoped<IAccessReader>(sp => sp.GetRequiredService<AccessReader>());
         services.AddScoped<IScopes, ScopeRepository>();
+        services.AddScoped<IScopeContents, ScopeContentsRepository>();
         services.AddSingleton<UsageRecorder>();
         services.AddSingleton<IUsageRecorder>(sp => sp.GetRequiredService<UsageRecorder>());
         services.AddScoped<AssignmentUsageRepository>();
@@ -55,6 +56,7 @@ public static class DependencyInjection
         services.AddScoped<ActivationLifecycleService>();
         services.AddScoped<GrantRevocation>();
         services.AddScoped<ScopeService>();
+        services.AddScoped<ScopeRemoval>();
         services.AddScoped<AuditService>();
         // Governance (issue 16): security alerts, access reviews, and when principals were last seen.
         services.AddScoped<IAlertIncidents, AlertIncidentRepository>();
@@ -86,6 +88,9 @@ public static class DependencyInjection
 
         if (string.IsNullOrWhiteSpace(email.Smtp.Host)) services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
         else services.AddSingleton<IEmailSender>(new SmtpEmailSender(email)); // built here: a CA file that cannot be read stops start-up
+        // HttpClientFactory's own loggers (System.Net.Http.HttpClient.*) write every request's URI at Information: a
+        // webhook's path is often its credential (Slack, Teams). None of Pim's clients logs them; the dispatcher logs outcomes.
+        services.ConfigureHttpClientDefaults(client => client.RemoveAllLoggers());
         services.AddHttpClient(WebhookSender.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => WebhookUrlPolicy.Handler(webhooks));
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<OutboxDispatcher>();

@@ -11,7 +11,8 @@ namespace Pim.Api.Tests.Support;
 /// <summary>A real HTTP receiver on loopback that records what Pim POSTs, and answers as the test says.</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    public sealed record Delivery(string Id, string Timestamp, string Signature, string ContentType, string Body);
+    /// <param name="Target">The path and query it was posted to.</param>
+    public sealed record Delivery(string Id, string Timestamp, string Signature, string ContentType, string Body, string Target = "/hook");
 
     private readonly WebApplication _app;
 
@@ -22,6 +23,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public TimeSpan Delay { get; set; } = TimeSpan.Zero;
     public string Url { get; private set; } = "";
 
+    /// <summary>Scheme, host and port: it answers a POST to any path under it (<see cref="Url"/> is one).</summary>
+    public string Root { get; private set; } = "";
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -29,16 +33,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
-        app.MapPost("/hook", async (HttpContext http) =>
+        app.MapPost("/{**target}", async (HttpContext http) =>
         {
             var body = await new StreamReader(http.Request.Body).ReadToEndAsync();
             if (receiver.Delay > TimeSpan.Zero) await Task.Delay(receiver.Delay);
             receiver.Deliveries.Enqueue(new Delivery(http.Request.Headers["webhook-id"].ToString(), http.Request.Headers["webhook-timestamp"].ToString(),
-                http.Request.Headers["webhook-signature"].ToString(), http.Request.ContentType ?? "", body));
+                http.Request.Headers["webhook-signature"].ToString(), http.Request.ContentType ?? "", body, http.Request.Path + http.Request.QueryString));
             http.Response.StatusCode = receiver.Status;
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        receiver.Root = address;
         receiver.Url = address + "/hook";
         return receiver;
     }

@@ -188,6 +188,46 @@ public abstract class TelemetryTests(PimApp app, TelemetryRecorder telemetry)
         Assert.DoesNotContain(key, string.Join("\n", telemetry.Spans.Select(Everything)));
     }
 
+    /// <summary>Everything logged, rendered and with its properties.</summary>
+    private string Logged() => string.Join("\n", telemetry.Logs.Select(e =>
+        e.RenderMessage() + " " + string.Join(" ", e.Properties.Select(p => $"{p.Key}={p.Value}")) + " " + e.Exception));
+
+    [Fact]
+    public async Task An_outbound_call_exports_its_scheme_host_and_port_and_nothing_of_its_path_or_query()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var s = await Scenario.OnboardAsync(app);
+        // Where Slack and Teams put a webhook's credential: in its path; others in its query.
+        var url = receiver.Root + "/services/T000/B000/SECRETTOKEN?sig=abc";
+        await s.Alice.PostJsonAsync(s.Path("/webhooks"), new { url, eventTypes = new[] { "pim.principal.upserted" } }).ExpectAsync(HttpStatusCode.Created);
+        await s.Operator.PutJsonAsync(s.Path("/principals/dora"), new { kind = "user", displayName = "Dora" }).ExpectAsync(HttpStatusCode.Created);
+        await app.DispatchAllAsync();
+        Assert.Equal("/services/T000/B000/SECRETTOKEN?sig=abc", Assert.Single(receiver.Deliveries).Target);
+
+        var webhook = telemetry.Spans.Last(x => x.DisplayName == "deliver webhook" && (string?)x.GetTagItem(PimTelemetry.TenantId) == s.Id);
+        var post = Assert.Single(telemetry.Spans, x => x.ParentSpanId == webhook.SpanId && x.Source.Name == "System.Net.Http");
+        var root = new Uri(receiver.Root);
+        Assert.Equal(($"http://127.0.0.1:{root.Port}", "127.0.0.1", root.Port), (post.GetTagItem("url.full"), post.GetTagItem("server.address"), post.GetTagItem("server.port")));
+        Assert.Equal("POST", post.DisplayName);
+        foreach (var tag in new[] { "url.path", "url.query", "http.url", "http.target" }) Assert.Null(post.GetTagItem(tag));
+        var exported = string.Join("\n", telemetry.Spans.Select(Everything)) + "\n" + Logged();
+        foreach (var secret in new[] { "SECRETTOKEN", "sig=abc", "T000/B000" }) Assert.DoesNotContain(secret, exported);
+    }
+
+    [Fact]
+    public async Task An_inbound_request_exports_its_route_template_and_not_its_path_or_query()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        var (request, trace) = InTrace(HttpMethod.Get, s.Path("/principals/carol?access_token=SECRETQUERY"));
+        await (await s.Alice.SendAsync(request)).ExpectAsync(HttpStatusCode.OK);
+        var span = await ServerSpanAsync(trace);
+        Assert.Equal("/v1/tenants/{tenantId:id}/principals/{principalId:id}", span.GetTagItem("http.route"));
+        Assert.Equal("GET /v1/tenants/{tenantId:id}/principals/{principalId:id}", span.DisplayName);
+        foreach (var tag in new[] { "url.path", "url.query", "url.full", "http.url", "http.target" }) Assert.Null(span.GetTagItem(tag));
+        Assert.DoesNotContain("/principals/carol", Everything(span));
+        Assert.DoesNotContain("SECRETQUERY", string.Join("\n", telemetry.Spans.Select(Everything)) + "\n" + Logged());
+    }
+
     [Fact]
     public async Task A_sweep_that_records_something_is_a_span_and_idle_sweeps_leave_no_trace()
     {

@@ -13,8 +13,9 @@ namespace Pim.Api.Http;
 /// <c>pim.tenant.id</c>), of outgoing HTTP (webhooks), of PostgreSQL commands and of Pim's own work (deliveries, sweeps);
 /// metrics of ASP.NET Core, HttpClient, Npgsql, the runtime and Pim's <c>pim.*</c> instruments
 /// (<see cref="PimTelemetry"/>). Exported over OTLP by batches on a background thread, so a collector that is slow or
-/// down costs dropped telemetry, never a request. Request and response headers and bodies are not recorded, query values
-/// only redacted.
+/// down costs dropped telemetry, never a request. Request and response headers and bodies are not recorded; a request's
+/// span names its route template, never its path or query, and an outbound call's its scheme, host and port only
+/// (<see cref="HttpSpanRedaction"/>).
 /// </summary>
 public static class Telemetry
 {
@@ -45,6 +46,8 @@ public static class Telemetry
                 })
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
+                // Before every exporter: no URL path or query of an outbound call, no raw path or query of a request.
+                .AddProcessor(new HttpSpanRedaction())
                 .AddOtlpExporter());
         if (Exports(configuration, "OTEL_METRICS_EXPORTER"))
             otel.WithMetrics(metrics => metrics

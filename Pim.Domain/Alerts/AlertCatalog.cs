@@ -2,16 +2,58 @@ using System.Globalization;
 
 namespace Pim.Domain;
 
-/// <summary>The security alerts Pim raises, by their kebab-case ids (on the wire, in the store, in the contract's enum).</summary>
+/// <summary>
+/// The security alerts Pim raises, by their kebab-case ids (on the wire, in the store, in the contract's enum). An alert
+/// about who holds a role counts principals — users, guests and service principals, each once however many ways it holds
+/// the role, a disabled one not at all — and every way it holds the role at the time of the scan: its own assignment; a
+/// group's, through a membership of that group (the directory's, direct or nested, or one held just in time: an active
+/// activation or an active assignment of <c>member</c> of the group or of a group nested in it); and, where the alert
+/// counts eligible holders, a group's through a membership it is eligible for. Each alert says which ways it means.
+/// </summary>
 public static class AlertTypes
 {
+    /// <summary>
+    /// Principals holding Global Administrator, eligibly or actively, beyond the maximum: every way — their own
+    /// assignment, a group's through a membership they hold (directory, nested, just in time), and a group's through a
+    /// membership they are eligible for (they can take Global Administrator by activating it: an eligible holder).
+    /// </summary>
     public const string TooManyGlobalAdministrators = "too-many-global-administrators";
+    /// <summary>
+    /// Privileged roles whose settings at a scope let them be activated without MFA, with the eligible assignments they
+    /// govern: about settings and assignments (a group's eligible assignment is one item, the group's), not holders.
+    /// </summary>
     public const string RolesWithoutMfa = "roles-without-mfa";
+    /// <summary>
+    /// Standing access to a privileged role that directory sync created after the area was signed up: an active
+    /// assignment of the role (a group's is one item), and an active assignment of <c>member</c> of a group that holds the
+    /// role actively (itself, or through a group it is nested in) — a standing membership of a group holding a role
+    /// standing is standing access to the role. About assignments: each once. A directory membership is the directory's
+    /// own (it has no time it was made); the alerts about holders count the group's members.
+    /// </summary>
     public const string RolesAssignedOutsidePim = "roles-assigned-outside-pim";
+    /// <summary>A principal's activation requests of a role at a scope within the period, beyond the maximum: about requests.</summary>
     public const string RolesActivatedTooFrequently = "roles-activated-too-frequently";
+    /// <summary>
+    /// Privileged assignments older than the period, neither activated nor used within it: about assignments. A group's
+    /// assignment is used when any member activates through it or is granted access by it (both are recorded against the
+    /// group's assignment); it is one item, the group's.
+    /// </summary>
     public const string UnusedPrivilegedRoles = "unused-privileged-roles";
+    /// <summary>
+    /// Holders of privileged roles, eligible or active, every way (as <see cref="TooManyGlobalAdministrators"/>), that Pim
+    /// has not seen within the period.
+    /// </summary>
     public const string StaleAccountsInPrivilegedRoles = "stale-accounts-in-privileged-roles";
+    /// <summary>
+    /// Principals holding Owner at a scope (assigned at it: an Owner of a scope above is counted there), eligibly or
+    /// actively, every way (as <see cref="TooManyGlobalAdministrators"/>), beyond the maximum.
+    /// </summary>
     public const string TooManyOwners = "too-many-owners";
+    /// <summary>
+    /// Principals holding Owner at a scope standing and for good, beyond the maximum: a permanent active assignment, their
+    /// own or a group's through a membership that never ends (the directory's, or a permanent active assignment of
+    /// <c>member</c>). An activation, a membership that ends and an eligibility are not standing.
+    /// </summary>
     public const string TooManyPermanentOwners = "too-many-permanent-owners";
 }
 
@@ -78,11 +120,11 @@ public static class AlertCatalog
         return settings.AlertType switch
         {
             AlertTypes.TooManyGlobalAdministrators =>
-                $"{affected} principal(s) hold {role}, eligibly or actively; the alert allows at most {max}.",
+                $"{affected} principal(s) hold {role}, eligibly or actively, themselves or through groups; the alert allows at most {max}.",
             AlertTypes.RolesWithoutMfa =>
                 $"The settings of {role} at '{scope}' let it be activated without multifactor authentication ({affected} eligible assignment(s) at or below it).",
             AlertTypes.RolesAssignedOutsidePim =>
-                $"{affected} active assignment(s) of {role} at '{scope}' were created by directory sync after sign-up, outside Pim.",
+                $"{affected} active assignment(s) giving {role} at '{scope}' (of the role, or of membership of a group holding it) were created by directory sync after sign-up, outside Pim.",
             AlertTypes.RolesActivatedTooFrequently =>
                 $"{affected} principal(s) activated {role} at '{scope}' more than {max} time(s) within {period}.",
             AlertTypes.UnusedPrivilegedRoles =>
@@ -90,7 +132,7 @@ public static class AlertCatalog
             AlertTypes.StaleAccountsInPrivilegedRoles =>
                 $"{affected} principal(s) holding {role} at '{scope}' have not been seen by Pim within {period}.",
             AlertTypes.TooManyOwners =>
-                $"{affected} principal(s) are Owners of '{scope}'; the alert allows at most {max}.",
+                $"{affected} principal(s) are Owners of '{scope}', themselves or through groups; the alert allows at most {max}.",
             AlertTypes.TooManyPermanentOwners =>
                 $"{affected} principal(s) are permanent active Owners of '{scope}'; the alert allows at most {max}.",
             _ => throw new InvalidOperationException($"Unknown alert type '{settings.AlertType}'."),

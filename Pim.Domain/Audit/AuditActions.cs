@@ -17,6 +17,8 @@ public static class AuditActions
     public const string AssignmentMadeEligible = "assignment.madeEligible";
     public const string AssignmentMadeActive = "assignment.madeActive";
     public const string RoleSettingsUpdated = "roleSettings.updated";
+    /// <summary>Settings saved at a scope that ceased to exist (a group deleted) went with it.</summary>
+    public const string RoleSettingsDeleted = "roleSettings.deleted";
     public const string RoleUpserted = "role.upserted";
     public const string RoleDeleted = "role.deleted";
     public const string ActivationRequested = "activation.requested";
@@ -58,6 +60,8 @@ public static class AuditActions
     public const string AccessReviewDecided = "accessReview.decided";
     public const string AccessReviewEnded = "accessReview.ended";
     public const string AccessReviewApplied = "accessReview.applied";
+    /// <summary>A review of a scope that ceased to exist (a group deleted) went with it, with its instances and items.</summary>
+    public const string AccessReviewDeleted = "accessReview.deleted";
 
     public static readonly IReadOnlyList<string> All = typeof(AuditActions).GetFields()
         .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal).ToList();

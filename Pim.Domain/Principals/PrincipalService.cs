@@ -19,10 +19,13 @@ namespace Pim.Domain;
 /// on it (<see cref="GrantRevocation"/>).</item>
 /// <item>Whichever API writes it, a principal's values are held to <see cref="PrincipalValues"/> (one email address, names
 /// of one line), and its audit records the old and new values of what changed.</item>
+/// <item>A group is a scope, <c>/groups/{groupId}</c>: deleted, it takes with it what was kept about that scope
+/// (<see cref="ScopeRemoval"/>), so that a new group of the same id inherits nothing; and a group never becomes another
+/// kind of principal, nor another principal a group (its scope would come and go with what was kept about it).</item>
 /// </list>
 /// </summary>
 public sealed class PrincipalService(ITenants tenants, IPrincipals principals, IRoleAssignments assignments, IActivationRequests requests,
-    IAuditLog audit, IUnitOfWork uow, AccessService access, GrantRevocation revocation, Notifier notifier, TimeProvider time)
+    IAuditLog audit, IUnitOfWork uow, AccessService access, GrantRevocation revocation, ScopeRemoval scopeRemoval, Notifier notifier, TimeProvider time)
 {
     /// <summary>
     /// Directory sync: creates or replaces the principal with its direct groups (<see cref="Principal.MemberOf"/>). What a
@@ -88,8 +91,9 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
     /// <summary>
     /// Removes a principal (a leaver, a deleted group) with everything that stood on it: its open activations (revoked)
     /// and waiting requests (canceled), its assignments (audited), its memberships — and, for a group, every open
-    /// activation or waiting request made through its eligibility or that of a group above it, and the assignments of
-    /// its own roles (members and owners at <c>/groups/{groupId}</c>) with the requests made through them. With
+    /// activation or waiting request made through its eligibility or that of a group above it, the assignments of its own
+    /// roles (members and owners at <c>/groups/{groupId}</c>) with the requests made through them, and what was kept about
+    /// its scope (<see cref="ScopeRemoval"/>: role settings, access reviews, alert incidents). With
     /// <paramref name="kind"/>, only a principal of that kind; with <paramref name="expectedVersion"/>, only at that version.
     /// </summary>
     public async Task DeleteAsync(Caller caller, string principalId, PrincipalKind? kind, int? expectedVersion, CancellationToken ct)
@@ -118,6 +122,9 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
                 }, ct);
             }
             var members = principal.Kind == PrincipalKind.Group ? await principals.ListDirectMembersAsync(caller.TenantId, principalId, ct) : [];
+            var scope = principal.Kind == PrincipalKind.Group
+                ? await scopeRemoval.RemoveAsync(caller, ScopePath.Group(principalId), RevocationReasons.PrincipalDeleted, now, ct)
+                : new ScopeRemoval.Removed(0, 0, 0);
             await principals.DeleteAsync(caller.TenantId, principalId, ct);
             // Its members, and theirs, are no longer members of it nor of the groups above it.
             var affected = members.Count == 0 ? []
@@ -129,7 +136,8 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
                 Details = JsonSerializer.Serialize(new
                 {
                     kind = PrincipalKinds.ToText(principal.Kind), reason = RevocationReasons.PrincipalDeleted, assignmentsRemoved = held.Count,
-                    activationsRevoked = revoked, requestsCanceled = canceled, members = members.Count, oldValue = Facts(principal), newValue = (object?)null,
+                    activationsRevoked = revoked, requestsCanceled = canceled, members = members.Count, roleSettingsRemoved = scope.Settings,
+                    accessReviewsRemoved = scope.Reviews, alertsResolved = scope.Alerts, oldValue = Facts(principal), newValue = (object?)null,
                 }, DetailsJson),
             }, ct);
             await revocation.RevokeLostAsync(caller,
@@ -232,6 +240,10 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
         PrincipalValues.Ensure(principal);
         if (principal is { Kind: PrincipalKind.Group, Enabled: false })
             throw Errors.InvalidField("accountEnabled", "A group is not disabled: delete it, or sync its members without it.");
+        if (before is not null && (before.Kind == PrincipalKind.Group) != (principal.Kind == PrincipalKind.Group))
+            throw Errors.InvalidField("kind", before.Kind == PrincipalKind.Group
+                ? $"'{principal.Id}' is a group: a group does not become another kind of principal. Delete it, then sync the new principal."
+                : $"'{principal.Id}' is a {PrincipalKinds.ToText(before.Kind)}: it does not become a group. Delete it, then sync the group.");
         var taken = await principals.FindTakenAsync(caller.TenantId, principal.Id,
             principal.UserName == before?.UserName ? null : principal.UserName, principal.ExternalId == before?.ExternalId ? null : principal.ExternalId, ct);
         if (taken.Count > 0)

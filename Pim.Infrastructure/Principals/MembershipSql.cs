@@ -13,8 +13,9 @@ namespace Pim.Infrastructure;
 /// every group that group is in, until the activation or assignment ends (<c>ends_at</c>).</item>
 /// </list>
 /// A principal may be a member of a group in several ways at once: readers that list take each group once.
-/// The directory's own views (a principal's memberships with their depth, a group's transitive members, alerts on
-/// standing access) read <see cref="Closure"/>: what the directory says.
+/// The directory's own views (a principal's memberships with their depth, a group's transitive members) read
+/// <see cref="Closure"/>: what the directory says. Alerts that count who holds a role read <see cref="Memberships"/>
+/// too, and <see cref="EligibleMemberships"/> where they count who may hold it.
 /// </summary>
 public static class MembershipSql
 {
@@ -46,6 +47,39 @@ public static class MembershipSql
         "a.role_id = 'member' AND a.scope LIKE '/groups/%' AND a.type = 'active' AND (a.ends_at IS NULL OR a.ends_at > @now)";
     private const string ActivationInForce = $"{ActivationNotEnded} AND r.starts_at <= @now";
     private const string AssignmentInForce = $"{AssignmentNotEnded} AND a.starts_at <= @now";
+
+    /// <summary>
+    /// Every group with itself and every group it is in (a derived table: (tenant_id, member_id, group_id)): what a
+    /// membership of <c>member_id</c> makes its holder a member of.
+    /// </summary>
+    public const string GroupAndAncestors = $"""
+        (SELECT gp.tenant_id, gp.principal_id AS member_id, gp.principal_id AS group_id FROM principals gp WHERE gp.kind = 'group'
+         UNION ALL
+         SELECT c.tenant_id, c.member_id, c.group_id FROM {Closure} c)
+        """;
+
+    /// <summary>
+    /// Memberships a principal may activate at <c>@now</c> but does not hold (a derived table: give it an alias):
+    /// (tenant_id, member_id, group_id) of an eligible assignment of <c>member</c> in force, of a group that exists and of
+    /// every group that group is in, held by the principal itself or by a group it is a member of (<see cref="Memberships"/>:
+    /// a group holds membership eligibly for its members to activate). Nothing is held through them until one is activated
+    /// (then <see cref="Memberships"/> has it); the alerts that count eligible holders of a role read them
+    /// (<c>AlertConditions</c>): a principal eligible for membership of a group that holds a role may take that role.
+    /// </summary>
+    public const string EligibleMemberships = $"""
+        (SELECT e.tenant_id, e.principal_id AS member_id, u.group_id FROM role_assignments e
+         JOIN {GroupAndAncestors} u ON u.tenant_id = e.tenant_id AND u.member_id = substr(e.scope, 9)
+         WHERE {EligibleInForce}
+         UNION ALL
+         SELECT e.tenant_id, h.member_id, u.group_id FROM role_assignments e
+         JOIN {GroupAndAncestors} u ON u.tenant_id = e.tenant_id AND u.member_id = substr(e.scope, 9)
+         JOIN {Memberships} h ON h.tenant_id = e.tenant_id AND h.group_id = e.principal_id
+         WHERE {EligibleInForce})
+        """;
+
+    // An eligible assignment (e) of 'member' at a group, in force at @now.
+    private const string EligibleInForce =
+        "e.role_id = 'member' AND e.scope LIKE '/groups/%' AND e.type = 'eligible' AND e.starts_at <= @now AND (e.ends_at IS NULL OR e.ends_at > @now)";
 
     /// <summary>Over a principal's memberships <c>g</c> of one group: when the last of them ends (null: one never does).</summary>
     public const string LongestEnd = "CASE WHEN count(*) > count(g.ends_at) THEN NULL ELSE max(g.ends_at) END";

@@ -298,8 +298,8 @@ public sealed class PrincipalRepository(DbSession db, TimeProvider time) : IPrin
         {
             throw new PimException(ErrorCodes.NotUnique, "Another principal of the directory already has this externalId.");
         }
-        // A group is a scope; a principal that was one and is no longer (re-synced with another kind) is not. A new
-        // principal that is not a group never was one.
+        // A group is a scope; a principal that was one and is no longer is not (PrincipalService refuses a kind change to or
+        // from group: this is the store's guard). A new principal that is not a group never was one.
         if (principal.Kind == PrincipalKind.Group || existed)
             await connection.ExecuteAsync(db.Command(principal.Kind == PrincipalKind.Group ? RegisterGroupScope : ForgetGroupScope,
                 new { tenantId = principal.TenantId, scope = ScopePath.Group(principal.Id) }, ct));

@@ -26,7 +26,7 @@ public sealed class UseCases
         Approvals = new ApprovalService(Store, Store, Store, Settings, Store, Access, Recorder, Revocation, Notifier, Time);
         Activations = new ActivationService(Store, Store, Store, Store, Settings, Store, Access, Approvals, Recorder, Store, Store, Store, Time);
         Lifecycle = new ActivationLifecycleService(Store, Store, Store, Settings, Store, Access, Recorder, Revocation, Notifier, Store, Time);
-        Principals = new PrincipalService(Store, Store, Store, Store, Store, Store, Access, Revocation, Notifier, Time);
+        Principals = new PrincipalService(Store, Store, Store, Store, Store, Store, Access, Revocation, new ScopeRemoval(Store, Store, Store), Notifier, Time);
         Seed().GetAwaiter().GetResult();
     }
 
