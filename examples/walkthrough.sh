@@ -80,12 +80,12 @@ step "Make Bob's standing right eligible: he loses it until he activates"
 call POST "/v1/tenants/$T/role-assignments/$BOB_ASSIGNMENT/make-eligible" "$ALICE" 200 | jq -c '{id, type}'
 call POST "/v1/tenants/$T/access/evaluation" "$SERVICE" 200 '{"principalId":"bob","roleId":"exchange-administrator"}' | jq -c .
 
-step "Role settings: MFA, justification, a ticket and approval, at most 2 hours"
+step "Role settings: MFA, justification, a ticket and approval, at most 2 hours; the CI pipeline (below) may activate it too"
 ETAG=$(curl -sS -D - -o /dev/null "$BASE/v1/tenants/$T/roles/exchange-administrator/settings" -H "Authorization: Bearer $ALICE" \
   | tr -d '\r' | awk 'tolower($1)=="etag:" {print $2}')
 call PUT "/v1/tenants/$T/roles/exchange-administrator/settings" "$ALICE" 200 '{
   "activation": {"maximumDuration":"PT2H","requireMfa":true,"mfaMaxAge":null,"requireJustification":true,"requireTicket":true,
-                 "requireApproval":true,"approvers":[],"approvalTimeout":"P1D"},
+                 "requireApproval":true,"approvers":[],"approvalTimeout":"P1D","allowWorkloads":true},
   "assignment": {"allowPermanentEligible":true,"maximumEligibleDuration":"P365D","allowPermanentActive":true,"maximumActiveDuration":"P180D"},
   "notifications": {"onActivation":{"notifyRoleAdministrators":true,"additionalRecipients":[]}}
 }' -H "If-Match: $ETAG" | jq -c .activation

@@ -49,7 +49,7 @@ public abstract class TenantCapacityTests(PimApp app)
         await s.Operator.PutJsonAsync(s.Path("/principals/ci-deployer"), new { kind = "servicePrincipal", displayName = "CI deployer" })
             .ExpectAsync(HttpStatusCode.Created);
         await s.AssignAsync(s.Alice, "ci-deployer", "user-administrator", "eligible", HttpStatusCode.Created);
-        await s.SetSettingsAsync("user-administrator", ScenarioSettings.Document(requireApproval: true));
+        await s.SetSettingsAsync("user-administrator", ScenarioSettings.Document(requireApproval: true, allowWorkloads: true));
         return (await s.User("ci-deployer", mfa: false).PostJsonAsync(s.Path("/activation-requests"),
             new { roleId = "user-administrator", justification = "Release 4.2" }).ExpectAsync(HttpStatusCode.Created)).Str("id");
     }

@@ -163,6 +163,8 @@ public sealed partial class InMemoryStore : ITenants, IPrincipals, IScopes
     /// <summary>The scope and its ancestors, nearest first, ending with '/'; empty for a scope that is not registered.</summary>
     private IReadOnlyList<string> Ancestors(string tenantId, string scope)
     {
+        // A group is a scope with no ancestor but itself.
+        if (ScopePath.GroupOf(scope) is { } group) return _principals.GetValueOrDefault((tenantId, group))?.Kind == PrincipalKind.Group ? [scope] : [];
         if (scope != ScopePath.Root && !_scopes.ContainsKey((tenantId, scope))) return [];
         var chain = new List<string>();
         for (var s = scope; s != ScopePath.Root; s = _scopes[(tenantId, s)].ParentScope) chain.Add(s);
