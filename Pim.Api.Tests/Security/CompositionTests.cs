@@ -222,6 +222,32 @@ public abstract class CompositionTests(PimApp app)
     }
 
     [Fact]
+    public async Task A_membership_activated_while_its_group_comes_to_confer_more_never_outlives_the_change()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        await s.SyncAsync("team", "group", HttpStatusCode.Created);
+        await s.SyncAsync("erin", "user", HttpStatusCode.Created);
+        await s.ReplaceAsync(s.Path("/roles/member/settings?scope=/groups/team"), RelaxedMembership);
+        await Grant(s, s.Alice, "erin", "member", "/groups/team", "eligible").ExpectAsync(HttpStatusCode.Created);
+        var erin = s.User("erin", mfa: false); // meets the team's own policy, never Global Administrator's
+        for (var round = 0; round < 8; round++)
+        {
+            var answers = await Task.WhenAll(Join(s, erin, "/groups/team"),
+                s.Alice.PostJsonAsync(s.Path("/role-assignments"), new { principalId = "team", roleId = "global-administrator", type = "active" }));
+            var granted = (await answers[1].ExpectAsync(HttpStatusCode.Created)).Str("id");
+            // The activation came first and was revoked by the grant, or came second and met Global Administrator's policy.
+            if (answers[0].StatusCode == HttpStatusCode.Created)
+            {
+                var id = (await answers[0].ExpectAsync(HttpStatusCode.Created)).Str("id");
+                Assert.Equal("revoked", (await erin.GetAsync(s.Path($"/activation-requests/{id}")).ExpectAsync(HttpStatusCode.OK)).Str("status"));
+            }
+            else await answers[0].ExpectProblemAsync(HttpStatusCode.Unauthorized, "mfa-required");
+            Assert.False(await HoldsAsync(s, "erin", "global-administrator"));
+            await s.Alice.DeleteAsync(s.Path($"/role-assignments/{granted}")).ExpectAsync(HttpStatusCode.NoContent);
+        }
+    }
+
+    [Fact]
     public async Task A_group_is_never_eligible_for_its_own_membership_nor_in_a_circle_of_eligibilities()
     {
         var s = await Scenario.OnboardAsync(app);

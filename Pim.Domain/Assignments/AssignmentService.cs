@@ -52,10 +52,10 @@ public sealed class AssignmentService(
                 request.Scope, request.Type, request.StartsAt ?? now, request.EndsAt, request.Justification, now, caller.ActorId,
                 directorySync ? null : policy, directorySync, policy.Notifications.ExpiryWarnings.Assignment, governing.GovernedBy));
             await assignments.InsertAsync(assignment, ct);
+            await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentCreated, assignment) with { Details = GovernedDetails(governing) }, ct);
             // A group (and every group nested in it) now confers this role too: memberships granted through PIM under less end.
             if (assignee.Kind == PrincipalKind.Group && request.RoleId != RoleCatalog.Member)
                 await revocation.EndOutgrownAsync(caller, [assignee.Id], now, ct);
-            await audit.AppendAsync(AuditOf(caller, now, AuditActions.AssignmentCreated, assignment) with { Details = GovernedDetails(governing) }, ct);
             await notifier.AssignmentCreatedAsync(assignment, policy, ct);
             await notifier.ConferringAssignmentCreatedAsync(assignment, governing.GovernedBy, ct);
             return assignment;
@@ -258,9 +258,10 @@ public sealed class AssignmentService(
     }
 
     /// <summary>The audit details of a grant held to what it confers: which roles.</summary>
-    private static string? GovernedDetails(GoverningPolicy governing) => governing.Composed
-        ? System.Text.Json.JsonSerializer.Serialize(new { governedBy = governing.GovernedBy }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))
-        : null;
+    private static string? GovernedDetails(GoverningPolicy governing) =>
+        governing.Composed ? System.Text.Json.JsonSerializer.Serialize(new { governedBy = governing.GovernedBy }, DetailsJson) : null;
+
+    private static readonly System.Text.Json.JsonSerializerOptions DetailsJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     private static PimException GroupsNestInTheDirectory(string groupId) => new(ErrorCodes.InvalidScope,
         $"'{groupId}' is a group: a group becomes a member of another group in the directory (memberOf), not through PIM.");
