@@ -125,6 +125,8 @@ public sealed class SmtpTests
 
         public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
         public List<string> Recipients { get; } = [];
+        /// <summary>Mailboxes the server refuses at RCPT (550: no such user).</summary>
+        public HashSet<string> Refused { get; init; } = [];
         public string Data { get; private set; } = "";
 
         private async Task ServeOneAsync()
@@ -140,7 +142,19 @@ public sealed class SmtpTests
                 switch (verb)
                 {
                     case "EHLO": await writer.WriteLineAsync("250 test"); break;
-                    case "RCPT": Recipients.Add(line[(line.IndexOf('<') + 1)..line.IndexOf('>')]); await writer.WriteLineAsync("250 ok"); break;
+                    case "RCPT":
+                        var recipient = line[(line.IndexOf('<') + 1)..line.IndexOf('>')];
+                        if (Refused.Contains(recipient))
+                        {
+                            await writer.WriteLineAsync("550 5.1.1 no such user");
+                            break;
+                        }
+                        Recipients.Add(recipient);
+                        await writer.WriteLineAsync("250 ok");
+                        break;
+                    case "DATA" when Recipients.Count == 0:
+                        await writer.WriteLineAsync("554 5.5.1 no valid recipients");
+                        break;
                     case "DATA":
                         await writer.WriteLineAsync("354 go ahead");
                         var data = new StringBuilder();
@@ -159,6 +173,27 @@ public sealed class SmtpTests
             _listener.Stop();
             try { await _serving.WaitAsync(TimeSpan.FromSeconds(5)); } catch (Exception) { }
         }
+    }
+
+    /// <summary>A mailbox that is gone (the server refuses it at RCPT) does not keep the alarm from the other administrators.</summary>
+    [Fact]
+    public async Task A_recipient_the_server_refuses_does_not_keep_the_mail_from_the_others()
+    {
+        await using var server = new PlainSmtpServer { Refused = ["alice@contoso.example"] };
+        await Sender(new() { Host = "127.0.0.1", Port = server.Port, Security = SecureSocketOptions.None })
+            .SendAsync("01a2-gone", Email, CancellationToken.None);
+        Assert.Equal(["soc@contoso.example"], server.Recipients);
+        Assert.Contains("Request id: r-1", server.Data);
+    }
+
+    [Fact]
+    public async Task A_message_no_recipient_of_which_is_accepted_fails_so_that_the_outbox_retries_it()
+    {
+        await using var server = new PlainSmtpServer { Refused = ["alice@contoso.example", "soc@contoso.example"] };
+        await Assert.ThrowsAnyAsync<Exception>(() => Sender(new() { Host = "127.0.0.1", Port = server.Port, Security = SecureSocketOptions.None })
+            .SendAsync("01a2-none", Email, CancellationToken.None));
+        Assert.Empty(server.Recipients);
+        Assert.Equal("", server.Data);
     }
 
     [Fact]

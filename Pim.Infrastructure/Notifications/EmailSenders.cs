@@ -85,7 +85,7 @@ public sealed class SmtpEmailSender : IEmailSender
     {
         var smtp = _options.Smtp;
         string? refusal = null;
-        using var client = new SmtpClient
+        using var client = new RecipientTolerantSmtpClient
         {
             CheckCertificateRevocation = smtp.CheckCertificateRevocation,
             ServerCertificateValidationCallback = (_, certificate, chain, errors) => Accepts(certificate, chain, errors, out refusal),
@@ -101,6 +101,16 @@ public sealed class SmtpEmailSender : IEmailSender
         if (!string.IsNullOrEmpty(smtp.Username)) await client.AuthenticateAsync(smtp.Username, smtp.Password ?? "", ct);
         await client.SendAsync(Mime.Create(_options, messageId, email), ct);
         await client.DisconnectAsync(quit: true, ct);
+    }
+
+    /// <summary>
+    /// Delivers to the recipients the server accepts: one it refuses (a mailbox that is gone, a typo) does not keep the
+    /// mail from the others — the break-glass alarm above all. When the server accepts none, MailKit fails the message,
+    /// which the outbox retries.
+    /// </summary>
+    private sealed class RecipientTolerantSmtpClient : SmtpClient
+    {
+        protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response) { }
     }
 
     private bool Accepts(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, out string? refusal)
