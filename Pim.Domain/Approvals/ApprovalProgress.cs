@@ -39,7 +39,7 @@ public sealed record ApprovalProgress(IReadOnlyList<ApprovalStage> Stages, int C
     public DateTimeOffset Deadline => StageStartedAt + Current.Timeout;
 
     /// <summary>When the current stage's approvers are reminded: <see cref="RemindBefore"/> ahead of its deadline, if that is after it began.</summary>
-    public DateTimeOffset? RemindsAt => !IsComplete && RemindBefore is { } before && Deadline - before > StageStartedAt ? Deadline - before : null;
+    public DateTimeOffset? RemindsAt => !IsComplete && Deadline - RemindBefore > StageStartedAt ? Deadline - RemindBefore : null;
 
     /// <summary>When the current stage escalates, if it does.</summary>
     public DateTimeOffset? EscalatesAt => IsComplete ? null : Current.EscalatesAt(StageStartedAt);

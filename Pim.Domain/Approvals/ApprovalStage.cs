@@ -17,7 +17,7 @@ public sealed record ApprovalStage(IReadOnlyList<string> Approvers, int Required
 
     /// <summary>When the stage, begun at <paramref name="startedAt"/>, escalates; null when it never does.</summary>
     public DateTimeOffset? EscalatesAt(DateTimeOffset startedAt) =>
-        EscalateAfter is { } after && EscalateTo.Count > 0 ? startedAt + after : null;
+        EscalateTo.Count > 0 ? startedAt + EscalateAfter : null;
 
     /// <summary>Whether the approver may decide this stage, begun at <paramref name="startedAt"/>, at <paramref name="now"/>.</summary>
     public bool MayBeDecidedBy(ApproverFacts approver, DateTimeOffset startedAt, DateTimeOffset now)

@@ -34,7 +34,7 @@ public sealed record GoverningPolicy(RoleSettings Settings, IReadOnlyList<Govern
         }
         catch (PimException refusal) when (Composed)
         {
-            throw new PimException(refusal.Code, refusal.Message + Explanation(roleId, scope), refusal.Errors) { RetryAfter = refusal.RetryAfter };
+            throw new PimException(refusal.Code, $"{refusal.Message}{Explanation(roleId, scope)}", refusal.Errors) { RetryAfter = refusal.RetryAfter };
         }
     }
 

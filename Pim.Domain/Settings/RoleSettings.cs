@@ -18,7 +18,8 @@ public sealed record ActivationRules(
     /// The approval stages a request goes through: <see cref="Approval"/>'s, else the one stage that today's
     /// <see cref="RequireApproval"/> / <see cref="Approvers"/> / <see cref="ApprovalTimeout"/> stand for, else none.
     /// </summary>
-    public IReadOnlyList<ApprovalStage> Stages => Approval is { Stages.Count: > 0 } approval ? approval.Stages
+    // Stryker disable once Linq : ApprovalStage.Single is the one-stage factory, not LINQ's Single()
+    public IReadOnlyList<ApprovalStage> Stages => Approval?.Stages.Count > 0 ? Approval.Stages
         : RequireApproval ? [ApprovalStage.Single(Approvers, ApprovalTimeout)]
         : [];
 
@@ -85,7 +86,7 @@ public sealed record ExpiryWarningRules(TimeSpan? Activation, TimeSpan? Assignme
     /// ahead of its end; never when it is permanent, not warned of, or no longer than the window (what announced it named its end).
     /// </summary>
     public static DateTimeOffset? WarningAt(DateTimeOffset startsAt, DateTimeOffset? endsAt, TimeSpan? window) =>
-        endsAt is { } end && window is { } ahead && end - startsAt > ahead ? end - ahead : null;
+        endsAt - window > startsAt ? endsAt - window : null;
 }
 
 /// <summary>Who is emailed: on activation (role administrators and more), approval needed (approvers, and a reminder
@@ -162,7 +163,7 @@ public sealed record RoleSettings(string RoleId, ActivationRules Activation, Ass
                     $"The settings of '{RoleId}' do not allow permanent {kind} assignments; give an endsAt within {IsoDuration.Format(maximum)}.");
             return;
         }
-        if (endsAt.Value - startsAt > maximum)
+        if (endsAt.Value > startsAt + maximum)
             throw new PimException(ErrorCodes.AssignmentDurationExceedsMaximum,
                 $"The settings of '{RoleId}' allow {kind} assignments of at most {IsoDuration.Format(maximum)}.");
     }
