@@ -205,6 +205,7 @@ public sealed class ActivationRequest
             case ApprovalStep.Approved:
                 Decision = new ApprovalDecision(true, approver.PrincipalId, now, justification);
                 // The clock starts at approval, or at the requested start when that is later.
+                // Stryker disable once Equality : a start of exactly now stays now either way ('<=' is the same rule)
                 if (StartsAt < now) StartsAt = now;
                 EndsAt = EndFor(StartsAt);
                 Status = StartsAt > now ? ActivationStatus.Scheduled : ActivationStatus.Active;
@@ -330,9 +331,9 @@ public sealed class ActivationRequest
             yield return new ActivationNotice(NoticeKind.FollowUpOverdue, FollowUp.DueAt, "followUp");
     }
 
+    /// <summary>The reminder and the escalation of the current stage, if it has them (a complete approval has neither).</summary>
     private static IEnumerable<ActivationNotice> ApprovalNotices(ApprovalProgress progress, string prefix, bool ofExtension)
     {
-        if (progress.IsComplete) yield break;
         var stage = progress.CurrentStage;
         if (progress.RemindsAt is not null)
             yield return new ActivationNotice(NoticeKind.ApprovalReminder, progress.RemindsAt.Value, $"{prefix}:{stage}:reminder", stage, ofExtension);

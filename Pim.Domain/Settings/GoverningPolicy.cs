@@ -41,6 +41,7 @@ public sealed record GoverningPolicy(RoleSettings Settings, IReadOnlyList<Govern
     public void Decide(string roleId, string scope, Action decide) => Decide(roleId, scope, () =>
     {
         decide();
+        // Stryker disable once Boolean : the value is thrown away; only the refusal matters
         return true;
     });
 
@@ -90,6 +91,7 @@ public sealed record GoverningPolicy(RoleSettings Settings, IReadOnlyList<Govern
     }
 
     /// <summary>Two stages are the same stage when they ask the same of the same approvers (value equality, lists included).</summary>
+    // Stryker disable once Linq : the keys are only compared: sorted descending, two stages' keys are equal exactly when sorted ascending
     private static string StageKey(ApprovalStage stage) =>
         $"{string.Join(',', stage.Approvers.Order(StringComparer.Ordinal))}|{stage.Required}|{stage.Timeout.Ticks}|{stage.EscalateAfter?.Ticks}|" +
         string.Join(',', stage.EscalateTo.Order(StringComparer.Ordinal));
