@@ -79,8 +79,10 @@ public sealed class ActivationRequestEdgeTests
             Now, Now, Now.AddHours(1), null, null, null, null, 1);
         Assert.Empty(rehydrated.GovernedBy);
         Assert.Empty(rehydrated.NoticesSent);
-        Assert.Equal(["k"], ActivationRequest.Rehydrate("contoso", "r1", "bob", Role, "/", "a1", ActivationStatus.Active, TimeSpan.FromHours(1), null,
-            null, Now, Now, Now.AddHours(1), null, null, null, null, 1, noticesSent: ["k"]).NoticesSent);
+        var kept = ActivationRequest.Rehydrate("contoso", "r1", "bob", Role, "/", "a1", ActivationStatus.Active, TimeSpan.FromHours(1), null,
+            null, Now, Now, Now.AddHours(1), null, null, null, null, 1, noticesSent: ["k"], governedBy: [new GoverningRole(RoleCatalog.GlobalAdministrator, "/", "g")]);
+        Assert.Equal(["k"], kept.NoticesSent);
+        Assert.Equal([new GoverningRole(RoleCatalog.GlobalAdministrator, "/", "g")], kept.GovernedBy);
     }
 
     [Fact]
@@ -332,8 +334,9 @@ public sealed class ActivationRequestEdgeTests
         var scheduled = Create(ActivationOutcome.Scheduled, startsAt: Now.AddHours(1));
         var refusal = Refused(ErrorCodes.InvalidStateTransition, () => scheduled.Extend(TimeSpan.FromMinutes(5), Now));
         Assert.Equal($"Activation request '{scheduled.Id}' is scheduled; only a request that is active can be extended.", refusal.Message);
-        Refused(ErrorCodes.InvalidStateTransition, () => scheduled.RequestExtension(TimeSpan.FromMinutes(5), null, Now,
-            ApprovalProgress.Start([Stage("leads")], null, Now)));
+        Assert.Equal($"Activation request '{scheduled.Id}' is scheduled; only a request that is active can be extended.",
+            Refused(ErrorCodes.InvalidStateTransition, () => scheduled.RequestExtension(TimeSpan.FromMinutes(5), null, Now,
+                ApprovalProgress.Start([Stage("leads")], null, Now))).Message);
         Assert.Equal(Now.AddHours(2), scheduled.EndsAt);
         Assert.Null(scheduled.Extension);
     }

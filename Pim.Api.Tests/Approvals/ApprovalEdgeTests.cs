@@ -193,6 +193,7 @@ public sealed class ApprovalEdgeTests
         Assert.False(rule.Matches([], TimeSpan.FromHours(1), Change with { System = "Remedy" }, Now));
         Assert.False(rule.Matches([], TimeSpan.FromHours(1), Change with { System = null }, Now));
         Assert.False(rule.Matches([], TimeSpan.FromHours(1), null, Now));
+        Assert.True(new AutoApprovalRule("no-systems", TicketSystems: [], MaximumDuration: TimeSpan.FromHours(1)).Matches([], TimeSpan.FromHours(1), null, Now));
     }
 
     [Fact]
@@ -203,6 +204,7 @@ public sealed class ApprovalEdgeTests
         Assert.False(rule.Matches([], TimeSpan.FromHours(1), Change with { Number = "INC1234" }, Now));
         Assert.False(rule.Matches([], TimeSpan.FromHours(1), Change with { Number = "CHG1234x" }, Now));
         Assert.False(rule.Matches([], TimeSpan.FromHours(1), Change with { Number = "xCHG1234" }, Now));
+        Assert.False(rule.Matches([], TimeSpan.FromHours(1), Change with { Number = "" }, Now));
         Assert.False(rule.Matches([], TimeSpan.FromHours(1), null, Now));
         Assert.False(new AutoApprovalRule("broken", TicketNumberPattern: "(unclosed").Matches([], TimeSpan.FromHours(1), Change, Now));
     }

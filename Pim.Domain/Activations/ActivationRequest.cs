@@ -15,15 +15,19 @@ public sealed class ActivationRequest
 {
     private ActivationRequest() { }
 
-    // Stryker disable String : Create and Rehydrate, the only ways to a request, set every one of these; the initial "" is never seen
+    // Stryker disable once String : Create and Rehydrate, the only ways to a request, set it: the initial "" is never seen
     public string TenantId { get; private init; } = "";
+    // Stryker disable once String : as TenantId
     public string Id { get; private init; } = "";
+    // Stryker disable once String : as TenantId
     public string PrincipalId { get; private init; } = "";
+    // Stryker disable once String : as TenantId
     public string RoleId { get; private init; } = "";
+    // Stryker disable once String : as TenantId
     public string Scope { get; private init; } = "";
     /// <summary>The eligible assignment (the principal's own or a group's) this activation is made through.</summary>
+    // Stryker disable once String : as TenantId
     public string AssignmentId { get; private init; } = "";
-    // Stryker restore String
     /// <summary>The status as last recorded; <see cref="StatusAt"/> is the status now.</summary>
     public ActivationStatus Status { get; private set; }
     public TimeSpan Duration { get; private set; }
@@ -352,7 +356,7 @@ public sealed class ActivationRequest
     public IReadOnlyList<ActivationNotice> TakeDueNotices(DateTimeOffset now)
     {
         var due = Notices().Where(n => n.DueAt <= now && !NoticesSent.Contains(n.Key)).ToList();
-        if (due.Count == 0) return [];
+        if (due is []) return [];
         NoticesSent = [.. NoticesSent, .. due.Select(n => n.Key)];
         Version++;
         return due.Where(n => n.Kind switch

@@ -41,7 +41,8 @@ public sealed record AutoApprovalRule(string Name, IReadOnlyList<string>? Member
     public const int MaximumListed = 20;
     public static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(50);
 
-    public bool HasConditions => MemberOf?.Count > 0 || MaximumDuration is not null || TicketSystems?.Count > 0
+    /// <summary>The rule names a condition (a list names one when it has at least one element).</summary>
+    public bool HasConditions => MemberOf is [_, ..] || MaximumDuration is not null || TicketSystems is [_, ..]
                                  || TicketNumberPattern is not null || Window is not null;
 
     /// <summary>Why the pattern cannot be used, or null when it compiles.</summary>
@@ -60,9 +61,9 @@ public sealed record AutoApprovalRule(string Name, IReadOnlyList<string>? Member
     public bool Matches(IReadOnlyCollection<string> requesterGroups, TimeSpan duration, Ticket? ticket, DateTimeOffset now)
     {
         if (!HasConditions) return false;
-        if (MemberOf?.Count > 0 && !MemberOf.Any(requesterGroups.Contains)) return false;
+        if (MemberOf is [_, ..] && !MemberOf.Any(requesterGroups.Contains)) return false;
         if (duration > MaximumDuration) return false;
-        if (TicketSystems?.Count > 0 && (ticket?.System is null || !TicketSystems.Contains(ticket.System, StringComparer.OrdinalIgnoreCase))) return false;
+        if (TicketSystems is [_, ..] && (ticket?.System is null || !TicketSystems.Contains(ticket.System, StringComparer.OrdinalIgnoreCase))) return false;
         if (TicketNumberPattern is not null && (ticket?.Number is null || !FullyMatches(TicketNumberPattern, ticket.Number))) return false;
         if (Window is not null && !Window.Contains(now)) return false;
         return true;

@@ -19,11 +19,11 @@ public sealed record ActivationRules(
     /// <see cref="RequireApproval"/> / <see cref="Approvers"/> / <see cref="ApprovalTimeout"/> stand for, else none.
     /// </summary>
     // Stryker disable once Linq : ApprovalStage.Single is the one-stage factory, not LINQ's Single()
-    public IReadOnlyList<ApprovalStage> Stages => Approval?.Stages.Count > 0 ? Approval.Stages
+    public IReadOnlyList<ApprovalStage> Stages => Approval?.Stages is [_, ..] ? Approval.Stages
         : RequireApproval ? [ApprovalStage.Single(Approvers, ApprovalTimeout)]
         : [];
 
-    public bool NeedsApproval => Stages.Count > 0;
+    public bool NeedsApproval => Stages is not [];
 
     public IReadOnlyList<AutoApprovalRule> AutoApprove => Approval?.AutoApprove ?? [];
 
@@ -35,9 +35,9 @@ public sealed record ActivationRules(
     /// </summary>
     public ActivationRules WithApproval(IReadOnlyList<ApprovalStage> stages, IReadOnlyList<AutoApprovalRule> autoApprove) => this with
     {
-        RequireApproval = stages.Count > 0,
-        Approvers = stages.Count > 0 ? stages[0].Approvers : [],
-        ApprovalTimeout = stages.Count > 0 ? stages[0].Timeout : RoleSettings.DefaultApprovalTimeout,
+        RequireApproval = stages is not [],
+        Approvers = stages is not [] ? stages[0].Approvers : [],
+        ApprovalTimeout = stages is not [] ? stages[0].Timeout : RoleSettings.DefaultApprovalTimeout,
         Approval = new ApprovalRules(stages, autoApprove),
     };
 }
@@ -49,7 +49,11 @@ public sealed record ActivationRules(
 /// </summary>
 public sealed record BreakGlassRules(bool Allowed, TimeSpan MaximumDuration)
 {
-    public static readonly BreakGlassRules Default = new(false, TimeSpan.FromHours(1));
+    /// <summary>
+    /// Not allowed, at most an hour. A property, not a static field: a field is set once per process, so a mutation run,
+    /// whose test process serves every mutant in turn, could never see a changed default (scripts/mutation.sh).
+    /// </summary>
+    public static BreakGlassRules Default => new(false, TimeSpan.FromHours(1));
     public static readonly TimeSpan MinimumDuration = TimeSpan.FromMinutes(5);
     /// <summary>How long a break-glass activation may wait for its acknowledgement before the administrators are told again.</summary>
     public static readonly TimeSpan FollowUpDue = TimeSpan.FromHours(24);
