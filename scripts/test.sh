@@ -8,7 +8,12 @@
 # from it), restores the pinned dotnet tools (smtp4dev, which the SMTP tests start
 # with TLS and AUTH) and runs `dotnet test Pim.sln "$@"`. The cluster is always
 # stopped and deleted on exit. If PostgreSQL cannot be started the script fails
-# loudly: the Postgres-backed tests are never skipped.
+# loudly: the Postgres-backed tests are never skipped. Then it runs the README's
+# walkthrough against a real Pim process on each store, and the mutation run of
+# the policy (scripts/mutation.sh: Stryker.NET on the deciding files of
+# Pim.Domain against the tests of trait Store=none; it fails under a score of
+# 90 %) — skipped only when arguments select a part of the tests. Reports land in
+# the run's output directory, $PIM_TEST_OUTPUT or a new temporary directory.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -71,8 +76,8 @@ export PIM_TEST_POSTGRES="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=p
 # The SMTP tests run against real relays: smtp4dev, a dotnet tool pinned in .config/dotnet-tools.json, which the tests
 # start themselves (Pim.Api.Tests/Support/SmtpServers.cs) and which fail, never skip, without it.
 cd "$ROOT"
-echo "scripts/test.sh: restoring the dotnet tools of .config/dotnet-tools.json (smtp4dev for the SMTP tests)"
-dotnet tool restore >/dev/null || die "dotnet tool restore failed: the SMTP tests need smtp4dev (.config/dotnet-tools.json)."
+echo "scripts/test.sh: restoring the dotnet tools of .config/dotnet-tools.json (smtp4dev for the SMTP tests, dotnet-stryker for the mutation run)"
+dotnet tool restore >/dev/null || die "dotnet tool restore failed: the SMTP tests need smtp4dev and the mutation run dotnet-stryker (.config/dotnet-tools.json)."
 
 # ---------------------------------------------------------------- tests
 set +e
@@ -120,5 +125,19 @@ run_walkthrough() {
   || die "could not create the walkthrough database."
 run_walkthrough sqlite "Data Source=$PG_TMP/walkthrough-sqlite/pim.db"
 run_walkthrough postgres "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=pim_walkthrough"
-echo "scripts/test.sh: all tests and both README walkthroughs passed"
+
+# ---------------------------------------------------------------- mutation run of the policy
+# Every rule of the policy must be pinned by a test that needs no database: scripts/mutation.sh fails under 90 %.
+# A run that selects part of the tests (extra arguments) is a quick look, not the whole check: it skips this step.
+if [[ $# -eq 0 ]]; then
+  OUT_DIR="${PIM_TEST_OUTPUT:-$(mktemp -d -t pim-test.XXXXXXXX)}"
+  if ! bash "$ROOT/scripts/mutation.sh" "$OUT_DIR/mutation"; then
+    echo "ERROR: scripts/test.sh: the mutation run of the policy failed: a rule can change without a test noticing" \
+      "(report: $OUT_DIR/mutation/reports/mutation-report.html)." >&2
+    exit 1
+  fi
+  echo "scripts/test.sh: all tests, both README walkthroughs and the mutation run passed"
+else
+  echo "scripts/test.sh: all tests and both README walkthroughs passed (mutation run skipped: arguments select part of the tests)"
+fi
 echo "tests: $((PASSED + 2)) passed, 0 failed"

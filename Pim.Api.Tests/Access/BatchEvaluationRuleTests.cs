@@ -3,6 +3,7 @@ using Pim.Domain;
 namespace Pim.Api.Tests.Access;
 
 /// <summary>The rules of a batch of evaluations (AuthZEN's evaluations semantics), without a store.</summary>
+[Trait("Store", "none")]
 public sealed class BatchEvaluationRuleTests
 {
     private static readonly AccessDecision Allow = new(true, new Grant("r", "/", null, "a1", null, "p"), null);

@@ -3,6 +3,7 @@ using Pim.Domain;
 namespace Pim.Api.Tests.Access;
 
 /// <summary>Who the caller is in a tenant.</summary>
+[Trait("Store", "none")]
 public sealed class CallerTests
 {
     [Fact]

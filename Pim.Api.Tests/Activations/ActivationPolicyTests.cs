@@ -4,6 +4,7 @@ using Pim.Domain;
 namespace Pim.Api.Tests.Activations;
 
 /// <summary>Role settings applied to an activation: a pure function, tested without a database.</summary>
+[Trait("Store", "none")]
 public sealed class ActivationPolicyTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));

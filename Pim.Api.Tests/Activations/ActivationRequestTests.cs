@@ -4,6 +4,7 @@ using Pim.Domain;
 namespace Pim.Api.Tests.Activations;
 
 /// <summary>The activation request state machine (DESIGN §5), valid and invalid transitions, on a fake clock.</summary>
+[Trait("Store", "none")]
 public sealed class ActivationRequestTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));

@@ -7,6 +7,7 @@ namespace Pim.Api.Tests.Activations;
 /// Requesting and living through an activation, as use cases over in-memory ports: what is answered, recorded, audited
 /// and emailed — without HTTP or a database.
 /// </summary>
+[Trait("Store", "none")]
 public sealed class ActivationUseCaseTests
 {
     private readonly UseCases _pim = new();

@@ -3,6 +3,7 @@ using Pim.Domain;
 namespace Pim.Api.Tests.Alerts;
 
 /// <summary>The rules of alerts as pure functions: what an evaluation raises and resolves, what settings are kept, what an incident may become.</summary>
+[Trait("Store", "none")]
 public sealed class AlertRuleTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);

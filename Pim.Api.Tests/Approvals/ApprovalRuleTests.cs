@@ -3,6 +3,7 @@ using Pim.Domain;
 namespace Pim.Api.Tests.Approvals;
 
 /// <summary>The rules of approval as pure functions: stages and quorum, escalation, auto-approval, the shorthand, notices.</summary>
+[Trait("Store", "none")]
 public sealed class ApprovalRuleTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);

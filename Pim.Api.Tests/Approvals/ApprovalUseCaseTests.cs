@@ -4,6 +4,7 @@ using Pim.Domain;
 namespace Pim.Api.Tests.Approvals;
 
 /// <summary>Deciding activation requests, as use cases over in-memory ports.</summary>
+[Trait("Store", "none")]
 public sealed class ApprovalUseCaseTests
 {
     private readonly UseCases _pim = new();

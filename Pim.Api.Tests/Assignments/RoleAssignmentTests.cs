@@ -3,6 +3,7 @@ using Pim.Domain;
 namespace Pim.Api.Tests.Assignments;
 
 /// <summary>The assignment aggregate: its type changes.</summary>
+[Trait("Store", "none")]
 public sealed class RoleAssignmentTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);

@@ -4,6 +4,7 @@ using Pim.Domain;
 namespace Pim.Api.Tests.Principals;
 
 /// <summary>The directory's rules, as use cases over in-memory ports: nested groups, cycles, and leavers.</summary>
+[Trait("Store", "none")]
 public sealed class PrincipalUseCaseTests
 {
     private readonly UseCases _pim = new();

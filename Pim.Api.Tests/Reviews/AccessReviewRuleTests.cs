@@ -3,6 +3,7 @@ using Pim.Domain;
 namespace Pim.Api.Tests.Reviews;
 
 /// <summary>The rules of access reviews as pure functions: their definition, an instance's clock, and the reasons of recommendations.</summary>
+[Trait("Store", "none")]
 public sealed class AccessReviewRuleTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);

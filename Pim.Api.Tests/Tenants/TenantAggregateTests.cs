@@ -3,6 +3,7 @@ using Pim.Domain;
 namespace Pim.Api.Tests.Tenants;
 
 /// <summary>The tenant aggregate: consent once, sign-up after consent.</summary>
+[Trait("Store", "none")]
 public sealed class TenantAggregateTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);

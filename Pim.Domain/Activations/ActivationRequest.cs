@@ -15,12 +15,18 @@ public sealed class ActivationRequest
 {
     private ActivationRequest() { }
 
+    // Stryker disable once String : Create and Rehydrate, the only ways to a request, set it: the initial "" is never seen
     public string TenantId { get; private init; } = "";
+    // Stryker disable once String : as TenantId
     public string Id { get; private init; } = "";
+    // Stryker disable once String : as TenantId
     public string PrincipalId { get; private init; } = "";
+    // Stryker disable once String : as TenantId
     public string RoleId { get; private init; } = "";
+    // Stryker disable once String : as TenantId
     public string Scope { get; private init; } = "";
     /// <summary>The eligible assignment (the principal's own or a group's) this activation is made through.</summary>
+    // Stryker disable once String : as TenantId
     public string AssignmentId { get; private init; } = "";
     /// <summary>The status as last recorded; <see cref="StatusAt"/> is the status now.</summary>
     public ActivationStatus Status { get; private set; }
@@ -122,7 +128,8 @@ public sealed class ActivationRequest
     public ActivationStatus StatusAt(DateTimeOffset now) => Status switch
     {
         ActivationStatus.PendingApproval when now >= ApprovalDeadline => ActivationStatus.TimedOut,
-        ActivationStatus.Scheduled or ActivationStatus.Active when now >= EndsAt => ActivationStatus.Expired,
+        ActivationStatus.Scheduled when now >= EndsAt => ActivationStatus.Expired,
+        ActivationStatus.Active when now >= EndsAt => ActivationStatus.Expired,
         ActivationStatus.Scheduled when now >= StartsAt => ActivationStatus.Active,
         _ => Status,
     };
@@ -187,7 +194,7 @@ public sealed class ActivationRequest
         var (next, step) = progress.Record(approver.PrincipalId, approve, justification, now);
         if (extension is not null)
         {
-            Extension = step is ApprovalStep.Approved or ApprovalStep.Denied ? null : extension with { Approval = next, Deadline = next.Deadline };
+            Extension = step == ApprovalStep.Approved || step == ApprovalStep.Denied ? null : extension with { Approval = next, Deadline = next.Deadline };
             if (step == ApprovalStep.Approved) Lengthen(extension.Duration);
             else Version++;
             return step;
@@ -202,6 +209,7 @@ public sealed class ActivationRequest
             case ApprovalStep.Approved:
                 Decision = new ApprovalDecision(true, approver.PrincipalId, now, justification);
                 // The clock starts at approval, or at the requested start when that is later.
+                // Stryker disable once Equality : a start of exactly now stays now either way ('<=' is the same rule)
                 if (StartsAt < now) StartsAt = now;
                 EndsAt = EndFor(StartsAt);
                 Status = StartsAt > now ? ActivationStatus.Scheduled : ActivationStatus.Active;
@@ -220,10 +228,15 @@ public sealed class ActivationRequest
     /// </summary>
     public void AdoptApproval(IReadOnlyList<string> approvers, TimeSpan? remindBefore)
     {
-        if (Status == ActivationStatus.PendingApproval && Approval is null && ApprovalDeadline is { } deadline)
-            Approval = new ApprovalProgress([ApprovalStage.Single(approvers, deadline - RequestedAt)], 0, RequestedAt, [], remindBefore);
-        if (Extension is { Approval: null } e)
-            Extension = e with { Approval = new ApprovalProgress([ApprovalStage.Single(approvers, e.Deadline - e.RequestedAt)], 0, e.RequestedAt, [], remindBefore) };
+        if (Status == ActivationStatus.PendingApproval && Approval is null && ApprovalDeadline is not null)
+            // Stryker disable once Arithmetic,Linq : ApprovalStage.Single is the one-stage factory, not LINQ's, and an instant plus an instant is no C#
+            Approval = new ApprovalProgress([ApprovalStage.Single(approvers, ApprovalDeadline.Value - RequestedAt)], 0, RequestedAt, [], remindBefore);
+        if (Extension is { Approval: null })
+            // Stryker disable once Arithmetic,Linq : as above
+            Extension = Extension with
+            {
+                Approval = new ApprovalProgress([ApprovalStage.Single(approvers, Extension.Deadline - Extension.RequestedAt)], 0, Extension.RequestedAt, [], remindBefore),
+            };
     }
 
     /// <summary>The approval waiting for a decision at <paramref name="now"/>: the request's, or its extension's; null when none waits.</summary>
@@ -231,9 +244,12 @@ public sealed class ActivationRequest
         HasPendingExtensionAt(now) ? Extension!.Approval : StatusAt(now) == ActivationStatus.PendingApproval ? Approval : null;
 
     /// <summary>Whether the approver may decide what waits at <paramref name="now"/>, and has not yet: what "approvals" lists.</summary>
-    public bool MayBeDecidedBy(ApproverFacts approver, DateTimeOffset now) =>
-        approver.PrincipalId != PrincipalId && AwaitingApprovalAt(now) is { } progress
-        && progress.MayBeDecidedBy(approver, now) && !progress.HasDecided(approver.PrincipalId);
+    public bool MayBeDecidedBy(ApproverFacts approver, DateTimeOffset now)
+    {
+        var progress = AwaitingApprovalAt(now);
+        return approver.PrincipalId != PrincipalId && progress is not null
+            && progress.MayBeDecidedBy(approver, now) && !progress.HasDecided(approver.PrincipalId);
+    }
 
     /// <summary>Nobody approves or denies their own request, or its extension.</summary>
     public void EnsureMayBeDecidedBy(string approverId)
@@ -259,7 +275,7 @@ public sealed class ActivationRequest
 
     /// <summary>An extension waits for a decision (and the activation it extends is still active).</summary>
     public bool HasPendingExtensionAt(DateTimeOffset now) =>
-        Extension is { } e && now < e.Deadline && StatusAt(now) == ActivationStatus.Active;
+        Extension is not null && now < Extension.Deadline && StatusAt(now) == ActivationStatus.Active;
 
     /// <summary>Lengthens an active activation now (no approval needed), never past its eligibility.</summary>
     public void Extend(TimeSpan duration, DateTimeOffset now)
@@ -284,11 +300,11 @@ public sealed class ActivationRequest
     /// </summary>
     public void Acknowledge(string administratorId, string justification, DateTimeOffset now)
     {
-        if (FollowUp is not { IsOpen: true } followUp)
+        if (FollowUp is not { IsOpen: true })
             throw new PimException(ErrorCodes.InvalidStateTransition, $"Activation request '{Id}' has no break-glass follow-up waiting for an acknowledgement.");
         if (administratorId == PrincipalId)
             throw new PimException(ErrorCodes.SelfApprovalForbidden, "Nobody acknowledges their own break-glass activation.");
-        FollowUp = followUp with { AcknowledgedBy = administratorId, AcknowledgedAt = now, Justification = justification };
+        FollowUp = FollowUp with { AcknowledgedBy = administratorId, AcknowledgedAt = now, Justification = justification };
         Version++;
     }
 
@@ -299,7 +315,7 @@ public sealed class ActivationRequest
     public void Revoke(DateTimeOffset now)
     {
         EnsureStatus(now, "revoked", OpenStatuses);
-        if (EndsAt is null || EndsAt > now) EndsAt = now;
+        EndsAt = now; // an open request ends later than now, or has no end yet
         Close(ActivationStatus.Revoked, now);
     }
 
@@ -308,24 +324,25 @@ public sealed class ActivationRequest
     /// <summary>Every notice the request's recorded state schedules, sent or not.</summary>
     public IEnumerable<ActivationNotice> Notices()
     {
-        if (Status == ActivationStatus.PendingApproval && Approval is { } approval)
-            foreach (var notice in ApprovalNotices(approval, "approval", ofExtension: false)) yield return notice;
-        if (Status == ActivationStatus.Active && Extension is { Approval: { } extension } e)
-            foreach (var notice in ApprovalNotices(extension, $"extension:{e.RequestedAt.UtcTicks}", ofExtension: true)) yield return notice;
-        if (Status is ActivationStatus.Active or ActivationStatus.Scheduled && ExpiryWarningRules.WarningAt(StartsAt, EndsAt, ExpiryWarning) is { } warnAt)
-            yield return new ActivationNotice(NoticeKind.ExpiryWarning, warnAt, $"expiry:{EndsAt!.Value.UtcTicks}");
-        if (FollowUp is { IsOpen: true } followUp)
-            yield return new ActivationNotice(NoticeKind.FollowUpOverdue, followUp.DueAt, "followUp");
+        if (Status == ActivationStatus.PendingApproval && Approval is not null)
+            foreach (var notice in ApprovalNotices(Approval, "approval", ofExtension: false)) yield return notice;
+        if (Status == ActivationStatus.Active && Extension?.Approval is not null)
+            foreach (var notice in ApprovalNotices(Extension.Approval, $"extension:{Extension.RequestedAt.UtcTicks}", ofExtension: true)) yield return notice;
+        var warnAt = ExpiryWarningRules.WarningAt(StartsAt, EndsAt, ExpiryWarning);
+        if ((Status == ActivationStatus.Active || Status == ActivationStatus.Scheduled) && warnAt is not null)
+            yield return new ActivationNotice(NoticeKind.ExpiryWarning, warnAt.Value, $"expiry:{EndsAt!.Value.UtcTicks}");
+        if (FollowUp is { IsOpen: true })
+            yield return new ActivationNotice(NoticeKind.FollowUpOverdue, FollowUp.DueAt, "followUp");
     }
 
+    /// <summary>The reminder and the escalation of the current stage, if it has them (a complete approval has neither).</summary>
     private static IEnumerable<ActivationNotice> ApprovalNotices(ApprovalProgress progress, string prefix, bool ofExtension)
     {
-        if (progress.IsComplete) yield break;
         var stage = progress.CurrentStage;
-        if (progress.RemindsAt is { } remindAt)
-            yield return new ActivationNotice(NoticeKind.ApprovalReminder, remindAt, $"{prefix}:{stage}:reminder", stage, ofExtension);
-        if (progress.EscalatesAt is { } escalateAt)
-            yield return new ActivationNotice(NoticeKind.Escalation, escalateAt, $"{prefix}:{stage}:escalation", stage, ofExtension);
+        if (progress.RemindsAt is not null)
+            yield return new ActivationNotice(NoticeKind.ApprovalReminder, progress.RemindsAt.Value, $"{prefix}:{stage}:reminder", stage, ofExtension);
+        if (progress.EscalatesAt is not null)
+            yield return new ActivationNotice(NoticeKind.Escalation, progress.EscalatesAt.Value, $"{prefix}:{stage}:escalation", stage, ofExtension);
     }
 
     /// <summary>When the next notice not sent yet is due (what the sweeper looks for); null when none is scheduled.</summary>
@@ -339,15 +356,14 @@ public sealed class ActivationRequest
     public IReadOnlyList<ActivationNotice> TakeDueNotices(DateTimeOffset now)
     {
         var due = Notices().Where(n => n.DueAt <= now && !NoticesSent.Contains(n.Key)).ToList();
-        if (due.Count == 0) return [];
+        if (due is []) return [];
         NoticesSent = [.. NoticesSent, .. due.Select(n => n.Key)];
         Version++;
         return due.Where(n => n.Kind switch
         {
-            NoticeKind.ApprovalReminder or NoticeKind.Escalation =>
-                n.OfExtension ? HasPendingExtensionAt(now) : StatusAt(now) == ActivationStatus.PendingApproval,
             NoticeKind.ExpiryWarning => StatusAt(now) == ActivationStatus.Active,
-            _ => FollowUp is { IsOpen: true },
+            NoticeKind.FollowUpOverdue => FollowUp is { IsOpen: true },
+            _ => n.OfExtension ? HasPendingExtensionAt(now) : StatusAt(now) == ActivationStatus.PendingApproval, // a reminder, an escalation
         }).ToList();
     }
 
@@ -361,17 +377,18 @@ public sealed class ActivationRequest
 
     private void Lengthen(TimeSpan duration)
     {
-        var end = EndsAt!.Value + duration;
-        EndsAt = EligibilityEndsAt is { } eligibilityEnd && eligibilityEnd < end ? eligibilityEnd : end;
+        EndsAt = WithinEligibility(EndsAt!.Value + duration);
+        // Stryker disable once Arithmetic : an instant plus an instant is no C#
         Duration = EndsAt.Value - StartsAt;
         Version++;
     }
 
-    private DateTimeOffset EndFor(DateTimeOffset start)
-    {
-        var end = start + Duration;
-        return EligibilityEndsAt is { } eligibilityEnd && eligibilityEnd < end ? eligibilityEnd : end;
-    }
+    private DateTimeOffset EndFor(DateTimeOffset start) => WithinEligibility(start + Duration);
+
+    /// <summary>Access never outlives the eligibility it was made through (as it was when the request was made).</summary>
+    private DateTimeOffset WithinEligibility(DateTimeOffset end) =>
+        // Stryker disable once Equality : at an end equal to the eligibility's, either branch answers that instant ('<=' is the same rule)
+        EligibilityEndsAt < end ? EligibilityEndsAt.Value : end;
 
     private void Close(ActivationStatus status, DateTimeOffset now)
     {

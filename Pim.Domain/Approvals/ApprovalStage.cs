@@ -17,13 +17,13 @@ public sealed record ApprovalStage(IReadOnlyList<string> Approvers, int Required
 
     /// <summary>When the stage, begun at <paramref name="startedAt"/>, escalates; null when it never does.</summary>
     public DateTimeOffset? EscalatesAt(DateTimeOffset startedAt) =>
-        EscalateAfter is { } after && EscalateTo.Count > 0 ? startedAt + after : null;
+        EscalateTo is [] ? null : startedAt + EscalateAfter;
 
     /// <summary>Whether the approver may decide this stage, begun at <paramref name="startedAt"/>, at <paramref name="now"/>.</summary>
     public bool MayBeDecidedBy(ApproverFacts approver, DateTimeOffset startedAt, DateTimeOffset now)
     {
         if (!approver.Enabled || approver.Workload) return false;
-        var named = Approvers.Count == 0 ? approver.HoldsDefaultApproverRole : approver.IsAnyOf(Approvers);
+        var named = Approvers is [] ? approver.HoldsDefaultApproverRole : approver.IsAnyOf(Approvers);
         return named || (EscalatesAt(startedAt) <= now && approver.IsAnyOf(EscalateTo));
     }
 }

@@ -12,7 +12,9 @@ public sealed record WeeklyWindow(string TimeZone, IReadOnlyList<DayOfWeek> Days
     public static TimeZoneInfo? FindZone(string id)
     {
         try { return TimeZoneInfo.FindSystemTimeZoneById(id); }
+        // Stryker disable once Block : an emptied catch answers the default, null, just the same
         catch (TimeZoneNotFoundException) { return null; }
+        // Stryker disable once Block : as above
         catch (InvalidTimeZoneException) { return null; }
     }
 
@@ -39,7 +41,8 @@ public sealed record AutoApprovalRule(string Name, IReadOnlyList<string>? Member
     public const int MaximumListed = 20;
     public static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(50);
 
-    public bool HasConditions => MemberOf is { Count: > 0 } || MaximumDuration is not null || TicketSystems is { Count: > 0 }
+    /// <summary>The rule names a condition (a list names one when it has at least one element).</summary>
+    public bool HasConditions => MemberOf is [_, ..] || MaximumDuration is not null || TicketSystems is [_, ..]
                                  || TicketNumberPattern is not null || Window is not null;
 
     /// <summary>Why the pattern cannot be used, or null when it compiles.</summary>
@@ -58,12 +61,11 @@ public sealed record AutoApprovalRule(string Name, IReadOnlyList<string>? Member
     public bool Matches(IReadOnlyCollection<string> requesterGroups, TimeSpan duration, Ticket? ticket, DateTimeOffset now)
     {
         if (!HasConditions) return false;
-        if (MemberOf is { Count: > 0 } groups && !groups.Any(requesterGroups.Contains)) return false;
-        if (MaximumDuration is { } maximum && duration > maximum) return false;
-        if (TicketSystems is { Count: > 0 } systems
-            && (ticket?.System is not { } system || !systems.Contains(system, StringComparer.OrdinalIgnoreCase))) return false;
-        if (TicketNumberPattern is { } pattern && (ticket?.Number is not { } number || !FullyMatches(pattern, number))) return false;
-        if (Window is { } window && !window.Contains(now)) return false;
+        if (MemberOf is [_, ..] && !MemberOf.Any(requesterGroups.Contains)) return false;
+        if (duration > MaximumDuration) return false;
+        if (TicketSystems is [_, ..] && (ticket?.System is null || !TicketSystems.Contains(ticket.System, StringComparer.OrdinalIgnoreCase))) return false;
+        if (TicketNumberPattern is not null && (ticket?.Number is null || !FullyMatches(TicketNumberPattern, ticket.Number))) return false;
+        if (Window is not null && !Window.Contains(now)) return false;
         return true;
     }
 

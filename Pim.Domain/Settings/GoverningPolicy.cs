@@ -17,7 +17,7 @@ public sealed record GoverningRole(string RoleId, string Scope, string GroupId);
 public sealed record GoverningPolicy(RoleSettings Settings, IReadOnlyList<GoverningRole> GovernedBy)
 {
     /// <summary>The policy is composed from roles the group confers (not only the role's own settings).</summary>
-    public bool Composed => GovernedBy.Count > 0;
+    public bool Composed => GovernedBy is not [];
 
     /// <summary>What a refusal under a composed policy adds, so that the caller learns why a group's membership asks so much.</summary>
     public string Explanation(string roleId, string scope) => Composed
@@ -34,13 +34,14 @@ public sealed record GoverningPolicy(RoleSettings Settings, IReadOnlyList<Govern
         }
         catch (PimException refusal) when (Composed)
         {
-            throw new PimException(refusal.Code, refusal.Message + Explanation(roleId, scope), refusal.Errors) { RetryAfter = refusal.RetryAfter };
+            throw new PimException(refusal.Code, $"{refusal.Message}{Explanation(roleId, scope)}", refusal.Errors) { RetryAfter = refusal.RetryAfter };
         }
     }
 
     public void Decide(string roleId, string scope, Action decide) => Decide(roleId, scope, () =>
     {
         decide();
+        // Stryker disable once Boolean : the value is thrown away; only the refusal matters
         return true;
     });
 
@@ -54,7 +55,7 @@ public sealed record GoverningPolicy(RoleSettings Settings, IReadOnlyList<Govern
     /// </summary>
     public static RoleSettings Strictest(RoleSettings own, IReadOnlyList<RoleSettings> conferred)
     {
-        if (conferred.Count == 0) return own;
+        if (conferred is []) return own;
         IReadOnlyList<RoleSettings> all = [own, .. conferred];
         var activation = all.Select(s => s.Activation).ToList();
         var approving = activation.Where(a => a.NeedsApproval).ToList();
@@ -74,7 +75,7 @@ public sealed record GoverningPolicy(RoleSettings Settings, IReadOnlyList<Govern
         var notifications = all.Select(s => s.Notifications).ToList();
         return own with
         {
-            Activation = rules.WithApproval(stages, approving.Count == 1 ? approving[0].AutoApprove : []),
+            Activation = rules.WithApproval(stages, approving is [_] ? approving[0].AutoApprove : []),
             Assignment = new AssignmentRules(
                 assignment.All(a => a.AllowPermanentEligible), assignment.Min(a => a.MaximumEligibleDuration),
                 assignment.All(a => a.AllowPermanentActive), assignment.Min(a => a.MaximumActiveDuration)),
@@ -90,6 +91,7 @@ public sealed record GoverningPolicy(RoleSettings Settings, IReadOnlyList<Govern
     }
 
     /// <summary>Two stages are the same stage when they ask the same of the same approvers (value equality, lists included).</summary>
+    // Stryker disable once Linq : the keys are only compared: sorted descending, two stages' keys are equal exactly when sorted ascending
     private static string StageKey(ApprovalStage stage) =>
         $"{string.Join(',', stage.Approvers.Order(StringComparer.Ordinal))}|{stage.Required}|{stage.Timeout.Ticks}|{stage.EscalateAfter?.Ticks}|" +
         string.Join(',', stage.EscalateTo.Order(StringComparer.Ordinal));

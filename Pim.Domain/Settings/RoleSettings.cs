@@ -18,11 +18,12 @@ public sealed record ActivationRules(
     /// The approval stages a request goes through: <see cref="Approval"/>'s, else the one stage that today's
     /// <see cref="RequireApproval"/> / <see cref="Approvers"/> / <see cref="ApprovalTimeout"/> stand for, else none.
     /// </summary>
-    public IReadOnlyList<ApprovalStage> Stages => Approval is { Stages.Count: > 0 } approval ? approval.Stages
+    // Stryker disable once Linq : ApprovalStage.Single is the one-stage factory, not LINQ's Single()
+    public IReadOnlyList<ApprovalStage> Stages => Approval?.Stages is [_, ..] ? Approval.Stages
         : RequireApproval ? [ApprovalStage.Single(Approvers, ApprovalTimeout)]
         : [];
 
-    public bool NeedsApproval => Stages.Count > 0;
+    public bool NeedsApproval => Stages is not [];
 
     public IReadOnlyList<AutoApprovalRule> AutoApprove => Approval?.AutoApprove ?? [];
 
@@ -34,9 +35,9 @@ public sealed record ActivationRules(
     /// </summary>
     public ActivationRules WithApproval(IReadOnlyList<ApprovalStage> stages, IReadOnlyList<AutoApprovalRule> autoApprove) => this with
     {
-        RequireApproval = stages.Count > 0,
-        Approvers = stages.Count > 0 ? stages[0].Approvers : [],
-        ApprovalTimeout = stages.Count > 0 ? stages[0].Timeout : RoleSettings.DefaultApprovalTimeout,
+        RequireApproval = stages is not [],
+        Approvers = stages is not [] ? stages[0].Approvers : [],
+        ApprovalTimeout = stages is not [] ? stages[0].Timeout : RoleSettings.DefaultApprovalTimeout,
         Approval = new ApprovalRules(stages, autoApprove),
     };
 }
@@ -48,7 +49,11 @@ public sealed record ActivationRules(
 /// </summary>
 public sealed record BreakGlassRules(bool Allowed, TimeSpan MaximumDuration)
 {
-    public static readonly BreakGlassRules Default = new(false, TimeSpan.FromHours(1));
+    /// <summary>
+    /// Not allowed, at most an hour. A property, not a static field: a field is set once per process, so a mutation run,
+    /// whose test process serves every mutant in turn, could never see a changed default (scripts/mutation.sh).
+    /// </summary>
+    public static BreakGlassRules Default => new(false, TimeSpan.FromHours(1));
     public static readonly TimeSpan MinimumDuration = TimeSpan.FromMinutes(5);
     /// <summary>How long a break-glass activation may wait for its acknowledgement before the administrators are told again.</summary>
     public static readonly TimeSpan FollowUpDue = TimeSpan.FromHours(24);
@@ -85,7 +90,7 @@ public sealed record ExpiryWarningRules(TimeSpan? Activation, TimeSpan? Assignme
     /// ahead of its end; never when it is permanent, not warned of, or no longer than the window (what announced it named its end).
     /// </summary>
     public static DateTimeOffset? WarningAt(DateTimeOffset startsAt, DateTimeOffset? endsAt, TimeSpan? window) =>
-        endsAt is { } end && window is { } ahead && end - startsAt > ahead ? end - ahead : null;
+        endsAt - window > startsAt ? endsAt - window : null;
 }
 
 /// <summary>Who is emailed: on activation (role administrators and more), approval needed (approvers, and a reminder
@@ -162,7 +167,7 @@ public sealed record RoleSettings(string RoleId, ActivationRules Activation, Ass
                     $"The settings of '{RoleId}' do not allow permanent {kind} assignments; give an endsAt within {IsoDuration.Format(maximum)}.");
             return;
         }
-        if (endsAt.Value - startsAt > maximum)
+        if (endsAt.Value > startsAt + maximum)
             throw new PimException(ErrorCodes.AssignmentDurationExceedsMaximum,
                 $"The settings of '{RoleId}' allow {kind} assignments of at most {IsoDuration.Format(maximum)}.");
     }
