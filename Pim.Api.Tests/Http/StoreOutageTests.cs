@@ -93,7 +93,8 @@ public sealed class OutageCluster : IAsyncLifetime
 /// promptly (no hang), /health/ready fails and /health/live does not; once it is back Pim answers normally within 5
 /// seconds without a restart, and a write refused during the outage, sent again with its Idempotency-Key, applies once.
 /// The moments of a failover are outages too, never a 500: several hosts of which none is the primary, and a promoted
-/// standby still read-only (whose reads are answered). The failover itself is drilled by Failover/FailoverDrillTests.
+/// standby still read-only (whose reads are answered). A notification sent while the store went away is recorded once it
+/// is back, never sent again. The failover itself is drilled by Failover/FailoverDrillTests.
 /// </summary>
 public sealed class StoreOutageTests(OutageCluster cluster) : IClassFixture<OutageCluster>
 {
@@ -101,6 +102,13 @@ public sealed class StoreOutageTests(OutageCluster cluster) : IClassFixture<Outa
     {
         public override string Provider => "postgres";
         public override string ConnectionString => connectionString;
+
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            // A delivery waits for its receiver while the store goes away and comes back (seconds, not the suite's 1 s).
+            builder.UseSetting("Pim:Outbox:DeliveryTimeout", "00:01:00");
+        }
     }
 
     private static HttpRequestMessage Activation(Scenario s, string key) => new(HttpMethod.Post, s.Path("/activation-requests"))
@@ -158,6 +166,46 @@ public sealed class StoreOutageTests(OutageCluster cluster) : IClassFixture<Outa
         }
         Assert.Single(await s.AuditActionsAsync("action=activation.requested"));
         Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
+    }
+
+    [Fact]
+    public async Task A_notification_sent_while_the_store_goes_away_is_recorded_once_it_is_back_and_not_sent_again()
+    {
+        await using var app = new OutageApp(cluster.ConnectionString);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var s = await Scenario.OnboardAsync(app);
+        await s.Alice.PostJsonAsync(s.Path("/webhooks"), new { url = receiver.Url, eventTypes = new[] { "pim.principal.upserted" } })
+            .ExpectAsync(HttpStatusCode.Created);
+        await s.Operator.PutJsonAsync(s.Path("/principals/dora"), new { kind = "user", displayName = "Dora" }).ExpectAsync(HttpStatusCode.Created);
+
+        // The store goes away while the receiver holds the delivery, and is back a second later.
+        Task? back = null;
+        receiver.OnArrival = async () =>
+        {
+            receiver.OnArrival = null;
+            await cluster.StopAsync();
+            back = Task.Run(async () =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                await cluster.ResumeAsync();
+            });
+        };
+        try
+        {
+            await app.DispatchAllAsync();
+        }
+        finally
+        {
+            if (back is not null) await back;
+        }
+
+        // Recorded as delivered: long after the claim's lease, nothing is sent again.
+        app.Time.Advance(TimeSpan.FromHours(1));
+        await app.DispatchAllAsync();
+        Assert.Single(receiver.Deliveries);
+        var delivered = (await s.Alice.GetAsync(s.Path("/notifications?status=delivered")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items");
+        Assert.Contains(delivered.EnumerateArray(), n => n.Str("kind") == "webhook");
+        Assert.Empty((await s.Alice.GetAsync(s.Path("/notifications?status=pending")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
     }
 
     [Fact]
