@@ -156,5 +156,12 @@ public sealed class Store : IAsyncDisposable
     /// <summary>After an outage: drop idle connections, which may be to a server that is gone, so the next requests open new ones.</summary>
     public void ForgetIdleConnections() => _postgres?.Clear();
 
+    /// <summary>
+    /// Several hosts: forget what the pool remembers of each (primary, standby, down), so that the next connection asks
+    /// again. The change feed calls it when it listens again after losing the store: it has just found the primary, which
+    /// after a failover the pool may still take for the standby it was (for up to Host Recheck Seconds).
+    /// </summary>
+    public void RecheckHosts() => (_postgres as NpgsqlMultiHostDataSource)?.ClearDatabaseStates();
+
     public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
