@@ -16,7 +16,7 @@ public sealed partial class FailoverDrillTests
         {
             if (f != _failovers[0] && _rejoined is { } rejoined)
                 text.AppendLine(c, $"  the old primary rejoined as a standby {rejoined.TotalSeconds:0.0} s after its keeper ran again");
-            var shares = string.Join(", ", pims.Select(p => string.Create(c, $"{p.Name} {Math.Max(0, f.Shares[p.Index]):0} ms")));
+            var shares = string.Join(", ", pims.Select(p => string.Create(c, $"{p.Name} {f.Shares[p.Index]:0} ms")));
             var evaluations = string.Join("; ", pims.Select(p =>
                 $"{p.Name} ({p.Mode}) {f.Evaluations[p.Index].Answered} answered, {f.Evaluations[p.Index].Refused} refused"));
             var seen = string.Join(", ", pims.Select(p => string.Create(c, $"{p.Name} {f.RevocationSeen[p.Index].TotalMilliseconds:0} ms")));

@@ -78,6 +78,11 @@ public sealed partial class FailoverDrillTests(ITestOutputHelper output)
         int ResentReplayed, int ResentApplied, (int Answered, int Refused)[] Evaluations, TimeSpan[] RevocationSeen)
     {
         public double Outage => PromotedAt - KillAt;
+        /// <summary>
+        /// Per replica, from the new primary's first write (the drill's probe) to the answer of the replica's first accepted
+        /// write. At or below zero when both waited for the same moment (the promoted node lifting its read-only mode) and
+        /// the replica's answer arrived first: reported as measured.
+        /// </summary>
         public double[] Shares => FirstAccepted.Select(f => f - PromotedAt).ToArray();
     }
 
