@@ -187,17 +187,26 @@ kill_node() {
   [[ -z "$pids" ]] || kill -KILL $pids 2>/dev/null || true
 }
 
+# Every process still running that names a path in the formation's directory on its command line (postgres -D,
+# pg_autoctl --pgdata); the directory reaches awk through its environment, so that awk's own command line does not name it.
+named_pids() {
+  ps -e -o pid=,args= | FORMATION="$PG_TMP/" awk 'index($0, ENVIRON["FORMATION"]) { print $1 }'
+}
+
 destroy() {
   [[ "$PG_TMP" == /tmp/pim-failover.* ]] || die "not a formation directory: '$PG_TMP'."
   [[ -d "$PG_TMP" ]] || return 0
-  local name
-  for name in node1 node2 monitor; do kill_node "$name"; done
-  # SIGKILLed processes are gone within moments: delete the directory once none is left (at most 5 s).
-  for _ in $(seq 1 50); do
-    [[ -n "$(node_pids node1)$(node_pids node2)$(node_pids monitor)" ]] || break
+  # Killed, then deleted; again while something still writes into it — a backend forked just before its postmaster was
+  # killed lives until it notices, and a file it writes then makes rm fail — for at most 10 s.
+  local name pids
+  for _ in $(seq 1 100); do
+    pids="$(for name in node1 node2 monitor; do node_pids "$name"; done; named_pids)"
+    # shellcheck disable=SC2086
+    [[ -z "$pids" ]] || kill -KILL $pids 2>/dev/null || true
+    if rm -rf -- "$PG_TMP" 2>/dev/null && [[ ! -e "$PG_TMP" ]]; then return 0; fi
     sleep 0.1
   done
-  rm -rf -- "$PG_TMP"
+  rm -rf -- "$PG_TMP" || die "could not delete $PG_TMP."
 }
 
 case "${1:-}" in
