@@ -5,15 +5,18 @@
 # recommended ruleset, at the versions pinned in scripts/contract-lint (0 errors);
 # starts a throwaway PostgreSQL 15 cluster on a free 127.0.0.1 port, exports
 # PIM_TEST_POSTGRES (a maintenance connection; tests create their own databases
-# from it), restores the pinned dotnet tools (smtp4dev, which the SMTP tests start
-# with TLS and AUTH) and runs `dotnet test Pim.sln "$@"`. The cluster is always
-# stopped and deleted on exit. If PostgreSQL cannot be started the script fails
-# loudly: the Postgres-backed tests are never skipped. Then it runs the README's
-# walkthrough against a real Pim process on each store, and the mutation run of
-# the policy (scripts/mutation.sh: Stryker.NET on the deciding files of
-# Pim.Domain against the tests of trait Store=none; it fails under a score of
-# 90 %) — skipped only when arguments select a part of the tests. Reports land in
-# the run's output directory, $PIM_TEST_OUTPUT or a new temporary directory.
+# from it), installs pg_auto_failover for the failover drill when missing (as
+# root; else it stops and says what to install), restores the pinned dotnet tools
+# (smtp4dev, which the SMTP tests start with TLS and AUTH) and runs
+# `dotnet test Pim.sln "$@"` (the failover drill, category Failover, runs last and
+# alone; its figures are printed). The cluster, and every formation the drill
+# started, is always stopped and deleted on exit. If PostgreSQL cannot be started
+# the script fails loudly: the Postgres-backed tests are never skipped. Then it
+# runs the README's walkthrough against a real Pim process on each store, and the
+# mutation run of the policy (scripts/mutation.sh: Stryker.NET on the deciding
+# files of Pim.Domain against the tests of trait Store=none; it fails under a
+# score of 90 %) — skipped only when arguments select a part of the tests. Reports
+# land in the run's output directory, $PIM_TEST_OUTPUT or a new temporary directory.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,6 +49,11 @@ cleanup() {
     kill "$API_PID" 2>/dev/null || true
     wait "$API_PID" 2>/dev/null || true
   fi
+  if [[ -n "$PG_TMP" && -f "$PG_TMP/failover-formations" ]]; then
+    while read -r formation; do
+      bash "$ROOT/scripts/lib/failover-cluster.sh" destroy "$formation" || true
+    done <"$PG_TMP/failover-formations"
+  fi
   pg_stop
   exit "$rc"
 }
@@ -65,12 +73,18 @@ echo "scripts/test.sh: linting openapi.yaml (OWASP API Security ruleset, Redocly
 
 # ---------------------------------------------------------------- cluster
 pg_check_binaries initdb pg_ctl pg_isready psql
+# The failover drill (Pim.Api.Tests/Failover) runs a pg_auto_failover formation of its own (scripts/lib/failover-cluster.sh):
+# installed here when missing (as root, as CI runs), else the command stops and says what to install.
+bash "$ROOT/scripts/lib/failover-cluster.sh" install || die "the failover drill needs pg_auto_failover (above)."
 echo "scripts/test.sh: starting a throwaway PostgreSQL cluster"
 pg_start pim-pg
 PORT="$PG_PORT"
 echo "scripts/test.sh: PostgreSQL ready on 127.0.0.1:$PORT ($PG_DATA)"
 
 export PIM_TEST_POSTGRES="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=postgres"
+# The drill names each formation it starts here (destroyed on exit, whatever became of the test) and writes its figures here.
+export PIM_FAILOVER_REGISTRY="$PG_TMP/failover-formations"
+export PIM_FAILOVER_REPORT="$PG_TMP/failover-drill.txt"
 
 # ---------------------------------------------------------------- tools
 # The SMTP tests run against real relays: smtp4dev, a dotnet tool pinned in .config/dotnet-tools.json, which the tests
@@ -84,6 +98,10 @@ set +e
 dotnet test Pim.sln "$@" 2>&1 | tee "$PG_TMP/dotnet-test.log"
 rc=${PIPESTATUS[0]}
 set -e
+if [[ -f "$PIM_FAILOVER_REPORT" ]]; then
+  echo "scripts/test.sh: the failover drill's figures (Pim.Api.Tests/Failover/FailoverDrillTests.cs):"
+  sed 's/^/  /' "$PIM_FAILOVER_REPORT"
+fi
 [[ "$rc" -eq 0 ]] || exit "$rc"
 # e.g. "Passed!  - Failed:     0, Passed:   204, Skipped:     0, Total:   204"
 PASSED=$(grep -oE 'Passed: +[0-9]+' "$PG_TMP/dotnet-test.log" | awk '{n += $2} END {print n + 0}')

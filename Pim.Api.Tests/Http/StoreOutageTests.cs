@@ -13,6 +13,21 @@ public sealed class OutageCluster : IAsyncLifetime
     public string Port { get; private set; } = "";
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;MaxPoolSize=20";
 
+    /// <summary>
+    /// As a formation of a primary and a standby is named (README, "Running highly available"): this cluster, and a second
+    /// host that never answers (a port nothing listens on), only the primary wanted.
+    /// </summary>
+    public string MultiHostConnectionString
+    {
+        get
+        {
+            using var unused = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            unused.Start();
+            var nobody = ((System.Net.IPEndPoint)unused.LocalEndpoint).Port;
+            return $"Host=127.0.0.1:{Port},127.0.0.1:{nobody};Username=postgres;Database=postgres;MaxPoolSize=20;Target Session Attributes=primary";
+        }
+    }
+
     public async Task InitializeAsync()
     {
         _ = PostgresApp.Maintenance; // run by scripts/test.sh, or fail loudly
@@ -21,7 +36,41 @@ public sealed class OutageCluster : IAsyncLifetime
     }
 
     public Task StopAsync() => RunAsync("stop", Directory);
-    public Task ResumeAsync() => RunAsync("resume", Directory, Port);
+
+    /// <summary>
+    /// Makes every session read-only (<c>default_transaction_read_only</c>, reloaded), or writable again: as pg_auto_failover
+    /// keeps a standby it has just promoted until the old primary is known to be gone. Returns once a new session has the
+    /// setting: the server has then told every session it has (each takes it before its next command).
+    /// </summary>
+    public async Task ReadOnlyAsync(bool readOnly)
+    {
+        var direct = ConnectionString + ";Pooling=false";
+        await using (var connection = new Npgsql.NpgsqlConnection(direct))
+        {
+            await connection.OpenAsync();
+            foreach (var sql in new[]
+                     {
+                         "SET default_transaction_read_only = off",
+                         readOnly ? "ALTER SYSTEM SET default_transaction_read_only = on" : "ALTER SYSTEM RESET default_transaction_read_only",
+                         "SELECT pg_reload_conf()",
+                     })
+                await new Npgsql.NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
+        }
+        Assert.True(await Eventually.WithinAsync(TimeSpan.FromSeconds(10), async () =>
+        {
+            await using var fresh = new Npgsql.NpgsqlConnection(direct);
+            await fresh.OpenAsync();
+            return (string?)await new Npgsql.NpgsqlCommand("SHOW default_transaction_read_only", fresh).ExecuteScalarAsync() == (readOnly ? "on" : "off");
+        }), "the server did not take the setting");
+    }
+
+    /// <summary>Starts it again; connections pooled in this process before (the migrator's, say) died with the stop and are dropped.</summary>
+    public async Task ResumeAsync()
+    {
+        await RunAsync("resume", Directory, Port);
+        Npgsql.NpgsqlConnection.ClearAllPools();
+    }
+
     public Task DisposeAsync() => RunAsync("destroy", Directory);
 
     private static async Task<string> RunAsync(params string[] arguments)
@@ -43,6 +92,9 @@ public sealed class OutageCluster : IAsyncLifetime
 /// A store outage: while PostgreSQL is stopped every call that needs it answers 503 store-unavailable with Retry-After,
 /// promptly (no hang), /health/ready fails and /health/live does not; once it is back Pim answers normally within 5
 /// seconds without a restart, and a write refused during the outage, sent again with its Idempotency-Key, applies once.
+/// The moments of a failover are outages too, never a 500: several hosts of which none is the primary, and a promoted
+/// standby still read-only (whose reads are answered). A notification sent while the store went away is recorded once it
+/// is back, never sent again. The failover itself is drilled by Failover/FailoverDrillTests.
 /// </summary>
 public sealed class StoreOutageTests(OutageCluster cluster) : IClassFixture<OutageCluster>
 {
@@ -50,6 +102,13 @@ public sealed class StoreOutageTests(OutageCluster cluster) : IClassFixture<Outa
     {
         public override string Provider => "postgres";
         public override string ConnectionString => connectionString;
+
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            // A delivery waits for its receiver while the store goes away and comes back (seconds, not the suite's 1 s).
+            builder.UseSetting("Pim:Outbox:DeliveryTimeout", "00:01:00");
+        }
     }
 
     private static HttpRequestMessage Activation(Scenario s, string key) => new(HttpMethod.Post, s.Path("/activation-requests"))
@@ -105,6 +164,112 @@ public sealed class StoreOutageTests(OutageCluster cluster) : IClassFixture<Outa
             await replayed.ExpectAsync(HttpStatusCode.Created);
             Assert.Equal("true", replayed.Headers.GetValues("Idempotent-Replayed").Single());
         }
+        Assert.Single(await s.AuditActionsAsync("action=activation.requested"));
+        Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
+    }
+
+    [Fact]
+    public async Task A_notification_sent_while_the_store_goes_away_is_recorded_once_it_is_back_and_not_sent_again()
+    {
+        await using var app = new OutageApp(cluster.ConnectionString);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var s = await Scenario.OnboardAsync(app);
+        await s.Alice.PostJsonAsync(s.Path("/webhooks"), new { url = receiver.Url, eventTypes = new[] { "pim.principal.upserted" } })
+            .ExpectAsync(HttpStatusCode.Created);
+        await s.Operator.PutJsonAsync(s.Path("/principals/dora"), new { kind = "user", displayName = "Dora" }).ExpectAsync(HttpStatusCode.Created);
+
+        // The store goes away while the receiver holds the delivery, and is back a second later.
+        Task? back = null;
+        receiver.OnArrival = async () =>
+        {
+            receiver.OnArrival = null;
+            await cluster.StopAsync();
+            back = Task.Run(async () =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                await cluster.ResumeAsync();
+            });
+        };
+        try
+        {
+            await app.DispatchAllAsync();
+        }
+        finally
+        {
+            if (back is not null) await back;
+        }
+
+        // Recorded as delivered: long after the claim's lease, nothing is sent again.
+        app.Time.Advance(TimeSpan.FromHours(1));
+        await app.DispatchAllAsync();
+        Assert.Single(receiver.Deliveries);
+        var delivered = (await s.Alice.GetAsync(s.Path("/notifications?status=delivered")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items");
+        Assert.Contains(delivered.EnumerateArray(), n => n.Str("kind") == "webhook");
+        Assert.Empty((await s.Alice.GetAsync(s.Path("/notifications?status=pending")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task With_several_hosts_none_of_them_a_primary_every_call_is_a_503_never_a_500()
+    {
+        await using var app = new OutageApp(cluster.MultiHostConnectionString);
+        var s = await Scenario.OnboardAsync(app);
+        await s.MakeBobEligibleAsync();
+        var evaluator = app.Evaluator();
+        Task<HttpResponseMessage> Evaluate() => evaluator.PostJsonAsync(s.Path("/access/evaluation"), new { principalId = "bob", roleId = "exchange-administrator" });
+        await Evaluate().ExpectAsync(HttpStatusCode.OK);
+
+        await cluster.StopAsync();
+        try
+        {
+            // The first call finds neither host; the next ones know it already (Npgsql remembers for Host Recheck Seconds).
+            foreach (var call in new Func<Task<HttpResponseMessage>>[]
+                     {
+                         Evaluate, Evaluate, () => s.Bob.SendAsync(Activation(s, "hosts-1")), () => s.Bob.GetAsync(s.Path("/me/roles")), Evaluate,
+                     })
+            {
+                using var refused = await call();
+                await refused.ExpectProblemAsync(HttpStatusCode.ServiceUnavailable, "store-unavailable");
+                Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
+            }
+        }
+        finally
+        {
+            await cluster.ResumeAsync();
+        }
+        Assert.True(await Eventually.WithinAsync(TimeSpan.FromSeconds(10), async () =>
+        {
+            using var answer = await Evaluate();
+            return answer.StatusCode == HttpStatusCode.OK;
+        }), "Pim did not answer again once the store was back");
+        using (var created = await s.Bob.SendAsync(Activation(s, "hosts-1"))) await created.ExpectAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task While_a_promoted_standby_is_still_read_only_writes_are_a_503_and_reads_are_answered()
+    {
+        await using var app = new OutageApp(cluster.ConnectionString);
+        var s = await Scenario.OnboardAsync(app);
+        await s.MakeBobEligibleAsync();
+
+        await cluster.ReadOnlyAsync(true);
+        try
+        {
+            using (var refused = await s.Bob.SendAsync(Activation(s, "read-only-1")))
+            {
+                await refused.ExpectProblemAsync(HttpStatusCode.ServiceUnavailable, "store-unavailable");
+                Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
+            }
+            await s.Bob.GetAsync(s.Path("/me/roles")).ExpectAsync(HttpStatusCode.OK);
+            Assert.False(await s.EvaluateAsync("bob", "exchange-administrator"));
+        }
+        finally
+        {
+            await cluster.ReadOnlyAsync(false);
+        }
+
+        // Writable again: the write refused, sent again with its key, applies once — on the connections Pim kept.
+        using (var created = await s.Bob.SendAsync(Activation(s, "read-only-1"))) await created.ExpectAsync(HttpStatusCode.Created);
+        using (var replayed = await s.Bob.SendAsync(Activation(s, "read-only-1"))) await replayed.ExpectAsync(HttpStatusCode.Created);
         Assert.Single(await s.AuditActionsAsync("action=activation.requested"));
         Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
     }

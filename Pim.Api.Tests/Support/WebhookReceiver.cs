@@ -21,6 +21,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public ConcurrentQueue<Delivery> Deliveries { get; } = new();
     public int Status { get; set; } = 200;
     public TimeSpan Delay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Run when a delivery arrives, before it is answered: what happens while Pim waits for the answer.</summary>
+    public Func<Task>? OnArrival { get; set; }
     public string Url { get; private set; } = "";
 
     /// <summary>Scheme, host and port: it answers a POST to any path under it (<see cref="Url"/> is one).</summary>
@@ -36,6 +39,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         app.MapPost("/{**target}", async (HttpContext http) =>
         {
             var body = await new StreamReader(http.Request.Body).ReadToEndAsync();
+            if (receiver.OnArrival is { } arrival) await arrival();
             if (receiver.Delay > TimeSpan.Zero) await Task.Delay(receiver.Delay);
             receiver.Deliveries.Enqueue(new Delivery(http.Request.Headers["webhook-id"].ToString(), http.Request.Headers["webhook-timestamp"].ToString(),
                 http.Request.Headers["webhook-signature"].ToString(), http.Request.ContentType ?? "", body, http.Request.Path + http.Request.QueryString));

@@ -6,10 +6,11 @@ using Polly.Retry;
 namespace Pim.Api.Http;
 
 /// <summary>
-/// When the store does not answer (<see cref="Store.IsUnavailable"/>), Pim answers 503 store-unavailable with
-/// Retry-After — never a 500, never a hang past the store's timeouts — and drops its idle connections so that it answers
-/// normally as soon as the store is back. Reads (GET) are retried twice on the way; writes never are: a write whose
-/// answer was lost is retried by its client, with an Idempotency-Key if it must not apply twice.
+/// When the store does not answer (<see cref="Store.IsUnavailable"/>: down, unreachable, or in the middle of a failover),
+/// Pim answers 503 store-unavailable with Retry-After — never a 500, never a hang past the store's timeouts — and drops
+/// its idle connections so that it answers normally as soon as the store is back. Reads (GET) are retried twice on the
+/// way; writes never are: a write whose answer was lost is retried by its client, with an Idempotency-Key if it must not
+/// apply twice.
 /// </summary>
 public static class StoreOutage
 {
@@ -28,7 +29,9 @@ public static class StoreOutage
 
     public static ValueTask WriteAsync(HttpContext http, Exception exception)
     {
-        http.RequestServices.GetRequiredService<Store>().ForgetIdleConnections();
+        // A promoted standby still read-only answered: its connections are kept, to write the moment it does (reopening
+        // them at every refusal only delays the first write it takes).
+        if (!Store.IsReadOnly(exception)) http.RequestServices.GetRequiredService<Store>().ForgetIdleConnections();
         http.RequestServices.GetRequiredService<ILogger<Store>>().LogWarning(exception.GetBaseException(),
             "The store did not answer {Method} {Path}", http.Request.Method, http.Request.Path);
         http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

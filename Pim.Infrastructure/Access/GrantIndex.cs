@@ -24,6 +24,13 @@ public sealed class AccessCacheOptions
 
     /// <summary>Tenants loaded at once (each load is a handful of queries in one snapshot).</summary>
     public int ConcurrentLoads { get; set; } = 2;
+
+    /// <summary>
+    /// How long after the change feed last proved the index current the index may still answer for the tenants it holds
+    /// when the feed is lost and the store does not answer (a failover, an outage). Zero, the default: never — evaluations
+    /// answer 503 while the store is away. SECURITY.md ("Evaluation through a failover") says what it risks.
+    /// </summary>
+    public TimeSpan Grace { get; set; } = TimeSpan.Zero;
 }
 
 /// <summary>
@@ -38,7 +45,10 @@ public sealed class AccessCacheOptions
 /// <item>a load that a change overtakes (its generation moved while it read) is thrown away, never installed;</item>
 /// <item>a tenant not loaded (cold, evicted, or too large for the bound) is answered from the store while it loads in the
 /// background; when the feed connects, every tenant is loaded in turn until the bound is reached;</item>
-/// <item>expiry needs nothing: every row keeps its start and end, applied at read time.</item>
+/// <item>expiry needs nothing: every row keeps its start and end, applied at read time;</item>
+/// <item>with a grace (<see cref="AccessCacheOptions.Grace"/>), a feed lost while it proved the index current leaves the
+/// tenants held to answer, when the store cannot, until the grace from the last proof ends or the feed is back
+/// (<see cref="Graced"/>).</item>
 /// </list>
 /// </summary>
 public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantChanges changes, TimeProvider time, ILogger<GrantIndex> logger)
@@ -61,6 +71,7 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
     private long _loaded;
     private volatile bool _live;
     private long _heardAt;
+    private long _graceEnds = long.MinValue;
 
     public bool Enabled => options.Enabled;
 
@@ -107,6 +118,7 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
     public void FeedConnected()
     {
         var provenAt = Environment.TickCount64;
+        Volatile.Write(ref _graceEnds, long.MinValue);
         InvalidateAll();
         Heard(provenAt);
         _live = true;
@@ -141,12 +153,39 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
         }
     }
 
-    /// <summary>The change feed is gone: answer from the store until it is back.</summary>
+    /// <summary>
+    /// The change feed is gone: answer from the store until it is back. With a grace, when the feed had proved the index
+    /// current until a moment ago, what the index holds is kept for what is left of the grace (counted from that proof), for
+    /// <see cref="Graced"/>; loads under way are dropped. Lost again while it tries to listen: the grace runs its course.
+    /// </summary>
     public void FeedLost()
     {
+        var sinceProof = TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _heardAt));
+        var wasCurrent = Current;
         _live = false;
+        if (wasCurrent && options.Grace > sinceProof)
+        {
+            var left = options.Grace - sinceProof;
+            Volatile.Write(ref _graceEnds, time.GetTimestamp() + (long)(left.TotalSeconds * time.TimestampFrequency));
+            Interlocked.Increment(ref _epoch);
+            changes.AllChanged();
+            logger.LogWarning("The grant change feed was lost: for {Left} at most, evaluations the store cannot answer are answered from memory (Pim:Access:Cache:Grace)",
+                left);
+            return;
+        }
+        if (InGrace) return;
         InvalidateAll();
     }
+
+    private bool InGrace => time.GetTimestamp() < Volatile.Read(ref _graceEnds);
+
+    /// <summary>
+    /// The tenant's grants as the index held them when its change feed was lost, while the grace lasts and the feed is not
+    /// back; else null. Only for when the store does not answer (<see cref="IndexedAccessReader"/>): a store that answers
+    /// always does.
+    /// </summary>
+    public TenantGrants? Graced(string tenantId) =>
+        !_live && InGrace && _slots.TryGetValue(tenantId, out var slot) ? slot.Grants : null;
 
     /// <summary>
     /// The change feed proved alive (a notification or a heartbeat arrived): everything committed before

@@ -5,23 +5,52 @@ namespace Pim.Infrastructure;
 /// <summary>
 /// Access as the grant index knows it (<see cref="GrantIndex"/>) when it may answer for the tenant, else as the store
 /// does (<see cref="AccessReader"/>). Inside a transaction the store always answers: only it sees the transaction's own
-/// writes.
+/// writes. When the store does not answer, the index's grace (<see cref="GrantIndex.Graced"/>) may.
 /// </summary>
 public sealed class IndexedAccessReader(AccessReader store, GrantIndex index, DbSession db) : IAccessReader
 {
     private TenantGrants? Index(string tenantId) => db.InTransaction ? null : index.Find(tenantId);
 
+    /// <summary>The store did not answer: the tenant's grants as last proven current, within the index's grace; else null (the outage is the answer).</summary>
+    private TenantGrants? Graced(string tenantId, Exception e) => !db.InTransaction && Store.IsUnavailable(e) ? index.Graced(tenantId) : null;
+
     public Task<IReadOnlyList<Grant>> FindGrantsAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds, string? scope,
         DateTimeOffset now, CancellationToken ct) =>
         Index(tenantId) is { } grants
             ? Task.FromResult(grants.FindGrants(principalId, roleIds, scope, now))
-            : store.FindGrantsAsync(tenantId, principalId, roleIds, scope, now, ct);
+            : FindGrantsInStoreAsync(tenantId, principalId, roleIds, scope, now, ct);
+
+    private async Task<IReadOnlyList<Grant>> FindGrantsInStoreAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds,
+        string? scope, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            return await store.FindGrantsAsync(tenantId, principalId, roleIds, scope, now, ct);
+        }
+        catch (Exception e) when (Graced(tenantId, e) is { } graced)
+        {
+            return graced.FindGrants(principalId, roleIds, scope, now);
+        }
+    }
 
     public Task<AccessStanding> StandingAsync(string tenantId, string principalId, string roleId, string scope, DateTimeOffset now,
         CancellationToken ct) =>
         Index(tenantId) is { } grants
             ? Task.FromResult(grants.Standing(principalId, roleId, scope, now))
-            : store.StandingAsync(tenantId, principalId, roleId, scope, now, ct);
+            : StandingInStoreAsync(tenantId, principalId, roleId, scope, now, ct);
+
+    private async Task<AccessStanding> StandingInStoreAsync(string tenantId, string principalId, string roleId, string scope, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        try
+        {
+            return await store.StandingAsync(tenantId, principalId, roleId, scope, now, ct);
+        }
+        catch (Exception e) when (Graced(tenantId, e) is { } graced)
+        {
+            return graced.Standing(principalId, roleId, scope, now);
+        }
+    }
 
     public Task<IReadOnlyList<string>> ListHoldersAsync(string tenantId, IReadOnlyCollection<string> roleIds, DateTimeOffset now, CancellationToken ct) =>
         store.ListHoldersAsync(tenantId, roleIds, now, ct);

@@ -40,6 +40,7 @@ public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCach
                 };
                 connection.Open();
                 using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) listen.ExecuteNonQuery();
+                store.RecheckHosts(); // the primary is found: requests find it too, before the index stops answering from memory
                 index.FeedConnected();
                 logger.LogInformation("Listening to the grant change feed (backend {Backend})", connection.ProcessID);
                 using var ping = new NpgsqlCommand("SELECT 1", connection);

@@ -47,6 +47,7 @@ public sealed class OutboxDispatcher
         var webhooks = scope.ServiceProvider.GetRequiredService<WebhookRepository>();
         if (PimTelemetry.OutboxDepthObserved) PimTelemetry.CountedOutbox(await outbox.CountPendingAsync(ct));
         var claimed = await outbox.ClaimAsync(_options.BatchSize, _options.Lease, ct);
+        var leased = Stopwatch.GetTimestamp();
         for (var i = 0; i < claimed.Count; i++)
         {
             var message = claimed[i];
@@ -59,7 +60,7 @@ public sealed class OutboxDispatcher
             try
             {
                 await _pipeline.ExecuteAsync(async token => await DeliverAsync(webhooks, message, token), ct);
-                await outbox.MarkDeliveredAsync(message, CancellationToken.None);
+                await MarkDeliveredAsync(outbox, message, leased, ct);
                 PimTelemetry.DeliveryAttempted(delivery, message.Kind, PimTelemetry.Delivered);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -88,6 +89,36 @@ public sealed class OutboxDispatcher
             }
         }
         return claimed.Count;
+    }
+
+    /// <summary>The wait before recording a delivery again when the store did not answer.</summary>
+    public static readonly TimeSpan RecordRetryDelay = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Records that the message went out. When the store does not answer (a failover: the primary is gone, the new one not
+    /// yet there) the message is out all the same, so the record is tried again until the store answers — as long as the
+    /// claim's lease lasts (wall-clock time, as the delivery's), after which another dispatcher may claim the message and
+    /// send it again. Otherwise an outage at the wrong moment would leave the message claimed, and send it twice once its
+    /// lease ended.
+    /// </summary>
+    private async Task MarkDeliveredAsync(OutboxRepository outbox, ClaimedMessage message, long leased, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await outbox.MarkDeliveredAsync(message, CancellationToken.None);
+                return;
+            }
+            catch (Exception e) when (Store.IsUnavailable(e) && !ct.IsCancellationRequested
+                && Stopwatch.GetElapsedTime(leased) + RecordRetryDelay < _options.Lease)
+            {
+                if (attempt == 1)
+                    _logger.LogWarning("Notification {MessageId} was sent but the store did not answer when it was recorded; recording it again until it does",
+                        message.MessageId);
+                await Task.Delay(RecordRetryDelay, CancellationToken.None);
+            }
+        }
     }
 
     /// <summary>Exponential backoff with ±20 % jitter: BaseDelay × 2^(attempt−1), at most MaxDelay.</summary>

@@ -42,6 +42,13 @@ public sealed class Store : IAsyncDisposable
             var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
             if (!given.ContainsKey("Timeout")) builder.Timeout = 5;
             if (!given.ContainsKey("Command Timeout")) builder.CommandTimeout = 15;
+            // A primary and its standbys (Host=node1,node2;Target Session Attributes=primary): Npgsql remembers what each
+            // host was for Host Recheck Seconds, 10 by default — after a failover the promoted standby would be passed over
+            // as a standby for that long, and Pim refuse writes the new primary would take. It is asked again every second
+            // (a round trip on an idle connection) unless the connection string says otherwise (README, "Running highly available").
+            if (builder.Host?.Contains(',', StringComparison.Ordinal) == true && !given.ContainsKey("Host Recheck Seconds")
+                && !given.ContainsKey("HostRecheckSeconds"))
+                builder.HostRecheckSeconds = 1;
             _connectionString = builder.ConnectionString;
             _postgres = PostgresDataSource(_connectionString);
         }
@@ -112,12 +119,29 @@ public sealed class Store : IAsyncDisposable
     /// <summary>
     /// The store did not answer (it is down, restarting, unreachable, out of connections, or too slow), as opposed to
     /// refusing what was asked of it: worth retrying later. PostgreSQL: what Npgsql marks transient (I/O, timeouts,
-    /// shutdown, too many connections, …). SQLite: the database stayed busy or locked past the command timeout.
+    /// shutdown, too many connections, …), and the moments of a failover — no host is the primary yet (Npgsql's "No suitable
+    /// host", with nothing inside it to say why), or the promoted standby is still read-only (pg_auto_failover keeps it so
+    /// until the old primary is known to be gone). SQLite: the database stayed busy or locked past the command timeout.
     /// </summary>
-    public static bool IsUnavailable(Exception? e)
+    public static bool IsUnavailable(Exception? e) => e switch
+    {
+        null => false,
+        NpgsqlException { IsTransient: true } or SqliteException { SqliteErrorCode: 5 or 6 } or TimeoutException => true,
+        PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction } => true,
+        PostgresException => false,
+        NpgsqlException { InnerException: null } npgsql => npgsql.Message.StartsWith("No suitable host", StringComparison.Ordinal),
+        AggregateException all => all.InnerExceptions.Any(IsUnavailable),
+        _ => IsUnavailable(e.InnerException),
+    };
+
+    /// <summary>
+    /// The server answered, but will not write now: a standby promoted moments ago and still read-only. Its connections
+    /// work, and write as soon as it does.
+    /// </summary>
+    public static bool IsReadOnly(Exception? e)
     {
         for (; e is not null; e = e.InnerException)
-            if (e is NpgsqlException { IsTransient: true } or SqliteException { SqliteErrorCode: 5 or 6 } or TimeoutException) return true;
+            if (e is PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction }) return true;
         return false;
     }
 
@@ -131,6 +155,13 @@ public sealed class Store : IAsyncDisposable
 
     /// <summary>After an outage: drop idle connections, which may be to a server that is gone, so the next requests open new ones.</summary>
     public void ForgetIdleConnections() => _postgres?.Clear();
+
+    /// <summary>
+    /// Several hosts: forget what the pool remembers of each (primary, standby, down), so that the next connection asks
+    /// again. The change feed calls it when it listens again after losing the store: it has just found the primary, which
+    /// after a failover the pool may still take for the standby it was (for up to Host Recheck Seconds).
+    /// </summary>
+    public void RecheckHosts() => (_postgres as NpgsqlMultiHostDataSource)?.ClearDatabaseStates();
 
     public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
