@@ -132,7 +132,8 @@ try
     app.UseMiddleware<IdempotencyMiddleware>();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
-    app.UseSwagger();
+    // OpenAPI 3.1: its schemas are JSON Schema 2020-12, which says "or null" exactly (type: [T, "null"], oneOf with {type: "null"}).
+    app.UseSwagger(swagger => swagger.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1);
     if (builder.Configuration.GetValue<bool?>("Pim:Swagger:UiEnabled") ?? app.Environment.IsDevelopment()) app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Pim v1"));
     app.UseAuthorization();
 

@@ -6,7 +6,8 @@
 # starts a throwaway PostgreSQL 15 cluster on a free 127.0.0.1 port, exports
 # PIM_TEST_POSTGRES (a maintenance connection; tests create their own databases
 # from it), restores the pinned dotnet tools (smtp4dev, which the SMTP tests start
-# with TLS and AUTH) and runs `dotnet test Pim.sln "$@"`. The cluster is always
+# with TLS and AUTH) and the Kiota generator, checks that a Kiota client generated
+# from openapi.yaml compiles (scripts/kiota/check.sh) and runs `dotnet test Pim.sln "$@"`. The cluster is always
 # stopped and deleted on exit. If PostgreSQL cannot be started the script fails
 # loudly: the Postgres-backed tests are never skipped.
 set -euo pipefail
@@ -71,8 +72,12 @@ export PIM_TEST_POSTGRES="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=p
 # The SMTP tests run against real relays: smtp4dev, a dotnet tool pinned in .config/dotnet-tools.json, which the tests
 # start themselves (Pim.Api.Tests/Support/SmtpServers.cs) and which fail, never skip, without it.
 cd "$ROOT"
-echo "scripts/test.sh: restoring the dotnet tools of .config/dotnet-tools.json (smtp4dev for the SMTP tests)"
-dotnet tool restore >/dev/null || die "dotnet tool restore failed: the SMTP tests need smtp4dev (.config/dotnet-tools.json)."
+echo "scripts/test.sh: restoring the dotnet tools of .config/dotnet-tools.json (smtp4dev for the SMTP tests, Kiota)"
+dotnet tool restore >/dev/null || die "dotnet tool restore failed: the SMTP tests need smtp4dev, the client check Kiota (.config/dotnet-tools.json)."
+
+# ---------------------------------------------------------------- generated clients
+# Pim.Client (NSwag) is generated and compiled by the build itself; a Kiota client must generate and compile too.
+bash "$ROOT/scripts/kiota/check.sh" || die "the Kiota client of openapi.yaml does not generate or compile (errors above)."
 
 # ---------------------------------------------------------------- tests
 set +e

@@ -262,7 +262,7 @@ public static class OpenApiSetup
 
     /// <summary>
     /// The document as a whole: servers, tag descriptions, the shared headers, the one Problem schema (replacing ASP.NET
-    /// Core's two) with its enumerated codes, and single-reference <c>allOf</c>s kept only where they carry <c>nullable</c>.
+    /// Core's two) with its enumerated codes, and single-reference <c>allOf</c>s replaced by the reference (or null).
     /// </summary>
     private sealed class DocumentFilter : IDocumentFilter
     {
@@ -347,15 +347,13 @@ public static class OpenApiSetup
         }
 
         /// <summary>
-        /// Swashbuckle wraps a referenced schema in a one-item allOf to say nullable (OpenAPI 3.0 allows no siblings next to
-        /// $ref). Without nullable the wrapper goes; with it, it becomes a one-item oneOf next to the type that Redocly asks
-        /// for — generators read that as "the referenced type, or null", where a typed allOf reads as a new subtype.
+        /// Swashbuckle wraps a referenced schema in a one-item allOf to say nullable. Without nullable the wrapper goes; with
+        /// it, it becomes <see cref="OrNull"/>.
         /// </summary>
         private static IOpenApiSchema Tidy(IOpenApiSchema schema)
         {
             if (schema is not OpenApiSchema { AllOf: [OpenApiSchemaReference reference] } wrapper || wrapper.Properties is { Count: > 0 }) return schema;
-            if (wrapper.Type?.HasFlag(JsonSchemaType.Null) != true) return reference;
-            return new OpenApiSchema { Type = (reference.Target?.Type ?? JsonSchemaType.Object) | JsonSchemaType.Null, OneOf = [reference] };
+            return wrapper.Type?.HasFlag(JsonSchemaType.Null) == true ? OrNull(reference) : reference;
         }
 
         /// <summary>RFC 9457 problem details as Pim writes them (<see cref="Problems"/>).</summary>
@@ -433,6 +431,15 @@ public static class OpenApiSetup
             }
         }
     }
+
+    /// <summary>
+    /// A shared schema, or null, as OpenAPI 3.1 (JSON Schema 2020-12) says it: <c>oneOf: [{$ref}, {type: "null"}]</c>. The
+    /// 3.0 encoding (<c>nullable: true</c> beside a <c>oneOf</c> without <c>type</c>) does not admit null at all, and a
+    /// <c>type</c> beside the <c>$ref</c> would not either (a null fails the <c>oneOf</c>); generators read this one as
+    /// "the referenced type, or null".
+    /// </summary>
+    public static OpenApiSchema OrNull(OpenApiSchemaReference reference) =>
+        new() { OneOf = [reference, new OpenApiSchema { Type = JsonSchemaType.Null }] };
 
     /// <summary>Operations that require authentication name the bearer scheme; anonymous ones declare an empty requirement.</summary>
     private sealed class BearerRequirementFilter : IOperationFilter

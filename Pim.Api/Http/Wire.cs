@@ -497,10 +497,7 @@ public static class Wire
         {
             if (field.Values is { } shared && !repository.Schemas.ContainsKey(name)) repository.AddDefinition(name, Enumeration(shared));
             var reference = new OpenApiSchemaReference(name);
-            // Nullable: "the enumeration, or null" (the wrapper's type and length are for linters that read it alone).
-            return schema.Type?.HasFlag(JsonSchemaType.Null) == true
-                ? new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, MaxLength = field.Values?.Max(v => v.Length), OneOf = [reference] }
-                : reference;
+            return schema.Type?.HasFlag(JsonSchemaType.Null) == true ? OpenApiSetup.OrNull(reference) : reference;
         }
         if (schema.Type?.HasFlag(JsonSchemaType.Array) == true)
         {
