@@ -146,7 +146,7 @@ try
     {
         app.MapPost("/bench/bare", (EvaluationRequest body) => TypedResults.Ok(new { decision = "deny", body.PrincipalId }))
             .RequireAuthorization().ExcludeFromDescription().IsEvaluation();
-        app.MapGet("/bench/grants-sql", () => TypedResults.Text(AccessReader.Grants)).RequireAuthorization().ExcludeFromDescription();
+        app.MapGet("/bench/grants-sql", () => TypedResults.Text(GrantIndexLoader.OnePrincipal)).RequireAuthorization().ExcludeFromDescription();
         // bench/alerts.sh: one evaluation of a tenant's alerts, timed, and each alert's statement as the code composes it.
         app.MapPost("/bench/alerts/{tenantId}", async (string tenantId, Pim.Domain.AlertService alerts, CancellationToken ct) =>
         {
