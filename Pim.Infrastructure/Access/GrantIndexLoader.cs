@@ -101,7 +101,8 @@ public static class GrantIndexLoader
         m => which.Length == 0 ? "" : m.Groups[1].Value switch
         {
             "holder" => $"AND {m.Groups[2].Value} = @principalId",
-            "holders" => $"AND ({m.Groups[2].Value} = @principalId OR {m.Groups[2].Value} IN ({GroupsOfHolder}))",
+            // An IN over the principal and its groups, not an OR: each store then reads the column's index once per id.
+            "holders" => $"AND {m.Groups[2].Value} IN (SELECT @principalId UNION ALL {GroupsOfHolder})",
             _ => $"AND {m.Groups[2].Value} = @scope",
         });
 
