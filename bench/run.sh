@@ -37,7 +37,8 @@
 #   BENCH_UNLOADED=1                also measure anchor, pim-bare and eval with 1 connection (0: skip)
 #   BENCH_PROFILE=1                 profile the first store/size in an extra eval run (all: every one; 0: none)
 #   BENCH_TRACE_SECONDS=5           length of the dotnet-trace sample inside that run
-#   BENCH_API_DLL=...               run another build of Pim.Api.dll, e.g. an experimental copy (with BENCH_BUILD=0)
+#   BENCH_API_DLL=...               run another build of the benchmark host (bench/host: Pim with the /bench/ endpoints),
+#                                   e.g. an experimental copy (with BENCH_BUILD=0)
 #   BENCH_PIM_ENV="K=V K=V"         extra environment for Pim (e.g. "Pim__RateLimits__Enabled=false"; no spaces in values)
 #   BENCH_PGBENCH=1 (0: skip the SQL-only runs)  BENCH_RESULTS_DIR=...  PIM_PG_BIN=/usr/lib/postgresql/15/bin
 #   BENCH_PG_OPTIONS="" (appended to Pim's connection string, e.g. "Max Auto Prepare=20;Auto Prepare Min Usages=2")
@@ -65,7 +66,7 @@ TRACE_SECONDS="${BENCH_TRACE_SECONDS:-5}"
 PIM_ENV="${BENCH_PIM_ENV:-}"
 RESULTS="${BENCH_RESULTS_DIR:-$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 
-API_DLL="${BENCH_API_DLL:-$ROOT/Pim.Api/bin/Release/net10.0/Pim.Api.dll}"
+API_DLL="${BENCH_API_DLL:-$ROOT/bench/host/bin/Release/net10.0/Pim.Bench.Host.dll}"
 ANCHOR_DLL="$BENCH_DIR/bare/bin/Release/net10.0/Pim.Bench.Bare.dll"
 # Same order as bench/load.sql, bench/load-sqlite.sql and bench/access.lua: the role of principal u<i> is ROLES[i % 13].
 ROLES=(global-administrator privileged-role-administrator security-administrator security-reader global-reader
@@ -282,9 +283,9 @@ APP_TMP="$(mktemp -d -t pim-bench-app.XXXXXXXX)"
 
 # ---------------------------------------------------------------- build
 if [[ "$BUILD" == 1 ]]; then
-  log "building Pim.Api and bench/bare (Release)"
-  (cd "$ROOT" && timeout --kill-after=10 900 dotnet build -c Release Pim.Api -nologo -v quiet) >"$RESULTS/build.log" 2>&1 \
-    || { tail -n 30 "$RESULTS/build.log" >&2; die "dotnet build of Pim.Api failed (log: $RESULTS/build.log)."; }
+  log "building the benchmark host (Pim with the /bench/ endpoints) and bench/bare (Release)"
+  (cd "$ROOT" && timeout --kill-after=10 900 dotnet build -c Release bench/host -nologo -v quiet) >"$RESULTS/build.log" 2>&1 \
+    || { tail -n 30 "$RESULTS/build.log" >&2; die "dotnet build of bench/host failed (log: $RESULTS/build.log)."; }
 fi
 if [[ "$BUILD" == 1 || ! -f "$ANCHOR_DLL" ]]; then
   (cd "$ROOT" && timeout --kill-after=10 600 dotnet build -c Release bench/bare -nologo -v quiet) >"$RESULTS/build-bare.log" 2>&1 \
@@ -381,7 +382,6 @@ start_pim() {
       ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" \
       Pim__Store__Provider="$store" \
       ConnectionStrings__Pim="$conn" \
-      Pim__Benchmark__BareEndpoint=true \
       Pim__Auth__PlatformIdentities__0=bench-gateway \
       Pim__RateLimits__Evaluation__PerCaller=1000000000 Pim__RateLimits__Evaluation__PerTenant=1000000000 \
       Serilog__MinimumLevel__Default=Warning \
@@ -675,7 +675,7 @@ bench_case() {
     '{"principalId":"u1","roleId":"privileged-role-administrator","scope":"/"}' "$TOKEN")
   [[ "$code" == 404 ]] || die "tenant t$(( TENANTS + 1 )) should not exist (404), got: $code $answer"
   read -r code answer < <(post_json "$BARE_URL" '{"principalId":"u1","roleId":"privileged-role-administrator","scope":"/"}' "$TOKEN")
-  [[ "$code" == 200 ]] || die "POST /bench/bare answered $code (is Pim__Benchmark__BareEndpoint supported by this build?)."
+  [[ "$code" == 200 ]] || die "POST /bench/bare answered $code (is this the benchmark host, bench/host?)."
   read -r code answer < <(post_json "$BARE_URL" '{"principalId":"u1","roleId":"privileged-role-administrator","scope":"/"}')
   [[ "$code" == 401 ]] || die "POST /bench/bare without a token answered $code, not 401: it must be authenticated like evaluation."
   log "sanity checks passed (allow/deny as loaded in t1, t$mid and t$TENANTS; t$(( TENANTS + 1 )) unknown; pim-bare authenticated)"

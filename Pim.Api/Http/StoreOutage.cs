@@ -29,8 +29,7 @@ public static class StoreOutage
     public static ValueTask WriteAsync(HttpContext http, Exception exception)
     {
         http.RequestServices.GetRequiredService<Store>().ForgetIdleConnections();
-        http.RequestServices.GetRequiredService<ILogger<Store>>().LogWarning(exception.GetBaseException(),
-            "The store did not answer {Method} {Path}", http.Request.Method, http.Request.Path);
+        http.RequestServices.GetRequiredService<ILogger<Store>>().StoreDidNotAnswer(exception.GetBaseException(), http.Request.Method, http.Request.Path);
         http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Problems.WriteAsync(http, ErrorCodes.StoreUnavailable,
             $"Pim's store does not answer now; retry in {RetryAfterSeconds} seconds.");

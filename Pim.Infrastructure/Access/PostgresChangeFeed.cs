@@ -41,7 +41,7 @@ public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCach
                 connection.Open();
                 using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) listen.ExecuteNonQuery();
                 index.FeedConnected();
-                logger.LogInformation("Listening to the grant change feed (backend {Backend})", connection.ProcessID);
+                logger.FeedListening(connection.ProcessID);
                 using var ping = new NpgsqlCommand("SELECT 1", connection);
                 while (!Stopping.IsCancellationRequested)
                 {
@@ -56,7 +56,7 @@ public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCach
             catch (Exception e) when (!Stopping.IsCancellationRequested)
             {
                 index.FeedLost();
-                logger.LogWarning(e, "The grant change feed was lost; evaluations are answered from the store until it is back");
+                logger.FeedLost(e);
                 Stopping.Token.WaitHandle.WaitOne(options.ReconnectDelay);
             }
             catch (Exception) when (Stopping.IsCancellationRequested)
