@@ -58,6 +58,9 @@ public static partial class OpenApiSetup
             swagger.CustomSchemaIds(SchemaId);
             // A union on the wire (a keyword or a list of ids): its shape comes from Wire.Fields, inline where it is used.
             swagger.MapType<Features.Reviews.ReviewersDto>(() => new OpenApiSchema());
+            // A wire value is a string on the wire; Wire.SchemaFilter declares its type's bound wherever it is used.
+            foreach (var value in typeof(OpenApiSetup).Assembly.GetTypes().Where(t => t.IsValueType && typeof(Values.IWireValue).IsAssignableFrom(t)))
+                swagger.MapType(value, () => new OpenApiSchema { Type = JsonSchemaType.String });
         });
     }
 

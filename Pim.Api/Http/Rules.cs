@@ -47,6 +47,10 @@ public static class Rules
     public static IRuleBuilderOptions<T, string?> MustBeName<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(PrincipalValues.IsName).WithMessage($"'{{PropertyName}}' must be {PrincipalValues.NameRule}, and not blank.");
 
+    /// <summary>A wire value that holds something other than white space: what NotEmpty asks of a string, with its message.</summary>
+    public static IRuleBuilderOptions<T, TValue> NotBlank<T, TValue>(this IRuleBuilder<T, TValue> rule) where TValue : struct, Values.IWireValue =>
+        rule.Must(v => !string.IsNullOrWhiteSpace(v.Text)).WithMessage("'{PropertyName}' must not be empty.");
+
     /// <summary>A built-in role, or the id of a tenant's own role (custom-…, which the use case then looks up in the tenant).</summary>
     public static IRuleBuilderOptions<T, string?> MustBeRole<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(v => v is null || RoleCatalog.Find(v) is not null || RoleDefinition.IsCustomId(v))

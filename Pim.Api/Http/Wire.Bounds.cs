@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -55,9 +56,9 @@ public static partial class Wire
 
     private static void CheckParameters(HttpContext http, string operation, object query, Dictionary<string, List<string>> errors)
     {
-        foreach (var (name, property) in Properties(query.GetType()))
+        foreach (var (name, member) in Members(query.GetType()))
         {
-            var value = property.GetValue(query);
+            var value = member.Get(query);
             if (value is null) continue;
             if (value is DateTimeOffset && http.Request.Query[name].ToString() is { } raw)
                 CheckValue(Find(operation, name) ?? Instant, raw, name, errors);
@@ -68,15 +69,15 @@ public static partial class Wire
 
     private static void CheckRecord(string owner, object record, string path, Dictionary<string, List<string>> errors)
     {
-        foreach (var (name, property) in Properties(record.GetType()))
+        foreach (var (name, member) in Members(record.GetType()))
         {
-            var value = property.GetValue(record);
+            var value = member.Get(record);
             if (value is null) continue;
             var at = path.Length == 0 ? name : $"{path}.{name}";
-            switch (KindOf(property.PropertyType))
+            switch (member.Kind)
             {
                 case Kind.Record:
-                    CheckRecord(OpenApiSetup.SchemaId(property.PropertyType), value, at, errors);
+                    CheckRecord(member.Schema!, value, at, errors);
                     break;
                 case Kind.List:
                     var field = Require(owner, name);
@@ -86,9 +87,16 @@ public static partial class Wire
                     for (var i = 0; i < items.Count; i++)
                     {
                         if (items[i] is not { } item) continue;
-                        if (IsContract(item.GetType())) CheckRecord(OpenApiSetup.SchemaId(item.GetType()), item, $"{at}[{i}]", errors);
+                        if (item is IWireValue wire)
+                        {
+                            if (!wire.Fits && wire.Text is { } sent) CheckValue(WireValues.BoundOf(item.GetType())!, sent, $"{at}[{i}]", errors);
+                        }
+                        else if (IsContractCached(item.GetType())) CheckRecord(OpenApiSetup.SchemaId(item.GetType()), item, $"{at}[{i}]", errors);
                         else if (field.Items is not null) CheckValue(field.Items, item, $"{at}[{i}]", errors);
                     }
+                    break;
+                case Kind.Value:
+                    if (value is IWireValue { Fits: false, Text: { } text }) CheckValue(member.Bound!, text, at, errors);
                     break;
                 case Kind.Scalar:
                     CheckValue(Require(owner, name), value, at, errors);
@@ -124,11 +132,13 @@ public static partial class Wire
 
     // ---------------------------------------------------------------- the shape of records
 
-    private enum Kind { Scalar, Instant, Boolean, List, Record }
+    /// <summary>What a property holds; a <see cref="Kind.Value"/> is a wire value type, which declares its own bound.</summary>
+    private enum Kind { Scalar, Instant, Boolean, List, Record, Value }
 
     private static Kind KindOf(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
+        if (WireValues.BoundOf(type) is not null) return Kind.Value;
         if (type == typeof(DateTimeOffset)) return Kind.Instant;
         if (type == typeof(bool)) return Kind.Boolean;
         if (type == typeof(string) || type.IsPrimitive) return Kind.Scalar;
@@ -140,7 +150,30 @@ public static partial class Wire
     private static bool IsContract(Type type) =>
         type.Assembly == typeof(Wire).Assembly && type.IsClass && type.GetMethod("<Clone>$") is not null;
 
+    private static readonly ConcurrentDictionary<Type, bool> Contracts = new();
+
+    /// <summary><see cref="IsContract(Type)"/>, asked once per type (a list's items are asked on every request).</summary>
+    private static bool IsContractCached(Type type) => Contracts.GetOrAdd(type, IsContract);
+
     private static readonly ConcurrentDictionary<Type, Dictionary<string, PropertyInfo>> Shapes = new();
+
+    /// <summary>A property of a record as the enforcement reads it: its kind, and a compiled getter (no reflection per request).</summary>
+    private sealed record Member(Kind Kind, string? Schema, WireField? Bound, Func<object, object?> Get);
+
+    private static readonly ConcurrentDictionary<Type, (string Name, Member Member)[]> Readers = new();
+
+    /// <summary>A record's properties by their wire names, each with what reading it needs, worked out once per type.</summary>
+    private static (string Name, Member Member)[] Members(Type type) => Readers.GetOrAdd(type, t => [.. Properties(t).Select(p =>
+    {
+        var kind = KindOf(p.Value.PropertyType);
+        var record = System.Linq.Expressions.Expression.Parameter(typeof(object));
+        var get = System.Linq.Expressions.Expression.Lambda<Func<object, object?>>(
+            System.Linq.Expressions.Expression.Convert(
+                System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(record, t), p.Value), typeof(object)),
+            record).Compile();
+        return (p.Key, new Member(kind, kind == Kind.Record ? OpenApiSetup.SchemaId(p.Value.PropertyType) : null,
+            WireValues.BoundOf(p.Value.PropertyType), get));
+    })]);
 
     /// <summary>A record's properties by their wire names: camelCase, or the name a [JsonPropertyName] gives (AuthZEN's snake_case).</summary>
     private static Dictionary<string, PropertyInfo> Properties(Type type) => Shapes.GetOrAdd(type, t => t

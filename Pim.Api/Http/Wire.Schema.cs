@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -29,7 +30,12 @@ public static partial class Wire
                 if (!properties.TryGetValue(name, out var info)) continue;
                 var kind = KindOf(info.PropertyType);
                 if (kind is Kind.Record or Kind.Boolean) continue;
-                var field = kind == Kind.Instant ? Find(owner, name) ?? Instant : Require(owner, name);
+                var field = kind switch
+                {
+                    Kind.Value => WireValues.BoundOf(info.PropertyType)!,
+                    Kind.Instant => Find(owner, name) ?? Instant,
+                    _ => Require(owner, name),
+                };
                 if (property is not OpenApiSchema inline) continue;
                 if (info.GetCustomAttribute<EchoAttribute>() is not null) inline.Description = ReadOnlyFields.Description;
                 target.Properties[name] = Declare(inline, field, context.SchemaRepository);

@@ -283,7 +283,7 @@ public static partial class Wire
         return fields;
     }
 
-    private static WireField Text(int maxLength) =>
+    internal static WireField Text(int maxLength) =>
         new() { MaxLength = maxLength, Pattern = Rules.TextPattern, Says = "text without control characters other than tab and line breaks" };
     /// <summary>A closed vocabulary: a shared enumeration of the contract, named <paramref name="schema"/>.</summary>
     private static WireField Values(string schema, IEnumerable<string> values) => new() { Values = [.. values], Schema = schema };

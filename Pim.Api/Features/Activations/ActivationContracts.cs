@@ -1,16 +1,23 @@
 using Pim.Api.Features.Settings;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Activations;
 
-public sealed record TicketDto(string Number, string? System = null);
+/// <summary>The ticket an activation is made under.</summary>
+public sealed record TicketDto(TicketNumber Number, TicketSystem? System = null)
+{
+    public Ticket ToDomain() => new(Number.Text, System?.Text);
+
+    public static TicketDto Of(Ticket ticket) => new(TicketNumber.Of(ticket.Number), ticket.System is { } system ? TicketSystem.Of(system) : null);
+}
 
 /// <summary><c>breakGlass</c>: the emergency path — active at once without approval or ticket, where the role's settings allow it (justification required).</summary>
 public sealed record ActivationRequestBody(string RoleId, string? Scope = null, string? Duration = null, string? Justification = null,
     TicketDto? Ticket = null, DateTimeOffset? StartsAt = null, bool? BreakGlass = null)
 {
     public ActivationAsk ToAsk() => new(RoleId, Scope, Duration is null ? null : IsoDuration.Parse(Duration), Justification,
-        Ticket is null ? null : new Ticket(Ticket.Number, Ticket.System), Clock.Normalize(StartsAt), BreakGlass ?? false);
+        Ticket?.ToDomain(), Clock.Normalize(StartsAt), BreakGlass ?? false);
 }
 
 /// <summary>A Privileged Role or Security Administrator acknowledges a break-glass activation.</summary>
@@ -26,7 +33,7 @@ public sealed record BatchActivationRequest(IReadOnlyList<string>? RoleIds = nul
 {
     /// <summary>What every item of the batch asks for (each item then names its role and scope).</summary>
     public ActivationAsk ToCommonAsk() => new("", Scope, Duration is null ? null : IsoDuration.Parse(Duration), Justification,
-        Ticket is null ? null : new Ticket(Ticket.Number, Ticket.System), null);
+        Ticket?.ToDomain(), null);
 }
 
 /// <summary>One item of a batch: <c>status</c> is the HTTP status this item would have had on its own.</summary>
@@ -122,7 +129,7 @@ public sealed record ActivationRequestResponse(string Id, string PrincipalId, st
         var r = snapshot.Request;
         var waiting = snapshot.Status == ActivationStatus.PendingApproval;
         return new(r.Id, r.PrincipalId, r.RoleId, r.Scope, r.AssignmentId, ActivationRequest.Wire(snapshot.Status), IsoDuration.Format(r.Duration),
-            r.Justification, r.Ticket is null ? null : new TicketDto(r.Ticket.Number, r.Ticket.System), r.RequestedAt, r.StartsAt, r.EndsAt,
+            r.Justification, r.Ticket is null ? null : TicketDto.Of(r.Ticket), r.RequestedAt, r.StartsAt, r.EndsAt,
             r.ApprovalDeadline,
             r.Decision is null ? null : new DecisionResponse(r.Decision.Approved ? ApprovalDecisions.Approved : ApprovalDecisions.Denied, r.Decision.DecidedBy, r.Decision.DecidedAt,
                 r.Decision.Justification),

@@ -16,7 +16,7 @@ public sealed class ActivationRequestValidator : AbstractValidator<ActivationReq
 
 public sealed class TicketValidator : AbstractValidator<TicketDto>
 {
-    public TicketValidator() => RuleFor(t => t.Number).NotEmpty();
+    public TicketValidator() => RuleFor(t => t.Number).NotBlank();
 }
 
 public sealed class ExtendRequestValidator : AbstractValidator<ExtendRequest>
