@@ -53,6 +53,17 @@ public static class Rules
 
     /// <summary>A built-in role, or the id of a tenant's own role (custom-…, which the use case then looks up in the tenant).</summary>
     public static IRuleBuilderOptions<T, string?> MustBeRole<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(v => v is null || RoleCatalog.Find(v) is not null || RoleDefinition.IsCustomId(v))
-            .WithMessage("'{PropertyName}' must name a role of the catalog, or one of the tenant's own (custom-…) (GET …/roles).");
+        rule.Must(v => v is null || IsRole(v)).WithMessage(RoleRule);
+
+    /// <inheritdoc cref="MustBeRole{T}(IRuleBuilder{T, string?})"/>
+    public static IRuleBuilderOptions<T, Values.RoleId> MustBeRole<T>(this IRuleBuilder<T, Values.RoleId> rule) =>
+        rule.Must(v => v.Text is null || IsRole(v.Text)).WithMessage(RoleRule);
+
+    /// <inheritdoc cref="MustBeRole{T}(IRuleBuilder{T, string?})"/>
+    public static IRuleBuilderOptions<T, Values.RoleId?> MustBeRole<T>(this IRuleBuilder<T, Values.RoleId?> rule) =>
+        rule.Must(v => v?.Text is not { } text || IsRole(text)).WithMessage(RoleRule);
+
+    private static bool IsRole(string id) => RoleCatalog.Find(id) is not null || RoleDefinition.IsCustomId(id);
+
+    private const string RoleRule = "'{PropertyName}' must name a role of the catalog, or one of the tenant's own (custom-…) (GET …/roles).";
 }

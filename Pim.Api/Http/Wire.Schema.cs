@@ -36,12 +36,18 @@ public static partial class Wire
                     Kind.Instant => Find(owner, name) ?? Instant,
                     _ => Require(owner, name),
                 };
+                // A list of wire values: its items are declared by their type, whatever the list's entry says.
+                if (kind == Kind.List && ItemType(info.PropertyType) is { } item && WireValues.BoundOf(item) is { } itemBound)
+                    field = field with { Items = itemBound };
                 if (property is not OpenApiSchema inline) continue;
                 if (info.GetCustomAttribute<EchoAttribute>() is not null) inline.Description = ReadOnlyFields.Description;
                 target.Properties[name] = Declare(inline, field, context.SchemaRepository);
             }
         }
     }
+
+    private static Type? ItemType(Type list) => list.IsArray ? list.GetElementType()
+        : list.IsGenericType && list.GetGenericArguments() is [var item] ? item : null;
 
     /// <summary>Declares the bounds of an operation's path, query and header parameters.</summary>
     public static void DeclareParameters(OpenApiOperation operation, string operationId, SchemaRepository repository)

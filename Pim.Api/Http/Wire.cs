@@ -22,7 +22,7 @@ namespace Pim.Api.Http;
 /// </summary>
 public static partial class Wire
 {
-    private static readonly WireField Id = new()
+    internal static readonly WireField Id = new()
     {
         MaxLength = Rules.MaxIdLength, Pattern = Rules.IdPattern,
         Says = "1-128 letters, digits, '.', '_', '@' or '-', starting with a letter or digit",

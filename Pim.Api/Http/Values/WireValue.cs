@@ -26,6 +26,9 @@ public interface IWireValue<TSelf> : IWireValue where TSelf : struct, IWireValue
 
     /// <summary>The value of <paramref name="text"/>, fitting its bound or not (<see cref="IWireValue.Fits"/> says which).</summary>
     static abstract TSelf Read(string text);
+
+    /// <summary>A value Pim holds and answers with (it was within bounds when it was sent, or Pim made it).</summary>
+    static abstract TSelf Of(string text);
 }
 
 /// <summary>Reads and writes a wire value as its JSON string.</summary>
@@ -53,4 +56,7 @@ public static class WireValues
             : null);
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, WireField?> Bounds = new();
+
+    /// <summary>The value Pim holds as <paramref name="text"/>, if it holds one.</summary>
+    public static T? OrNull<T>(string? text) where T : struct, IWireValue<T> => text is null ? null : T.Of(text);
 }
