@@ -41,7 +41,17 @@ public static class Rules
 
     /// <summary>One email address, as the domain has it (<see cref="PrincipalValues.IsEmail"/>): no list, display name or control character.</summary>
     public static IRuleBuilderOptions<T, string?> MustBeEmail<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(v => v is null || PrincipalValues.IsEmail(v)).WithMessage($"'{{PropertyName}}' must be {PrincipalValues.EmailRule}.");
+        rule.Must(v => v is null || PrincipalValues.IsEmail(v)).WithMessage(EmailMessage);
+
+    /// <inheritdoc cref="MustBeEmail{T}(IRuleBuilder{T, string?})"/>
+    public static IRuleBuilderOptions<T, Values.EmailAddress> MustBeEmail<T>(this IRuleBuilder<T, Values.EmailAddress> rule) =>
+        rule.Must(v => v.Text is null || PrincipalValues.IsEmail(v.Text)).WithMessage(EmailMessage);
+
+    /// <inheritdoc cref="MustBeEmail{T}(IRuleBuilder{T, string?})"/>
+    public static IRuleBuilderOptions<T, Values.EmailAddress?> MustBeEmail<T>(this IRuleBuilder<T, Values.EmailAddress?> rule) =>
+        rule.Must(v => v?.Text is not { } text || PrincipalValues.IsEmail(text)).WithMessage(EmailMessage);
+
+    private const string EmailMessage = $"'{{PropertyName}}' must be {PrincipalValues.EmailRule}.";
 
     /// <summary>A principal's display name, as the domain has it (<see cref="PrincipalValues.IsName"/>).</summary>
     public static IRuleBuilderOptions<T, string?> MustBeName<T>(this IRuleBuilder<T, string?> rule) =>

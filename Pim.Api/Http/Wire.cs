@@ -46,9 +46,8 @@ public static partial class Wire
     {
         MaxLength = IsoDuration.MaxLength, Pattern = IsoDuration.Pattern, Says = "an ISO 8601 duration such as PT1H or P1D",
     };
-    private static readonly WireField Email = new() { MaxLength = Rules.MaxEmail, Format = "email" };
+    internal static readonly WireField Email = new() { MaxLength = Rules.MaxEmail, Format = "email" };
     private static readonly WireField DisplayName = new() { MaxLength = Rules.MaxDisplayName, Pattern = Rules.NamePattern, Says = "one line: no control characters or line breaks" };
-    private static readonly WireField Justification = Text(Rules.MaxJustification);
     private static readonly WireField AutoApprovalRuleName = new() { MaxLength = 64, Pattern = Rules.IdPattern, Says = "letters, digits, '.', '_', '@' or '-', starting with a letter or digit" };
     private static readonly WireField TimeOfDay = new() { MaxLength = 5, Pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", Says = "a time of day HH:mm" };
     /// <summary>An AuthZEN subject or resource type, or an action name: whatever a PEP sends; Pim answers a few of them.</summary>
@@ -135,14 +134,7 @@ public static partial class Wire
         ["roleDisplayName"] = DisplayName,
         ["principalDisplayName"] = DisplayName,
         ["description"] = Text(Rules.MaxDescription),
-        ["justification"] = Justification,
-        ["RevokeRequest.reason"] = Justification,
-        ["Ticket.number"] = Text(Rules.MaxTicketNumber),
-        ["Ticket.system"] = Text(Rules.MaxTicketSystem),
-        ["ticketNumber"] = Text(Rules.MaxTicketNumber),
-        ["ticketSystem"] = Text(Rules.MaxTicketSystem),
-        ["email"] = Email,
-        ["additionalRecipients"] = new() { MaxItems = RoleSettings.MaximumRecipients, Items = Email },
+        ["additionalRecipients"] = new() { MaxItems = RoleSettings.MaximumRecipients },
         ["url"] = new() { MaxLength = Rules.MaxUrl, Format = "uri" },
         ["secret"] = new() { MaxLength = 64, Pattern = "^whsec_[A-Za-z0-9+/]+=*$", Says = "whsec_ and base64" },
         // How long.
