@@ -50,44 +50,21 @@ try
     var connectionString = builder.Configuration.GetConnectionString("Pim")
         ?? throw new InvalidOperationException("ConnectionStrings:Pim is not set.");
     if (provider == StoreProvider.Sqlite) connectionString = SqlitePaths.UnderContentRoot(connectionString, builder.Environment.ContentRootPath);
-    builder.Services.AddPimStore(provider, connectionString,
-        builder.Configuration.GetSection("Pim:Access:Cache").Get<AccessCacheOptions>() ?? new AccessCacheOptions());
+    // Settings (Http/PimSettings.cs): each bound from its section and checked at start, naming the key it refuses.
+    builder.AddPimSettings(provider, connectionString);
+    // Whether evaluation answers from memory shapes the services themselves (the change feed, the reader).
+    builder.Services.AddPimStore(provider, connectionString, builder.Configuration.GetValue("Pim:Access:Cache:Enabled", true));
     builder.Services.TryAddSingleton(TimeProvider.System);
 
     // Notifications: email to a pickup directory (default) or SMTP, signed webhooks, all through the outbox.
-    var email = builder.Configuration.GetSection("Pim:Email").Get<EmailOptions>() ?? new EmailOptions();
-    email.PickupDirectory = Path.Combine(builder.Environment.ContentRootPath, email.PickupDirectory);
-    if (email.Smtp.TrustedCaCertificatePath is { Length: > 0 } trustedCa)
-        email.Smtp.TrustedCaCertificatePath = Path.Combine(builder.Environment.ContentRootPath, trustedCa);
-    var outbox = builder.Configuration.GetSection("Pim:Outbox").Get<OutboxOptions>() ?? new OutboxOptions();
-    if (outbox.MaxAttempts is < 1 or > Pim.Domain.OutboxMessage.MaximumAttempts)
-        throw new InvalidOperationException($"Pim:Outbox:MaxAttempts must be between 1 and {Pim.Domain.OutboxMessage.MaximumAttempts}.");
-    var webhooks = builder.Configuration.GetSection("Pim:Webhooks").Get<WebhookOptions>() ?? new WebhookOptions();
-    webhooks.AllowInsecureTargets = builder.Configuration.GetValue<bool?>("Pim:Webhooks:AllowInsecureTargets") ?? builder.Environment.IsDevelopment();
-    if (production && webhooks.AllowInsecureTargets)
-        throw new InvalidOperationException("Pim:Webhooks:AllowInsecureTargets is true in Production: webhooks could reach internal addresses (SSRF).");
-    var limits = builder.Configuration.GetSection("Pim:Notifications").Get<NotificationLimitOptions>() ?? new NotificationLimitOptions();
-    builder.Services.AddPimNotifications(email, outbox, webhooks, new Pim.Domain.NotificationLimits(limits.MaxPerRolePerWindow, limits.Window));
-    // Governance: how often each tenant's security alerts are evaluated.
-    var alertInterval = builder.Configuration.GetValue<TimeSpan?>("Pim:Alerts:EvaluationInterval") ?? Pim.Domain.AlertSchedule.Default.Interval;
-    if (alertInterval < TimeSpan.FromMinutes(1))
-        throw new InvalidOperationException("Pim:Alerts:EvaluationInterval must be at least 00:01:00.");
-    builder.Services.AddSingleton(new Pim.Domain.AlertSchedule(alertInterval));
+    builder.Services.AddPimNotifications(smtp: !string.IsNullOrWhiteSpace(builder.Configuration["Pim:Email:Smtp:Host"]),
+        background: builder.Configuration.GetValue("Pim:Outbox:BackgroundEnabled", true));
 
     // Authentication: the organisation's identity provider, or the development issuer (never in Production).
-    var auth = builder.Configuration.GetSection("Pim:Auth").Get<AuthOptions>() ?? new AuthOptions();
-    auth.DevIssuer.Enabled = builder.Configuration.GetValue<bool?>("Pim:Auth:DevIssuer:Enabled") ?? builder.Environment.IsDevelopment();
-    if (production && auth.DevIssuer.Enabled)
-        throw new InvalidOperationException("Pim:Auth:DevIssuer:Enabled is true in Production: the development issuer mints tokens for anyone. Turn it off and set Pim:Auth:Authority.");
     var dataDirectory = Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Pim:DataDirectory"] ?? "data");
-    builder.AddPimAuthentication(auth, dataDirectory);
+    builder.AddPimAuthentication(dataDirectory);
     // Capacity is per tenant: budgets per window, requests running at once (below the store's pool), reads waiting at once.
-    builder.Services.AddPimRateLimits(builder.Configuration.GetSection("Pim:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions(),
-        Store.ConnectionLimit(provider, connectionString));
-    builder.Services.AddSingleton(builder.Configuration.GetSection("Pim:Idempotency").Get<IdempotencyOptions>() ?? new IdempotencyOptions());
-    var longPolls = builder.Configuration.GetSection("Pim:LongPolls").Get<LongPollOptions>() ?? new LongPollOptions();
-    longPolls.Check();
-    builder.Services.AddSingleton(longPolls);
+    builder.Services.AddPimRateLimits();
     builder.Services.AddSingleton<LongPolls>();
     builder.Services.AddPimCors(builder.Configuration);
 
@@ -113,6 +90,8 @@ try
     builder.Services.AddPimOpenApi();
 
     var app = builder.Build();
+    // Every setting is checked before anything reads one or touches the store; every failure is named at once.
+    app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
     app.Services.GetRequiredService<Migrator>().Apply();
 
     // X-Forwarded-For is honoured only from the proxies named in Pim:Network:TrustedProxies.
@@ -132,30 +111,16 @@ try
     app.UseMiddleware<IdempotencyMiddleware>();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
-    app.UseSwagger();
+    // OpenAPI 3.1: its schemas are JSON Schema 2020-12, which says "or null" exactly (type: [T, "null"], oneOf with {type: "null"}).
+    app.UseSwagger(swagger => swagger.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1);
     if (builder.Configuration.GetValue<bool?>("Pim:Swagger:UiEnabled") ?? app.Environment.IsDevelopment()) app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Pim v1"));
     app.UseAuthorization();
 
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
     app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
-    if (app.Environment.IsDevelopment() && auth.DevIssuer.Enabled) app.MapDevToken();
-    // bench/: a bare endpoint with the same authentication and JSON, to compare access evaluation against.
-    // bench/ also reads the evaluation query as the code composes it, for EXPLAIN and pgbench.
-    if (builder.Configuration.GetValue<bool>("Pim:Benchmark:BareEndpoint"))
-    {
-        app.MapPost("/bench/bare", (EvaluationRequest body) => TypedResults.Ok(new { decision = "deny", body.PrincipalId }))
-            .RequireAuthorization().ExcludeFromDescription().IsEvaluation();
-        app.MapGet("/bench/grants-sql", () => TypedResults.Text(AccessReader.Grants)).RequireAuthorization().ExcludeFromDescription();
-        // bench/alerts.sh: one evaluation of a tenant's alerts, timed, and each alert's statement as the code composes it.
-        app.MapPost("/bench/alerts/{tenantId}", async (string tenantId, Pim.Domain.AlertService alerts, CancellationToken ct) =>
-        {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var evaluation = await alerts.EvaluateNowAsync(tenantId, ct);
-            return TypedResults.Ok(new { elapsedMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, evaluation.Raised, evaluation.Resolved });
-        }).RequireAuthorization().ExcludeFromDescription();
-        app.MapGet("/bench/alerts-sql", (AlertConditions conditions) =>
-            TypedResults.Ok(Pim.Domain.AlertCatalog.Types.ToDictionary(type => type, conditions.FindingsSql))).RequireAuthorization().ExcludeFromDescription();
-    }
+    if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<AuthOptions>().DevIssuer.Enabled) app.MapDevToken();
+    // A host's own endpoints, beside Pim's (the benchmark host's: bench/host); none when Pim runs on its own.
+    app.MapContributedEndpoints();
 
     var tenant = app.MapGroup("/v1/tenants/{tenantId:id}").RequireAuthorization().AcceptsJsonOnly().HoldToWireBounds().RetryReads()
         .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)

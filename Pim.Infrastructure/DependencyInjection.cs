@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Pim.Domain;
 
@@ -6,23 +7,25 @@ namespace Pim.Infrastructure;
 
 public static class DependencyInjection
 {
-    /// <summary>The store, the request's unit of work, the repositories, and the domain's use cases.</summary>
-    public static IServiceCollection AddPimStore(this IServiceCollection services, StoreProvider provider, string connectionString,
-        AccessCacheOptions? cache = null)
+    /// <summary>
+    /// The store, the request's unit of work, the repositories, and the domain's use cases. <paramref name="fromMemory"/>
+    /// (<c>Pim:Access:Cache:Enabled</c>): evaluation answers from the grant index, with a change feed; the index's other
+    /// settings are <see cref="AccessCacheOptions"/>, which the host binds and checks.
+    /// </summary>
+    public static IServiceCollection AddPimStore(this IServiceCollection services, StoreProvider provider, string connectionString, bool fromMemory = true)
     {
-        cache ??= new AccessCacheOptions();
         services.AddSingleton(_ => new Store(provider, connectionString));
         // Evaluation from memory: the grant index, told of changes by this process's commits (DbSession) and by the store's change feed.
-        services.AddSingleton(cache);
+        services.TryAddSingleton(new AccessCacheOptions { Enabled = fromMemory });
         services.AddSingleton<TenantChanges>();
         services.AddSingleton<ITenantChanges>(sp => sp.GetRequiredService<TenantChanges>());
         services.AddSingleton<GrantIndex>();
-        if (cache.Enabled && provider == StoreProvider.Postgres)
+        if (fromMemory && provider == StoreProvider.Postgres)
         {
             services.AddSingleton<PostgresChangeFeed>();
             services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeFeed>());
         }
-        else if (cache.Enabled) services.AddHostedService<SqliteChangeFeed>();
+        else if (fromMemory) services.AddHostedService<SqliteChangeFeed>();
         services.AddSingleton<Migrator>();
         services.AddScoped<IdempotencyStore>();
         services.AddScoped<DbSession>();
@@ -35,7 +38,7 @@ public static class DependencyInjection
         services.AddScoped<IActivationRequests, ActivationRequestRepository>();
         services.AddScoped<IAuditLog, AuditRepository>();
         services.AddScoped<AccessReader>();
-        if (cache.Enabled) services.AddScoped<IAccessReader, IndexedAccessReader>();
+        if (fromMemory) services.AddScoped<IAccessReader, IndexedAccessReader>();
         else services.AddScoped<IAccessReader>(sp => sp.GetRequiredService<AccessReader>());
         services.AddScoped<IScopes, ScopeRepository>();
         services.AddScoped<IScopeContents, ScopeContentsRepository>();
@@ -72,11 +75,14 @@ public static class DependencyInjection
         return services;
     }
 
-    /// <summary>The outbox, email (pickup directory or SMTP), signed webhooks, the dispatcher and the sweeper.</summary>
-    public static IServiceCollection AddPimNotifications(this IServiceCollection services, EmailOptions email, OutboxOptions outbox, WebhookOptions webhooks,
-        NotificationLimits limits)
+    /// <summary>
+    /// The outbox, email (<paramref name="smtp"/>: through <c>Pim:Email:Smtp</c>, else to the pickup directory), signed
+    /// webhooks, and, when <paramref name="background"/>, the dispatcher, the sweeper and the usage flush running in the
+    /// background. Their settings (<see cref="EmailOptions"/>, <see cref="OutboxOptions"/>, <see cref="WebhookOptions"/>,
+    /// <see cref="NotificationLimits"/>) are the host's to bind and check.
+    /// </summary>
+    public static IServiceCollection AddPimNotifications(this IServiceCollection services, bool smtp, bool background)
     {
-        services.AddSingleton(email).AddSingleton(outbox).AddSingleton(webhooks).AddSingleton(limits);
         services.AddScoped<OutboxRepository>();
         services.AddScoped<IOutbox>(sp => sp.GetRequiredService<OutboxRepository>());
         services.AddScoped<WebhookRepository>();
@@ -86,15 +92,16 @@ public static class DependencyInjection
         services.AddScoped<WebhookService>();
         services.AddScoped<NotificationService>();
 
-        if (string.IsNullOrWhiteSpace(email.Smtp.Host)) services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
-        else services.AddSingleton<IEmailSender>(new SmtpEmailSender(email)); // built here: a CA file that cannot be read stops start-up
+        if (smtp) services.AddSingleton<IEmailSender>(sp => new SmtpEmailSender(sp.GetRequiredService<EmailOptions>()));
+        else services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
         // HttpClientFactory's own loggers (System.Net.Http.HttpClient.*) write every request's URI at Information: a
         // webhook's path is often its credential (Slack, Teams). None of Pim's clients logs them; the dispatcher logs outcomes.
         services.ConfigureHttpClientDefaults(client => client.RemoveAllLoggers());
-        services.AddHttpClient(WebhookSender.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => WebhookUrlPolicy.Handler(webhooks));
+        services.AddHttpClient(WebhookSender.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookUrlPolicy.Handler(sp.GetRequiredService<WebhookOptions>()));
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<OutboxDispatcher>();
-        if (outbox.BackgroundEnabled)
+        if (background)
         {
             services.AddHostedService<OutboxDispatcherService>();
             services.AddHostedService<SweeperService>();

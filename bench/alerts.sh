@@ -29,7 +29,7 @@ ASSIGNMENTS="${BENCH_ALERT_ASSIGNMENTS:-100000}"
 RUNS="${BENCH_RUNS:-7}"
 BUILD="${BENCH_BUILD:-1}"
 RESULTS="${BENCH_RESULTS_DIR:-$BENCH_DIR/results/alerts-$(date -u +%Y%m%dT%H%M%SZ)}"
-API_DLL="$ROOT/Pim.Api/bin/Release/net10.0/Pim.Api.dll"
+API_DLL="$ROOT/bench/host/bin/Release/net10.0/Pim.Bench.Host.dll"
 API_PID=""
 
 die() { echo "ERROR: bench/alerts.sh: $*" >&2; exit 1; }
@@ -54,7 +54,7 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$RESULTS/run.log"
 
 if [[ "$BUILD" == 1 ]]; then
   log "building Pim (Release)"
-  dotnet build "$ROOT/Pim.Api/Pim.Api.csproj" -c Release -v quiet -nologo >"$RESULTS/build.log" 2>&1 || die "the build failed (see $RESULTS/build.log)."
+  dotnet build "$ROOT/bench/host/Pim.Bench.Host.csproj" -c Release -v quiet -nologo >"$RESULTS/build.log" 2>&1 || die "the build failed (see $RESULTS/build.log)."
 fi
 [[ -f "$API_DLL" ]] || die "$API_DLL is missing: run with BENCH_BUILD=1."
 
@@ -69,7 +69,7 @@ BASE="http://127.0.0.1:$PORT"
 log "starting Pim on $BASE"
 ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$BASE" Pim__Store__Provider=postgres \
   ConnectionStrings__Pim="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=pim_alerts" \
-  Pim__DataDirectory="$RESULTS/pim-data" Pim__Outbox__BackgroundEnabled=false Pim__Benchmark__BareEndpoint=true \
+  Pim__DataDirectory="$RESULTS/pim-data" Pim__Outbox__BackgroundEnabled=false \
   Pim__RateLimits__Enabled=false Serilog__MinimumLevel__Default=Warning \
   dotnet "$API_DLL" >"$RESULTS/api.log" 2>&1 &
 API_PID=$!

@@ -7,7 +7,9 @@
 # PIM_TEST_POSTGRES (a maintenance connection; tests create their own databases
 # from it), installs pg_auto_failover for the failover drill when missing (as
 # root; else it stops and says what to install), restores the pinned dotnet tools
-# (smtp4dev, which the SMTP tests start with TLS and AUTH) and runs
+# (smtp4dev, which the SMTP tests start with TLS and AUTH) and the Kiota
+# generator, checks that a Kiota client generated from openapi.yaml compiles
+# (scripts/kiota/check.sh) and runs
 # `dotnet test Pim.sln "$@"` (the failover drill, category Failover, runs last and
 # alone; its figures are printed). The cluster, and every formation the drill
 # started, is always stopped and deleted on exit. If PostgreSQL cannot be started
@@ -90,8 +92,12 @@ export PIM_FAILOVER_REPORT="$PG_TMP/failover-drill.txt"
 # The SMTP tests run against real relays: smtp4dev, a dotnet tool pinned in .config/dotnet-tools.json, which the tests
 # start themselves (Pim.Api.Tests/Support/SmtpServers.cs) and which fail, never skip, without it.
 cd "$ROOT"
-echo "scripts/test.sh: restoring the dotnet tools of .config/dotnet-tools.json (smtp4dev for the SMTP tests, dotnet-stryker for the mutation run)"
-dotnet tool restore >/dev/null || die "dotnet tool restore failed: the SMTP tests need smtp4dev and the mutation run dotnet-stryker (.config/dotnet-tools.json)."
+echo "scripts/test.sh: restoring the dotnet tools of .config/dotnet-tools.json (smtp4dev for the SMTP tests, Kiota, dotnet-stryker for the mutation run)"
+dotnet tool restore >/dev/null || die "dotnet tool restore failed: the SMTP tests need smtp4dev, the client check Kiota and the mutation run dotnet-stryker (.config/dotnet-tools.json)."
+
+# ---------------------------------------------------------------- generated clients
+# Pim.Client (NSwag) is generated and compiled by the build itself; a Kiota client must generate and compile too.
+bash "$ROOT/scripts/kiota/check.sh" || die "the Kiota client of openapi.yaml does not generate or compile (errors above)."
 
 # ---------------------------------------------------------------- tests
 set +e

@@ -149,6 +149,22 @@ public sealed class StartupTests
         Assert.Contains("Pim:RateLimits:InFlightPerTenant (10) must be below the store's Maximum Pool Size (10)", output);
     }
 
+    /// <summary>Every options class is checked when Pim starts: a setting out of bounds stops it, naming the key.</summary>
+    [Fact]
+    public void Pim_refuses_to_start_with_a_setting_out_of_bounds_and_names_the_key()
+    {
+        var (exitCode, output) = RunApi(("ASPNETCORE_ENVIRONMENT", "Development"), ("Pim__Access__Cache__Heartbeat", "00:00:05"));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Pim failed to start", output);
+        Assert.Contains("Pim:Access:Cache:Heartbeat (00:00:05) must be positive and shorter than Pim:Access:Cache:FeedTimeout (00:00:01)", output);
+
+        (exitCode, output) = RunApi(("ASPNETCORE_ENVIRONMENT", "Development"), ("Pim__Idempotency__MaxKeysPerCaller", "0"),
+            ("Pim__Notifications__Window", "00:00:00"));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Pim:Idempotency:MaxKeysPerCaller must be at least 1.", output);
+        Assert.Contains("Pim:Notifications:MaxPerRolePerWindow must be at least 1, and Pim:Notifications:Window positive.", output);
+    }
+
     [Fact]
     public async Task Production_serves_no_token_endpoint_and_no_swagger_ui()
     {

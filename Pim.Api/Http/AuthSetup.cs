@@ -12,24 +12,17 @@ public static class AuthSetup
     /// <summary>How far Pim's clock and the identity provider's may disagree.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
-    public static void AddPimAuthentication(this WebApplicationBuilder builder, AuthOptions options, string dataDirectory)
+    /// <summary>JWT bearer authentication by <see cref="AuthOptions"/> (<c>Pim:Auth</c>, bound and checked by <see cref="PimSettings"/>).</summary>
+    public static void AddPimAuthentication(this WebApplicationBuilder builder, string dataDirectory)
     {
-        if (options.DevIssuer.Enabled)
-        {
-            var keyPath = Path.Combine(dataDirectory, "dev-issuer-key.pem");
-            builder.Services.AddSingleton(sp => new DevTokenIssuer(keyPath, options.Audience, sp.GetRequiredService<TimeProvider>()));
-        }
-        else if (string.IsNullOrWhiteSpace(options.Authority))
-        {
-            throw new InvalidOperationException(
-                "Pim:Auth:Authority must name the identity provider that issues Pim's tokens (or enable the development issuer in Development).");
-        }
-
-        builder.Services.AddSingleton(options);
+        // Made only when the development issuer is on (its key file is read or written then).
+        var keyPath = Path.Combine(dataDirectory, "dev-issuer-key.pem");
+        builder.Services.AddSingleton(sp => new DevTokenIssuer(keyPath, sp.GetRequiredService<AuthOptions>().Audience, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ValidatedTokens>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IServiceProvider>((jwt, services) =>
         {
+            var options = services.GetRequiredService<AuthOptions>();
             var time = services.GetRequiredService<TimeProvider>();
             var validated = services.GetRequiredService<ValidatedTokens>();
             var skew = ClockSkew;

@@ -14,12 +14,9 @@ public sealed class LongPollOptions
     public int InAll { get; set; } = 1000;
 
     /// <summary>Refuses bounds that would let one caller take its tenant's room, or one tenant the process's.</summary>
-    public void Check()
-    {
-        if (PerCaller < 1 || PerCaller > PerTenant || PerTenant >= InAll)
-            throw new InvalidOperationException(
-                $"Pim:LongPolls must be 1 <= PerCaller <= PerTenant < InAll (now {PerCaller}, {PerTenant}, {InAll}): one tenant's waits must leave room for the others'.");
-    }
+    public string? Problem() => PerCaller < 1 || PerCaller > PerTenant || PerTenant >= InAll
+        ? $"Pim:LongPolls must be 1 <= PerCaller <= PerTenant < InAll (now {PerCaller}, {PerTenant}, {InAll}): one tenant's waits must leave room for the others'."
+        : null;
 }
 
 /// <summary>

@@ -28,7 +28,7 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
             case OperationCanceledException when http.RequestAborted.IsCancellationRequested:
                 return true;
             default:
-                logger.LogError(exception, "Unhandled exception on {Method} {Path}", http.Request.Method, http.Request.Path);
+                logger.Unhandled(exception, http.Request.Method, http.Request.Path);
                 return false; // the default handler writes a bare 500 problem
         }
     }

@@ -11,6 +11,17 @@ namespace Pim.Api.Http;
 /// </summary>
 public sealed class RateLimitOptions
 {
+    /// <summary>What is wrong with these bounds, naming the key, or null; <paramref name="storeConnections"/> is the store's pool.</summary>
+    public string? Problem(int? storeConnections) =>
+        Window <= TimeSpan.Zero ? "Pim:RateLimits:Window must be positive."
+        : InFlightPerTenant < 1 || InFlightQueuePerTenant < 0 ? "Pim:RateLimits:InFlightPerTenant must be positive, and InFlightQueuePerTenant not negative."
+        : new[] { Evaluation, Reads, Writes }.Any(b => b.PerCaller < 1 || b.PerTenant < 1)
+            ? "Pim:RateLimits:Evaluation, Reads and Writes must each allow at least 1 request PerCaller and PerTenant."
+        : InFlightPerTenant >= storeConnections
+            ? $"Pim:RateLimits:InFlightPerTenant ({InFlightPerTenant}) must be below the store's Maximum Pool Size ({storeConnections}): " +
+              "one tenant's running requests could otherwise hold every connection."
+        : null;
+
     public bool Enabled { get; set; } = true;
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
     public Budget Evaluation { get; set; } = new() { PerCaller = 60_000, PerTenant = 300_000 };
@@ -126,17 +137,9 @@ public static class RateLimits
     private enum RequestClass { Evaluation, Reads, Writes }
 
     /// <param name="storeConnections">The most connections the store's pool opens (null: no bound, SQLite).</param>
-    public static void AddPimRateLimits(this IServiceCollection services, RateLimitOptions options, int? storeConnections)
+    /// <summary>The budgets and the in-flight bound, by <see cref="RateLimitOptions"/> (bound and checked by <see cref="PimSettings"/>).</summary>
+    public static void AddPimRateLimits(this IServiceCollection services)
     {
-        if (options.Window <= TimeSpan.Zero) throw new InvalidOperationException("Pim:RateLimits:Window must be positive.");
-        options.InFlightPerTenant ??= Math.Max(1, (storeConnections ?? 100) / 2);
-        if (options.InFlightPerTenant < 1 || options.InFlightQueuePerTenant < 0)
-            throw new InvalidOperationException("Pim:RateLimits:InFlightPerTenant must be positive, and InFlightQueuePerTenant not negative.");
-        if (options.InFlightPerTenant >= storeConnections)
-            throw new InvalidOperationException(
-                $"Pim:RateLimits:InFlightPerTenant ({options.InFlightPerTenant}) must be below the store's Maximum Pool Size ({storeConnections}): " +
-                "one tenant's running requests could otherwise hold every connection.");
-        services.AddSingleton(options);
         services.AddSingleton<RateBudgets>();
         services.AddSingleton<TenantInFlight>();
     }

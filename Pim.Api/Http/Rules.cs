@@ -41,14 +41,39 @@ public static class Rules
 
     /// <summary>One email address, as the domain has it (<see cref="PrincipalValues.IsEmail"/>): no list, display name or control character.</summary>
     public static IRuleBuilderOptions<T, string?> MustBeEmail<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(v => v is null || PrincipalValues.IsEmail(v)).WithMessage($"'{{PropertyName}}' must be {PrincipalValues.EmailRule}.");
+        rule.Must(v => v is null || PrincipalValues.IsEmail(v)).WithMessage(EmailMessage);
+
+    /// <inheritdoc cref="MustBeEmail{T}(IRuleBuilder{T, string?})"/>
+    public static IRuleBuilderOptions<T, Values.EmailAddress> MustBeEmail<T>(this IRuleBuilder<T, Values.EmailAddress> rule) =>
+        rule.Must(v => v.Text is null || PrincipalValues.IsEmail(v.Text)).WithMessage(EmailMessage);
+
+    /// <inheritdoc cref="MustBeEmail{T}(IRuleBuilder{T, string?})"/>
+    public static IRuleBuilderOptions<T, Values.EmailAddress?> MustBeEmail<T>(this IRuleBuilder<T, Values.EmailAddress?> rule) =>
+        rule.Must(v => v?.Text is not { } text || PrincipalValues.IsEmail(text)).WithMessage(EmailMessage);
+
+    private const string EmailMessage = $"'{{PropertyName}}' must be {PrincipalValues.EmailRule}.";
 
     /// <summary>A principal's display name, as the domain has it (<see cref="PrincipalValues.IsName"/>).</summary>
     public static IRuleBuilderOptions<T, string?> MustBeName<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(PrincipalValues.IsName).WithMessage($"'{{PropertyName}}' must be {PrincipalValues.NameRule}, and not blank.");
 
+    /// <summary>A wire value that holds something other than white space: what NotEmpty asks of a string, with its message.</summary>
+    public static IRuleBuilderOptions<T, TValue> NotBlank<T, TValue>(this IRuleBuilder<T, TValue> rule) where TValue : struct, Values.IWireValue =>
+        rule.Must(v => !string.IsNullOrWhiteSpace(v.Text)).WithMessage("'{PropertyName}' must not be empty.");
+
     /// <summary>A built-in role, or the id of a tenant's own role (custom-…, which the use case then looks up in the tenant).</summary>
     public static IRuleBuilderOptions<T, string?> MustBeRole<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(v => v is null || RoleCatalog.Find(v) is not null || RoleDefinition.IsCustomId(v))
-            .WithMessage("'{PropertyName}' must name a role of the catalog, or one of the tenant's own (custom-…) (GET …/roles).");
+        rule.Must(v => v is null || IsRole(v)).WithMessage(RoleRule);
+
+    /// <inheritdoc cref="MustBeRole{T}(IRuleBuilder{T, string?})"/>
+    public static IRuleBuilderOptions<T, Values.RoleId> MustBeRole<T>(this IRuleBuilder<T, Values.RoleId> rule) =>
+        rule.Must(v => v.Text is null || IsRole(v.Text)).WithMessage(RoleRule);
+
+    /// <inheritdoc cref="MustBeRole{T}(IRuleBuilder{T, string?})"/>
+    public static IRuleBuilderOptions<T, Values.RoleId?> MustBeRole<T>(this IRuleBuilder<T, Values.RoleId?> rule) =>
+        rule.Must(v => v?.Text is not { } text || IsRole(text)).WithMessage(RoleRule);
+
+    private static bool IsRole(string id) => RoleCatalog.Find(id) is not null || RoleDefinition.IsCustomId(id);
+
+    private const string RoleRule = "'{PropertyName}' must name a role of the catalog, or one of the tenant's own (custom-…) (GET …/roles).";
 }

@@ -32,8 +32,7 @@ public static class StoreOutage
         // A promoted standby still read-only answered: its connections are kept, to write the moment it does (reopening
         // them at every refusal only delays the first write it takes).
         if (!Store.IsReadOnly(exception)) http.RequestServices.GetRequiredService<Store>().ForgetIdleConnections();
-        http.RequestServices.GetRequiredService<ILogger<Store>>().LogWarning(exception.GetBaseException(),
-            "The store did not answer {Method} {Path}", http.Request.Method, http.Request.Path);
+        http.RequestServices.GetRequiredService<ILogger<Store>>().StoreDidNotAnswer(exception.GetBaseException(), http.Request.Method, http.Request.Path);
         http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Problems.WriteAsync(http, ErrorCodes.StoreUnavailable,
             $"Pim's store does not answer now; retry in {RetryAfterSeconds} seconds.");

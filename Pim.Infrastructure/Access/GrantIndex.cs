@@ -149,7 +149,7 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Warming the grant index failed; tenants load as they are asked about");
+            logger.IndexWarmingFailed(e);
         }
     }
 
@@ -251,8 +251,7 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
             }
             if (grants.Entries > options.MaxEntries)
             {
-                logger.LogWarning("Tenant {TenantId} has {Entries} grant rows, more than Pim:Access:Cache:MaxEntries ({Max}): it is answered from the store",
-                    tenantId, grants.Entries, options.MaxEntries);
+                logger.TenantTooLargeToHold(tenantId, grants.Entries, options.MaxEntries);
                 Volatile.Write(ref slot.RetryAfter, Environment.TickCount64 + 60_000);
                 return null;
             }
@@ -270,7 +269,7 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Loading the grants of tenant {TenantId} failed; it is answered from the store", tenantId);
+            logger.TenantLoadFailed(e, tenantId);
             Volatile.Write(ref slot.RetryAfter, Environment.TickCount64 + 1_000);
             return null;
         }

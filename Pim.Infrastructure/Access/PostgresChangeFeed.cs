@@ -42,7 +42,7 @@ public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCach
                 using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) listen.ExecuteNonQuery();
                 store.RecheckHosts(); // the primary is found: requests find it too, before the index stops answering from memory
                 index.FeedConnected();
-                logger.LogInformation("Listening to the grant change feed (backend {Backend})", connection.ProcessID);
+                logger.FeedListening(connection.ProcessID);
                 using var ping = new NpgsqlCommand("SELECT 1", connection);
                 while (!Stopping.IsCancellationRequested)
                 {
@@ -57,7 +57,7 @@ public sealed class PostgresChangeFeed(Store store, GrantIndex index, AccessCach
             catch (Exception e) when (!Stopping.IsCancellationRequested)
             {
                 index.FeedLost();
-                logger.LogWarning(e, "The grant change feed was lost; evaluations are answered from the store until it is back");
+                logger.FeedLost(e);
                 Stopping.Token.WaitHandle.WaitOne(options.ReconnectDelay);
             }
             catch (Exception) when (Stopping.IsCancellationRequested)

@@ -48,7 +48,7 @@ public sealed class SqliteChangeFeed(Store store, GrantIndex index, AccessCacheO
             catch (Exception e) when (!Stopping.IsCancellationRequested)
             {
                 index.FeedLost();
-                logger.LogWarning(e, "The grant change feed failed; evaluations are answered from the store until it is back");
+                logger.FeedFailed(e);
                 Stopping.Token.WaitHandle.WaitOne(options.ReconnectDelay);
             }
             catch (Exception) when (Stopping.IsCancellationRequested)

@@ -6,8 +6,8 @@ namespace Pim.Infrastructure;
 /// Everything one tenant's evaluations read, as of one snapshot of the store (<see cref="GrantIndexLoader"/>): the
 /// principals with their groups (direct, through nested groups, and held just in time with their windows), assignments and activations, what ended before the snapshot, and the scope closure.
 /// Read-only once built, so any number of requests read it at once. Time is applied at read time, from each row's start
-/// and end: expiry needs no invalidation, only changes do (<see cref="GrantIndex"/>). The rules are those of
-/// <see cref="AccessReader"/>'s SQL, which a randomised test holds the two to.
+/// and end: expiry needs no invalidation, only changes do (<see cref="GrantIndex"/>). These are the rules of access:
+/// the store path (<see cref="AccessReader"/>) loads one principal's rows alone and asks them too.
 /// </summary>
 public sealed class TenantGrants(Dictionary<string, TenantGrants.Holder> principals, Dictionary<string, string[]> ancestors, int entries)
 {
@@ -97,6 +97,32 @@ public sealed class TenantGrants(Dictionary<string, TenantGrants.Holder> princip
         foreach (var row in holder.Activations)
             if (row.RoleId == roleId && At(row.Scope, scope, at) && AccessRules.Ended(row.EndsAt, now)) expired = true;
         return new AccessStanding(true, scopeKnown, holder.Kind, holder.Enabled, eligible, expired);
+    }
+
+    /// <summary>
+    /// The rows the rules read for one principal at a scope, each as a line, in a stable order: the principal, its
+    /// memberships, its rows and its groups' (a group's own activations are never read), and the scope's ancestors. The
+    /// parity test compares what the store path loads for one principal with what the index loads for the whole tenant.
+    /// </summary>
+    public IReadOnlyList<string> RowsOf(string principalId, string? scope)
+    {
+        var lines = new List<string>();
+        if (scope is not null) lines.AddRange(ancestors.GetValueOrDefault(scope)?.Select(a => $"scope {scope} in {a}") ?? []);
+        if (!principals.TryGetValue(principalId, out var holder)) return [.. lines.Order(StringComparer.Ordinal)];
+        void Add(string id, Holder h, bool own)
+        {
+            lines.Add($"{id} {h.Kind} enabled={h.Enabled}");
+            lines.AddRange(h.Active.Select(r => $"{id} active {r}"));
+            lines.AddRange(h.Eligible.Select(r => $"{id} eligible {r}"));
+            if (own) lines.AddRange(h.Activations.Select(r => $"{id} activation {r}"));
+            lines.AddRange(h.Ended.Where(e => own || !e.Activation).Select(e => $"{id} ended {e}"));
+        }
+        Add(principalId, holder, own: true);
+        lines.AddRange(holder.Groups.Select(m => $"{principalId} member {m}"));
+        foreach (var groupId in holder.Groups.Select(m => m.GroupId).Distinct())
+            if (groupId != principalId && principals.TryGetValue(groupId, out var group)) Add(groupId, group, own: false);
+        lines.Sort(StringComparer.Ordinal);
+        return lines;
     }
 
     private IEnumerable<Holder> HolderAndGroups(string principalId, Holder holder, DateTimeOffset now)

@@ -56,7 +56,7 @@ public sealed class SweeperService(IServiceScopeFactory scopes, OutboxOptions op
                 if (await SweepOnceAsync(scopes, stoppingToken) + await SweepGovernanceOnceAsync(scopes, stoppingToken) > 0) continue;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception e) { logger.LogError(e, "Sweep failed; trying again shortly"); }
+            catch (Exception e) { logger.SweepFailed(e); }
             try { await Task.Delay(options.PollInterval, stoppingToken); }
             catch (OperationCanceledException) { return; }
         }

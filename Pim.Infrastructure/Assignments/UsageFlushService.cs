@@ -32,6 +32,6 @@ public sealed class UsageFlushService(IServiceScopeFactory scopes, UsageRecorder
     private async Task FlushQuietlyAsync(CancellationToken ct)
     {
         try { await FlushAsync(scopes, recorder, ct); }
-        catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Could not write assignment usage"); }
+        catch (Exception e) when (e is not OperationCanceledException) { logger.UsageNotWritten(e); }
     }
 }

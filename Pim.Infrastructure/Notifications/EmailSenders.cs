@@ -64,6 +64,21 @@ public sealed class SmtpEmailSender : IEmailSender
         _trustedCas = options.Smtp.TrustedCaCertificatePath is { Length: > 0 } path ? LoadTrustedCas(path) : null;
     }
 
+    /// <summary>Why the CA file of <c>Pim:Email:Smtp:TrustedCaCertificatePath</c> cannot serve, or null: checked when Pim starts.</summary>
+    public static string? TrustedCaProblem(string? path)
+    {
+        if (path is not { Length: > 0 }) return null;
+        try
+        {
+            LoadTrustedCas(path);
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            return e.Message;
+        }
+    }
+
     /// <summary>The CA certificates of a PEM file; start-up stops when the file cannot be read or holds none.</summary>
     private static X509Certificate2Collection LoadTrustedCas(string path)
     {

@@ -73,16 +73,14 @@ public sealed class OutboxDispatcher
                 var cause = ActivityContext.TryParse(message.TraceParent, null, out var request) ? request.TraceId.ToString() : "none";
                 if (message.Attempts >= _options.MaxAttempts || e is PermanentDeliveryException)
                 {
-                    _logger.LogError(e, "Notification {MessageId} (written by trace {CauseTraceId}) failed after {Attempts} attempt(s): {Error}",
-                        message.MessageId, cause, message.Attempts, error);
+                    _logger.DeliveryFailed(e, message.MessageId, cause, message.Attempts, error);
                     await outbox.MarkFailedAsync(message, error, CancellationToken.None);
                     PimTelemetry.DeliveryAttempted(delivery, message.Kind, PimTelemetry.Failed, error);
                 }
                 else
                 {
                     var next = _time.Now() + Backoff(message.Attempts);
-                    _logger.LogWarning("Notification {MessageId} (written by trace {CauseTraceId}) attempt {Attempts} failed ({Error}); next attempt at {Next:O}",
-                        message.MessageId, cause, message.Attempts, error, next);
+                    _logger.DeliveryRescheduled(message.MessageId, cause, message.Attempts, error, next);
                     await outbox.RescheduleAsync(message, next, error, CancellationToken.None);
                     PimTelemetry.DeliveryAttempted(delivery, message.Kind, PimTelemetry.Rescheduled, error);
                 }
@@ -139,7 +137,7 @@ public sealed class OutboxDispatcher
                 // is left out: it must not keep the others, the break-glass alarm's administrators above all, from the mail.
                 var (mailboxes, refused) = Mime.Recipients(email.To);
                 if (refused.Count > 0)
-                    _logger.LogWarning("Notification {MessageId} leaves out recipients that are not one mailbox: {Refused}", message.MessageId, refused);
+                    _logger.RecipientsLeftOut(message.MessageId, refused);
                 if (mailboxes.Count == 0) throw new PermanentDeliveryException("No recipient of the email is one mailbox.");
                 await _email.SendAsync(message.MessageId, email with { To = mailboxes }, ct);
                 break;

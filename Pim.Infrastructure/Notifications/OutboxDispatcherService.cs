@@ -15,7 +15,7 @@ public sealed class OutboxDispatcherService(OutboxDispatcher dispatcher, OutboxO
                 if (await dispatcher.DispatchOnceAsync(stoppingToken) > 0) continue;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception e) { logger.LogError(e, "Outbox dispatch failed; trying again shortly"); }
+            catch (Exception e) { logger.DispatchFailed(e); }
             try { await Task.Delay(options.PollInterval, stoppingToken); }
             catch (OperationCanceledException) { return; }
         }

@@ -26,8 +26,7 @@ public sealed class OutboxRepository(DbSession db, TimeProvider time, ILogger<Ou
     public Task EnqueueEmailAsync(string tenantId, EmailMessage email, CancellationToken ct)
     {
         if (email.SkippedRecipients.Count > 0)
-            logger.LogWarning("Email '{Subject}' skips recipients without an email address that is one mailbox: {Skipped}", email.Subject,
-                email.SkippedRecipients);
+            logger.RecipientsSkipped(email.Subject, email.SkippedRecipients);
         if (email.To.Count == 0) return Task.CompletedTask;
         var summary = $"{email.Subject} → {string.Join(", ", email.To)}";
         return InsertAsync(tenantId, NewId.Next(), NotificationKinds.Email, JsonSerializer.Serialize(new EmailPayload(email.To, email.Subject, email.Body), Json), summary, ct,

@@ -2,7 +2,7 @@ using Pim.Domain;
 
 namespace Pim.Api.Tests.Support.Fakes;
 
-/// <summary>Role assignments, role settings, and access as the store evaluates it (the rules of AccessReader's SQL).</summary>
+/// <summary>Role assignments, role settings, and access as the store evaluates it (the rules of TenantGrants, which the store path and the grant index ask).</summary>
 public sealed partial class InMemoryStore : IRoleAssignments, IRoleSettingsStore, IAccessReader
 {
     Task<RoleAssignment?> IRoleAssignments.FindAsync(string tenantId, string assignmentId, CancellationToken ct) =>

@@ -1,32 +1,39 @@
 using Pim.Api.Features.Settings;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Activations;
 
-public sealed record TicketDto(string Number, string? System = null);
+/// <summary>The ticket an activation is made under.</summary>
+public sealed record TicketDto(TicketNumber Number, TicketSystem? System = null)
+{
+    public Ticket ToDomain() => new(Number.Text, System?.Text);
+
+    public static TicketDto Of(Ticket ticket) => new(TicketNumber.Of(ticket.Number), ticket.System is { } system ? TicketSystem.Of(system) : null);
+}
 
 /// <summary><c>breakGlass</c>: the emergency path — active at once without approval or ticket, where the role's settings allow it (justification required).</summary>
-public sealed record ActivationRequestBody(string RoleId, string? Scope = null, string? Duration = null, string? Justification = null,
+public sealed record ActivationRequestBody(RoleId RoleId, string? Scope = null, string? Duration = null, Justification? Justification = null,
     TicketDto? Ticket = null, DateTimeOffset? StartsAt = null, bool? BreakGlass = null)
 {
-    public ActivationAsk ToAsk() => new(RoleId, Scope, Duration is null ? null : IsoDuration.Parse(Duration), Justification,
-        Ticket is null ? null : new Ticket(Ticket.Number, Ticket.System), Clock.Normalize(StartsAt), BreakGlass ?? false);
+    public ActivationAsk ToAsk() => new(RoleId.Text, Scope, Duration is null ? null : IsoDuration.Parse(Duration), Justification?.Text,
+        Ticket?.ToDomain(), Clock.Normalize(StartsAt), BreakGlass ?? false);
 }
 
 /// <summary>A Privileged Role or Security Administrator acknowledges a break-glass activation.</summary>
-public sealed record AcknowledgeRequest(string Justification);
+public sealed record AcknowledgeRequest(Justification Justification);
 
 /// <summary>A PIM administrator ends someone's activation, saying why.</summary>
-public sealed record RevokeRequest(string Reason);
+public sealed record RevokeRequest(Justification Reason);
 
-public sealed record ExtendRequest(string Duration, string? Justification = null);
+public sealed record ExtendRequest(string Duration, Justification? Justification = null);
 
-public sealed record BatchActivationRequest(IReadOnlyList<string>? RoleIds = null, bool All = false, string? Scope = null, string? Duration = null,
-    string? Justification = null, TicketDto? Ticket = null)
+public sealed record BatchActivationRequest(IReadOnlyList<RoleId>? RoleIds = null, bool All = false, string? Scope = null, string? Duration = null,
+    Justification? Justification = null, TicketDto? Ticket = null)
 {
     /// <summary>What every item of the batch asks for (each item then names its role and scope).</summary>
-    public ActivationAsk ToCommonAsk() => new("", Scope, Duration is null ? null : IsoDuration.Parse(Duration), Justification,
-        Ticket is null ? null : new Ticket(Ticket.Number, Ticket.System), null);
+    public ActivationAsk ToCommonAsk() => new("", Scope, Duration is null ? null : IsoDuration.Parse(Duration), Justification?.Text,
+        Ticket?.ToDomain(), null);
 }
 
 /// <summary>One item of a batch: <c>status</c> is the HTTP status this item would have had on its own.</summary>
@@ -42,12 +49,12 @@ public static class ApprovalDecisions
     public const string Denied = "denied";
 }
 
-public sealed record DecisionResponse(string Decision, string DecidedBy, DateTimeOffset DecidedAt, string? Justification);
+public sealed record DecisionResponse(string Decision, string DecidedBy, DateTimeOffset DecidedAt, Justification? Justification);
 
-public sealed record ExtensionResponse(string Duration, string? Justification, DateTimeOffset RequestedAt, DateTimeOffset Deadline, ApprovalResponse? Approval);
+public sealed record ExtensionResponse(string Duration, Justification? Justification, DateTimeOffset RequestedAt, DateTimeOffset Deadline, ApprovalResponse? Approval);
 
 /// <summary>One approver's answer in a stage.</summary>
-public sealed record StageDecisionResponse(string ApproverId, string Decision, string? Justification, DateTimeOffset DecidedAt);
+public sealed record StageDecisionResponse(string ApproverId, string Decision, Justification? Justification, DateTimeOffset DecidedAt);
 
 /// <summary>
 /// One stage of a request's approval as it was when the request was made: its approvers (empty: the active Privileged
@@ -69,7 +76,7 @@ public sealed record ApprovalResponse(int? CurrentStage, string? AutoApprovedBy,
             stage.EscalateTo, waiting && i == p.CurrentStage ? p.Deadline : null, waiting && i == p.CurrentStage ? p.EscalatesAt : null,
             waiting && i == p.CurrentStage && p.EscalatesAt <= now,
             p.Decisions.Where(d => d.Stage == i).Select(d => new StageDecisionResponse(d.ApproverId,
-                d.Approved ? ApprovalDecisions.Approved : ApprovalDecisions.Denied, d.Justification, d.DecidedAt)).ToList())).ToList());
+                d.Approved ? ApprovalDecisions.Approved : ApprovalDecisions.Denied, WireValues.OrNull<Justification>(d.Justification), d.DecidedAt)).ToList())).ToList());
 
     public static ApprovalResponse? Of(ActivationSnapshot snapshot)
     {
@@ -88,13 +95,13 @@ public sealed record ApprovalResponse(int? CurrentStage, string? AutoApprovedBy,
 }
 
 /// <summary>What a break-glass activation owes: an administrator's acknowledgement by <c>dueAt</c>.</summary>
-public sealed record FollowUpResponse(string Status, DateTimeOffset DueAt, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt, string? Justification)
+public sealed record FollowUpResponse(string Status, DateTimeOffset DueAt, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt, Justification? Justification)
 {
     public const string Open = "open";
     public const string Acknowledged = "acknowledged";
 
     public static FollowUpResponse? From(BreakGlassFollowUp? f) =>
-        f is null ? null : new(f.IsOpen ? Open : Acknowledged, f.DueAt, f.AcknowledgedBy, f.AcknowledgedAt, f.Justification);
+        f is null ? null : new(f.IsOpen ? Open : Acknowledged, f.DueAt, f.AcknowledgedBy, f.AcknowledgedAt, WireValues.OrNull<Justification>(f.Justification));
 }
 
 /// <summary>
@@ -112,7 +119,7 @@ public sealed record GoverningRoleResponse(string RoleId, string Scope, string G
 /// but for a group's roles: membership and ownership are held to the strictest policy of every role the group confers).
 /// </summary>
 public sealed record ActivationRequestResponse(string Id, string PrincipalId, string RoleId, string Scope, string AssignmentId, string Status,
-    string Duration, string? Justification, TicketDto? Ticket, DateTimeOffset RequestedAt, DateTimeOffset StartsAt, DateTimeOffset? EndsAt,
+    string Duration, Justification? Justification, TicketDto? Ticket, DateTimeOffset RequestedAt, DateTimeOffset StartsAt, DateTimeOffset? EndsAt,
     DateTimeOffset? ApprovalDeadline, DecisionResponse? Decision, ExtensionResponse? Extension, ApprovalResponse? Approval, bool BreakGlass,
     FollowUpResponse? FollowUp, IReadOnlyList<GoverningRoleResponse> GovernedBy)
 {
@@ -122,12 +129,12 @@ public sealed record ActivationRequestResponse(string Id, string PrincipalId, st
         var r = snapshot.Request;
         var waiting = snapshot.Status == ActivationStatus.PendingApproval;
         return new(r.Id, r.PrincipalId, r.RoleId, r.Scope, r.AssignmentId, ActivationRequest.Wire(snapshot.Status), IsoDuration.Format(r.Duration),
-            r.Justification, r.Ticket is null ? null : new TicketDto(r.Ticket.Number, r.Ticket.System), r.RequestedAt, r.StartsAt, r.EndsAt,
+            WireValues.OrNull<Justification>(r.Justification), r.Ticket is null ? null : TicketDto.Of(r.Ticket), r.RequestedAt, r.StartsAt, r.EndsAt,
             r.ApprovalDeadline,
             r.Decision is null ? null : new DecisionResponse(r.Decision.Approved ? ApprovalDecisions.Approved : ApprovalDecisions.Denied, r.Decision.DecidedBy, r.Decision.DecidedAt,
-                r.Decision.Justification),
+                WireValues.OrNull<Justification>(r.Decision.Justification)),
             snapshot.PendingExtension is { } e
-                ? new ExtensionResponse(IsoDuration.Format(e.Duration), e.Justification, e.RequestedAt, e.Deadline,
+                ? new ExtensionResponse(IsoDuration.Format(e.Duration), WireValues.OrNull<Justification>(e.Justification), e.RequestedAt, e.Deadline,
                     e.Approval is null ? null : ApprovalResponse.From(e.Approval, snapshot.At, waiting: true, null))
                 : null,
             ApprovalResponse.Of(snapshot), r.BreakGlass, FollowUpResponse.From(r.FollowUp), GoverningRoleResponse.From(r.GovernedBy));

@@ -49,7 +49,7 @@ public static class ActivationEndpoints
     public static async Task<Ok<BatchActivationResponse>> RequestBatch(BatchActivationRequest body, CurrentCaller caller, ActivationService activations,
         CancellationToken ct)
     {
-        var items = await PimTelemetry.ActivationsAsync(activations.RequestBatchAsync(caller, body.RoleIds, body.All, body.ToCommonAsk(), ct));
+        var items = await PimTelemetry.ActivationsAsync(activations.RequestBatchAsync(caller, body.RoleIds?.Select(r => r.Text).ToList(), body.All, body.ToCommonAsk(), ct));
         return TypedResults.Ok(new BatchActivationResponse(items.Select(i => i.Problem is { } p
             ? new BatchItemResponse(i.RoleId, i.Scope, Problems.StatusOf(p.Code), null, new BatchProblem(p.Code, Problems.TitleOf(p.Code), p.Message))
             : new BatchItemResponse(i.RoleId, i.Scope, StatusCodes.Status201Created, ActivationRequestResponse.From(i.Request!), null)).ToList()));
@@ -69,7 +69,7 @@ public static class ActivationEndpoints
 
     public static async Task<Ok<ActivationRequestResponse>> Extend(string requestId, ExtendRequest body, CurrentCaller caller,
         ActivationLifecycleService lifecycle, CancellationToken ct) =>
-        TypedResults.Ok(ActivationRequestResponse.From(await lifecycle.ExtendAsync(caller, requestId, IsoDuration.Parse(body.Duration), body.Justification, ct)));
+        TypedResults.Ok(ActivationRequestResponse.From(await lifecycle.ExtendAsync(caller, requestId, IsoDuration.Parse(body.Duration), body.Justification?.Text, ct)));
 
     public static async Task<Ok<ActivationRequestResponse>> Cancel(string requestId, CurrentCaller caller, ActivationLifecycleService lifecycle,
         CancellationToken ct) =>
@@ -81,11 +81,11 @@ public static class ActivationEndpoints
 
     public static async Task<Ok<ActivationRequestResponse>> Revoke(string requestId, RevokeRequest body, CurrentCaller caller,
         ActivationLifecycleService lifecycle, CancellationToken ct) =>
-        TypedResults.Ok(ActivationRequestResponse.From(await lifecycle.RevokeAsync(caller, requestId, body.Reason, ct)));
+        TypedResults.Ok(ActivationRequestResponse.From(await lifecycle.RevokeAsync(caller, requestId, body.Reason.Text, ct)));
 
     public static async Task<Ok<ActivationRequestResponse>> Acknowledge(string requestId, AcknowledgeRequest body, CurrentCaller caller,
         ActivationLifecycleService lifecycle, CancellationToken ct) =>
-        TypedResults.Ok(ActivationRequestResponse.From(await lifecycle.AcknowledgeAsync(caller, requestId, body.Justification, ct)));
+        TypedResults.Ok(ActivationRequestResponse.From(await lifecycle.AcknowledgeAsync(caller, requestId, body.Justification.Text, ct)));
 
     public static async Task<Ok<MyRolesResponse>> MyRoles(CurrentCaller caller, ActivationService activations, CancellationToken ct) =>
         TypedResults.Ok(new MyRolesResponse((await activations.MyRolesAsync(caller, ct)).Select(r => MyRoleResponse.From(r, caller)).ToList()));

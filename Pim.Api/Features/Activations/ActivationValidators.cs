@@ -16,7 +16,7 @@ public sealed class ActivationRequestValidator : AbstractValidator<ActivationReq
 
 public sealed class TicketValidator : AbstractValidator<TicketDto>
 {
-    public TicketValidator() => RuleFor(t => t.Number).NotEmpty();
+    public TicketValidator() => RuleFor(t => t.Number).NotBlank();
 }
 
 public sealed class ExtendRequestValidator : AbstractValidator<ExtendRequest>
@@ -38,12 +38,12 @@ public sealed class BatchActivationRequestValidator : AbstractValidator<BatchAct
 
 public sealed class RevokeRequestValidator : AbstractValidator<RevokeRequest>
 {
-    public RevokeRequestValidator() => RuleFor(r => r.Reason).NotEmpty();
+    public RevokeRequestValidator() => RuleFor(r => r.Reason).NotBlank();
 }
 
 public sealed class AcknowledgeRequestValidator : AbstractValidator<AcknowledgeRequest>
 {
-    public AcknowledgeRequestValidator() => RuleFor(r => r.Justification).NotEmpty();
+    public AcknowledgeRequestValidator() => RuleFor(r => r.Justification).NotBlank();
 }
 
 public sealed class ActivationWaitQueryValidator : AbstractValidator<ActivationWaitQuery>

@@ -1,4 +1,5 @@
 using Pim.Api.Http;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Alerts;
@@ -16,21 +17,21 @@ public sealed record AlertItemResponse(string? PrincipalId, string? PrincipalDis
 /// <summary>A security alert's incident: what it is about (a role at a scope), in words, what it affects now, and what to do.</summary>
 public sealed record AlertResponse(string Id, string AlertType, string DisplayName, string Status, string RoleId, string Scope, string Description,
     string RecommendedAction, int AffectedCount, IReadOnlyList<AlertItemResponse> AffectedItems, DateTimeOffset RaisedAt, DateTimeOffset? ResolvedAt,
-    DateTimeOffset? DismissedAt, string? DismissedBy, string? Justification)
+    DateTimeOffset? DismissedAt, string? DismissedBy, Justification? Justification)
 {
     public static AlertResponse From(AlertView v)
     {
         var i = v.Incident;
         return new(i.Id, i.AlertType, v.Definition.DisplayName, AlertStatuses.ToText(i.Status), i.RoleId, i.Scope, v.Description,
             v.Definition.RecommendedAction, v.AffectedCount, v.AffectedItems.Select(AlertItemResponse.From).ToList(), i.RaisedAt, i.ResolvedAt,
-            i.DismissedAt, i.DismissedBy, i.DismissalJustification);
+            i.DismissedAt, i.DismissedBy, WireValues.OrNull<Justification>(i.DismissalJustification));
     }
 }
 
 /// <summary>The filters and paging of <c>GET …/alerts</c>: open incidents unless <c>status</c> says otherwise.</summary>
 public sealed record AlertListQuery(string? Status, string? AlertType, int? PageSize, string? PageToken);
 
-public sealed record DismissAlertRequest(string Justification);
+public sealed record DismissAlertRequest(Justification Justification);
 
 /// <summary>An alert's settings: on or off, and the thresholds it reads (null for those it does not). The body GET answers can be sent back.</summary>
 public sealed record AlertSettingsRequest(bool Enabled, int? MaximumCount = null, string? Period = null, [property: Echo] string? AlertType = null,

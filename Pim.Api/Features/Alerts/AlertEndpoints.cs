@@ -39,7 +39,7 @@ public static class AlertEndpoints
 
     public static async Task<Ok<AlertResponse>> Dismiss(string alertId, DismissAlertRequest body, CurrentCaller caller, AlertService alerts,
         CancellationToken ct) =>
-        TypedResults.Ok(AlertResponse.From(await alerts.DismissAsync(caller, alertId, body.Justification, ct)));
+        TypedResults.Ok(AlertResponse.From(await alerts.DismissAsync(caller, alertId, body.Justification.Text, ct)));
 
     public static async Task<Ok<AlertSettingsResponse>> GetSettings(string alertType, HttpContext http, CurrentCaller caller, AlertService alerts,
         CancellationToken ct)

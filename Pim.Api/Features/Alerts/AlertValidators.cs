@@ -5,7 +5,7 @@ namespace Pim.Api.Features.Alerts;
 
 public sealed class DismissAlertRequestValidator : AbstractValidator<DismissAlertRequest>
 {
-    public DismissAlertRequestValidator() => RuleFor(r => r.Justification).NotEmpty();
+    public DismissAlertRequestValidator() => RuleFor(r => r.Justification).NotBlank();
 }
 
 public sealed class AlertSettingsRequestValidator : AbstractValidator<AlertSettingsRequest>

@@ -1,3 +1,5 @@
+using Pim.Api.Http.Values;
+
 namespace Pim.Api.Features.Approvals;
 
-public sealed record DecisionRequest(string Justification);
+public sealed record DecisionRequest(Justification Justification);

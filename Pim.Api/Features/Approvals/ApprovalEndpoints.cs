@@ -26,9 +26,9 @@ public static class ApprovalEndpoints
 
     public static async Task<Ok<ActivationRequestResponse>> Approve(string requestId, DecisionRequest body, CurrentCaller caller, ApprovalService approvals,
         CancellationToken ct) =>
-        TypedResults.Ok(ActivationRequestResponse.From(PimTelemetry.Decided(await approvals.ApproveAsync(caller, requestId, body.Justification, ct), approved: true)));
+        TypedResults.Ok(ActivationRequestResponse.From(PimTelemetry.Decided(await approvals.ApproveAsync(caller, requestId, body.Justification.Text, ct), approved: true)));
 
     public static async Task<Ok<ActivationRequestResponse>> Deny(string requestId, DecisionRequest body, CurrentCaller caller, ApprovalService approvals,
         CancellationToken ct) =>
-        TypedResults.Ok(ActivationRequestResponse.From(PimTelemetry.Decided(await approvals.DenyAsync(caller, requestId, body.Justification, ct), approved: false)));
+        TypedResults.Ok(ActivationRequestResponse.From(PimTelemetry.Decided(await approvals.DenyAsync(caller, requestId, body.Justification.Text, ct), approved: false)));
 }

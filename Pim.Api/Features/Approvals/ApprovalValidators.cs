@@ -1,8 +1,9 @@
 using FluentValidation;
+using Pim.Api.Http;
 
 namespace Pim.Api.Features.Approvals;
 
 public sealed class DecisionRequestValidator : AbstractValidator<DecisionRequest>
 {
-    public DecisionRequestValidator() => RuleFor(r => r.Justification).NotEmpty();
+    public DecisionRequestValidator() => RuleFor(r => r.Justification).NotBlank();
 }

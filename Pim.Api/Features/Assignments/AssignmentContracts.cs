@@ -1,20 +1,21 @@
 using Pim.Api.Http;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Assignments;
 
-public sealed record RoleAssignmentRequest(string PrincipalId, string RoleId, string Type, string? Scope = null,
-    DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null, string? Justification = null)
+public sealed record RoleAssignmentRequest(PrincipalId PrincipalId, RoleId RoleId, string Type, string? Scope = null,
+    DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null, Justification? Justification = null)
 {
-    public NewAssignment ToNewAssignment() => new(PrincipalId, RoleId, Scope ?? ScopePath.Root, AssignmentTypes.Parse(Type)!.Value,
-        Clock.Normalize(StartsAt), Clock.Normalize(EndsAt), Justification);
+    public NewAssignment ToNewAssignment() => new(PrincipalId.Text, RoleId.Text, Scope ?? ScopePath.Root, AssignmentTypes.Parse(Type)!.Value,
+        Clock.Normalize(StartsAt), Clock.Normalize(EndsAt), Justification?.Text);
 }
 
 public sealed record RoleAssignmentResponse(string Id, string PrincipalId, string RoleId, string Scope, string Type,
-    DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string? Justification, DateTimeOffset CreatedAt, string CreatedBy)
+    DateTimeOffset StartsAt, DateTimeOffset? EndsAt, Justification? Justification, DateTimeOffset CreatedAt, string CreatedBy)
 {
     public static RoleAssignmentResponse From(RoleAssignment a) => new(a.Id, a.PrincipalId, a.RoleId, a.Scope, AssignmentTypes.ToText(a.Type),
-        a.StartsAt, a.EndsAt, a.Justification, a.CreatedAt, a.CreatedBy);
+        a.StartsAt, a.EndsAt, WireValues.OrNull<Justification>(a.Justification), a.CreatedAt, a.CreatedBy);
 }
 
 public sealed record AssignmentUseResponse(string ClientId, string ClientKind, bool NonInteractive, DateTimeOffset FirstUsedAt, DateTimeOffset LastUsedAt, long Uses)

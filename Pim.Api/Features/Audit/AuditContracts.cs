@@ -1,15 +1,17 @@
 using System.Globalization;
 using Pim.Api.Http;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Audit;
 
 public sealed record AuditEventResponse(string Id, DateTimeOffset OccurredAt, string ActorId, string ActorKind, string? ActorTenantId, string Action, string TargetType, string TargetId,
-    string? PrincipalId, string? RoleId, string? Scope, string? Justification, string? TicketNumber, string? TicketSystem,
+    string? PrincipalId, string? RoleId, string? Scope, Justification? Justification, TicketNumber? TicketNumber, TicketSystem? TicketSystem,
     string? ClientIp, string? UserAgent, string? CorrelationId, string? Details)
 {
     public static AuditEventResponse From(AuditEvent e) => new(e.Id.ToString(CultureInfo.InvariantCulture), e.OccurredAt, e.ActorId, e.ActorKind, e.ActorTenantId, e.Action,
-        e.TargetType, e.TargetId, e.PrincipalId, e.RoleId, e.Scope, e.Justification, e.TicketNumber, e.TicketSystem, e.ClientIp, e.UserAgent,
+        e.TargetType, e.TargetId, e.PrincipalId, e.RoleId, e.Scope, WireValues.OrNull<Justification>(e.Justification), WireValues.OrNull<TicketNumber>(e.TicketNumber),
+        WireValues.OrNull<TicketSystem>(e.TicketSystem), e.ClientIp, e.UserAgent,
         e.CorrelationId, e.Details);
 }
 

@@ -1,26 +1,27 @@
 using Pim.Api.Http;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Principals;
 
 /// <summary>A principal as the directory has it; <c>accountEnabled: false</c> (users, guests, service principals) makes it hold
 /// nothing; left out, the account is enabled. <c>memberOf</c>: its direct groups.</summary>
-public sealed record PrincipalRequest(string Kind, string DisplayName, string? Email = null, string? HomeTenantId = null, string? HomePrincipalId = null,
+public sealed record PrincipalRequest(string Kind, string DisplayName, EmailAddress? Email = null, string? HomeTenantId = null, string? HomePrincipalId = null,
     IReadOnlyList<string>? MemberOf = null, bool? AccountEnabled = null, [property: Echo] string? Id = null, [property: Echo] string? UserName = null,
     [property: Echo] string? ExternalId = null)
 {
-    public Principal ToDomain(string tenantId, string principalId) => new(tenantId, principalId, PrincipalKinds.Parse(Kind)!.Value, DisplayName, Email,
+    public Principal ToDomain(string tenantId, string principalId) => new(tenantId, principalId, PrincipalKinds.Parse(Kind)!.Value, DisplayName, Email?.Text,
         HomeTenantId, HomePrincipalId, (MemberOf ?? []).Distinct().ToList(), AccountEnabled ?? true);
 }
 
 /// <param name="MemberOf">The principal's direct groups (GET …/memberships lists the inherited ones too).</param>
 /// <param name="UserName">What a provisioning client (SCIM) names a user by; null for principals it did not provision.</param>
 /// <param name="ExternalId">The provisioning client's own id for the principal (SCIM externalId).</param>
-public sealed record PrincipalResponse(string Id, string Kind, string DisplayName, string? Email, string? HomeTenantId, string? HomePrincipalId,
+public sealed record PrincipalResponse(string Id, string Kind, string DisplayName, EmailAddress? Email, string? HomeTenantId, string? HomePrincipalId,
     IReadOnlyList<string> MemberOf, bool AccountEnabled, string? UserName, string? ExternalId)
 {
     public static PrincipalResponse From(Principal p) =>
-        new(p.Id, PrincipalKinds.ToText(p.Kind), p.DisplayName, p.Email, p.HomeTenantId, p.HomePrincipalId, p.MemberOf, p.Enabled, p.UserName, p.ExternalId);
+        new(p.Id, PrincipalKinds.ToText(p.Kind), p.DisplayName, WireValues.OrNull<EmailAddress>(p.Email), p.HomeTenantId, p.HomePrincipalId, p.MemberOf, p.Enabled, p.UserName, p.ExternalId);
 }
 
 /// <summary>

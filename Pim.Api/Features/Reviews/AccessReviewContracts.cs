@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Pim.Api.Http;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Reviews;
@@ -59,14 +60,14 @@ public sealed class ReviewersConverter : JsonConverter<ReviewersDto>
 /// An access review to create. Left out: scope '/', every role, both assignment types, once, for P14D, keeping undecided
 /// items, applied by an administrator, with a justification for each decision.
 /// </summary>
-public sealed record AccessReviewRequest(string DisplayName, ReviewersDto Reviewers, string? Scope = null, IReadOnlyList<string>? RoleIds = null,
+public sealed record AccessReviewRequest(string DisplayName, ReviewersDto Reviewers, string? Scope = null, IReadOnlyList<RoleId>? RoleIds = null,
     string? AssignmentTypes = null, string? Recurrence = null, string? Duration = null, string? DefaultDecision = null, bool? AutoApply = null,
     bool? JustificationRequired = null)
 {
     public NewAccessReview ToDomain()
     {
         AccessReviewRecurrences.TryParse(Recurrence ?? AccessReviewRecurrences.Once, out var recurrence);
-        return new NewAccessReview(DisplayName, Scope ?? ScopePath.Root, RoleIds ?? [],
+        return new NewAccessReview(DisplayName, Scope ?? ScopePath.Root, RoleIds?.Select(r => r.Text).ToList() ?? [],
             AssignmentTypes is null ? ReviewedAssignments.Both : AccessReviewDecisions.ParseAssignments(AssignmentTypes)!.Value, Reviewers.ToDomain(), recurrence,
             Duration is null ? AccessReview.DefaultDuration : IsoDuration.Parse(Duration),
             DefaultDecision is null ? AccessReviewDefault.Keep : AccessReviewDecisions.ParseDefault(DefaultDecision)!.Value, AutoApply ?? false,
@@ -99,18 +100,18 @@ public sealed record AccessReviewInstanceResponse(string Id, string ReviewId, in
 /// <summary>An assignment under review (its id is the assignment's), Pim's recommendation and why, and the decision.</summary>
 public sealed record AccessReviewItemResponse(string Id, string InstanceId, string AssignmentId, string PrincipalId, string? PrincipalDisplayName, string RoleId,
     string Scope, string AssignmentType, DateTimeOffset AssignedAt, DateTimeOffset? LastActivityAt, string Recommendation, string RecommendationReason,
-    string? Decision, string? DecidedBy, DateTimeOffset? DecidedAt, bool DecidedByDefault, string? Justification, DateTimeOffset? AppliedAt, string? Outcome)
+    string? Decision, string? DecidedBy, DateTimeOffset? DecidedAt, bool DecidedByDefault, Justification? Justification, DateTimeOffset? AppliedAt, string? Outcome)
 {
     public static AccessReviewItemResponse From(AccessReviewItemView v)
     {
         var i = v.Item;
         return new(i.AssignmentId, i.InstanceId, i.AssignmentId, i.PrincipalId, i.PrincipalDisplayName, i.RoleId, i.Scope, AssignmentTypes.ToText(i.AssignmentType),
             i.AssignedAt, i.LastActivityAt, AccessReviewDecisions.ToText(i.Recommendation), v.RecommendationReason,
-            i.Decision is { } d ? AccessReviewDecisions.ToText(d) : null, i.DecidedBy, i.DecidedAt, i.DecidedByDefault, i.Justification, i.AppliedAt, i.Outcome);
+            i.Decision is { } d ? AccessReviewDecisions.ToText(d) : null, i.DecidedBy, i.DecidedAt, i.DecidedByDefault, WireValues.OrNull<Justification>(i.Justification), i.AppliedAt, i.Outcome);
     }
 }
 
-public sealed record AccessReviewDecisionRequest(string Decision, string? Justification = null);
+public sealed record AccessReviewDecisionRequest(string Decision, Justification? Justification = null);
 
 /// <summary>The paging of <c>GET …/results</c>: JSON pages of at most 200 items, or CSV pages of up to 10,000 (Accept: text/csv).</summary>
 public sealed record AccessReviewResultsQuery(int? PageSize, string? PageToken);

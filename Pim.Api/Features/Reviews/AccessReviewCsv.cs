@@ -19,7 +19,7 @@ public static class AccessReviewCsv
     public static string Write(IEnumerable<AccessReviewItemResponse> items) => Csv.Write(Header, items.Select(i => (IReadOnlyList<string?>)
     [
         i.AssignmentId, i.PrincipalId, i.PrincipalDisplayName, i.RoleId, i.Scope, i.AssignmentType, Csv.Instant(i.AssignedAt), Csv.Instant(i.LastActivityAt),
-        i.Recommendation, i.RecommendationReason, i.Decision, i.DecidedBy, Csv.Instant(i.DecidedAt), i.DecidedByDefault ? "true" : "false", i.Justification,
+        i.Recommendation, i.RecommendationReason, i.Decision, i.DecidedBy, Csv.Instant(i.DecidedAt), i.DecidedByDefault ? "true" : "false", i.Justification?.Text,
         Csv.Instant(i.AppliedAt), i.Outcome,
     ]));
 }

@@ -61,7 +61,7 @@ public static class AccessReviewEndpoints
     public static async Task<Ok<AccessReviewItemResponse>> Decide(string reviewId, string instanceId, string itemId, AccessReviewDecisionRequest body,
         CurrentCaller caller, AccessReviewService reviews, CancellationToken ct) =>
         TypedResults.Ok(AccessReviewItemResponse.From(await reviews.DecideAsync(caller, reviewId, instanceId, itemId,
-            AccessReviewDecisions.ParseDecision(body.Decision)!.Value, body.Justification, ct)));
+            AccessReviewDecisions.ParseDecision(body.Decision)!.Value, body.Justification?.Text, ct)));
 
     public static async Task<Results<Ok<PageResponse<AccessReviewItemResponse>>, ContentHttpResult>> Results(string reviewId, string instanceId,
         [AsParameters] AccessReviewResultsQuery query, HttpContext http, CurrentCaller caller, AccessReviewService reviews, CancellationToken ct)

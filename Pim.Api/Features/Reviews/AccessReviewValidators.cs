@@ -11,7 +11,7 @@ public sealed class AccessReviewRequestValidator : AbstractValidator<AccessRevie
         RuleFor(r => r.DisplayName).NotEmpty();
         RuleFor(r => r.Reviewers).NotNull().Must(BeReviewers)
             .WithMessage($"'reviewers' must be \"self\", \"roleAdministrators\" or a list of 1 to {AccessReview.MaximumReviewers} user or group ids.");
-        RuleForEach(r => r.RoleIds).NotNull().MustBeRole();
+        RuleForEach(r => r.RoleIds).MustBeRole();
         RuleFor(r => r.Duration).MustBeDuration();
     }
 

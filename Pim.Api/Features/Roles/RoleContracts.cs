@@ -1,3 +1,4 @@
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Roles;
@@ -7,18 +8,18 @@ namespace Pim.Api.Features.Roles;
 /// (scope '/'), <c>resource</c> (management groups, subscriptions, resource groups) or <c>group</c> (a group,
 /// <c>/groups/{groupId}</c>: <c>member</c>); <c>atGroups</c> says whether it is held at groups (<c>member</c> and <c>owner</c>).
 /// </summary>
-public sealed record RoleResponse(string Id, string DisplayName, string Description, bool Privileged, string Kind, bool Custom, bool AtGroups)
+public sealed record RoleResponse(string Id, string DisplayName, Description Description, bool Privileged, string Kind, bool Custom, bool AtGroups)
 {
     public static RoleResponse From(RoleDefinition r) =>
-        new(r.Id, r.DisplayName, r.Description, r.Privileged, r.Resource ? RoleKinds.Resource : r.AtGroups ? RoleKinds.Group : RoleKinds.Directory, r.Custom,
+        new(r.Id, r.DisplayName, Description.Of(r.Description), r.Privileged, r.Resource ? RoleKinds.Resource : r.AtGroups ? RoleKinds.Group : RoleKinds.Directory, r.Custom,
             r.AtGroups);
 }
 
 /// <summary>A tenant's own role, as PUT defines it. GET's <c>id</c> and <c>custom</c> may be sent back: they are read-only echoes.</summary>
-public sealed record RoleRequest(string DisplayName, string Description, string Kind, bool Privileged, [property: Http.Echo] string? Id = null,
+public sealed record RoleRequest(string DisplayName, Description Description, string Kind, bool Privileged, [property: Http.Echo] string? Id = null,
     [property: Http.Echo] bool? Custom = null, [property: Http.Echo] bool? AtGroups = null)
 {
-    public RoleDefinition ToDomain(string roleId) => new(roleId, DisplayName, Description, Privileged, Kind == RoleKinds.Resource, Custom: true);
+    public RoleDefinition ToDomain(string roleId) => new(roleId, DisplayName, Description.Text, Privileged, Kind == RoleKinds.Resource, Custom: true);
 }
 
 public static class RoleKinds

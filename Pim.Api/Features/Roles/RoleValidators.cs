@@ -6,7 +6,7 @@ public sealed class RoleRequestValidator : AbstractValidator<RoleRequest>
 {
     public RoleRequestValidator()
     {
+        // A description is required and not null: the JSON reader holds it to that (a Description is a non-nullable value).
         RuleFor(r => r.DisplayName).NotEmpty();
-        RuleFor(r => r.Description).NotNull();
     }
 }

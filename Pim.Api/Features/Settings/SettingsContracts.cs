@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pim.Api.Http;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Settings;
@@ -100,7 +101,7 @@ public sealed record AssignmentSettingsDto(bool AllowPermanentEligible, string M
         IsoDuration.Parse(MaximumActiveDuration));
 }
 
-public sealed record OnActivationDto(bool NotifyRoleAdministrators, IReadOnlyList<string> AdditionalRecipients);
+public sealed record OnActivationDto(bool NotifyRoleAdministrators, IReadOnlyList<EmailAddress> AdditionalRecipients);
 /// <summary>Approvers are told when a stage waits for them and, <c>remindBefore</c> ahead of its timeout, reminded (null: never).</summary>
 public sealed record OnApprovalNeededDto(bool NotifyApprovers, string? RemindBefore = null);
 public sealed record OnDecisionDto(bool NotifyRequester);
@@ -117,13 +118,13 @@ public sealed record NotificationSettingsDto(OnActivationDto OnActivation, OnApp
     OnDecisionDto? OnDecision = null, OnAssignmentDto? OnAssignment = null, BeforeExpiryDto? BeforeExpiry = null)
 {
     public static NotificationSettingsDto From(NotificationRules n) => new(
-        new OnActivationDto(n.OnActivation.NotifyRoleAdministrators, n.OnActivation.AdditionalRecipients),
+        new OnActivationDto(n.OnActivation.NotifyRoleAdministrators, [.. n.OnActivation.AdditionalRecipients.Select(EmailAddress.Of)]),
         new OnApprovalNeededDto(n.OnApprovalNeeded.NotifyApprovers, Format(n.OnApprovalNeeded.RemindBefore)), new OnDecisionDto(n.OnDecision.NotifyRequester),
         new OnAssignmentDto(n.OnAssignment.NotifyAssignee),
         new BeforeExpiryDto(Format(n.ExpiryWarnings.Activation), Format(n.ExpiryWarnings.Assignment)));
 
     public NotificationRules ToDomain() => new(
-        new ActivationNotification(OnActivation.NotifyRoleAdministrators, OnActivation.AdditionalRecipients.Distinct(StringComparer.OrdinalIgnoreCase).ToList()),
+        new ActivationNotification(OnActivation.NotifyRoleAdministrators, OnActivation.AdditionalRecipients.Select(e => e.Text).Distinct(StringComparer.OrdinalIgnoreCase).ToList()),
         OnApprovalNeeded is null ? new ApprovalNeededNotification(true, RoleSettings.DefaultRemindBefore)
             : new ApprovalNeededNotification(OnApprovalNeeded.NotifyApprovers, Parse(OnApprovalNeeded.RemindBefore)),
         new DecisionNotification(OnDecision?.NotifyRequester ?? true), new AssignmentNotification(OnAssignment?.NotifyAssignee ?? true),

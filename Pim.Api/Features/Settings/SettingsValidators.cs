@@ -31,7 +31,7 @@ public sealed class RoleSettingsValidator : AbstractValidator<RoleSettingsDto>
         When(s => s.Notifications?.OnActivation is not null, () =>
         {
             RuleFor(s => s.Notifications.OnActivation.AdditionalRecipients).NotNull();
-            RuleForEach(s => s.Notifications.OnActivation.AdditionalRecipients).NotNull().MustBeEmail();
+            RuleForEach(s => s.Notifications.OnActivation.AdditionalRecipients).MustBeEmail();
         });
         When(s => s.Notifications?.OnApprovalNeeded is not null, () =>
             RuleFor(s => s.Notifications.OnApprovalNeeded!.RemindBefore).MustBeDuration()

@@ -1,0 +1,183 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+using Pim.Api.Http.Values;
+using Pim.Domain;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace Pim.Api.Http;
+
+// The wire enforced: every argument a handler receives held to the bounds of Fields.
+public static partial class Wire
+{
+    // ---------------------------------------------------------------- enforcement
+
+    /// <summary>
+    /// Holds every argument a handler of the group receives from the request — path, query and header values, [AsParameters]
+    /// records and JSON bodies, nested records and lists included — to the bounds of <see cref="Fields"/>: a request that
+    /// breaks one is answered 400 validation-failed naming each field, before any validator or handler runs.
+    /// </summary>
+    public static TBuilder HoldToWireBounds<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilterFactory((factory, next) =>
+        {
+            // What each parameter is, read once per endpoint (reflection on every request showed in the profile).
+            var parameters = factory.MethodInfo.GetParameters().Select(p => (
+                Query: p.GetCustomAttribute<AsParametersAttribute>() is not null,
+                Schema: IsContract(p.ParameterType) ? OpenApiSetup.SchemaId(p.ParameterType) : null,
+                Name: WireName(p))).ToArray();
+            return async context =>
+            {
+                var http = context.HttpContext;
+                var operation = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "";
+                var errors = new Dictionary<string, List<string>>();
+                for (var i = 0; i < parameters.Length && i < context.Arguments.Count; i++)
+                {
+                    var (query, schema, name) = parameters[i];
+                    var value = context.Arguments[i];
+                    if (value is null) continue;
+                    if (query) CheckParameters(http, operation, value, errors);
+                    else if (schema is not null) CheckRecord(schema, value, "", errors);
+                    else if (value is string or int or long) CheckValue(Require(operation, name), value, name, errors);
+                }
+                if (errors.Count > 0)
+                    throw new PimException(ErrorCodes.ValidationFailed, "One or more fields are out of bounds.",
+                        errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+                return await next(context);
+            };
+        });
+
+    private static string WireName(ParameterInfo parameter) =>
+        parameter.GetCustomAttribute<FromHeaderAttribute>()?.Name ?? parameter.GetCustomAttribute<FromQueryAttribute>()?.Name ?? parameter.Name!;
+
+    private static void CheckParameters(HttpContext http, string operation, object query, Dictionary<string, List<string>> errors)
+    {
+        foreach (var (name, member) in Members(query.GetType()))
+        {
+            var value = member.Get(query);
+            if (value is null) continue;
+            if (value is DateTimeOffset && http.Request.Query[name].ToString() is { } raw)
+                CheckValue(Find(operation, name) ?? Instant, raw, name, errors);
+            else if (value is string or int or long)
+                CheckValue(Require(operation, name), value, name, errors);
+        }
+    }
+
+    private static void CheckRecord(string owner, object record, string path, Dictionary<string, List<string>> errors)
+    {
+        foreach (var (name, member) in Members(record.GetType()))
+        {
+            var value = member.Get(record);
+            if (value is null) continue;
+            var at = path.Length == 0 ? name : $"{path}.{name}";
+            switch (member.Kind)
+            {
+                case Kind.Record:
+                    CheckRecord(member.Schema!, value, at, errors);
+                    break;
+                case Kind.List:
+                    var field = Require(owner, name);
+                    var items = ((IEnumerable)value).Cast<object?>().ToList();
+                    if (items.Count > field.MaxItems) Add(errors, at, $"'{at}' may hold at most {field.MaxItems} items.");
+                    if (items.Count < field.MinItems) Add(errors, at, $"'{at}' must hold at least {field.MinItems} item(s).");
+                    for (var i = 0; i < items.Count; i++)
+                    {
+                        if (items[i] is not { } item) continue;
+                        if (item is IWireValue wire)
+                        {
+                            if (!wire.Fits && wire.Text is { } sent) CheckValue(WireValues.BoundOf(item.GetType())!, sent, $"{at}[{i}]", errors);
+                        }
+                        else if (IsContractCached(item.GetType())) CheckRecord(OpenApiSetup.SchemaId(item.GetType()), item, $"{at}[{i}]", errors);
+                        else if (field.Items is not null) CheckValue(field.Items, item, $"{at}[{i}]", errors);
+                    }
+                    break;
+                case Kind.Value:
+                    if (value is IWireValue { Fits: false, Text: { } text }) CheckValue(member.Bound!, text, at, errors);
+                    break;
+                case Kind.Scalar:
+                    CheckValue(Require(owner, name), value, at, errors);
+                    break;
+            }
+        }
+    }
+
+    private static void CheckValue(WireField field, object value, string at, Dictionary<string, List<string>> errors)
+    {
+        switch (value)
+        {
+            case string text:
+                if (field.Values is { } values)
+                {
+                    if (!values.Contains(text, StringComparer.Ordinal)) Add(errors, at, $"'{at}' must be one of: {string.Join(", ", values)}.");
+                }
+                else if (text.Length > field.MaxLength) Add(errors, at, $"'{at}' must be at most {field.MaxLength} characters.");
+                else if (field.Regex is { } regex && !FullyMatches(regex, text)) Add(errors, at, $"'{at}' must be {field.Says}.");
+                break;
+            case int or long:
+                var number = Convert.ToInt64(value, CultureInfo.InvariantCulture);
+                if (number < field.Minimum || number > field.Maximum) Add(errors, at, $"'{at}' must be between {field.Minimum} and {field.Maximum}.");
+                break;
+        }
+    }
+
+    private static void Add(Dictionary<string, List<string>> errors, string at, string message)
+    {
+        if (!errors.TryGetValue(at, out var list)) errors[at] = list = [];
+        list.Add(message);
+    }
+
+    // ---------------------------------------------------------------- the shape of records
+
+    /// <summary>What a property holds; a <see cref="Kind.Value"/> is a wire value type, which declares its own bound.</summary>
+    private enum Kind { Scalar, Instant, Boolean, List, Record, Value }
+
+    private static Kind KindOf(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (WireValues.BoundOf(type) is not null) return Kind.Value;
+        if (type == typeof(DateTimeOffset)) return Kind.Instant;
+        if (type == typeof(bool)) return Kind.Boolean;
+        if (type == typeof(string) || type.IsPrimitive) return Kind.Scalar;
+        if (typeof(IEnumerable).IsAssignableFrom(type)) return Kind.List;
+        return IsContract(type) ? Kind.Record : Kind.Scalar;
+    }
+
+    /// <summary>A record of Pim's wire (a request, an answer, a query): the types its contract is made of.</summary>
+    private static bool IsContract(Type type) =>
+        type.Assembly == typeof(Wire).Assembly && type.IsClass && type.GetMethod("<Clone>$") is not null;
+
+    private static readonly ConcurrentDictionary<Type, bool> Contracts = new();
+
+    /// <summary><see cref="IsContract(Type)"/>, asked once per type (a list's items are asked on every request).</summary>
+    private static bool IsContractCached(Type type) => Contracts.GetOrAdd(type, IsContract);
+
+    private static readonly ConcurrentDictionary<Type, Dictionary<string, PropertyInfo>> Shapes = new();
+
+    /// <summary>A property of a record as the enforcement reads it: its kind, and a compiled getter (no reflection per request).</summary>
+    private sealed record Member(Kind Kind, string? Schema, WireField? Bound, Func<object, object?> Get);
+
+    private static readonly ConcurrentDictionary<Type, (string Name, Member Member)[]> Readers = new();
+
+    /// <summary>A record's properties by their wire names, each with what reading it needs, worked out once per type.</summary>
+    private static (string Name, Member Member)[] Members(Type type) => Readers.GetOrAdd(type, t => [.. Properties(t).Select(p =>
+    {
+        var kind = KindOf(p.Value.PropertyType);
+        var record = System.Linq.Expressions.Expression.Parameter(typeof(object));
+        var get = System.Linq.Expressions.Expression.Lambda<Func<object, object?>>(
+            System.Linq.Expressions.Expression.Convert(
+                System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(record, t), p.Value), typeof(object)),
+            record).Compile();
+        return (p.Key, new Member(kind, kind == Kind.Record ? OpenApiSetup.SchemaId(p.Value.PropertyType) : null,
+            WireValues.BoundOf(p.Value.PropertyType), get));
+    })]);
+
+    /// <summary>A record's properties by their wire names: camelCase, or the name a [JsonPropertyName] gives (AuthZEN's snake_case).</summary>
+    private static Dictionary<string, PropertyInfo> Properties(Type type) => Shapes.GetOrAdd(type, t => t
+        .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.GetIndexParameters().Length == 0 && p.GetMethod is not null && p.DeclaringType == t && t.GetConstructors().Any(c => c.GetParameters().Any(a => a.Name == p.Name)))
+        .ToDictionary(p => p.GetCustomAttribute<System.Text.Json.Serialization.JsonPropertyNameAttribute>()?.Name ?? char.ToLowerInvariant(p.Name[0]) + p.Name[1..], p => p));
+}

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using Pim.Api.Features.Access;
+using Pim.Api.Http;
+using Pim.Domain;
+using Pim.Infrastructure;
+
+[assembly: HostingStartup(typeof(Pim.Bench.BenchmarkEndpoints))]
+
+namespace Pim.Bench;
+
+/// <summary>
+/// The benchmark's endpoints, mapped beside Pim's own through the same pipeline and authentication:
+/// <list type="bullet">
+/// <item><c>POST /bench/bare</c> (bench/run.sh's pim-bare): the evaluation's body bound and a constant answered, to
+/// compare access evaluation against;</item>
+/// <item><c>GET /bench/grants-sql</c>: the store path's queries as the code composes them, for EXPLAIN and pgbench;</item>
+/// <item><c>POST /bench/alerts/{tenantId}</c> and <c>GET /bench/alerts-sql</c> (bench/alerts.sh): one evaluation of a
+/// tenant's alerts, timed, and each alert's statement as the code composes it.</item>
+/// </list>
+/// </summary>
+public sealed class BenchmarkEndpoints : IHostingStartup, IEndpointContributor
+{
+    public void Configure(IWebHostBuilder builder) =>
+        builder.ConfigureServices(services => services.AddSingleton<IEndpointContributor, BenchmarkEndpoints>());
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/bench/bare", (EvaluationRequest body) => TypedResults.Ok(new { decision = "deny", body.PrincipalId }))
+            .RequireAuthorization().ExcludeFromDescription().IsEvaluation();
+        app.MapGet("/bench/grants-sql", () => TypedResults.Text(GrantIndexLoader.OnePrincipal)).RequireAuthorization().ExcludeFromDescription();
+        app.MapPost("/bench/alerts/{tenantId}", async (string tenantId, AlertService alerts, CancellationToken ct) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            var evaluation = await alerts.EvaluateNowAsync(tenantId, ct);
+            return TypedResults.Ok(new { elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds, evaluation.Raised, evaluation.Resolved });
+        }).RequireAuthorization().ExcludeFromDescription();
+        app.MapGet("/bench/alerts-sql", (AlertConditions conditions) =>
+            TypedResults.Ok(AlertCatalog.Types.ToDictionary(type => type, conditions.FindingsSql))).RequireAuthorization().ExcludeFromDescription();
+    }
+}

@@ -1,0 +1,65 @@
+# bench/lib/pim.sh: starting Pim (the benchmark host) and talking to it — sourced by bench/run.sh (read its header for the knobs and globals these use).
+# shellcheck shell=bash
+
+# ---------------------------------------------------------------- Pim
+# start_pim STORE CONNECTION_STRING: starts Pim for $LABEL on a free port, waits for /health/ready (bounded). A port
+# taken between pick_port and Kestrel's bind (the machine is shared) is retried on another port, up to 3 times.
+start_pim() {
+  local store=$1 conn=$2 ok=0 attempt lines
+  mkdir -p "$APP_TMP/data-$LABEL"
+  for attempt in 1 2 3; do
+    API_PORT="$(pick_port)" || die "could not find a free TCP port for Pim."
+    log "starting Pim ($store) on 127.0.0.1:$API_PORT$( (( attempt == 1 )) || echo " (attempt $attempt)")"
+    lines=$(wc -l <"$RESULTS/api-$LABEL.log")
+    # shellcheck disable=SC2086 # BENCH_PIM_ENV is a list of K=V words on purpose
+    env ASPNETCORE_ENVIRONMENT=Development \
+      ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" \
+      Pim__Store__Provider="$store" \
+      ConnectionStrings__Pim="$conn" \
+      Pim__Auth__PlatformIdentities__0=bench-gateway \
+      Pim__RateLimits__Evaluation__PerCaller=1000000000 Pim__RateLimits__Evaluation__PerTenant=1000000000 \
+      Serilog__MinimumLevel__Default=Warning \
+      Pim__DataDirectory="$APP_TMP/data-$LABEL" \
+      $PIM_ENV \
+      dotnet "$API_DLL" >>"$RESULTS/api-$LABEL.log" 2>&1 </dev/null &
+    API_PID=$!
+    for _ in $(seq 1 120); do
+      kill -0 "$API_PID" 2>/dev/null || break
+      if [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$API_PORT/health/ready" || true)" == 200 ]]; then
+        ok=1; break
+      fi
+      sleep 1
+    done
+    [[ "$ok" -eq 1 ]] && return 0
+    if ! kill -0 "$API_PID" 2>/dev/null; then
+      wait "$API_PID" 2>/dev/null || true; API_PID=""
+      if tail -n +"$(( lines + 1 ))" "$RESULTS/api-$LABEL.log" | grep -qi 'address already in use'; then
+        log "port $API_PORT was taken meanwhile: retrying on another one"; continue
+      fi
+      tail -n 30 "$RESULTS/api-$LABEL.log" >&2; die "Pim exited at start-up."
+    fi
+    tail -n 30 "$RESULTS/api-$LABEL.log" >&2; die "Pim was not ready within 120 s."
+  done
+  die "Pim could not bind a port (taken each time, 3 attempts)."
+}
+
+# post_json URL BODY [AUTH]: prints "<http status> <body>" (status 000 when the request failed)
+post_json() {
+  local out code
+  out="$(curl -sS --max-time 10 -w '\n%{http_code}' -H 'Content-Type: application/json' \
+    ${3:+-H "Authorization: Bearer $3"} -d "$2" "$1" 2>&1)" || true
+  code="${out##*$'\n'}"; [[ "$code" =~ ^[0-9]{3}$ ]] || code=000
+  printf '%s %s\n' "$code" "${out%$'\n'*}"
+}
+
+# sqlite_ts_check DB: the loaded timestamps must be spelled as Pim spells its own (read bench/load-sqlite.sql). Pim
+# writes assignment_usage after an allow (flushed every 10 s and at shutdown); compare the shapes, digits aside.
+# Prints nothing when they match, else a description of both.
+sqlite_ts_check() {
+  local db=$1 pim loaded shape='s/[0-9]/9/g; s/\.9+//'
+  pim="$(sqlite3 "$db" "SELECT first_used_at FROM assignment_usage LIMIT 1" 2>/dev/null || true)"
+  loaded="$(sqlite3 "$db" "SELECT starts_at FROM role_assignments WHERE tenant_id = 't1' LIMIT 1" 2>/dev/null || true)"
+  [[ -n "$pim" ]] || { echo "Pim wrote no timestamp to compare with yet (assignment_usage is empty); loaded: '$loaded'"; return; }
+  [[ "$(sed -E "$shape" <<<"$pim")" == "$(sed -E "$shape" <<<"$loaded")" ]] \
+    || echo "Pim writes timestamps like '$pim' but bench/load-sqlite.sql loaded '$loaded'"
+}
