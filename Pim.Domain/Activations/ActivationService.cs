@@ -84,9 +84,8 @@ public sealed class ActivationService(
         foreach (var (roleId, scope) in targets)
         {
             if (await roles.FindRoleAsync(caller.TenantId, roleId, ct) is null) continue; // the item itself will say what is wrong
-            GoverningPolicy policy;
-            try { policy = await settings.PolicyAtAsync(caller.TenantId, roleId, scope, ct); }
-            catch (PimException) { continue; } // the item itself will say what is wrong
+            var policy = await PolicyOrNoneAsync(caller.TenantId, roleId, scope, ct);
+            if (policy is null) continue; // the item itself will say what is wrong
             if (!requester.Workload) policy.Decide(roleId, scope, () => ActivationPolicy.EnsureMfa(policy.Settings.Activation, caller.Token, now));
         }
 
@@ -103,6 +102,13 @@ public sealed class ActivationService(
             }
         }
         return items;
+    }
+
+    /// <summary>The policy a batch item is held to, or none when it cannot be read (the item itself will say why).</summary>
+    private async Task<GoverningPolicy?> PolicyOrNoneAsync(string tenantId, string roleId, string scope, CancellationToken ct)
+    {
+        try { return await settings.PolicyAtAsync(tenantId, roleId, scope, ct); }
+        catch (PimException) { return null; }
     }
 
     /// <summary>One request: for the requester, its approvers, and security administrators and auditors.</summary>

@@ -30,7 +30,9 @@ public sealed class GrantRevocation(IRoleAssignments assignments, IPrincipals pr
             var members = new HashSet<string>(StringComparer.Ordinal);
             foreach (var request in pending)
             {
-                if (!request.IsOpenAt(now) || await LostAsync(request, ct) is not { } reason) continue;
+                if (!request.IsOpenAt(now)) continue;
+                var reason = await LostAsync(request, ct);
+                if (reason is null) continue;
                 await RevokeOneAsync(caller, request, reason, now, ct);
                 revoked++;
                 if (IsMembership(request)) members.Add(request.PrincipalId);

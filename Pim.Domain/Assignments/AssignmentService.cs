@@ -114,7 +114,7 @@ public sealed class AssignmentService(
     public Task<int> WarnOfExpiryAsync(int limit, CancellationToken ct)
     {
         var now = time.Now();
-        return uow.RunAsync(async () =>
+        return uow.RunAsync<int>(async () =>
         {
             var due = await assignments.ClaimExpiryWarningsDueAsync(now, limit, ct);
             var warned = due.Where(a => a.TakeExpiryWarning(now)).ToList();

@@ -167,19 +167,19 @@ public sealed class AccessReviewService(ITenants tenants, IPrincipals principals
     public async Task<int> SweepAsync(int limit, CancellationToken ct)
     {
         var now = time.Now();
-        var done = await uow.RunAsync(async () =>
+        var done = await uow.RunAsync<int>(async () =>
         {
             var due = await reviews.ClaimDueAsync(now, limit, ct);
             foreach (var review in due) await StartAsync(review, now, ct);
             return due.Count;
         }, ct);
-        done += await uow.RunAsync(async () =>
+        done += await uow.RunAsync<int>(async () =>
         {
             var due = await reviews.ClaimDueRemindersAsync(now, limit, ct);
             foreach (var instance in due) await RemindAsync(instance, now, ct);
             return due.Count;
         }, ct);
-        done += await uow.RunAsync(async () =>
+        done += await uow.RunAsync<int>(async () =>
         {
             var due = await reviews.ClaimDueEndsAsync(now, limit, ct);
             foreach (var instance in due) await EndAsync(Caller.System(instance.TenantId), await ReviewOfAsync(instance, ct), instance, now, ct);
