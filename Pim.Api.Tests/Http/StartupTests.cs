@@ -55,6 +55,31 @@ public sealed class StartupTests
         finally { await drop(); }
     }
 
+    /// <summary>Two replicas starting together on a new PostgreSQL database: one migrates, the other waits and finds
+    /// nothing to apply; neither fails and no script runs twice.</summary>
+    [Fact]
+    public async Task Replicas_starting_together_migrate_once()
+    {
+        var (store, drop) = await FreshStoreAsync("postgres");
+        try
+        {
+            using var start = new Barrier(2);
+            var replicas = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+            {
+                var migrator = new Migrator(store, NullLogger<Migrator>.Instance);
+                start.SignalAndWait();
+                migrator.Apply();
+            })).ToArray();
+            await Task.WhenAll(replicas);
+            Assert.Empty(new Migrator(store, NullLogger<Migrator>.Instance).Pending());
+            await using var connection = await store.OpenAsync(CancellationToken.None);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) - count(DISTINCT scriptname) FROM schemaversions";
+            Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
+        }
+        finally { await drop(); }
+    }
+
     /// <summary>One script set serves both stores, under the journal names each dialect always had: a database migrated by
     /// an earlier build of Pim sees nothing new to apply.</summary>
     [Theory]

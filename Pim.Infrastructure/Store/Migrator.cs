@@ -40,12 +40,28 @@ public sealed class Migrator(Store store, ILogger<Migrator> logger)
     public void Apply()
     {
         if (store.Provider == StoreProvider.Sqlite) PrepareSqlite();
+        using var guard = store.Provider == StoreProvider.Postgres ? LockMigrations() : null;
         var result = Engine().PerformUpgrade();
         if (!result.Successful)
             throw new InvalidOperationException(
                 $"Database migration {result.ErrorScript?.Name ?? "(unknown script)"} failed: {result.Error?.Message}", result.Error);
         logger.LogInformation("Store {Provider} is at the latest schema ({Applied} script(s) applied now)",
             store.Provider, result.Scripts.Count());
+    }
+
+    /// <summary>
+    /// Replicas started together on a new database (or a new build rolled out to several at once) would each run the same
+    /// scripts: on PostgreSQL one migrates while the others wait on a session advisory lock, then find nothing pending.
+    /// The lock ends with the connection.
+    /// </summary>
+    private Npgsql.NpgsqlConnection LockMigrations()
+    {
+        const string Sql = "SELECT pg_advisory_lock(6177283)"; // a constant of Pim's own: its migrations
+        var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(store.ConnectionString) { Pooling = false }.ToString());
+        connection.Open();
+        using var command = new Npgsql.NpgsqlCommand(Sql, connection) { CommandTimeout = 0 };
+        command.ExecuteNonQuery();
+        return connection;
     }
 
     private UpgradeEngine Engine()
