@@ -18,6 +18,7 @@ using Pim.Api.Features.Scim;
 using Pim.Api.Features.Scopes;
 using Pim.Api.Features.Settings;
 using Pim.Api.Features.Tenants;
+using Pim.Api.Console;
 using Pim.Api.Http;
 using Pim.Infrastructure;
 using Serilog;
@@ -81,6 +82,9 @@ try
         throw new InvalidOperationException("Pim:Auth:DevIssuer:Enabled is true in Production: the development issuer mints tokens for anyone. Turn it off and set Pim:Auth:Authority.");
     var dataDirectory = Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Pim:DataDirectory"] ?? "data");
     builder.AddPimAuthentication(auth, dataDirectory);
+    // Pim Console (/console): a backend-for-frontend on the same use cases, signed in with OpenID Connect (or, in
+    // Development, the development issuer's sign-in page); off when neither is configured.
+    var console = builder.AddPimConsole(auth);
     // Capacity is per tenant: budgets per window, requests running at once (below the store's pool), reads waiting at once.
     builder.Services.AddPimRateLimits(builder.Configuration.GetSection("Pim:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions(),
         Store.ConnectionLimit(provider, connectionString));
@@ -118,6 +122,7 @@ try
     // X-Forwarded-For is honoured only from the proxies named in Pim:Network:TrustedProxies.
     app.UseClientAddress(builder.Configuration);
     app.UsePimCors();
+    if (console) app.UsePimConsoleHeaders();
     // AuthZEN endpoints echo X-Request-ID on every answer, refusals included.
     app.UseRequestIdEcho();
     // Request logs go through the host's configured logger (levels, JSON in Production, trace id), not the start-up one;
@@ -174,6 +179,7 @@ try
     tenant.MapScopes();
     tenant.MapAlerts();
     tenant.MapAccessReviews();
+    if (console) app.MapPimConsole();
     // AuthZEN (OpenID Authorization API 1.0) for gateways and identity products: /access/v1/… and its metadata.
     app.MapAuthZen();
     // SCIM 2.0 for identity systems that provision Pim's directory: /scim/v2/… (the token's tenant) and /scim/v2/tenants/{tenantId}/….
