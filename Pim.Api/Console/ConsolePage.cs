@@ -65,7 +65,6 @@ public abstract class ConsolePage : PageModel
     protected IActionResult Refuse(PimException refusal)
     {
         Refusal = refusal;
-        ViewData["Console.Tenant"] = TenantId;
         HttpContext.Response.StatusCode = Problems.StatusOf(refusal.Code);
         return Partial("_Refusal", this);
     }
