@@ -55,6 +55,10 @@ public abstract class ConsoleTests(PimApp app)
         var (_, approvals) = await alice.GetAsync($"/console/t/{s.Id}/approvals", HttpStatusCode.OK);
         Assert.Contains("CHG-4711 (ServiceNow)", ConsoleClient.Text(approvals));
         var requestId = requestPage.Split('/')[^1];
+        // Alice's email links to the page where she decides, Bob's to his request.
+        await app.DispatchAllAsync();
+        var waiting = Assert.Single(app.MailTo(s.Address("alice")), m => (m.Subject ?? "").StartsWith("PIM: approval needed"));
+        Assert.Contains($"Approve or deny it in Pim Console: {PimApp.ConsolePublicUrl}/console/t/{s.Id}/approvals/{requestId}\n", waiting.TextBody);
         var (approved, _) = await alice.SubmitAsync($"/console/t/{s.Id}/approvals/{requestId}", $"/console/t/{s.Id}/approvals/{requestId}?handler=Approve",
             ("Justification", "CHG-4711 approved"));
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
@@ -66,6 +70,9 @@ public abstract class ConsoleTests(PimApp app)
         Assert.False(status.GetProperty("waiting").GetBoolean());
         Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
         Assert.Contains("activation.approved", await s.AuditActionsAsync("roleId=exchange-administrator"));
+        await app.DispatchAllAsync();
+        var decided = Assert.Single(app.MailTo(s.Address("bob")), m => (m.Subject ?? "").EndsWith("was approved"));
+        Assert.Contains($"Open it in Pim Console: {PimApp.ConsolePublicUrl}{requestPage}\n", decided.TextBody);
     }
 
     [Fact]
