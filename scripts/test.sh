@@ -74,6 +74,19 @@ cd "$ROOT"
 echo "scripts/test.sh: restoring the dotnet tools of .config/dotnet-tools.json (smtp4dev for the SMTP tests)"
 dotnet tool restore >/dev/null || die "dotnet tool restore failed: the SMTP tests need smtp4dev (.config/dotnet-tools.json)."
 
+# ---------------------------------------------------------------- browser
+# The console's browser tests (Pim.Api.Tests/Support/ConsoleBrowser.cs) drive Debian's Chromium through Playwright, which
+# downloads no browser. CI runs as root on a clean machine: install it there; anyone else installs it themselves.
+if [[ ! -x /usr/bin/chromium ]]; then
+  if [[ "$(id -u)" -eq 0 ]]; then
+    echo "scripts/test.sh: installing Debian's chromium for the console's browser tests"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || die "apt-get install chromium failed: the console's browser tests need /usr/bin/chromium."
+  else
+    die "/usr/bin/chromium is missing and scripts/test.sh does not run as root, so it cannot install it: run 'sudo apt-get install chromium' (the console's browser tests need it; they are never skipped)."
+  fi
+fi
+
 # ---------------------------------------------------------------- tests
 set +e
 dotnet test Pim.sln "$@" 2>&1 | tee "$PG_TMP/dotnet-test.log"

@@ -12,11 +12,13 @@ public static class ConsoleFormat
     public static IHtmlContent Time(DateTimeOffset? at, string? none = "—")
     {
         if (at is not { } instant) return new HtmlString(HtmlEncoder.Default.Encode(none ?? ""));
-        var utc = instant.ToUniversalTime();
-        var iso = utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        var text = utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+        var iso = Iso(instant);
+        var text = instant.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
         return new HtmlString($"<time datetime=\"{iso}\" title=\"{text}\">{text}</time>");
     }
+
+    /// <summary>The UTC instant, to the second, as a <c>&lt;time datetime&gt;</c> carries it.</summary>
+    public static string Iso(DateTimeOffset instant) => instant.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     public static string Duration(TimeSpan duration)
     {

@@ -167,6 +167,8 @@ public static class ConsoleSetup
                     },
                     OnRemoteFailure = context =>
                     {
+                        context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Pim.Console")
+                            .LogWarning("Console sign-in failed: {Reason}", context.Failure?.Message);
                         context.HandleResponse();
                         context.Response.Redirect("/console/signed-out?failed=true");
                         return Task.CompletedTask;
@@ -174,6 +176,18 @@ public static class ConsoleSetup
                 };
             });
         }
+
+        if (options.UsesOpenIdConnect)
+            builder.Services.AddOptions<OpenIdConnectOptions>(OidcScheme).Configure<TimeProvider>((oidc, time) =>
+            {
+                // The identity token's lifetime is checked against Pim's clock, as a bearer token's is (AuthSetup).
+                oidc.TimeProvider = time;
+                oidc.TokenValidationParameters.LifetimeValidator = (notBefore, expires, _, _) =>
+                {
+                    var now = time.GetUtcNow().UtcDateTime;
+                    return (notBefore is null || notBefore.Value <= now + AuthSetup.ClockSkew) && expires is not null && expires.Value > now - AuthSetup.ClockSkew;
+                };
+            });
 
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policy, policy =>
             policy.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser());
@@ -219,7 +233,9 @@ public static class ConsoleSetup
                 headers["Referrer-Policy"] = "same-origin";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-                headers.CacheControl = "no-store";
+                // As antiforgery writes it for every page with a form, so that it has nothing to override.
+                headers.CacheControl = "no-cache, no-store";
+                headers.Pragma = "no-cache";
             }
             return next(http);
         });

@@ -31,7 +31,7 @@ public sealed class RequestModel(ActivationService activations, ActivationLifecy
         var view = RequestView.Of(await activations.GetAsync(Caller, RequestId, Aborted));
         return new JsonResult(new
         {
-            status = view.Status, headline = view.Headline, headlinePrefix = view.HeadlinePrefix, validUntil = view.ValidUntil, detail = view.Detail,
+            status = view.Status, headline = view.Headline, headlinePrefix = view.HeadlinePrefix, validUntil = view.ValidUntil is { } until ? ConsoleFormat.Iso(until) : null, detail = view.Detail,
             waiting = view.Waiting,
         });
     }
