@@ -81,6 +81,46 @@ public abstract class ConsoleAdministrationTests(PimApp app)
     }
 
     [Fact]
+    public async Task Alice_reads_and_dismisses_an_alert_and_reads_the_audit_filtered_and_as_csv_that_runs_no_formula()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        await s.SyncUserAsync("gina");
+        await s.AssignAsync(s.Alice, "gina", "global-administrator", "eligible", HttpStatusCode.Created);
+        await s.SetAlertAsync(Pim.Domain.AlertTypes.TooManyGlobalAdministrators, new { enabled = true, maximumCount = 1 });
+        await app.SweepGovernanceAsync();
+        await s.MakeBobEligibleAsync();
+        await s.ActivateAsync(s.Bob, justification: "=HYPERLINK(\"https://evil.example\")").ExpectAsync(HttpStatusCode.Created);
+        var alice = await ConsoleClient.SignInAsync(app, "alice", s.Id);
+
+        var alerts = $"/console/t/{s.Id}/admin/alerts";
+        var (_, page) = await alice.GetAsync(alerts, HttpStatusCode.OK);
+        Assert.Contains("Too many Global Administrators", ConsoleClient.Text(page));
+        Assert.Contains("gina", ConsoleClient.Text(page));
+        var incident = System.Text.RegularExpressions.Regex.Match(page, "name=\"IncidentId\" value=\"([^\"]+)\"").Groups[1].Value;
+        var (dismissed, _) = await alice.SubmitAsync(alerts, alerts + "?handler=Dismiss", ("IncidentId", incident), ("Justification", "Gina covers the holidays"));
+        Assert.Equal(HttpStatusCode.Redirect, dismissed.StatusCode);
+        var (_, after) = await alice.GetAsync(alerts, HttpStatusCode.OK);
+        Assert.Contains("No open alert.", ConsoleClient.Text(after));
+        Assert.Single(await s.AuditActionsAsync("action=alert.dismissed"));
+
+        var audit = $"/console/t/{s.Id}/admin/audit";
+        var (_, all) = await alice.GetAsync(audit + "?PrincipalId=bob&Action=activation.activated", HttpStatusCode.OK);
+        var text = ConsoleClient.Text(all);
+        Assert.Contains("activation.activated", text);
+        Assert.DoesNotContain("alert.dismissed", text);
+        Assert.Contains("=HYPERLINK", text);
+        var (csv, body) = await alice.GetAsync(audit + "?handler=csv&PrincipalId=bob", HttpStatusCode.OK);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("\"'=HYPERLINK(\"\"https://evil.example\"\")\"", body);
+        Assert.DoesNotContain("alert.dismissed", body);
+        // Carol reads neither.
+        var carol = await ConsoleClient.SignInAsync(app, "carol", s.Id);
+        await carol.GetAsync(audit, HttpStatusCode.Forbidden);
+        await carol.GetAsync(audit + "?handler=csv", HttpStatusCode.Forbidden);
+        await carol.GetAsync(alerts, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Carol_cannot_reach_administration_nor_act_in_it()
     {
         var s = await Scenario.OnboardAsync(app, consent: false);

@@ -30,6 +30,9 @@ public abstract class ConsoleAuthorizationTests(PimApp app)
         new("/admin", 302, 404, 403, 200),
         new("/admin/roles/exchange-administrator", 302, 404, 403, 200),
         new("/admin/roles/exchange-administrator/settings", 302, 404, 200, 200),
+        new("/admin/alerts", 302, 404, 403, 200),
+        new("/admin/audit", 302, 404, 403, 200),
+        new("/admin/audit?handler=csv", 302, 404, 403, 200),
     ];
 
     [Fact]

@@ -105,6 +105,13 @@ public abstract class ConsoleBrowserTests(ConsoleBrowser browser)
         await alice.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Assertions.Expect(alice.GetByText("Approved: Access valid until")).ToBeVisibleAsync();
         await browser.CheckPageAsync(alice, "approvals");
+        await alice.GetByRole(AriaRole.Link, new() { Name = "Administration" }).ClickAsync();
+        await alice.GetByRole(AriaRole.Link, new() { Name = "Audit" }).ClickAsync();
+        await Assertions.Expect(alice.GetByText("activation.approved").First).ToBeVisibleAsync();
+        await browser.CheckPageAsync(alice, "audit");
+        await alice.GoBackAsync();
+        await alice.GetByRole(AriaRole.Link, new() { Name = "Security alerts" }).ClickAsync();
+        await browser.CheckPageAsync(alice, "alerts");
 
         // Bob's page follows the request: no reload, and the time in his time zone (the UTC instant on hover).
         await Assertions.Expect(status).ToContainTextAsync("Access valid until", new() { Timeout = 15_000 });
