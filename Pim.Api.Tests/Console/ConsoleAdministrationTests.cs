@@ -121,6 +121,67 @@ public abstract class ConsoleAdministrationTests(PimApp app)
     }
 
     [Fact]
+    public async Task Alice_decides_review_items_from_her_emails_link_then_stops_the_instance_early_and_Carol_can_do_neither()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        var carols = (await s.AssignAsync(s.Alice, "carol", "helpdesk-administrator", "eligible", HttpStatusCode.Created)).Str("id");
+        var review = (await s.Alice.PostJsonAsync(s.Path("/access-reviews"), new
+        {
+            displayName = "Quarterly <b>admin</b> review", roleIds = new[] { "exchange-administrator", "helpdesk-administrator" }, reviewers = "roleAdministrators",
+            justificationRequired = true, defaultDecision = "remove",
+        }).ExpectAsync(HttpStatusCode.Created)).Str("id");
+        await app.SweepGovernanceAsync();
+        var instance = (await s.Alice.GetAsync(s.Path($"/access-reviews/{review}/instances")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items")[0].Str("id");
+
+        // The email links to the page where Alice decides.
+        await app.DispatchAllAsync();
+        var started = Assert.Single(app.MailTo(s.Address("alice")), m => (m.Subject ?? "").EndsWith("started"));
+        var page = $"/console/t/{s.Id}/reviews/{review}/{instance}";
+        Assert.Contains($"Decide in Pim Console: {PimApp.ConsolePublicUrl}{page}\n", started.TextBody);
+        var alice = await ConsoleClient.SignInAsync(app, "alice", s.Id);
+        var (_, items) = await alice.GetAsync(page, HttpStatusCode.OK);
+        Assert.Contains("Quarterly &lt;b&gt;admin&lt;/b&gt; review", items);
+        Assert.Contains("Carol (carol): helpdesk-administrator", ConsoleClient.Text(items));
+        Assert.Contains("Pim recommends", ConsoleClient.Text(items));
+
+        // Carol, no reviewer, neither reads nor decides; a decision without the justification the review requires is refused on its field.
+        var carol = await ConsoleClient.SignInAsync(app, "carol", s.Id);
+        var (_, refused) = await carol.GetAsync(page, HttpStatusCode.Forbidden);
+        using (var forged = await carol.PostAsync(page + "?handler=Decide", ConsoleClient.TokenOf(refused), ("AssignmentId", s.BobExchangeAssignment), ("Decision", "remove")))
+            Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        var (unjustified, body) = await alice.SubmitAsync(page, page + "?handler=Decide", ("AssignmentId", carols), ("Decision", "remove"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unjustified.StatusCode);
+        Assert.Contains("requires a justification", ConsoleClient.Text(body));
+        var (kept, _) = await alice.SubmitAsync(page, page + "?handler=Decide", ("AssignmentId", s.BobExchangeAssignment), ("Decision", "keep"),
+            ("Justification", "Bob runs Exchange"));
+        Assert.Equal(HttpStatusCode.Redirect, kept.StatusCode);
+        var (_, after) = await alice.GetAsync(page, HttpStatusCode.OK);
+        Assert.Contains("Decided: keep by alice — Bob runs Exchange", ConsoleClient.Text(after));
+        Assert.Equal("alice", Assert.Single((await s.AuditAsync("action=accessReview.decided")).EnumerateArray()).Str("actorId"));
+
+        // Administration lists the review; Carol cannot stop it, Alice stops it early and the undecided item takes the default.
+        var reviews = $"/console/t/{s.Id}/admin/reviews";
+        var (_, list) = await alice.GetAsync(reviews, HttpStatusCode.OK);
+        Assert.Contains("1 of 2 (1 keep, 0 remove, 0 removed)", ConsoleClient.Text(list));
+        await carol.GetAsync(reviews, HttpStatusCode.Forbidden);
+        using (var forged = await carol.PostAsync(reviews + "?handler=Stop", ConsoleClient.TokenOf(refused), ("ReviewId", review), ("InstanceId", instance)))
+            Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        Assert.Empty(await s.AuditActionsAsync("action=accessReview.stopped"));
+        var (stopped, _) = await alice.SubmitAsync(reviews, reviews + "?handler=Stop", ("ReviewId", review), ("InstanceId", instance));
+        Assert.Equal(HttpStatusCode.Redirect, stopped.StatusCode);
+        var (_, ended) = await alice.GetAsync(reviews, HttpStatusCode.OK);
+        Assert.Contains("Instance 1 stopped: undecided items took the default (1 kept, 1 to remove, 0 removed).", ConsoleClient.Text(ended));
+        Assert.Contains("Apply results", ConsoleClient.Text(ended));
+        Assert.Equal("alice", Assert.Single((await s.AuditAsync("action=accessReview.stopped")).EnumerateArray()).Str("actorId"));
+        var (again, message) = await alice.SubmitAsync(reviews, reviews + "?handler=Stop", ("ReviewId", review), ("InstanceId", instance));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("there is nothing to stop", ConsoleClient.Text(message));
+        var (applied, _) = await alice.SubmitAsync(reviews, reviews + "?handler=Apply", ("ReviewId", review), ("InstanceId", instance));
+        Assert.Equal(HttpStatusCode.Redirect, applied.StatusCode);
+        await s.Alice.GetAsync(s.Path($"/role-assignments/{carols}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
     public async Task Carol_cannot_reach_administration_nor_act_in_it()
     {
         var s = await Scenario.OnboardAsync(app, consent: false);

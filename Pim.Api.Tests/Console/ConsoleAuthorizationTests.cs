@@ -33,6 +33,8 @@ public abstract class ConsoleAuthorizationTests(PimApp app)
         new("/admin/alerts", 302, 404, 403, 200),
         new("/admin/audit", 302, 404, 403, 200),
         new("/admin/audit?handler=csv", 302, 404, 403, 200),
+        new("/admin/reviews", 302, 404, 403, 200),
+        new("/reviews/{review}/{instance}", 302, 404, 403, 200),
     ];
 
     [Fact]
@@ -42,6 +44,12 @@ public abstract class ConsoleAuthorizationTests(PimApp app)
         await s.MakeBobEligibleAsync();
         await s.SetSettingsAsync("exchange-administrator", ScenarioSettings.Document(requireApproval: true));
         var request = (await s.ActivateAsync(s.Bob).ExpectAsync(HttpStatusCode.Created)).Str("id");
+        var review = (await s.Alice.PostJsonAsync(s.Path("/access-reviews"), new { displayName = "Admins", reviewers = "roleAdministrators" })
+            .ExpectAsync(HttpStatusCode.Created)).Str("id");
+        // Started here, without the alerts a full governance sweep would evaluate in every tenant of the shared app.
+        await using (var scope = app.Services.CreateAsyncScope())
+            for (var i = 0; i < 100 && await scope.ServiceProvider.GetRequiredService<Pim.Domain.AccessReviewService>().SweepAsync(50, CancellationToken.None) > 0; i++) { }
+        var instance = (await s.Alice.GetAsync(s.Path($"/access-reviews/{review}/instances")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items")[0].Str("id");
         var other = await Scenario.OnboardAsync(app);
         var personas = new (string Name, ConsoleClient Client, Func<Row, int> Expected)[]
         {
@@ -54,7 +62,8 @@ public abstract class ConsoleAuthorizationTests(PimApp app)
         foreach (var row in Rows)
         foreach (var (name, client, expected) in personas)
         {
-            var path = $"/console/t/{s.Id}{row.Page.Replace("{r}", request, StringComparison.Ordinal)}";
+            var path = $"/console/t/{s.Id}{row.Page.Replace("{r}", request, StringComparison.Ordinal)
+                .Replace("{review}", review, StringComparison.Ordinal).Replace("{instance}", instance, StringComparison.Ordinal)}";
             var (response, _) = await client.GetAsync(path);
             if ((int)response.StatusCode != expected(row)) wrong.Add($"{name} GET {row.Page}: {(int)response.StatusCode}, expected {expected(row)}");
             if (response.StatusCode == HttpStatusCode.Redirect)

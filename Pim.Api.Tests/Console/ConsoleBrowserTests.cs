@@ -112,6 +112,16 @@ public abstract class ConsoleBrowserTests(ConsoleBrowser browser)
         await alice.GoBackAsync();
         await alice.GetByRole(AriaRole.Link, new() { Name = "Security alerts" }).ClickAsync();
         await browser.CheckPageAsync(alice, "alerts");
+        using (var aliceApi = browser.Api("alice", tenant))
+            await aliceApi.PostJsonAsync($"/v1/tenants/{tenant}/access-reviews",
+                new { displayName = "Exchange admins", roleIds = new[] { "exchange-administrator" }, reviewers = "roleAdministrators" }).ExpectAsync(HttpStatusCode.Created);
+        await browser.App.SweepGovernanceAsync();
+        await alice.GoBackAsync();
+        await alice.GetByRole(AriaRole.Link, new() { Name = "Access reviews" }).ClickAsync();
+        await browser.CheckPageAsync(alice, "access-reviews");
+        await alice.GetByRole(AriaRole.Link, new() { Name = "#1 of Exchange admins" }).ClickAsync();
+        await Assertions.Expect(alice.GetByRole(AriaRole.Button, new() { Name = "Keep Bob's exchange-administrator" }).First).ToBeVisibleAsync();
+        await browser.CheckPageAsync(alice, "review-items");
 
         // Bob's page follows the request: no reload, and the time in his time zone (the UTC instant on hover).
         await Assertions.Expect(status).ToContainTextAsync("Access valid until", new() { Timeout = 15_000 });
