@@ -132,5 +132,8 @@ public abstract class ConsoleBrowserTests(ConsoleBrowser browser)
         await browser.CheckPageAsync(bob, "request-active-375px");
         await bob.GetByRole(AriaRole.Link, new() { Name = "My requests", Exact = true }).ClickAsync();
         await browser.CheckPageAsync(bob, "my-requests-375px");
+        await bob.GetByRole(AriaRole.Link, new() { Name = "Tenants" }).ClickAsync();
+        await Assertions.Expect(bob.GetByText("(your home tenant)")).ToBeVisibleAsync();
+        await browser.CheckPageAsync(bob, "tenants-375px");
     }
 }

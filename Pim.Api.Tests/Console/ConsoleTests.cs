@@ -18,6 +18,40 @@ public sealed class ConsoleTests_Postgres(PostgresApp app) : ConsoleTests(app);
 public abstract class ConsoleTests(PimApp app)
 {
     [Fact]
+    public async Task Bob_sees_the_tenants_where_he_is_an_enabled_guest_and_opens_one_as_its_guest_and_Carol_sees_none()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        var fabrikam = await Scenario.OnboardAsync(app);
+        var disabled = await Scenario.OnboardAsync(app);
+        await fabrikam.Operator.PutJsonAsync(fabrikam.Path(), new { displayName = "Fabrikam <Partner>" }).ExpectAsync(HttpStatusCode.OK);
+        await fabrikam.Operator.PutJsonAsync(fabrikam.Path("/principals/bob-guest"), new
+        {
+            kind = "guest", displayName = "Bob (Contoso)", email = s.Address("bob"), homeTenantId = s.Id, homePrincipalId = "bob",
+        }).ExpectAsync(HttpStatusCode.Created);
+        await disabled.Operator.PutJsonAsync(disabled.Path("/principals/bob-guest"), new
+        {
+            kind = "guest", displayName = "Bob (Contoso)", email = s.Address("bob"), homeTenantId = s.Id, homePrincipalId = "bob", accountEnabled = false,
+        }).ExpectAsync(HttpStatusCode.Created);
+
+        var bob = await ConsoleClient.SignInAsync(app, "bob", s.Id);
+        var (_, page) = await bob.GetAsync("/console/tenants", HttpStatusCode.OK);
+        var text = ConsoleClient.Text(page);
+        Assert.Contains($"{s.Id} (your home tenant)", text);
+        Assert.Contains($"Fabrikam <Partner> ({fabrikam.Id}, as the guest bob-guest)", text);
+        Assert.Contains("Fabrikam &lt;Partner&gt;", page);
+        Assert.DoesNotContain(disabled.Id, text);
+        Assert.Contains($"href=\"/console/t/{fabrikam.Id}/my-roles\"", page);
+        var (_, there) = await bob.GetAsync($"/console/t/{fabrikam.Id}/my-roles", HttpStatusCode.OK);
+        Assert.Contains("My roles", ConsoleClient.Text(there));
+
+        var carol = await ConsoleClient.SignInAsync(app, "carol", s.Id);
+        var (_, hers) = await carol.GetAsync("/console/tenants", HttpStatusCode.OK);
+        Assert.Contains("You are a guest in no other tenant.", ConsoleClient.Text(hers));
+        Assert.DoesNotContain(fabrikam.Id, hers);
+        await ConsoleClient.Anonymous(app).GetAsync("/console/tenants", HttpStatusCode.Redirect);
+    }
+
+    [Fact]
     public async Task Bob_activates_with_a_ticket_waits_for_Alice_and_his_request_reads_access_valid_until()
     {
         var s = await Scenario.OnboardAsync(app);
