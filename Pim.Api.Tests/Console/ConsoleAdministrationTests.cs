@@ -182,6 +182,45 @@ public abstract class ConsoleAdministrationTests(PimApp app)
     }
 
     [Fact]
+    public async Task Dana_an_Owner_of_a_subscription_assigns_roles_there_from_her_roles_page_and_nowhere_else_and_Carol_nowhere()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        foreach (var sub in new[] { "sub1", "sub2" })
+        {
+            await s.Operator.PutJsonAsync(s.Path($"/subscriptions/{sub}"), new { displayName = sub }).ExpectAsync(HttpStatusCode.Created);
+            await s.Alice.PostJsonAsync(s.Path("/sign-ups"), new { area = "resources", scope = $"/subscriptions/{sub}" }).ExpectAsync(HttpStatusCode.Created);
+        }
+        await s.SyncUserAsync("dana");
+        await s.SyncUserAsync("eve");
+        await s.Operator.PostJsonAsync(s.Path("/role-assignments"), new { principalId = "dana", roleId = "owner", scope = "/subscriptions/sub1", type = "active" })
+            .ExpectAsync(HttpStatusCode.Created);
+
+        var dana = await ConsoleClient.SignInAsync(app, "dana", s.Id);
+        var (_, mine) = await dana.GetAsync($"/console/t/{s.Id}/my-roles", HttpStatusCode.OK);
+        var scope = $"/console/t/{s.Id}/scope?scope=%2Fsubscriptions%2Fsub1";
+        Assert.Contains($"href=\"{scope}\"", mine);
+        var (_, page) = await dana.GetAsync(scope, HttpStatusCode.OK);
+        Assert.Contains("<code>contributor</code>", page);
+        Assert.DoesNotContain("exchange-administrator", page); // directory roles are administered at '/', in Administration
+        var action = $"/console/t/{s.Id}/scope?handler=Assign";
+        var (assigned, _) = await dana.SubmitAsync(scope, action, ("Scope", "/subscriptions/sub1"), ("PrincipalId", "eve"), ("RoleId", "contributor"), ("Type", "eligible"));
+        Assert.Equal(HttpStatusCode.Redirect, assigned.StatusCode);
+        var created = Assert.Single((await s.AuditAsync("action=assignment.created&principalId=eve")).EnumerateArray());
+        Assert.Equal(("dana", "contributor", "/subscriptions/sub1"), (created.Str("actorId"), created.Str("roleId"), created.Str("scope")));
+
+        // Not at a scope she does not own, nor a directory role; Carol nowhere: refused as the API refuses their tokens, nothing assigned.
+        var (elsewhere, _) = await dana.SubmitAsync(scope, action, ("Scope", "/subscriptions/sub2"), ("PrincipalId", "eve"), ("RoleId", "contributor"), ("Type", "eligible"));
+        Assert.Equal(HttpStatusCode.Forbidden, elsewhere.StatusCode);
+        var carol = await ConsoleClient.SignInAsync(app, "carol", s.Id);
+        var (carols, _) = await carol.SubmitAsync(scope, action, ("Scope", "/subscriptions/sub1"), ("PrincipalId", "carol"), ("RoleId", "owner"), ("Type", "active"));
+        Assert.Equal(HttpStatusCode.Forbidden, carols.StatusCode);
+        var (_, hers) = await carol.GetAsync($"/console/t/{s.Id}/my-roles", HttpStatusCode.OK);
+        Assert.DoesNotContain("Manage roles at this scope", hers);
+        Assert.Single((await s.AuditAsync("action=assignment.created&principalId=eve")).EnumerateArray());
+        Assert.Empty((await s.AuditAsync("action=assignment.created&principalId=carol")).EnumerateArray());
+    }
+
+    [Fact]
     public async Task Carol_cannot_reach_administration_nor_act_in_it()
     {
         var s = await Scenario.OnboardAsync(app, consent: false);

@@ -122,6 +122,9 @@ public abstract class ConsoleBrowserTests(ConsoleBrowser browser)
         await alice.GetByRole(AriaRole.Link, new() { Name = "#1 of Exchange admins" }).ClickAsync();
         await Assertions.Expect(alice.GetByRole(AriaRole.Button, new() { Name = "Keep Bob's exchange-administrator" }).First).ToBeVisibleAsync();
         await browser.CheckPageAsync(alice, "review-items");
+        await alice.GotoAsync($"/console/t/{tenant}/scope?scope=%2Fsubscriptions%2Fsub1");
+        await Assertions.Expect(alice.GetByRole(AriaRole.Button, new() { Name = "Assign" })).ToBeVisibleAsync();
+        await browser.CheckPageAsync(alice, "scope-roles");
 
         // Bob's page follows the request: no reload, and the time in his time zone (the UTC instant on hover).
         await Assertions.Expect(status).ToContainTextAsync("Access valid until", new() { Timeout = 15_000 });
