@@ -18,6 +18,7 @@ using Pim.Api.Features.Scim;
 using Pim.Api.Features.Scopes;
 using Pim.Api.Features.Settings;
 using Pim.Api.Features.Tenants;
+using Pim.Api.Console;
 using Pim.Api.Http;
 using Pim.Infrastructure;
 using Serilog;
@@ -63,6 +64,9 @@ try
     // Authentication: the organisation's identity provider, or the development issuer (never in Production).
     var dataDirectory = Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Pim:DataDirectory"] ?? "data");
     builder.AddPimAuthentication(dataDirectory);
+    // Pim Console (/console): a backend-for-frontend on the same use cases, signed in with OpenID Connect (or, in
+    // Development, the development issuer's sign-in page); off when neither is configured.
+    var console = builder.AddPimConsole(builder.AuthAtStart());
     // Capacity is per tenant: budgets per window, requests running at once (below the store's pool), reads waiting at once.
     builder.Services.AddPimRateLimits();
     builder.Services.AddSingleton<LongPolls>();
@@ -97,6 +101,7 @@ try
     // X-Forwarded-For is honoured only from the proxies named in Pim:Network:TrustedProxies.
     app.UseClientAddress(builder.Configuration);
     app.UsePimCors();
+    if (console) app.UsePimConsoleHeaders();
     // AuthZEN endpoints echo X-Request-ID on every answer, refusals included.
     app.UseRequestIdEcho();
     // Request logs go through the host's configured logger (levels, JSON in Production, trace id), not the start-up one;
@@ -139,6 +144,7 @@ try
     tenant.MapScopes();
     tenant.MapAlerts();
     tenant.MapAccessReviews();
+    if (console) app.MapPimConsole();
     // AuthZEN (OpenID Authorization API 1.0) for gateways and identity products: /access/v1/… and its metadata.
     app.MapAuthZen();
     // SCIM 2.0 for identity systems that provision Pim's directory: /scim/v2/… (the token's tenant) and /scim/v2/tenants/{tenantId}/….

@@ -99,6 +99,19 @@ dotnet tool restore >/dev/null || die "dotnet tool restore failed: the SMTP test
 # Pim.Client (NSwag) is generated and compiled by the build itself; a Kiota client must generate and compile too.
 bash "$ROOT/scripts/kiota/check.sh" || die "the Kiota client of openapi.yaml does not generate or compile (errors above)."
 
+# ---------------------------------------------------------------- browser
+# The console's browser tests (Pim.Api.Tests/Support/ConsoleBrowser.cs) drive Debian's Chromium through Playwright, which
+# downloads no browser. CI runs as root on a clean machine: install it there; anyone else installs it themselves.
+if [[ ! -x /usr/bin/chromium ]]; then
+  if [[ "$(id -u)" -eq 0 ]]; then
+    echo "scripts/test.sh: installing Debian's chromium for the console's browser tests"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || die "apt-get install chromium failed: the console's browser tests need /usr/bin/chromium."
+  else
+    die "/usr/bin/chromium is missing and scripts/test.sh does not run as root, so it cannot install it: run 'sudo apt-get install chromium' (the console's browser tests need it; they are never skipped)."
+  fi
+fi
+
 # ---------------------------------------------------------------- tests
 set +e
 dotnet test Pim.sln "$@" 2>&1 | tee "$PG_TMP/dotnet-test.log"

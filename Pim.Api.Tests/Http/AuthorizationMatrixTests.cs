@@ -116,6 +116,7 @@ public abstract class AuthorizationMatrixTests(PimApp app)
             401, 404, 403, 403, 403, 403, 200),
         new("GET", "/access-reviews/{review}/instances/{instance}/results", null, 401, 404, 403, 403, 403, 403, 200),
         new("POST", "/access-reviews/{review}/instances/{instance}/apply", null, 401, 404, 403, 403, 403, 403, 409),
+        new("POST", "/access-reviews/{review}/instances/{instance}/stop", null, 401, 404, 403, 403, 403, 403, 200),
     });
 
     private static TheoryData<Row> WithScim(TheoryData<Row> rows)

@@ -212,6 +212,69 @@ public abstract class AccessReviewTests(PimApp app)
     }
 
     [Fact]
+    public async Task An_administrator_stops_an_instance_early_its_undecided_items_take_the_default_and_a_stopped_instance_is_not_stopped_again()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        var carols = (await s.AssignAsync(s.Alice, "carol", "helpdesk-administrator", "eligible", HttpStatusCode.Created)).Str("id");
+        var r = await StartAsync(s, Review("roleAdministrators", defaultDecision: "remove", autoApply: true));
+        await DecideAsync(s.Alice, s, r, s.BobExchangeAssignment, "keep").ExpectAsync(HttpStatusCode.OK);
+        var stop = ItemsPath(s, r, "/stop");
+
+        // A plain user may not stop it; another tenant's administrator is told it does not exist; nor does an unknown instance.
+        await s.Carol.PostJsonAsync(stop).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        var other = await Scenario.OnboardAsync(app);
+        await other.Alice.PostJsonAsync(stop).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await s.Alice.PostJsonAsync(s.Path($"/access-reviews/{r.Review}/instances/no-such-instance/stop")).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        Assert.Equal("inProgress", (await InstanceAsync(s, r)).Str("status"));
+        Assert.Empty(await s.AuditActionsAsync("action=accessReview.stopped"));
+
+        // Two days into fourteen, Alice stops it; a retry with the same Idempotency-Key gets the same answer and does nothing again.
+        app.Time.Advance(TimeSpan.FromDays(2));
+        HttpRequestMessage Stop() => new(HttpMethod.Post, stop) { Headers = { { "Idempotency-Key", "stop-quarterly" } } };
+        var stopped = await s.Alice.SendAsync(Stop()).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("ended", 2, 1, 1), (stopped.Str("status"), stopped.GetProperty("decidedCount").GetInt32(), stopped.GetProperty("keepCount").GetInt32(),
+            stopped.GetProperty("removeCount").GetInt32()));
+        Assert.Equal(app.Time.GetUtcNow(), stopped.GetProperty("endedAt").GetDateTimeOffset());
+        using (var replay = await s.Alice.SendAsync(Stop()))
+        {
+            Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+            Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        }
+        var audited = Assert.Single((await s.AuditAsync("action=accessReview.stopped")).EnumerateArray());
+        Assert.Equal(("alice", r.Review), (audited.Str("actorId"), audited.Str("targetId")));
+        Assert.Contains($"\"instanceId\":\"{r.Instance}\"", audited.Str("details"));
+        var ended = Assert.Single((await s.AuditAsync("action=accessReview.ended")).EnumerateArray());
+        Assert.Equal("alice", ended.Str("actorId"));
+        Assert.Contains("\"defaulted\":1", ended.Str("details"));
+
+        // Reviewers can decide no more, and stopping it again is refused and records nothing.
+        await DecideAsync(s.Alice, s, r, carols, "keep").ExpectProblemAsync(HttpStatusCode.Conflict, "invalid-state-transition");
+        await s.Alice.PostJsonAsync(stop).ExpectProblemAsync(HttpStatusCode.Conflict, "invalid-state-transition");
+        Assert.Single(await s.AuditActionsAsync("action=accessReview.stopped"));
+
+        // The results are applied as after a normal end (autoApply: by the sweeper); an applied instance is not stopped either.
+        await app.SweepGovernanceAsync();
+        Assert.Equal(("applied", 1), ((await InstanceAsync(s, r)).Str("status"), (await InstanceAsync(s, r)).GetProperty("removedCount").GetInt32()));
+        await s.Alice.GetAsync(s.Path($"/role-assignments/{carols}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await s.Alice.PostJsonAsync(stop).ExpectProblemAsync(HttpStatusCode.Conflict, "invalid-state-transition");
+        Assert.Single(await s.AuditActionsAsync("action=accessReview.ended"));
+    }
+
+    [Fact]
+    public async Task An_instance_that_reached_its_end_is_not_stopped_even_before_the_sweeper_ends_it()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        var r = await StartAsync(s, Review("roleAdministrators", duration: "P1D"));
+        app.Time.Advance(TimeSpan.FromDays(1));
+        await s.Alice.PostJsonAsync(ItemsPath(s, r, "/stop")).ExpectProblemAsync(HttpStatusCode.Conflict, "invalid-state-transition");
+        Assert.Empty(await s.AuditActionsAsync("action=accessReview.stopped"));
+        Assert.Empty(await s.AuditActionsAsync("action=accessReview.ended"));
+        await app.SweepGovernanceAsync();
+        Assert.Equal("pim-system", Assert.Single((await s.AuditAsync("action=accessReview.ended")).EnumerateArray()).Str("actorId"));
+        await s.Alice.PostJsonAsync(ItemsPath(s, r, "/stop")).ExpectProblemAsync(HttpStatusCode.Conflict, "invalid-state-transition");
+    }
+
+    [Fact]
     public async Task With_auto_apply_the_sweeper_removes_through_the_normal_path_revoking_the_activations_made_through_it()
     {
         var s = await Scenario.OnboardAsync(app);

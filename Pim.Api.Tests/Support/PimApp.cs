@@ -20,6 +20,7 @@ public abstract class PimApp : WebApplicationFactory<Program>
 {
     public const string RemoteIpHeader = "X-Test-Remote-Ip";
     public const string TrustedProxy = "10.20.30.40";
+    public const string ConsolePublicUrl = "https://pim.test.example";
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("pim-test-").FullName;
@@ -52,6 +53,8 @@ public abstract class PimApp : WebApplicationFactory<Program>
         builder.UseSetting("Pim:Outbox:DeliveryTimeout", "00:00:01");
         builder.UseSetting("Pim:Outbox:MaxAttempts", "3");
         builder.UseSetting("Pim:Email:PickupDirectory", MailDirectory);
+        // Emails link to the console's pages under its public URL.
+        builder.UseSetting("Pim:Console:PublicUrl", ConsolePublicUrl);
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

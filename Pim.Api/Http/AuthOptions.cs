@@ -4,6 +4,11 @@ public sealed class AuthOptions
 {
     public string? Authority { get; set; }
     public string Audience { get; set; } = "pim";
+    /// <summary>
+    /// Whether the identity provider's metadata and keys must be read over https (default true). Only a provider on this
+    /// machine, as in the console's browser tests, is ever read over http.
+    /// </summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
     /// <summary>Tokens that live longer than this (expiry minus issue or not-before time) are refused, whoever signed them.</summary>
     public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromHours(24);
     public ClaimNames Claims { get; set; } = new();

@@ -54,6 +54,7 @@ public static class AuthSetup
             else
             {
                 jwt.Authority = options.Authority;
+                jwt.RequireHttpsMetadata = options.RequireHttpsMetadata;
                 jwt.Audience = options.Audience;
             }
             jwt.Events = new JwtBearerEvents

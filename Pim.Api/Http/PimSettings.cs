@@ -10,6 +10,19 @@ namespace Pim.Api.Http;
 /// </summary>
 public static class PimSettings
 {
+    /// <summary><c>Pim:Auth</c> as start-up reads it, for what is decided before the services are built (the console's
+    /// sign-in schemes); the services' own copy is bound and checked as every other.</summary>
+    public static AuthOptions AuthAtStart(this WebApplicationBuilder builder)
+    {
+        var auth = builder.Configuration.GetSection("Pim:Auth").Get<AuthOptions>() ?? new AuthOptions();
+        auth.DevIssuer.Enabled = DevIssuerEnabled(builder.Configuration, builder.Environment);
+        return auth;
+    }
+
+    /// <summary>The development issuer is on by default in Development only.</summary>
+    private static bool DevIssuerEnabled(IConfiguration configuration, IHostEnvironment environment) =>
+        configuration.GetValue<bool?>("Pim:Auth:DevIssuer:Enabled") ?? environment.IsDevelopment();
+
     public static void AddPimSettings(this WebApplicationBuilder builder, StoreProvider provider, string connectionString)
     {
         var services = builder.Services;
@@ -27,8 +40,7 @@ public static class PimSettings
                     : null,
                 o => o.MaxTokenLifetime <= TimeSpan.Zero ? "Pim:Auth:MaxTokenLifetime must be positive." : null,
                 o => o.TokenCacheSize < 0 ? "Pim:Auth:TokenCacheSize must not be negative." : null)
-            // On by default in Development only.
-            .Configure(o => o.DevIssuer.Enabled = configuration.GetValue<bool?>("Pim:Auth:DevIssuer:Enabled") ?? environment.IsDevelopment());
+            .Configure(o => o.DevIssuer.Enabled = DevIssuerEnabled(configuration, environment));
 
         services.AddPimOptions<AccessCacheOptions>("Pim:Access:Cache",
             o => o.MaxEntries < 0 ? "Pim:Access:Cache:MaxEntries must not be negative." : null,

@@ -18,6 +18,19 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
         return new Caller(tenantId, guest?.Id, token, origin);
     }
 
+    /// <summary>The most tenants <see cref="GuestTenantsAsync"/> lists.</summary>
+    public const int MaximumGuestTenants = 100;
+
+    /// <summary>
+    /// Where a person's token would act as a guest (<see cref="ResolveCallerAsync"/>'s guest mapping, read the other way):
+    /// the tenants where its home identity is an enabled guest. A token without a tenant, a service's (scoped) or the
+    /// platform's is nobody's guest. What it tells is what the token learns by opening each tenant, and nothing more.
+    /// </summary>
+    public async Task<IReadOnlyList<GuestTenant>> GuestTenantsAsync(TokenFacts token, CancellationToken ct) =>
+        token is { TenantId: { } home, Scopes.Count: 0, Platform: false }
+            ? (await principals.ListGuestTenantsAsync(home, token.Subject, MaximumGuestTenants, ct)).Where(t => t.TenantId != home).ToList()
+            : [];
+
     public Task<bool> HoldsAnyAsync(Caller caller, IReadOnlyCollection<string> roleIds, CancellationToken ct) =>
         HoldsAnyAtAsync(caller, roleIds, ScopePath.Root, ct);
 

@@ -59,6 +59,8 @@ public static class AuditActions
     public const string AccessReviewStarted = "accessReview.started";
     public const string AccessReviewDecided = "accessReview.decided";
     public const string AccessReviewEnded = "accessReview.ended";
+    /// <summary>A PIM administrator stopped an instance before its end (the instance then ends: <see cref="AccessReviewEnded"/>).</summary>
+    public const string AccessReviewStopped = "accessReview.stopped";
     public const string AccessReviewApplied = "accessReview.applied";
     /// <summary>A review of a scope that ceased to exist (a group deleted) went with it, with its instances and items.</summary>
     public const string AccessReviewDeleted = "accessReview.deleted";

@@ -30,14 +30,14 @@ public sealed partial class Notifier
         CancellationToken ct) =>
         SendAsync(review.TenantId, reviewers, [], $"PIM: access review \"{Line(review.DisplayName)}\" started",
             Describe(review, instance) + $"Items: {items}\n\nDecide on each item (keep or remove) before {Stamp(instance.EndsAt)}; undecided items then take " +
-            $"the default decision ({AccessReviewDecisions.ToText(review.DefaultDecision)}).\n", ct);
+            $"the default decision ({AccessReviewDecisions.ToText(review.DefaultDecision)}).\n" + ReviewLink(review, instance), ct);
 
     /// <summary>Before the end: the reviewers who still have items to decide are reminded.</summary>
     public Task AccessReviewReminderAsync(AccessReview review, AccessReviewInstance instance, int undecided, IReadOnlyList<string> reviewers,
         CancellationToken ct) =>
         SendAsync(review.TenantId, reviewers, [], $"PIM: reminder, access review \"{Line(review.DisplayName)}\" ends {Stamp(instance.EndsAt)}",
             Describe(review, instance) + $"Undecided items: {undecided}\n\nDecide on them before {Stamp(instance.EndsAt)}; they then take the default " +
-            $"decision ({AccessReviewDecisions.ToText(review.DefaultDecision)}).\n", ct);
+            $"decision ({AccessReviewDecisions.ToText(review.DefaultDecision)}).\n" + ReviewLink(review, instance), ct);
 
     /// <summary>The holder of an assignment an access review removed learns of it.</summary>
     public async Task AccessReviewRemovedAsync(AccessReview review, AccessReviewItem item, CancellationToken ct)
@@ -59,6 +59,10 @@ public sealed partial class Notifier
         await SendAsync(review.TenantId, [review.CreatedBy, .. administrators], [], $"PIM: access review \"{Line(review.DisplayName)}\" applied",
             Describe(review, instance) + $"Assignments removed: {removed}\n", ct);
     }
+
+    /// <summary>The console's page of the instance's items to decide, when Pim:Console:PublicUrl says where the console is.</summary>
+    private string ReviewLink(AccessReview review, AccessReviewInstance instance) =>
+        links.ReviewItems(review.TenantId, review.Id, instance.Id) is { } url ? $"\nDecide in Pim Console: {url}\n" : "";
 
     private static string Describe(AccessReview review, AccessReviewInstance instance) => new StringBuilder()
         .Append(CultureInfo.InvariantCulture, $"Access review: {Line(review.DisplayName)}\nScope: {review.Scope}\n")

@@ -8,7 +8,8 @@ namespace Pim.Domain;
 /// approvers when a request waits, the requester of the decision, the assignee of a new assignment. Each use case
 /// passes the role settings it already resolved.
 /// </summary>
-public sealed partial class Notifier(IPrincipals principals, IAccessReader access, IOutbox outbox, ICustomRoles roles, NotificationLimits limits, TimeProvider time)
+public sealed partial class Notifier(IPrincipals principals, IAccessReader access, IOutbox outbox, ICustomRoles roles, NotificationLimits limits, TimeProvider time,
+    ConsoleLinks links)
 {
     public async Task ActivationStartedAsync(ActivationRequest request, RoleSettings policy, CancellationToken ct)
     {
@@ -19,7 +20,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
             : [];
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         await SendAsync(request.TenantId, ids, rules.AdditionalRecipients,
-            $"PIM: {Name(requester, request.PrincipalId)} activated {role}", Describe(request, role, requester, "was activated"), ct,
+            $"PIM: {Name(requester, request.PrincipalId)} activated {role}", Describe(request, role, requester, "was activated") + RequestLink(request), ct,
             topic: $"activated:{request.RoleId}");
     }
 
@@ -31,7 +32,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         await SendAsync(request.TenantId, [request.PrincipalId, .. administrators], [],
             $"PIM: {Name(requester, request.PrincipalId)}'s activation of {role} was revoked",
-            Describe(request, role, requester, "was revoked") + $"\nReason: {reason}\n", ct, topic: $"revoked:{request.RoleId}");
+            Describe(request, role, requester, "was revoked") + $"\nReason: {reason}\n" + RequestLink(request), ct, topic: $"revoked:{request.RoleId}");
     }
 
     /// <summary>
@@ -52,7 +53,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
         await SendAsync(request.TenantId, ids.Except(approval.Decided).Where(id => id != request.PrincipalId).ToList(), [],
             $"PIM: {(reminder ? "reminder: " : "")}approval needed for {Name(requester, request.PrincipalId)} {what} {role}{stage}",
             Describe(request, role, requester, "waits for your approval") + Progress(approval) +
-            $"\nDecide in PIM before {Stamp(approval.Deadline)}: approve or deny request {request.Id}.\n", ct,
+            $"\nDecide in PIM before {Stamp(approval.Deadline)}: approve or deny request {request.Id}.\n" + ApprovalLink(request), ct,
             topic: reminder ? null : $"approvalNeeded:{request.RoleId}");
     }
 
@@ -66,7 +67,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
         await SendAsync(request.TenantId, ids.Except(approval.Decided).Where(id => id != request.PrincipalId).ToList(), [],
             $"PIM: escalated — approval needed for {Name(requester, request.PrincipalId)} to activate {role}",
             Describe(request, role, requester, "was escalated to you: its approvers have not decided") + Progress(approval) +
-            $"\nDecide in PIM before {Stamp(approval.Deadline)}: approve or deny request {request.Id}.\n", ct);
+            $"\nDecide in PIM before {Stamp(approval.Deadline)}: approve or deny request {request.Id}.\n" + ApprovalLink(request), ct);
     }
 
     /// <summary>Who may decide a stage: its approvers (groups expanded), or the default approvers; with the escalation's once escalated.</summary>
@@ -91,7 +92,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
             $"PIM BREAK-GLASS: {Name(requester, request.PrincipalId)} activated {role} without approval",
             Describe(request, role, requester, "was activated through break-glass, without approval") +
             $"\nA Privileged Role or Security Administrator must acknowledge it before {Stamp(request.FollowUp?.DueAt)}: " +
-            $"POST …/activation-requests/{request.Id}/acknowledge with a justification.\n", ct);
+            $"POST …/activation-requests/{request.Id}/acknowledge with a justification.\n" + RequestLink(request), ct);
     }
 
     /// <summary>A break-glass activation still not acknowledged when its follow-up is due: the administrators are told again.</summary>
@@ -103,7 +104,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
         await SendAsync(request.TenantId, administrators.Where(id => id != request.PrincipalId).ToList(), [],
             $"PIM BREAK-GLASS: {Name(requester, request.PrincipalId)}'s activation of {role} is still not acknowledged",
             Describe(request, role, requester, "was a break-glass activation that nobody has acknowledged") +
-            $"\nAcknowledge it: POST …/activation-requests/{request.Id}/acknowledge with a justification.\n", ct);
+            $"\nAcknowledge it: POST …/activation-requests/{request.Id}/acknowledge with a justification.\n" + RequestLink(request), ct);
     }
 
     /// <summary>The holder learns, ahead of time, that an activation ends, and how to extend it.</summary>
@@ -115,7 +116,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
             $"PIM: your activation of {role} ends at {Stamp(request.EndsAt)}",
             Describe(request, role, holder, $"ends at {Stamp(request.EndsAt)}") +
             $"\nTo keep the role longer, extend it before then (within the role's maximum): POST /v1/tenants/{request.TenantId}/activation-requests/{request.Id}/extend " +
-            "with {\"duration\": \"PT1H\", \"justification\": \"…\"}.\n", ct);
+            "with {\"duration\": \"PT1H\", \"justification\": \"…\"}.\n" + RequestLink(request, "Extend it in Pim Console"), ct);
     }
 
     /// <summary>The holder and the role administrators learn, ahead of time, that an eligible or active assignment ends.</summary>
@@ -160,7 +161,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         var decision = request.Decision is { } d ? $"\nDecided by: {d.DecidedBy}\nDecision justification: {d.Justification}\n" : "";
         await SendAsync(request.TenantId, [request.PrincipalId], [],
-            $"PIM: your activation of {role} was {outcome}", Describe(request, role, requester, $"was {outcome}") + decision, ct);
+            $"PIM: your activation of {role} was {outcome}", Describe(request, role, requester, $"was {outcome}") + decision + RequestLink(request), ct);
     }
 
     public async Task AssignmentCreatedAsync(RoleAssignment assignment, RoleSettings policy, CancellationToken ct)
@@ -247,6 +248,14 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
         if (to.Count == 0 && skipped.Count == 0) return;
         await outbox.EnqueueEmailAsync(tenantId, new EmailMessage(to, PrincipalValues.OneLine(subject), body, skipped, topic), ct);
     }
+
+    /// <summary>The console's page of the request, when Pim:Console:PublicUrl says where the console is.</summary>
+    private string RequestLink(ActivationRequest request, string label = "Open it in Pim Console") =>
+        links.Request(request.TenantId, request.Id) is { } url ? $"\n{label}: {url}\n" : "";
+
+    /// <summary>The console's page where the request is approved or denied.</summary>
+    private string ApprovalLink(ActivationRequest request) =>
+        links.Approval(request.TenantId, request.Id) is { } url ? $"\nApprove or deny it in Pim Console: {url}\n" : "";
 
     private static string Describe(ActivationRequest r, string role, Principal? requester, string what) => new StringBuilder()
         .Append(CultureInfo.InvariantCulture, $"{Name(requester, r.PrincipalId)}'s activation of {role} {what}.\n\n")

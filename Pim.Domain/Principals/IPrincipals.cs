@@ -11,6 +11,8 @@ public interface IPrincipals
     /// <summary>The principal with its direct groups and every group it is a member of (<see cref="Principal.TransitiveMemberOf"/>).</summary>
     Task<Principal?> FindAsync(string tenantId, string principalId, CancellationToken ct);
     Task<Principal?> FindGuestAsync(string tenantId, string homeTenantId, string homePrincipalId, CancellationToken ct);
+    /// <summary>The tenants where the home identity is an enabled guest (the mirror of <see cref="FindGuestAsync"/>), in tenant id order.</summary>
+    Task<IReadOnlyList<GuestTenant>> ListGuestTenantsAsync(string homeTenantId, string homePrincipalId, int limit, CancellationToken ct);
     /// <summary>Of <paramref name="principalIds"/>, those that exist in the tenant.</summary>
     Task<IReadOnlyList<Principal>> FindManyAsync(string tenantId, IReadOnlyCollection<string> principalIds, CancellationToken ct);
     /// <summary>The enabled users, guests and service principals that are members of the groups, directly or through nested groups.</summary>

@@ -66,6 +66,13 @@ public sealed class AccessReviewInstance
             throw new PimException(ErrorCodes.InvalidStateTransition, $"Access review instance '{Id}' ended at {EndsAt:O}: its decisions are final.");
     }
 
+    /// <summary>Only an instance in progress is stopped early; once it has ended (at its end or stopped), its decisions are final.</summary>
+    public void EnsureStoppable(DateTimeOffset now)
+    {
+        if (StatusAt(now) != AccessReviewInstanceStatus.InProgress)
+            throw new PimException(ErrorCodes.InvalidStateTransition, $"Access review instance '{Id}' ended at {EndedAt ?? EndsAt:O}: there is nothing to stop.");
+    }
+
     public void Reminded(DateTimeOffset now) => RemindedAt = now;
 
     public void Ended(DateTimeOffset now) => EndedAt ??= now;

@@ -160,6 +160,35 @@ public sealed class AccessReviewService(ITenants tenants, IPrincipals principals
     }
 
     /// <summary>
+    /// A PIM administrator stops an instance in progress before its end (as Entra's stop does): reviewers can decide no
+    /// more, undecided items take the default at once, and the results are applied as after a normal end (by the sweeper
+    /// with autoApply, else by an administrator). An instance that has ended is refused: its decisions are final already.
+    /// </summary>
+    public async Task<AccessReviewInstanceView> StopAsync(Caller caller, string reviewId, string instanceId, CancellationToken ct)
+    {
+        var now = time.Now();
+        var instance = await uow.RunAsync(async () =>
+        {
+            var tenant = await tenants.GetAsync(caller.TenantId, ct);
+            await access.EnsureHoldsAnyAsync(caller, RoleCatalog.PimAdministrators, "Stopping access reviews", ct);
+            tenant.EnsureConsented();
+            var review = await reviews.FindAsync(tenant.Id, reviewId, ct) ?? throw ReviewNotFound(reviewId);
+            // Held until this commits: a sweeper that would end the same instance skips it meanwhile, and finds it ended after.
+            var instance = await reviews.FindInstanceForUpdateAsync(review.TenantId, review.Id, instanceId, ct)
+                ?? throw Errors.NotFound($"Instance '{instanceId}' of access review '{review.Id}'");
+            instance.EnsureStoppable(now);
+            await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.AccessReviewStopped, "accessReview", review.Id) with
+            {
+                Scope = review.Scope,
+                Details = JsonSerializer.Serialize(new { instanceId = instance.Id, endsAt = instance.EndsAt }, DetailsJson),
+            }, ct);
+            await EndAsync(caller, review, instance, now, ct);
+            return instance;
+        }, ct);
+        return await ViewAsync(instance, ct);
+    }
+
+    /// <summary>
     /// What time alone does to access reviews, in any tenant, once each even with several sweepers: instances that are
     /// due start, reminders go out, instances that reached their end take their defaults, and autoApply removals are
     /// applied (a batch at a time). Returns how much it did (0: nothing was due).

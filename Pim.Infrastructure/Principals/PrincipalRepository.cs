@@ -67,6 +67,26 @@ public sealed partial class PrincipalRepository(DbSession db, TimeProvider time)
         return row is null ? null : Map(row);
     }
 
+    public async Task<IReadOnlyList<GuestTenant>> ListGuestTenantsAsync(string homeTenantId, string homePrincipalId, int limit, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT t.tenant_id, t.display_name, p.principal_id
+            FROM principals p JOIN tenants t ON t.tenant_id = p.tenant_id
+            WHERE p.home_tenant_id = @homeTenantId AND p.home_principal_id = @homePrincipalId AND p.disabled_at IS NULL
+            ORDER BY t.tenant_id LIMIT @limit
+            """;
+        var connection = await db.ConnectionAsync(ct);
+        return (await connection.QueryAsync<GuestTenantRow>(db.Command(sql, new { homeTenantId, homePrincipalId, limit }, ct)))
+            .Select(r => new GuestTenant(r.TenantId, r.DisplayName, r.PrincipalId)).ToList();
+    }
+
+    private sealed class GuestTenantRow
+    {
+        public string TenantId { get; set; } = "";
+        public string DisplayName { get; set; } = "";
+        public string PrincipalId { get; set; } = "";
+    }
+
     public async Task<IReadOnlyList<Principal>> FindManyAsync(string tenantId, IReadOnlyCollection<string> principalIds, CancellationToken ct)
     {
         if (principalIds.Count == 0) return [];

@@ -38,6 +38,11 @@ public sealed partial class InMemoryStore : ITenants, IPrincipals, IScopes
     public Task<Principal?> FindGuestAsync(string tenantId, string homeTenantId, string homePrincipalId, CancellationToken ct) =>
         Task.FromResult(Read(_principals.Values.FirstOrDefault(p => p.TenantId == tenantId && p.HomeTenantId == homeTenantId && p.HomePrincipalId == homePrincipalId)));
 
+    public Task<IReadOnlyList<GuestTenant>> ListGuestTenantsAsync(string homeTenantId, string homePrincipalId, int limit, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<GuestTenant>>(_principals.Values
+            .Where(p => p.HomeTenantId == homeTenantId && p.HomePrincipalId == homePrincipalId && p.Enabled && _tenants.ContainsKey(p.TenantId))
+            .OrderBy(p => p.TenantId, StringComparer.Ordinal).Take(limit).Select(p => new GuestTenant(p.TenantId, _tenants[p.TenantId].DisplayName, p.Id)).ToList());
+
     public Task<IReadOnlyList<Principal>> FindManyAsync(string tenantId, IReadOnlyCollection<string> principalIds, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<Principal>>(principalIds.Select(id => Read(_principals.GetValueOrDefault((tenantId, id)))).OfType<Principal>().ToList());
 

@@ -20,7 +20,7 @@ public sealed class UseCases
         Store = new InMemoryStore { Time = Time };
         Access = new AccessService(Store, Store, Store, Store, Store, Time);
         Settings = new RoleSettingsService(Store, Store, Store, Store, Store, Store, Store, Access, Store, Time);
-        Notifier = new Notifier(Store, Store, Store, Store, NotificationLimits.Default, Time);
+        Notifier = new Notifier(Store, Store, Store, Store, NotificationLimits.Default, Time, ConsoleLinks.None);
         Recorder = new ActivationRecorder(Store, Store, Notifier, Settings);
         Revocation = new GrantRevocation(Store, Store, Store, Store, Recorder, Notifier, Settings);
         Approvals = new ApprovalService(Store, Store, Store, Settings, Store, Access, Recorder, Revocation, Notifier, Time);

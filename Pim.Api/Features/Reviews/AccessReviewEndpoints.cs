@@ -30,6 +30,9 @@ public static class AccessReviewEndpoints
             .AnswersWithHeader(StatusCodes.Status200OK, Csv.NextPageTokenHeader, required: false);
         reviews.MapPost("/{reviewId:id}/instances/{instanceId:id}/apply", Apply).WithName("ApplyAccessReviewInstance")
             .WithSummary("Apply an ended instance's results: undecided items take the default, and each removal goes through the normal removal path.");
+        reviews.MapPost("/{reviewId:id}/instances/{instanceId:id}/stop", Stop).WithName("StopAccessReviewInstance")
+            .WithSummary("Stop an instance in progress before its end: reviewers can decide no more, undecided items take the default, and the results are " +
+                         "applied as after a normal end (at once with autoApply). An ended instance cannot be stopped (409).");
     }
 
     public static async Task<Created<AccessReviewResponse>> Create(AccessReviewRequest body, CurrentCaller caller, AccessReviewService reviews,
@@ -77,4 +80,8 @@ public static class AccessReviewEndpoints
     public static async Task<Ok<AccessReviewInstanceResponse>> Apply(string reviewId, string instanceId, CurrentCaller caller, AccessReviewService reviews,
         CancellationToken ct) =>
         TypedResults.Ok(AccessReviewInstanceResponse.From(await reviews.ApplyAsync(caller, reviewId, instanceId, ct)));
+
+    public static async Task<Ok<AccessReviewInstanceResponse>> Stop(string reviewId, string instanceId, CurrentCaller caller, AccessReviewService reviews,
+        CancellationToken ct) =>
+        TypedResults.Ok(AccessReviewInstanceResponse.From(await reviews.StopAsync(caller, reviewId, instanceId, ct)));
 }
