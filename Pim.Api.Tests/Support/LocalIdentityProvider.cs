@@ -28,7 +28,7 @@ public sealed class LocalIdentityProvider : IAsyncDisposable
     public (string Name, string Value)[] Settings =>
     [
         ("Pim__Auth__DevIssuer__Enabled", "false"), ("Pim__Auth__Authority", Issuer), ("Pim__Auth__Audience", "pim"),
-        ("Authentication__Schemes__Bearer__RequireHttpsMetadata", "false"),
+        ("Pim__Auth__RequireHttpsMetadata", "false"),
     ];
 
     public static async Task<LocalIdentityProvider> StartAsync()
