@@ -143,6 +143,17 @@ public sealed class StartupTests
         Assert.Contains("Pim:Auth:Authority", output);
     }
 
+    /// <summary>An identity provider named over http would have every request fail when its metadata is first read
+    /// (JwtBearer refuses http metadata): Pim refuses to start instead, naming the key.</summary>
+    [Fact]
+    public void Pim_refuses_to_start_with_an_authority_over_http()
+    {
+        var (exitCode, output) = RunApi(("ASPNETCORE_ENVIRONMENT", "Production"), ("Pim__Auth__Authority", "http://login.contoso.example/"));
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Pim failed to start", output);
+        Assert.Contains("Pim:Auth:Authority (http://login.contoso.example/) must be an https URL", output);
+    }
+
     [Fact]
     public void Pim_refuses_to_start_when_the_CA_it_is_told_to_trust_for_SMTP_cannot_be_read()
     {

@@ -38,6 +38,11 @@ public static class PimSettings
                 o => !o.DevIssuer.Enabled && string.IsNullOrWhiteSpace(o.Authority)
                     ? "Pim:Auth:Authority must name the identity provider that issues Pim's tokens (or enable the development issuer in Development)."
                     : null,
+                // Otherwise every request fails when JwtBearer first reads the provider's metadata, not Pim's start.
+                o => !o.DevIssuer.Enabled && o.RequireHttpsMetadata
+                     && Uri.TryCreate(o.Authority, UriKind.Absolute, out var authority) && authority.Scheme != Uri.UriSchemeHttps
+                    ? $"Pim:Auth:Authority ({o.Authority}) must be an https URL: Pim reads the provider's keys there, and over http anyone on the way could replace them (Pim:Auth:RequireHttpsMetadata=false allows http, for a provider on loopback in tests)."
+                    : null,
                 o => o.MaxTokenLifetime <= TimeSpan.Zero ? "Pim:Auth:MaxTokenLifetime must be positive." : null,
                 o => o.TokenCacheSize < 0 ? "Pim:Auth:TokenCacheSize must not be negative." : null)
             .Configure(o => o.DevIssuer.Enabled = DevIssuerEnabled(configuration, environment));
