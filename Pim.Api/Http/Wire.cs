@@ -32,7 +32,7 @@ public static partial class Wire
         MaxLength = ScopePath.MaxSegmentLength, Pattern = ScopePath.SegmentPattern,
         Says = "1-90 letters, digits, '.', '_' or '-', starting with a letter or digit",
     };
-    private static readonly WireField Scope = new()
+    internal static readonly WireField Scope = new()
     {
         MaxLength = ScopePath.MaxLength, Pattern = ScopePath.Pattern,
         Says = "'/', /managementGroups/{id}, /subscriptions/{id}, /subscriptions/{id}/resourceGroups/{name} or /groups/{groupId}",

@@ -1,3 +1,4 @@
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Tenants;
@@ -13,7 +14,7 @@ public sealed record ConsentResponse(bool Consented, DateTimeOffset? ConsentedAt
     public static ConsentResponse From(ConsentStatus s) => new(s.Consented, s.ConsentedAt, s.ConsentedBy);
 }
 
-public sealed record SignUpRequest(string Area, string? Scope = null);
+public sealed record SignUpRequest(string Area, Scope? Scope = null);
 public sealed record SignUpResponse(string Area, string Scope, DateTimeOffset SignedUpAt, string SignedUpBy)
 {
     public static SignUpResponse From(SignUp s) => new(s.Area, s.Scope, s.SignedUpAt, s.SignedUpBy);

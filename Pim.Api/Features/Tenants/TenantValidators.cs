@@ -11,5 +11,5 @@ public sealed class TenantRequestValidator : AbstractValidator<TenantRequest>
 public sealed class SignUpRequestValidator : AbstractValidator<SignUpRequest>
 {
     public SignUpRequestValidator() =>
-        RuleFor(r => r.Scope).NotEmpty().When(r => r.Area == ManagementArea.Resources).WithMessage("Resources are signed up at a scope.");
+        RuleFor(r => r.Scope).Must(s => !string.IsNullOrWhiteSpace(s?.Text)).When(r => r.Area == ManagementArea.Resources).WithMessage("Resources are signed up at a scope.");
 }
