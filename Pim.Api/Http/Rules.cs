@@ -32,8 +32,17 @@ public static class Rules
     public static bool IsId(string value) => Wire.FullyMatches(Wire.RegexOf(IdPattern), value);
 
     public static IRuleBuilderOptions<T, string?> MustBeDuration<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(v => v is null || IsoDuration.TryParse(v, out _))
-            .WithMessage("'{PropertyName}' must be a positive ISO 8601 duration such as PT1H or P1D, at most P36500D.");
+        rule.Must(v => v is null || IsoDuration.TryParse(v, out _)).WithMessage(DurationMessage);
+
+    /// <inheritdoc cref="MustBeDuration{T}(IRuleBuilder{T, string?})"/>
+    public static IRuleBuilderOptions<T, Values.Duration> MustBeDuration<T>(this IRuleBuilder<T, Values.Duration> rule) =>
+        rule.Must(v => v.Text is null || IsoDuration.TryParse(v.Text, out _)).WithMessage(DurationMessage);
+
+    /// <inheritdoc cref="MustBeDuration{T}(IRuleBuilder{T, string?})"/>
+    public static IRuleBuilderOptions<T, Values.Duration?> MustBeDuration<T>(this IRuleBuilder<T, Values.Duration?> rule) =>
+        rule.Must(v => v?.Text is not { } text || IsoDuration.TryParse(text, out _)).WithMessage(DurationMessage);
+
+    private const string DurationMessage = "'{PropertyName}' must be a positive ISO 8601 duration such as PT1H or P1D, at most P36500D.";
 
     public static IRuleBuilderOptions<T, DateTimeOffset?> MustBeInstant<T>(this IRuleBuilder<T, DateTimeOffset?> rule) =>
         rule.Must(v => v is null || Clock.IsAcceptable(v.Value))

@@ -42,7 +42,7 @@ public static partial class Wire
     {
         MaxLength = Rules.MaxSubject, Pattern = Rules.PrintablePattern, Says = "printable characters",
     };
-    private static readonly WireField Duration = new()
+    internal static readonly WireField Duration = new()
     {
         MaxLength = IsoDuration.MaxLength, Pattern = IsoDuration.Pattern, Says = "an ISO 8601 duration such as PT1H or P1D",
     };
@@ -139,16 +139,7 @@ public static partial class Wire
         ["secret"] = new() { MaxLength = 64, Pattern = "^whsec_[A-Za-z0-9+/]+=*$", Says = "whsec_ and base64" },
         // How long.
         ["duration"] = Duration,
-        ["maximumDuration"] = Duration,
-        ["mfaMaxAge"] = Duration,
-        ["approvalTimeout"] = Duration,
         ["timeout"] = Duration,
-        ["escalateAfter"] = Duration,
-        ["remindBefore"] = Duration,
-        ["BeforeExpiry.activation"] = Duration,
-        ["BeforeExpiry.assignment"] = Duration,
-        ["maximumEligibleDuration"] = Duration,
-        ["maximumActiveDuration"] = Duration,
         // Closed vocabularies.
         ["type"] = Values("AssignmentType", AssignmentTypeValues),
         ["assignmentType"] = Values("AssignmentType", AssignmentTypeValues),

@@ -61,7 +61,7 @@ public sealed class ReviewersConverter : JsonConverter<ReviewersDto>
 /// items, applied by an administrator, with a justification for each decision.
 /// </summary>
 public sealed record AccessReviewRequest(string DisplayName, ReviewersDto Reviewers, Scope? Scope = null, IReadOnlyList<RoleId>? RoleIds = null,
-    string? AssignmentTypes = null, string? Recurrence = null, string? Duration = null, string? DefaultDecision = null, bool? AutoApply = null,
+    string? AssignmentTypes = null, string? Recurrence = null, Duration? Duration = null, string? DefaultDecision = null, bool? AutoApply = null,
     bool? JustificationRequired = null)
 {
     public NewAccessReview ToDomain()
@@ -69,7 +69,7 @@ public sealed record AccessReviewRequest(string DisplayName, ReviewersDto Review
         AccessReviewRecurrences.TryParse(Recurrence ?? AccessReviewRecurrences.Once, out var recurrence);
         return new NewAccessReview(DisplayName, Scope?.Text ?? ScopePath.Root, RoleIds?.Select(r => r.Text).ToList() ?? [],
             AssignmentTypes is null ? ReviewedAssignments.Both : AccessReviewDecisions.ParseAssignments(AssignmentTypes)!.Value, Reviewers.ToDomain(), recurrence,
-            Duration is null ? AccessReview.DefaultDuration : IsoDuration.Parse(Duration),
+            Duration?.ToTimeSpan() ?? AccessReview.DefaultDuration,
             DefaultDecision is null ? AccessReviewDefault.Keep : AccessReviewDecisions.ParseDefault(DefaultDecision)!.Value, AutoApply ?? false,
             JustificationRequired ?? true);
     }
