@@ -64,7 +64,13 @@ public static class Rules
 
     /// <summary>A principal's display name, as the domain has it (<see cref="PrincipalValues.IsName"/>).</summary>
     public static IRuleBuilderOptions<T, string?> MustBeName<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(PrincipalValues.IsName).WithMessage($"'{{PropertyName}}' must be {PrincipalValues.NameRule}, and not blank.");
+        rule.Must(PrincipalValues.IsName).WithMessage(NameMessage);
+
+    /// <inheritdoc cref="MustBeName{T}(IRuleBuilder{T, string?})"/>
+    public static IRuleBuilderOptions<T, Values.DisplayName> MustBeName<T>(this IRuleBuilder<T, Values.DisplayName> rule) =>
+        rule.Must(v => PrincipalValues.IsName(v.Text)).WithMessage(NameMessage);
+
+    private const string NameMessage = $"'{{PropertyName}}' must be {PrincipalValues.NameRule}, and not blank.";
 
     /// <summary>A wire value that holds something other than white space: what NotEmpty asks of a string, with its message.</summary>
     public static IRuleBuilderOptions<T, TValue> NotBlank<T, TValue>(this IRuleBuilder<T, TValue> rule) where TValue : struct, Values.IWireValue =>

@@ -47,7 +47,7 @@ public static partial class Wire
         MaxLength = IsoDuration.MaxLength, Pattern = IsoDuration.Pattern, Says = "an ISO 8601 duration such as PT1H or P1D",
     };
     internal static readonly WireField Email = new() { MaxLength = Rules.MaxEmail, Format = "email" };
-    private static readonly WireField DisplayName = new() { MaxLength = Rules.MaxDisplayName, Pattern = Rules.NamePattern, Says = "one line: no control characters or line breaks" };
+    internal static readonly WireField DisplayName = new() { MaxLength = Rules.MaxDisplayName, Pattern = Rules.NamePattern, Says = "one line: no control characters or line breaks" };
     private static readonly WireField AutoApprovalRuleName = new() { MaxLength = 64, Pattern = Rules.IdPattern, Says = "letters, digits, '.', '_', '@' or '-', starting with a letter or digit" };
     private static readonly WireField TimeOfDay = new() { MaxLength = 5, Pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", Says = "a time of day HH:mm" };
     /// <summary>An AuthZEN subject or resource type, or an action name: whatever a PEP sends; Pim answers a few of them.</summary>

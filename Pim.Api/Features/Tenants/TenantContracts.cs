@@ -3,7 +3,7 @@ using Pim.Domain;
 
 namespace Pim.Api.Features.Tenants;
 
-public sealed record TenantRequest(string DisplayName);
+public sealed record TenantRequest(DisplayName DisplayName);
 public sealed record TenantResponse(string Id, string DisplayName, bool Consented, DateTimeOffset? ConsentedAt, IReadOnlyList<SignUpResponse> SignUps)
 {
     public static TenantResponse From(Tenant t) => new(t.Id, t.DisplayName, t.HasConsented, t.ConsentedAt, t.SignUps.Select(SignUpResponse.From).ToList());

@@ -25,7 +25,7 @@ public static class TenantEndpoints
     public static async Task<Results<Created<TenantResponse>, Ok<TenantResponse>>> PutTenant(TenantRequest body, CurrentCaller caller,
         TenantService tenants, CancellationToken ct)
     {
-        var (tenant, created) = await tenants.UpsertTenantAsync(caller, body.DisplayName, ct);
+        var (tenant, created) = await tenants.UpsertTenantAsync(caller, body.DisplayName.Text, ct);
         var response = TenantResponse.From(tenant);
         return created ? TypedResults.Created($"/v1/tenants/{tenant.Id}", response) : TypedResults.Ok(response);
     }

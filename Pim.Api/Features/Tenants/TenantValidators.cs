@@ -1,11 +1,12 @@
 using FluentValidation;
+using Pim.Api.Http;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Tenants;
 
 public sealed class TenantRequestValidator : AbstractValidator<TenantRequest>
 {
-    public TenantRequestValidator() => RuleFor(r => r.DisplayName).NotEmpty();
+    public TenantRequestValidator() => RuleFor(r => r.DisplayName).NotBlank();
 }
 
 public sealed class SignUpRequestValidator : AbstractValidator<SignUpRequest>
