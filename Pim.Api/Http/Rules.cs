@@ -76,6 +76,10 @@ public static class Rules
     public static IRuleBuilderOptions<T, TValue> NotBlank<T, TValue>(this IRuleBuilder<T, TValue> rule) where TValue : struct, Values.IWireValue =>
         rule.Must(v => !string.IsNullOrWhiteSpace(v.Text)).WithMessage("'{PropertyName}' must not be empty.");
 
+    /// <inheritdoc cref="NotBlank{T, TValue}(IRuleBuilder{T, TValue})"/>
+    public static IRuleBuilderOptions<T, TValue?> NotBlank<T, TValue>(this IRuleBuilder<T, TValue?> rule) where TValue : struct, Values.IWireValue =>
+        rule.Must(v => !string.IsNullOrWhiteSpace(v?.Text)).WithMessage("'{PropertyName}' must not be empty.");
+
     /// <summary>A built-in role, or the id of a tenant's own role (custom-…, which the use case then looks up in the tenant).</summary>
     public static IRuleBuilderOptions<T, string?> MustBeRole<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(v => v is null || IsRole(v)).WithMessage(RoleRule);

@@ -10,14 +10,14 @@ namespace Pim.Api.Features.Settings;
 /// Privileged Role and Security Administrators) approve within <c>timeout</c>; after <c>escalateAfter</c>,
 /// <c>escalateTo</c> join them.
 /// </summary>
-public sealed record ApprovalStageDto(IReadOnlyList<string> Approvers, int Required, Duration Timeout, Duration? EscalateAfter = null,
-    IReadOnlyList<string>? EscalateTo = null)
+public sealed record ApprovalStageDto(IReadOnlyList<PrincipalId> Approvers, int Required, Duration Timeout, Duration? EscalateAfter = null,
+    IReadOnlyList<PrincipalId>? EscalateTo = null)
 {
-    public static ApprovalStageDto From(ApprovalStage s) => new(s.Approvers, s.Required, Duration.Of(s.Timeout),
-        s.EscalateAfter is { } e ? Duration.Of(e) : null, s.EscalateTo);
+    public static ApprovalStageDto From(ApprovalStage s) => new([.. s.Approvers.Select(PrincipalId.Of)], s.Required, Duration.Of(s.Timeout),
+        s.EscalateAfter is { } e ? Duration.Of(e) : null, [.. s.EscalateTo.Select(PrincipalId.Of)]);
 
-    public ApprovalStage ToDomain() => new(Approvers.Distinct().ToList(), Required, Timeout.ToTimeSpan(),
-        EscalateAfter?.ToTimeSpan(), (EscalateTo ?? []).Distinct().ToList());
+    public ApprovalStage ToDomain() => new(Approvers.Select(a => a.Text).Distinct().ToList(), Required, Timeout.ToTimeSpan(),
+        EscalateAfter?.ToTimeSpan(), (EscalateTo ?? []).Select(a => a.Text).Distinct().ToList());
 }
 
 /// <summary>A weekly window: <c>days</c> (monday … sunday) from <c>from</c> to <c>to</c> (HH:mm, local time of <c>timeZone</c>).</summary>
@@ -35,13 +35,13 @@ public sealed record WeeklyWindowDto(string TimeZone, IReadOnlyList<string> Days
 }
 
 /// <summary>A named auto-approval rule: a request that meets every condition it names skips the stages.</summary>
-public sealed record AutoApprovalRuleDto(string Name, IReadOnlyList<string>? MemberOf = null, Duration? MaximumDuration = null,
+public sealed record AutoApprovalRuleDto(string Name, IReadOnlyList<PrincipalId>? MemberOf = null, Duration? MaximumDuration = null,
     IReadOnlyList<string>? TicketSystems = null, string? TicketNumberPattern = null, WeeklyWindowDto? Window = null)
 {
-    public static AutoApprovalRuleDto From(AutoApprovalRule r) => new(r.Name, r.MemberOf, r.MaximumDuration is { } d ? Duration.Of(d) : null,
+    public static AutoApprovalRuleDto From(AutoApprovalRule r) => new(r.Name, r.MemberOf is null ? null : [.. r.MemberOf.Select(PrincipalId.Of)], r.MaximumDuration is { } d ? Duration.Of(d) : null,
         r.TicketSystems, r.TicketNumberPattern, r.Window is null ? null : WeeklyWindowDto.Of(r.Window));
 
-    public AutoApprovalRule ToDomain() => new(Name, MemberOf?.Distinct().ToList(), MaximumDuration?.ToTimeSpan(),
+    public AutoApprovalRule ToDomain() => new(Name, MemberOf?.Select(g => g.Text).Distinct().ToList(), MaximumDuration?.ToTimeSpan(),
         TicketSystems?.Distinct(StringComparer.OrdinalIgnoreCase).ToList(), TicketNumberPattern, Window?.ToDomain());
 }
 
@@ -69,12 +69,12 @@ public sealed record BreakGlassSettingsDto(bool Allowed, Duration MaximumDuratio
 /// (<see cref="ApprovalShorthand.Resolve"/>).
 /// </summary>
 public sealed record ActivationSettingsDto(Duration MaximumDuration, bool RequireMfa, Duration? MfaMaxAge, bool RequireJustification,
-    bool RequireTicket, bool? RequireApproval = null, IReadOnlyList<string>? Approvers = null, Duration? ApprovalTimeout = null, bool? AllowGuests = null,
+    bool RequireTicket, bool? RequireApproval = null, IReadOnlyList<PrincipalId>? Approvers = null, Duration? ApprovalTimeout = null, bool? AllowGuests = null,
     ApprovalSettingsDto? Approval = null, BreakGlassSettingsDto? BreakGlass = null, bool? AllowWorkloads = null)
 {
     public static ActivationSettingsDto From(ActivationRules a) => new(Duration.Of(a.MaximumDuration), a.RequireMfa,
         a.MfaMaxAge is { } m ? Duration.Of(m) : null, a.RequireJustification, a.RequireTicket, a.NeedsApproval,
-        ApprovalShorthand.Of(a.Stages).Approvers, Duration.Of(ApprovalShorthand.Of(a.Stages).Timeout), a.AllowGuests,
+        [.. ApprovalShorthand.Of(a.Stages).Approvers.Select(PrincipalId.Of)], Duration.Of(ApprovalShorthand.Of(a.Stages).Timeout), a.AllowGuests,
         ApprovalSettingsDto.From(a), BreakGlassSettingsDto.From(a.BreakGlassPolicy), a.AllowWorkloads);
 
     /// <summary>
@@ -83,7 +83,7 @@ public sealed record ActivationSettingsDto(Duration MaximumDuration, bool Requir
     /// </summary>
     public ActivationRules ToDomain(ActivationRules current, ActivationRules defaults)
     {
-        var approval = ApprovalShorthand.Resolve(current, RequireApproval, Approvers?.Distinct().ToList(),
+        var approval = ApprovalShorthand.Resolve(current, RequireApproval, Approvers?.Select(a => a.Text).Distinct().ToList(),
             ApprovalTimeout?.ToTimeSpan(), Approval?.ToDomain());
         return new ActivationRules(MaximumDuration.ToTimeSpan(), RequireMfa, MfaMaxAge?.ToTimeSpan(),
                 RequireJustification, RequireTicket, false, [], RoleSettings.DefaultApprovalTimeout, AllowGuests ?? defaults.AllowGuests,
