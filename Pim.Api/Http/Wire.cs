@@ -217,7 +217,6 @@ public static partial class Wire
         ["signUps"] = new() { MaxItems = Tenant.MaximumSignUps },
         ["children"] = new() { MaxItems = ScopeNode.MaximumPerTenant },
         // Paging and versions.
-        ["nextPageToken"] = new() { MaxLength = PageTokens.MaxLength, Pattern = PageTokens.Pattern, Says = "a token this API gave out" },
         ["pageToken"] = new() { MaxLength = PageTokens.MaxLength, Pattern = PageTokens.Pattern, Says = "the nextPageToken of the page before" },
         ["pageSize"] = new() { Minimum = 1, Maximum = Paging.MaximumPageSize },
         ["ListAuditEvents.pageSize"] = new() { Minimum = 1, Maximum = Features.Audit.AuditEndpoints.MaximumCsvRows },
