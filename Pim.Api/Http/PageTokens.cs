@@ -4,7 +4,7 @@ using Pim.Domain;
 
 namespace Pim.Api.Http;
 
-public sealed record PageResponse<T>(IReadOnlyList<T> Items, string? NextPageToken);
+public sealed record PageResponse<T>(IReadOnlyList<T> Items, Values.PageToken? NextPageToken);
 
 /// <summary>The paging query of a list: <c>?pageSize=&amp;pageToken=</c>, bound with [AsParameters] and held to its bounds like a body.</summary>
 public sealed record PageQuery(int? PageSize, string? PageToken)
@@ -43,5 +43,5 @@ public static class PageTokens
 
     /// <summary>The page on the wire: items mapped to their responses, the next page's key as an opaque token.</summary>
     public static PageResponse<TOut> ToResponse<TIn, TOut>(this Page<TIn> page, Func<TIn, TOut> map) =>
-        new(page.Items.Select(map).ToList(), Encode(page.NextPageToken));
+        new(page.Items.Select(map).ToList(), Values.WireValues.OrNull<Values.PageToken>(Encode(page.NextPageToken)));
 }

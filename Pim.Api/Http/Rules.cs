@@ -32,8 +32,17 @@ public static class Rules
     public static bool IsId(string value) => Wire.FullyMatches(Wire.RegexOf(IdPattern), value);
 
     public static IRuleBuilderOptions<T, string?> MustBeDuration<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(v => v is null || IsoDuration.TryParse(v, out _))
-            .WithMessage("'{PropertyName}' must be a positive ISO 8601 duration such as PT1H or P1D, at most P36500D.");
+        rule.Must(v => v is null || IsoDuration.TryParse(v, out _)).WithMessage(DurationMessage);
+
+    /// <inheritdoc cref="MustBeDuration{T}(IRuleBuilder{T, string?})"/>
+    public static IRuleBuilderOptions<T, Values.Duration> MustBeDuration<T>(this IRuleBuilder<T, Values.Duration> rule) =>
+        rule.Must(v => v.Text is null || IsoDuration.TryParse(v.Text, out _)).WithMessage(DurationMessage);
+
+    /// <inheritdoc cref="MustBeDuration{T}(IRuleBuilder{T, string?})"/>
+    public static IRuleBuilderOptions<T, Values.Duration?> MustBeDuration<T>(this IRuleBuilder<T, Values.Duration?> rule) =>
+        rule.Must(v => v?.Text is not { } text || IsoDuration.TryParse(text, out _)).WithMessage(DurationMessage);
+
+    private const string DurationMessage = "'{PropertyName}' must be a positive ISO 8601 duration such as PT1H or P1D, at most P36500D.";
 
     public static IRuleBuilderOptions<T, DateTimeOffset?> MustBeInstant<T>(this IRuleBuilder<T, DateTimeOffset?> rule) =>
         rule.Must(v => v is null || Clock.IsAcceptable(v.Value))
@@ -55,11 +64,21 @@ public static class Rules
 
     /// <summary>A principal's display name, as the domain has it (<see cref="PrincipalValues.IsName"/>).</summary>
     public static IRuleBuilderOptions<T, string?> MustBeName<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(PrincipalValues.IsName).WithMessage($"'{{PropertyName}}' must be {PrincipalValues.NameRule}, and not blank.");
+        rule.Must(PrincipalValues.IsName).WithMessage(NameMessage);
+
+    /// <inheritdoc cref="MustBeName{T}(IRuleBuilder{T, string?})"/>
+    public static IRuleBuilderOptions<T, Values.DisplayName> MustBeName<T>(this IRuleBuilder<T, Values.DisplayName> rule) =>
+        rule.Must(v => PrincipalValues.IsName(v.Text)).WithMessage(NameMessage);
+
+    private const string NameMessage = $"'{{PropertyName}}' must be {PrincipalValues.NameRule}, and not blank.";
 
     /// <summary>A wire value that holds something other than white space: what NotEmpty asks of a string, with its message.</summary>
     public static IRuleBuilderOptions<T, TValue> NotBlank<T, TValue>(this IRuleBuilder<T, TValue> rule) where TValue : struct, Values.IWireValue =>
         rule.Must(v => !string.IsNullOrWhiteSpace(v.Text)).WithMessage("'{PropertyName}' must not be empty.");
+
+    /// <inheritdoc cref="NotBlank{T, TValue}(IRuleBuilder{T, TValue})"/>
+    public static IRuleBuilderOptions<T, TValue?> NotBlank<T, TValue>(this IRuleBuilder<T, TValue?> rule) where TValue : struct, Values.IWireValue =>
+        rule.Must(v => !string.IsNullOrWhiteSpace(v?.Text)).WithMessage("'{PropertyName}' must not be empty.");
 
     /// <summary>A built-in role, or the id of a tenant's own role (custom-…, which the use case then looks up in the tenant).</summary>
     public static IRuleBuilderOptions<T, string?> MustBeRole<T>(this IRuleBuilder<T, string?> rule) =>

@@ -32,7 +32,7 @@ public static partial class Wire
         MaxLength = ScopePath.MaxSegmentLength, Pattern = ScopePath.SegmentPattern,
         Says = "1-90 letters, digits, '.', '_' or '-', starting with a letter or digit",
     };
-    private static readonly WireField Scope = new()
+    internal static readonly WireField Scope = new()
     {
         MaxLength = ScopePath.MaxLength, Pattern = ScopePath.Pattern,
         Says = "'/', /managementGroups/{id}, /subscriptions/{id}, /subscriptions/{id}/resourceGroups/{name} or /groups/{groupId}",
@@ -42,12 +42,12 @@ public static partial class Wire
     {
         MaxLength = Rules.MaxSubject, Pattern = Rules.PrintablePattern, Says = "printable characters",
     };
-    private static readonly WireField Duration = new()
+    internal static readonly WireField Duration = new()
     {
         MaxLength = IsoDuration.MaxLength, Pattern = IsoDuration.Pattern, Says = "an ISO 8601 duration such as PT1H or P1D",
     };
     internal static readonly WireField Email = new() { MaxLength = Rules.MaxEmail, Format = "email" };
-    private static readonly WireField DisplayName = new() { MaxLength = Rules.MaxDisplayName, Pattern = Rules.NamePattern, Says = "one line: no control characters or line breaks" };
+    internal static readonly WireField DisplayName = new() { MaxLength = Rules.MaxDisplayName, Pattern = Rules.NamePattern, Says = "one line: no control characters or line breaks" };
     private static readonly WireField AutoApprovalRuleName = new() { MaxLength = 64, Pattern = Rules.IdPattern, Says = "letters, digits, '.', '_', '@' or '-', starting with a letter or digit" };
     private static readonly WireField TimeOfDay = new() { MaxLength = 5, Pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", Says = "a time of day HH:mm" };
     /// <summary>An AuthZEN subject or resource type, or an action name: whatever a PEP sends; Pim answers a few of them.</summary>
@@ -139,16 +139,7 @@ public static partial class Wire
         ["secret"] = new() { MaxLength = 64, Pattern = "^whsec_[A-Za-z0-9+/]+=*$", Says = "whsec_ and base64" },
         // How long.
         ["duration"] = Duration,
-        ["maximumDuration"] = Duration,
-        ["mfaMaxAge"] = Duration,
-        ["approvalTimeout"] = Duration,
         ["timeout"] = Duration,
-        ["escalateAfter"] = Duration,
-        ["remindBefore"] = Duration,
-        ["BeforeExpiry.activation"] = Duration,
-        ["BeforeExpiry.assignment"] = Duration,
-        ["maximumEligibleDuration"] = Duration,
-        ["maximumActiveDuration"] = Duration,
         // Closed vocabularies.
         ["type"] = Values("AssignmentType", AssignmentTypeValues),
         ["assignmentType"] = Values("AssignmentType", AssignmentTypeValues),
@@ -226,7 +217,6 @@ public static partial class Wire
         ["signUps"] = new() { MaxItems = Tenant.MaximumSignUps },
         ["children"] = new() { MaxItems = ScopeNode.MaximumPerTenant },
         // Paging and versions.
-        ["nextPageToken"] = new() { MaxLength = PageTokens.MaxLength, Pattern = PageTokens.Pattern, Says = "a token this API gave out" },
         ["pageToken"] = new() { MaxLength = PageTokens.MaxLength, Pattern = PageTokens.Pattern, Says = "the nextPageToken of the page before" },
         ["pageSize"] = new() { Minimum = 1, Maximum = Paging.MaximumPageSize },
         ["ListAuditEvents.pageSize"] = new() { Minimum = 1, Maximum = Features.Audit.AuditEndpoints.MaximumCsvRows },

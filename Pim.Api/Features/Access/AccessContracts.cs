@@ -3,23 +3,23 @@ using Pim.Domain;
 
 namespace Pim.Api.Features.Access;
 
-public sealed record EvaluationRequest(PrincipalId PrincipalId, RoleId RoleId, string? Scope = null);
+public sealed record EvaluationRequest(PrincipalId PrincipalId, RoleId RoleId, Scope? Scope = null);
 
 /// <summary>
 /// Several evaluations in one request (<c>POST …/access/evaluations</c>): each item asks about a principal, a role and a
 /// scope, and takes what it leaves out from the top-level defaults.
 /// </summary>
 public sealed record BatchEvaluationRequest(IReadOnlyList<BatchEvaluationItem> Evaluations, PrincipalId? PrincipalId = null, RoleId? RoleId = null,
-    string? Scope = null, BatchEvaluationOptions? Options = null)
+    Scope? Scope = null, BatchEvaluationOptions? Options = null)
 {
     /// <summary>The items with the defaults filled in, in the order they were asked.</summary>
     public IReadOnlyList<EvaluationRequest> Questions() => Evaluations.Select(item => new EvaluationRequest(
         (item.PrincipalId ?? PrincipalId).GetValueOrDefault(), (item.RoleId ?? RoleId).GetValueOrDefault(),
-        BatchEvaluation.OrDefault(item.Scope, Scope))).ToList();
+        item.Scope ?? Scope)).ToList();
 }
 
 /// <summary>One evaluation of a batch: what it names overrides the batch's default.</summary>
-public sealed record BatchEvaluationItem(PrincipalId? PrincipalId = null, RoleId? RoleId = null, string? Scope = null);
+public sealed record BatchEvaluationItem(PrincipalId? PrincipalId = null, RoleId? RoleId = null, Scope? Scope = null);
 
 /// <param name="EvaluationsSemantic">Which items are answered: all (<c>executeAll</c>, the default), up to the first deny
 /// (<c>denyOnFirstDeny</c>), or up to the first allow (<c>permitOnFirstPermit</c>).</param>
@@ -64,11 +64,11 @@ public sealed record EvaluationResponse(string Decision, string PrincipalId, str
     string? AssignmentId, string? ActivationRequestId, string? Reason, EvaluationError? Error = null)
 {
     public static EvaluationResponse From(EvaluationRequest question, AccessDecision decision) => new(
-        decision.Granted ? EvaluationDecisions.Allow : EvaluationDecisions.Deny, question.PrincipalId.Text, question.RoleId.Text, question.Scope ?? ScopePath.Root,
+        decision.Granted ? EvaluationDecisions.Allow : EvaluationDecisions.Deny, question.PrincipalId.Text, question.RoleId.Text, question.Scope?.Text ?? ScopePath.Root,
         decision.Grant?.ValidUntil, decision.Grant?.AssignmentId, decision.Grant?.ActivationRequestId, decision.Reason);
 
     public static EvaluationResponse Refused(EvaluationRequest question, PimException refusal) => new(EvaluationDecisions.Deny,
-        question.PrincipalId.Text, question.RoleId.Text, question.Scope ?? ScopePath.Root, null, null, null, null,
+        question.PrincipalId.Text, question.RoleId.Text, question.Scope?.Text ?? ScopePath.Root, null, null, null, null,
         new EvaluationError(Http.Problems.StatusOf(refusal.Code), refusal.Code, refusal.Message));
 }
 

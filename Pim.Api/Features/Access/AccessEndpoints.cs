@@ -23,7 +23,7 @@ public static class AccessEndpoints
 
     public static async Task<Ok<EvaluationResponse>> Evaluate(EvaluationRequest body, CurrentCaller caller, AccessService access, CancellationToken ct) =>
         TypedResults.Ok(EvaluationResponse.From(body, await PimTelemetry.Evaluation(Stopwatch.GetTimestamp(),
-            access.EvaluateAsync(caller, body.PrincipalId.Text, body.RoleId.Text, body.Scope ?? ScopePath.Root, ct))));
+            access.EvaluateAsync(caller, body.PrincipalId.Text, body.RoleId.Text, body.Scope?.Text ?? ScopePath.Root, ct))));
 
     /// <summary>
     /// Each item is the single evaluation, with the same authorization and the same answer. A caller who may not ask about
@@ -36,7 +36,7 @@ public static class AccessEndpoints
         var questions = body.Questions();
         BatchEvaluation.EnsureMayEvaluateAll(questions.Select(q => (caller.Value, q.PrincipalId.Text)));
         var answers = await BatchEvaluation.RunAsync(questions, BatchEvaluationOptions.Of(body.Options),
-            (q, cancel) => PimTelemetry.Evaluation(Stopwatch.GetTimestamp(), access.EvaluateAsync(caller, q.PrincipalId.Text, q.RoleId.Text, q.Scope ?? ScopePath.Root, cancel)),
+            (q, cancel) => PimTelemetry.Evaluation(Stopwatch.GetTimestamp(), access.EvaluateAsync(caller, q.PrincipalId.Text, q.RoleId.Text, q.Scope?.Text ?? ScopePath.Root, cancel)),
             ct);
         return TypedResults.Ok(new BatchEvaluationResponse(answers.Select(a => a.Outcome.Error is { } refusal
             ? EvaluationResponse.Refused(a.Item, refusal)

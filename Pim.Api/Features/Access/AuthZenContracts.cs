@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Access;
@@ -32,7 +33,7 @@ public sealed record AuthZenResource(string Type, string Id, AuthZenResourceProp
 
 /// <param name="Scope">Where the role is held; <c>/</c> (the directory) when absent. An assignment above it counts.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
-public sealed record AuthZenResourceProperties(string? Scope = null);
+public sealed record AuthZenResourceProperties(Scope? Scope = null);
 
 /// <summary>An Access Evaluation API request (AuthZEN); its <c>context</c>, if any, is not read.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]

@@ -108,7 +108,7 @@ public static class AuthZenEndpoints
         async Task<AccessDecision> AnswerKnownAsync() =>
             OutsideVocabulary(question, kind) is { } reason ? Deny(reason)
             : !await access.IsKnownRoleAsync(caller.TenantId, question.Resource.Id, ct) ? Deny(AuthZen.UnknownRole)
-            : await access.EvaluateAsync(caller, question.Subject.Id, question.Resource.Id, question.Resource.Properties?.Scope ?? ScopePath.Root, ct, kind);
+            : await access.EvaluateAsync(caller, question.Subject.Id, question.Resource.Id, question.Resource.Properties?.Scope?.Text ?? ScopePath.Root, ct, kind);
     }
 
     private static string? OutsideVocabulary(AuthZenEvaluationRequest question, PrincipalKind? kind) =>

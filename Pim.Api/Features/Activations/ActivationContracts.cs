@@ -13,10 +13,10 @@ public sealed record TicketDto(TicketNumber Number, TicketSystem? System = null)
 }
 
 /// <summary><c>breakGlass</c>: the emergency path — active at once without approval or ticket, where the role's settings allow it (justification required).</summary>
-public sealed record ActivationRequestBody(RoleId RoleId, string? Scope = null, string? Duration = null, Justification? Justification = null,
+public sealed record ActivationRequestBody(RoleId RoleId, Scope? Scope = null, Duration? Duration = null, Justification? Justification = null,
     TicketDto? Ticket = null, DateTimeOffset? StartsAt = null, bool? BreakGlass = null)
 {
-    public ActivationAsk ToAsk() => new(RoleId.Text, Scope, Duration is null ? null : IsoDuration.Parse(Duration), Justification?.Text,
+    public ActivationAsk ToAsk() => new(RoleId.Text, Scope?.Text, Duration?.ToTimeSpan(), Justification?.Text,
         Ticket?.ToDomain(), Clock.Normalize(StartsAt), BreakGlass ?? false);
 }
 
@@ -26,13 +26,13 @@ public sealed record AcknowledgeRequest(Justification Justification);
 /// <summary>A PIM administrator ends someone's activation, saying why.</summary>
 public sealed record RevokeRequest(Justification Reason);
 
-public sealed record ExtendRequest(string Duration, Justification? Justification = null);
+public sealed record ExtendRequest(Duration Duration, Justification? Justification = null);
 
-public sealed record BatchActivationRequest(IReadOnlyList<RoleId>? RoleIds = null, bool All = false, string? Scope = null, string? Duration = null,
+public sealed record BatchActivationRequest(IReadOnlyList<RoleId>? RoleIds = null, bool All = false, Scope? Scope = null, Duration? Duration = null,
     Justification? Justification = null, TicketDto? Ticket = null)
 {
     /// <summary>What every item of the batch asks for (each item then names its role and scope).</summary>
-    public ActivationAsk ToCommonAsk() => new("", Scope, Duration is null ? null : IsoDuration.Parse(Duration), Justification?.Text,
+    public ActivationAsk ToCommonAsk() => new("", Scope?.Text, Duration?.ToTimeSpan(), Justification?.Text,
         Ticket?.ToDomain(), null);
 }
 

@@ -69,7 +69,7 @@ public static class ActivationEndpoints
 
     public static async Task<Ok<ActivationRequestResponse>> Extend(string requestId, ExtendRequest body, CurrentCaller caller,
         ActivationLifecycleService lifecycle, CancellationToken ct) =>
-        TypedResults.Ok(ActivationRequestResponse.From(await lifecycle.ExtendAsync(caller, requestId, IsoDuration.Parse(body.Duration), body.Justification?.Text, ct)));
+        TypedResults.Ok(ActivationRequestResponse.From(await lifecycle.ExtendAsync(caller, requestId, body.Duration.ToTimeSpan(), body.Justification?.Text, ct)));
 
     public static async Task<Ok<ActivationRequestResponse>> Cancel(string requestId, CurrentCaller caller, ActivationLifecycleService lifecycle,
         CancellationToken ct) =>

@@ -21,7 +21,7 @@ public sealed class TicketValidator : AbstractValidator<TicketDto>
 
 public sealed class ExtendRequestValidator : AbstractValidator<ExtendRequest>
 {
-    public ExtendRequestValidator() => RuleFor(r => r.Duration).NotEmpty().MustBeDuration();
+    public ExtendRequestValidator() => RuleFor(r => r.Duration).NotBlank().MustBeDuration();
 }
 
 public sealed class BatchActivationRequestValidator : AbstractValidator<BatchActivationRequest>

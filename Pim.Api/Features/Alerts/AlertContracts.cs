@@ -34,7 +34,7 @@ public sealed record AlertListQuery(string? Status, string? AlertType, int? Page
 public sealed record DismissAlertRequest(Justification Justification);
 
 /// <summary>An alert's settings: on or off, and the thresholds it reads (null for those it does not). The body GET answers can be sent back.</summary>
-public sealed record AlertSettingsRequest(bool Enabled, int? MaximumCount = null, string? Period = null, [property: Echo] string? AlertType = null,
+public sealed record AlertSettingsRequest(bool Enabled, int? MaximumCount = null, Duration? Period = null, [property: Echo] string? AlertType = null,
     [property: Echo] string? DisplayName = null);
 
 public sealed record AlertSettingsResponse(string AlertType, string DisplayName, bool Enabled, int? MaximumCount, string? Period)

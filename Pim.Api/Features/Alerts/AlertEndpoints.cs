@@ -54,7 +54,7 @@ public static class AlertEndpoints
     {
         ReadOnlyFields.Check(("alertType", body.AlertType, alertType), ("displayName", body.DisplayName, AlertCatalog.Get(alertType).DisplayName));
         var updated = await alerts.UpdateSettingsAsync(caller, alertType, body.Enabled, body.MaximumCount,
-            body.Period is null ? null : IsoDuration.Parse(body.Period), ETags.VersionOf(ifMatch), ct);
+            body.Period?.ToTimeSpan(), ETags.VersionOf(ifMatch), ct);
         http.Response.Headers.ETag = ETags.Of(updated.Version);
         return TypedResults.Ok(AlertSettingsResponse.From(updated));
     }

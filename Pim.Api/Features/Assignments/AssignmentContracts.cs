@@ -4,10 +4,10 @@ using Pim.Domain;
 
 namespace Pim.Api.Features.Assignments;
 
-public sealed record RoleAssignmentRequest(PrincipalId PrincipalId, RoleId RoleId, string Type, string? Scope = null,
+public sealed record RoleAssignmentRequest(PrincipalId PrincipalId, RoleId RoleId, string Type, Scope? Scope = null,
     DateTimeOffset? StartsAt = null, DateTimeOffset? EndsAt = null, Justification? Justification = null)
 {
-    public NewAssignment ToNewAssignment() => new(PrincipalId.Text, RoleId.Text, Scope ?? ScopePath.Root, AssignmentTypes.Parse(Type)!.Value,
+    public NewAssignment ToNewAssignment() => new(PrincipalId.Text, RoleId.Text, Scope?.Text ?? ScopePath.Root, AssignmentTypes.Parse(Type)!.Value,
         Clock.Normalize(StartsAt), Clock.Normalize(EndsAt), Justification?.Text);
 }
 

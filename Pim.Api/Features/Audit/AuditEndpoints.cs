@@ -26,7 +26,7 @@ public static class AuditEndpoints
         var page = await audit.QueryAsync(caller, query.ToQuery(size), ct);
         var response = page.ToResponse(AuditEventResponse.From);
         if (!csv) return TypedResults.Ok(response);
-        if (response.NextPageToken is not null) http.Response.Headers[NextPageTokenHeader] = response.NextPageToken;
+        if (response.NextPageToken is { } next) http.Response.Headers[NextPageTokenHeader] = next.Text;
         return TypedResults.Text(AuditCsv.Write(page.Items), "text/csv; charset=utf-8");
     }
 }

@@ -6,12 +6,12 @@ namespace Pim.Api.Features.Principals;
 
 /// <summary>A principal as the directory has it; <c>accountEnabled: false</c> (users, guests, service principals) makes it hold
 /// nothing; left out, the account is enabled. <c>memberOf</c>: its direct groups.</summary>
-public sealed record PrincipalRequest(string Kind, string DisplayName, EmailAddress? Email = null, string? HomeTenantId = null, string? HomePrincipalId = null,
-    IReadOnlyList<string>? MemberOf = null, bool? AccountEnabled = null, [property: Echo] string? Id = null, [property: Echo] string? UserName = null,
+public sealed record PrincipalRequest(string Kind, DisplayName DisplayName, EmailAddress? Email = null, TenantId? HomeTenantId = null, PrincipalId? HomePrincipalId = null,
+    IReadOnlyList<PrincipalId>? MemberOf = null, bool? AccountEnabled = null, [property: Echo] string? Id = null, [property: Echo] string? UserName = null,
     [property: Echo] string? ExternalId = null)
 {
-    public Principal ToDomain(string tenantId, string principalId) => new(tenantId, principalId, PrincipalKinds.Parse(Kind)!.Value, DisplayName, Email?.Text,
-        HomeTenantId, HomePrincipalId, (MemberOf ?? []).Distinct().ToList(), AccountEnabled ?? true);
+    public Principal ToDomain(string tenantId, string principalId) => new(tenantId, principalId, PrincipalKinds.Parse(Kind)!.Value, DisplayName.Text, Email?.Text,
+        HomeTenantId?.Text, HomePrincipalId?.Text, (MemberOf ?? []).Select(g => g.Text).Distinct().ToList(), AccountEnabled ?? true);
 }
 
 /// <param name="MemberOf">The principal's direct groups (GET …/memberships lists the inherited ones too).</param>

@@ -12,8 +12,8 @@ public sealed class PrincipalRequestValidator : AbstractValidator<PrincipalReque
         // The domain's rules, which SCIM is held to as well.
         RuleFor(r => r.DisplayName).MustBeName();
         RuleFor(r => r.Email).MustBeEmail();
-        RuleFor(r => r.HomeTenantId).NotEmpty().When(r => r.Kind == guest);
-        RuleFor(r => r.HomePrincipalId).NotEmpty().When(r => r.Kind == guest);
+        RuleFor(r => r.HomeTenantId).NotBlank().When(r => r.Kind == guest);
+        RuleFor(r => r.HomePrincipalId).NotBlank().When(r => r.Kind == guest);
         RuleFor(r => r.HomeTenantId).Null().WithMessage("Only guests have a home tenant.").When(r => r.Kind != guest);
         RuleFor(r => r.HomePrincipalId).Null().WithMessage("Only guests have a home principal.").When(r => r.Kind != guest);
         RuleFor(r => r.AccountEnabled).NotEqual(false).When(r => r.Kind == PrincipalKinds.ToText(PrincipalKind.Group))

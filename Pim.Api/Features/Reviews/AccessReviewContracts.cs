@@ -60,16 +60,16 @@ public sealed class ReviewersConverter : JsonConverter<ReviewersDto>
 /// An access review to create. Left out: scope '/', every role, both assignment types, once, for P14D, keeping undecided
 /// items, applied by an administrator, with a justification for each decision.
 /// </summary>
-public sealed record AccessReviewRequest(string DisplayName, ReviewersDto Reviewers, string? Scope = null, IReadOnlyList<RoleId>? RoleIds = null,
-    string? AssignmentTypes = null, string? Recurrence = null, string? Duration = null, string? DefaultDecision = null, bool? AutoApply = null,
+public sealed record AccessReviewRequest(DisplayName DisplayName, ReviewersDto Reviewers, Scope? Scope = null, IReadOnlyList<RoleId>? RoleIds = null,
+    string? AssignmentTypes = null, string? Recurrence = null, Duration? Duration = null, string? DefaultDecision = null, bool? AutoApply = null,
     bool? JustificationRequired = null)
 {
     public NewAccessReview ToDomain()
     {
         AccessReviewRecurrences.TryParse(Recurrence ?? AccessReviewRecurrences.Once, out var recurrence);
-        return new NewAccessReview(DisplayName, Scope ?? ScopePath.Root, RoleIds?.Select(r => r.Text).ToList() ?? [],
+        return new NewAccessReview(DisplayName.Text, Scope?.Text ?? ScopePath.Root, RoleIds?.Select(r => r.Text).ToList() ?? [],
             AssignmentTypes is null ? ReviewedAssignments.Both : AccessReviewDecisions.ParseAssignments(AssignmentTypes)!.Value, Reviewers.ToDomain(), recurrence,
-            Duration is null ? AccessReview.DefaultDuration : IsoDuration.Parse(Duration),
+            Duration?.ToTimeSpan() ?? AccessReview.DefaultDuration,
             DefaultDecision is null ? AccessReviewDefault.Keep : AccessReviewDecisions.ParseDefault(DefaultDecision)!.Value, AutoApply ?? false,
             JustificationRequired ?? true);
     }

@@ -73,7 +73,7 @@ public static class AccessReviewEndpoints
         var size = csv ? query.PageSize ?? Csv.MaximumRows : PageTokens.Size(query.PageSize);
         var page = (await reviews.ResultsAsync(caller, reviewId, instanceId, PageTokens.Decode(query.PageToken), size, ct)).ToResponse(AccessReviewItemResponse.From);
         if (!csv) return TypedResults.Ok(page);
-        if (page.NextPageToken is not null) http.Response.Headers[Csv.NextPageTokenHeader] = page.NextPageToken;
+        if (page.NextPageToken is { } next) http.Response.Headers[Csv.NextPageTokenHeader] = next.Text;
         return TypedResults.Text(AccessReviewCsv.Write(page.Items), "text/csv; charset=utf-8");
     }
 

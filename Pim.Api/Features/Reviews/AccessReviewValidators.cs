@@ -8,7 +8,7 @@ public sealed class AccessReviewRequestValidator : AbstractValidator<AccessRevie
 {
     public AccessReviewRequestValidator()
     {
-        RuleFor(r => r.DisplayName).NotEmpty();
+        RuleFor(r => r.DisplayName).NotBlank();
         RuleFor(r => r.Reviewers).NotNull().Must(BeReviewers)
             .WithMessage($"'reviewers' must be \"self\", \"roleAdministrators\" or a list of 1 to {AccessReview.MaximumReviewers} user or group ids.");
         RuleForEach(r => r.RoleIds).MustBeRole();

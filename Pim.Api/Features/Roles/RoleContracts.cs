@@ -16,10 +16,10 @@ public sealed record RoleResponse(string Id, string DisplayName, Description Des
 }
 
 /// <summary>A tenant's own role, as PUT defines it. GET's <c>id</c> and <c>custom</c> may be sent back: they are read-only echoes.</summary>
-public sealed record RoleRequest(string DisplayName, Description Description, string Kind, bool Privileged, [property: Http.Echo] string? Id = null,
+public sealed record RoleRequest(DisplayName DisplayName, Description Description, string Kind, bool Privileged, [property: Http.Echo] string? Id = null,
     [property: Http.Echo] bool? Custom = null, [property: Http.Echo] bool? AtGroups = null)
 {
-    public RoleDefinition ToDomain(string roleId) => new(roleId, DisplayName, Description.Text, Privileged, Kind == RoleKinds.Resource, Custom: true);
+    public RoleDefinition ToDomain(string roleId) => new(roleId, DisplayName.Text, Description.Text, Privileged, Kind == RoleKinds.Resource, Custom: true);
 }
 
 public static class RoleKinds

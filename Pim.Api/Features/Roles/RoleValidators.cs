@@ -1,4 +1,5 @@
 using FluentValidation;
+using Pim.Api.Http;
 
 namespace Pim.Api.Features.Roles;
 
@@ -7,6 +8,6 @@ public sealed class RoleRequestValidator : AbstractValidator<RoleRequest>
     public RoleRequestValidator()
     {
         // A description is required and not null: the JSON reader holds it to that (a Description is a non-nullable value).
-        RuleFor(r => r.DisplayName).NotEmpty();
+        RuleFor(r => r.DisplayName).NotBlank();
     }
 }

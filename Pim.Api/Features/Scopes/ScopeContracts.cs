@@ -1,14 +1,15 @@
 using Pim.Api.Http;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Scopes;
 
 // What GET answers for a node can be sent back with PUT: scope, kind, id and parentScope are read-only echoes.
-public sealed record ManagementGroupRequest(string DisplayName, string? ParentId = null,
+public sealed record ManagementGroupRequest(DisplayName DisplayName, string? ParentId = null,
     [property: Echo] string? Scope = null, [property: Echo] string? Kind = null, [property: Echo] string? Id = null, [property: Echo] string? ParentScope = null);
-public sealed record SubscriptionRequest(string DisplayName, string? ManagementGroupId = null,
+public sealed record SubscriptionRequest(DisplayName DisplayName, string? ManagementGroupId = null,
     [property: Echo] string? Scope = null, [property: Echo] string? Kind = null, [property: Echo] string? Id = null, [property: Echo] string? ParentScope = null);
-public sealed record ResourceGroupRequest(string? DisplayName = null,
+public sealed record ResourceGroupRequest(DisplayName? DisplayName = null,
     [property: Echo] string? Scope = null, [property: Echo] string? Kind = null, [property: Echo] string? Id = null, [property: Echo] string? ParentScope = null);
 
 /// <summary>A management group; <c>parentId</c> is the management group it sits in (none: under '/').</summary>

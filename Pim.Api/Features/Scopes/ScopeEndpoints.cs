@@ -42,7 +42,7 @@ public static class ScopeEndpoints
     {
         await CheckEchoesAsync(caller, scopes, ScopePath.ManagementGroup(managementGroupId), ScopeKind.ManagementGroup, managementGroupId,
             body.ParentId is null ? ScopePath.Root : ScopePath.ManagementGroup(body.ParentId), (body.Scope, body.Kind, body.Id, body.ParentScope), ct);
-        return Answer(http, await scopes.UpsertManagementGroupAsync(caller, managementGroupId, body.DisplayName, body.ParentId, ct), ManagementGroupResponse.From);
+        return Answer(http, await scopes.UpsertManagementGroupAsync(caller, managementGroupId, body.DisplayName.Text, body.ParentId, ct), ManagementGroupResponse.From);
     }
 
     public static async Task<Results<Created<SubscriptionResponse>, Ok<SubscriptionResponse>>> PutSubscription(string subscriptionId,
@@ -50,7 +50,7 @@ public static class ScopeEndpoints
     {
         await CheckEchoesAsync(caller, scopes, ScopePath.Subscription(subscriptionId), ScopeKind.Subscription, subscriptionId,
             body.ManagementGroupId is null ? ScopePath.Root : ScopePath.ManagementGroup(body.ManagementGroupId), (body.Scope, body.Kind, body.Id, body.ParentScope), ct);
-        return Answer(http, await scopes.UpsertSubscriptionAsync(caller, subscriptionId, body.DisplayName, body.ManagementGroupId, ct), SubscriptionResponse.From);
+        return Answer(http, await scopes.UpsertSubscriptionAsync(caller, subscriptionId, body.DisplayName.Text, body.ManagementGroupId, ct), SubscriptionResponse.From);
     }
 
     public static async Task<Results<Created<ResourceGroupResponse>, Ok<ResourceGroupResponse>>> PutResourceGroup(string subscriptionId,
@@ -58,7 +58,7 @@ public static class ScopeEndpoints
     {
         await CheckEchoesAsync(caller, scopes, ScopePath.ResourceGroup(subscriptionId, resourceGroupName), ScopeKind.ResourceGroup, resourceGroupName,
             ScopePath.Subscription(subscriptionId), (body.Scope, body.Kind, body.Id, body.ParentScope), ct);
-        return Answer(http, await scopes.UpsertResourceGroupAsync(caller, subscriptionId, resourceGroupName, body.DisplayName, ct), ResourceGroupResponse.From);
+        return Answer(http, await scopes.UpsertResourceGroupAsync(caller, subscriptionId, resourceGroupName, body.DisplayName?.Text, ct), ResourceGroupResponse.From);
     }
 
     public static async Task<Ok<ManagementGroupResponse>> GetManagementGroup(string managementGroupId, CurrentCaller caller, ScopeService scopes,

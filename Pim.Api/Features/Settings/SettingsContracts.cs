@@ -10,14 +10,14 @@ namespace Pim.Api.Features.Settings;
 /// Privileged Role and Security Administrators) approve within <c>timeout</c>; after <c>escalateAfter</c>,
 /// <c>escalateTo</c> join them.
 /// </summary>
-public sealed record ApprovalStageDto(IReadOnlyList<string> Approvers, int Required, string Timeout, string? EscalateAfter = null,
-    IReadOnlyList<string>? EscalateTo = null)
+public sealed record ApprovalStageDto(IReadOnlyList<PrincipalId> Approvers, int Required, Duration Timeout, Duration? EscalateAfter = null,
+    IReadOnlyList<PrincipalId>? EscalateTo = null)
 {
-    public static ApprovalStageDto From(ApprovalStage s) => new(s.Approvers, s.Required, IsoDuration.Format(s.Timeout),
-        s.EscalateAfter is { } e ? IsoDuration.Format(e) : null, s.EscalateTo);
+    public static ApprovalStageDto From(ApprovalStage s) => new([.. s.Approvers.Select(PrincipalId.Of)], s.Required, Duration.Of(s.Timeout),
+        s.EscalateAfter is { } e ? Duration.Of(e) : null, [.. s.EscalateTo.Select(PrincipalId.Of)]);
 
-    public ApprovalStage ToDomain() => new(Approvers.Distinct().ToList(), Required, IsoDuration.Parse(Timeout),
-        EscalateAfter is null ? null : IsoDuration.Parse(EscalateAfter), (EscalateTo ?? []).Distinct().ToList());
+    public ApprovalStage ToDomain() => new(Approvers.Select(a => a.Text).Distinct().ToList(), Required, Timeout.ToTimeSpan(),
+        EscalateAfter?.ToTimeSpan(), (EscalateTo ?? []).Select(a => a.Text).Distinct().ToList());
 }
 
 /// <summary>A weekly window: <c>days</c> (monday … sunday) from <c>from</c> to <c>to</c> (HH:mm, local time of <c>timeZone</c>).</summary>
@@ -35,13 +35,13 @@ public sealed record WeeklyWindowDto(string TimeZone, IReadOnlyList<string> Days
 }
 
 /// <summary>A named auto-approval rule: a request that meets every condition it names skips the stages.</summary>
-public sealed record AutoApprovalRuleDto(string Name, IReadOnlyList<string>? MemberOf = null, string? MaximumDuration = null,
+public sealed record AutoApprovalRuleDto(string Name, IReadOnlyList<PrincipalId>? MemberOf = null, Duration? MaximumDuration = null,
     IReadOnlyList<string>? TicketSystems = null, string? TicketNumberPattern = null, WeeklyWindowDto? Window = null)
 {
-    public static AutoApprovalRuleDto From(AutoApprovalRule r) => new(r.Name, r.MemberOf, r.MaximumDuration is { } d ? IsoDuration.Format(d) : null,
+    public static AutoApprovalRuleDto From(AutoApprovalRule r) => new(r.Name, r.MemberOf is null ? null : [.. r.MemberOf.Select(PrincipalId.Of)], r.MaximumDuration is { } d ? Duration.Of(d) : null,
         r.TicketSystems, r.TicketNumberPattern, r.Window is null ? null : WeeklyWindowDto.Of(r.Window));
 
-    public AutoApprovalRule ToDomain() => new(Name, MemberOf?.Distinct().ToList(), MaximumDuration is null ? null : IsoDuration.Parse(MaximumDuration),
+    public AutoApprovalRule ToDomain() => new(Name, MemberOf?.Select(g => g.Text).Distinct().ToList(), MaximumDuration?.ToTimeSpan(),
         TicketSystems?.Distinct(StringComparer.OrdinalIgnoreCase).ToList(), TicketNumberPattern, Window?.ToDomain());
 }
 
@@ -55,11 +55,11 @@ public sealed record ApprovalSettingsDto(IReadOnlyList<ApprovalStageDto> Stages,
 }
 
 /// <summary>Break-glass: whether a request may be marked breakGlass, and for how long at most.</summary>
-public sealed record BreakGlassSettingsDto(bool Allowed, string MaximumDuration)
+public sealed record BreakGlassSettingsDto(bool Allowed, Duration MaximumDuration)
 {
-    public static BreakGlassSettingsDto From(BreakGlassRules b) => new(b.Allowed, IsoDuration.Format(b.MaximumDuration));
+    public static BreakGlassSettingsDto From(BreakGlassRules b) => new(b.Allowed, Duration.Of(b.MaximumDuration));
 
-    public BreakGlassRules ToDomain() => new(Allowed, IsoDuration.Parse(MaximumDuration));
+    public BreakGlassRules ToDomain() => new(Allowed, MaximumDuration.ToTimeSpan());
 }
 
 /// <summary>
@@ -68,13 +68,13 @@ public sealed record BreakGlassSettingsDto(bool Allowed, string MaximumDuration)
 /// answers both, in agreement; a PUT may send either, or both as read with one of them changed
 /// (<see cref="ApprovalShorthand.Resolve"/>).
 /// </summary>
-public sealed record ActivationSettingsDto(string MaximumDuration, bool RequireMfa, string? MfaMaxAge, bool RequireJustification,
-    bool RequireTicket, bool? RequireApproval = null, IReadOnlyList<string>? Approvers = null, string? ApprovalTimeout = null, bool? AllowGuests = null,
+public sealed record ActivationSettingsDto(Duration MaximumDuration, bool RequireMfa, Duration? MfaMaxAge, bool RequireJustification,
+    bool RequireTicket, bool? RequireApproval = null, IReadOnlyList<PrincipalId>? Approvers = null, Duration? ApprovalTimeout = null, bool? AllowGuests = null,
     ApprovalSettingsDto? Approval = null, BreakGlassSettingsDto? BreakGlass = null, bool? AllowWorkloads = null)
 {
-    public static ActivationSettingsDto From(ActivationRules a) => new(IsoDuration.Format(a.MaximumDuration), a.RequireMfa,
-        a.MfaMaxAge is { } m ? IsoDuration.Format(m) : null, a.RequireJustification, a.RequireTicket, a.NeedsApproval,
-        ApprovalShorthand.Of(a.Stages).Approvers, IsoDuration.Format(ApprovalShorthand.Of(a.Stages).Timeout), a.AllowGuests,
+    public static ActivationSettingsDto From(ActivationRules a) => new(Duration.Of(a.MaximumDuration), a.RequireMfa,
+        a.MfaMaxAge is { } m ? Duration.Of(m) : null, a.RequireJustification, a.RequireTicket, a.NeedsApproval,
+        [.. ApprovalShorthand.Of(a.Stages).Approvers.Select(PrincipalId.Of)], Duration.Of(ApprovalShorthand.Of(a.Stages).Timeout), a.AllowGuests,
         ApprovalSettingsDto.From(a), BreakGlassSettingsDto.From(a.BreakGlassPolicy), a.AllowWorkloads);
 
     /// <summary>
@@ -83,31 +83,31 @@ public sealed record ActivationSettingsDto(string MaximumDuration, bool RequireM
     /// </summary>
     public ActivationRules ToDomain(ActivationRules current, ActivationRules defaults)
     {
-        var approval = ApprovalShorthand.Resolve(current, RequireApproval, Approvers?.Distinct().ToList(),
-            ApprovalTimeout is null ? null : IsoDuration.Parse(ApprovalTimeout), Approval?.ToDomain());
-        return new ActivationRules(IsoDuration.Parse(MaximumDuration), RequireMfa, MfaMaxAge is null ? null : IsoDuration.Parse(MfaMaxAge),
+        var approval = ApprovalShorthand.Resolve(current, RequireApproval, Approvers?.Select(a => a.Text).Distinct().ToList(),
+            ApprovalTimeout?.ToTimeSpan(), Approval?.ToDomain());
+        return new ActivationRules(MaximumDuration.ToTimeSpan(), RequireMfa, MfaMaxAge?.ToTimeSpan(),
                 RequireJustification, RequireTicket, false, [], RoleSettings.DefaultApprovalTimeout, AllowGuests ?? defaults.AllowGuests,
                 BreakGlass: BreakGlass?.ToDomain() ?? defaults.BreakGlassPolicy, AllowWorkloads: AllowWorkloads ?? defaults.AllowWorkloads)
             .WithApproval(approval.Stages, approval.AutoApprove);
     }
 }
 
-public sealed record AssignmentSettingsDto(bool AllowPermanentEligible, string MaximumEligibleDuration, bool AllowPermanentActive, string MaximumActiveDuration)
+public sealed record AssignmentSettingsDto(bool AllowPermanentEligible, Duration MaximumEligibleDuration, bool AllowPermanentActive, Duration MaximumActiveDuration)
 {
-    public static AssignmentSettingsDto From(AssignmentRules a) => new(a.AllowPermanentEligible, IsoDuration.Format(a.MaximumEligibleDuration),
-        a.AllowPermanentActive, IsoDuration.Format(a.MaximumActiveDuration));
+    public static AssignmentSettingsDto From(AssignmentRules a) => new(a.AllowPermanentEligible, Duration.Of(a.MaximumEligibleDuration),
+        a.AllowPermanentActive, Duration.Of(a.MaximumActiveDuration));
 
-    public AssignmentRules ToDomain() => new(AllowPermanentEligible, IsoDuration.Parse(MaximumEligibleDuration), AllowPermanentActive,
-        IsoDuration.Parse(MaximumActiveDuration));
+    public AssignmentRules ToDomain() => new(AllowPermanentEligible, MaximumEligibleDuration.ToTimeSpan(), AllowPermanentActive,
+        MaximumActiveDuration.ToTimeSpan());
 }
 
 public sealed record OnActivationDto(bool NotifyRoleAdministrators, IReadOnlyList<EmailAddress> AdditionalRecipients);
 /// <summary>Approvers are told when a stage waits for them and, <c>remindBefore</c> ahead of its timeout, reminded (null: never).</summary>
-public sealed record OnApprovalNeededDto(bool NotifyApprovers, string? RemindBefore = null);
+public sealed record OnApprovalNeededDto(bool NotifyApprovers, Duration? RemindBefore = null);
 public sealed record OnDecisionDto(bool NotifyRequester);
 public sealed record OnAssignmentDto(bool NotifyAssignee);
 /// <summary>How long before it ends an activation (its holder) and an assignment (its holder and the role administrators) are warned of; null: never.</summary>
-public sealed record BeforeExpiryDto(string? Activation = null, string? Assignment = null);
+public sealed record BeforeExpiryDto(Duration? Activation = null, Duration? Assignment = null);
 
 /// <summary>
 /// Who is emailed. Every section but onActivation is optional in a PUT: left out, it takes the defaults (everyone told,
@@ -130,8 +130,8 @@ public sealed record NotificationSettingsDto(OnActivationDto OnActivation, OnApp
         new DecisionNotification(OnDecision?.NotifyRequester ?? true), new AssignmentNotification(OnAssignment?.NotifyAssignee ?? true),
         BeforeExpiry is null ? ExpiryWarningRules.Default : new ExpiryWarningRules(Parse(BeforeExpiry.Activation), Parse(BeforeExpiry.Assignment)));
 
-    private static string? Format(TimeSpan? value) => value is { } v ? IsoDuration.Format(v) : null;
-    private static TimeSpan? Parse(string? value) => value is null ? null : IsoDuration.Parse(value);
+    private static Duration? Format(TimeSpan? value) => value is { } v ? Duration.Of(v) : null;
+    private static TimeSpan? Parse(Duration? value) => value?.ToTimeSpan();
 }
 
 /// <summary>A role's settings on the wire (DESIGN §4). Durations are ISO 8601. The body GET answers can be sent back: its

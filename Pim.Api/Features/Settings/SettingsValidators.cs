@@ -1,6 +1,7 @@
 using System.Globalization;
 using FluentValidation;
 using Pim.Api.Http;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Settings;
@@ -15,7 +16,7 @@ public sealed class RoleSettingsValidator : AbstractValidator<RoleSettingsDto>
         RuleFor(s => s.Notifications.OnActivation).NotNull().When(s => s.Notifications is not null);
         When(s => s.Activation is not null, () =>
         {
-            RuleFor(s => s.Activation.MaximumDuration).NotEmpty().MustBeDuration()
+            RuleFor(s => s.Activation.MaximumDuration).NotBlank().MustBeDuration()
                 .Must(d => Within(d, RoleSettings.MinimumActivationDuration, RoleSettings.MaximumActivationDuration))
                 .WithMessage("'maximumDuration' must be between PT30M and PT72H.");
             RuleFor(s => s.Activation.MfaMaxAge).MustBeDuration();
@@ -25,8 +26,8 @@ public sealed class RoleSettingsValidator : AbstractValidator<RoleSettingsDto>
         });
         When(s => s.Assignment is not null, () =>
         {
-            RuleFor(s => s.Assignment.MaximumEligibleDuration).NotEmpty().MustBeDuration();
-            RuleFor(s => s.Assignment.MaximumActiveDuration).NotEmpty().MustBeDuration();
+            RuleFor(s => s.Assignment.MaximumEligibleDuration).NotBlank().MustBeDuration();
+            RuleFor(s => s.Assignment.MaximumActiveDuration).NotBlank().MustBeDuration();
         });
         When(s => s.Notifications?.OnActivation is not null, () =>
         {
@@ -48,10 +49,10 @@ public sealed class RoleSettingsValidator : AbstractValidator<RoleSettingsDto>
         });
     }
 
-    public static bool Within(string? duration, TimeSpan minimum, TimeSpan maximum) =>
-        IsoDuration.TryParse(duration, out var v) && v >= minimum && v <= maximum;
+    public static bool Within(Duration? duration, TimeSpan minimum, TimeSpan maximum) =>
+        IsoDuration.TryParse(duration?.Text, out var v) && v >= minimum && v <= maximum;
 
-    public static bool ApprovalTimeout(string? duration) =>
+    public static bool ApprovalTimeout(Duration? duration) =>
         duration is null || Within(duration, RoleSettings.MinimumApprovalTimeout, RoleSettings.MaximumApprovalTimeout);
 }
 
@@ -77,9 +78,9 @@ public sealed class ApprovalStageValidator : AbstractValidator<ApprovalStageDto>
     {
         RuleFor(s => s.Approvers).NotNull();
         RuleFor(s => s.Required).InclusiveBetween(1, ApprovalStage.MaximumRequired);
-        RuleFor(s => s.Timeout).NotEmpty().MustBeDuration().Must(RoleSettingsValidator.ApprovalTimeout).WithMessage("'timeout' must be between PT5M and P7D.");
+        RuleFor(s => s.Timeout).NotBlank().MustBeDuration().Must(t => RoleSettingsValidator.ApprovalTimeout(t)).WithMessage("'timeout' must be between PT5M and P7D.");
         RuleFor(s => s.EscalateAfter).MustBeDuration()
-            .Must((s, after) => after is null || (IsoDuration.TryParse(after, out var a) && IsoDuration.TryParse(s.Timeout, out var t) && a < t))
+            .Must((s, after) => after is null || (IsoDuration.TryParse(after.Value.Text, out var a) && IsoDuration.TryParse(s.Timeout.Text, out var t) && a < t))
             .WithMessage("'escalateAfter' must be shorter than the stage's timeout.");
         RuleFor(s => s.EscalateTo).NotEmpty().When(s => s.EscalateAfter is not null).WithMessage("'escalateAfter' needs 'escalateTo': whom the stage escalates to.");
         RuleFor(s => s.EscalateAfter).NotNull().When(s => s.EscalateTo is { Count: > 0 }).WithMessage("'escalateTo' needs 'escalateAfter': when the stage escalates.");
@@ -123,7 +124,7 @@ public sealed class WeeklyWindowValidator : AbstractValidator<WeeklyWindowDto>
 public sealed class BreakGlassSettingsValidator : AbstractValidator<BreakGlassSettingsDto>
 {
     public BreakGlassSettingsValidator() =>
-        RuleFor(b => b.MaximumDuration).NotEmpty().MustBeDuration()
+        RuleFor(b => b.MaximumDuration).NotBlank().MustBeDuration()
             .Must(d => RoleSettingsValidator.Within(d, BreakGlassRules.MinimumDuration, RoleSettings.MaximumActivationDuration))
             .WithMessage("'breakGlass.maximumDuration' must be between PT5M and PT72H.");
 }

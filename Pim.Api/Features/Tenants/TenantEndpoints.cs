@@ -25,7 +25,7 @@ public static class TenantEndpoints
     public static async Task<Results<Created<TenantResponse>, Ok<TenantResponse>>> PutTenant(TenantRequest body, CurrentCaller caller,
         TenantService tenants, CancellationToken ct)
     {
-        var (tenant, created) = await tenants.UpsertTenantAsync(caller, body.DisplayName, ct);
+        var (tenant, created) = await tenants.UpsertTenantAsync(caller, body.DisplayName.Text, ct);
         var response = TenantResponse.From(tenant);
         return created ? TypedResults.Created($"/v1/tenants/{tenant.Id}", response) : TypedResults.Ok(response);
     }
@@ -46,7 +46,7 @@ public static class TenantEndpoints
     public static async Task<Results<Created<SignUpResponse>, Ok<SignUpResponse>>> SignUp(SignUpRequest body, CurrentCaller caller,
         TenantService tenants, CancellationToken ct)
     {
-        var (signUp, created) = await tenants.SignUpAsync(caller, body.Area, body.Scope, ct);
+        var (signUp, created) = await tenants.SignUpAsync(caller, body.Area, body.Scope?.Text, ct);
         var response = SignUpResponse.From(signUp);
         if (!created) return TypedResults.Ok(response);
         var location = $"/v1/tenants/{caller.Value.TenantId}/sign-ups/{signUp.Area}" +
