@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Failover;
 
@@ -70,17 +71,5 @@ public sealed class FailoverCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await RunAsync("destroy", Directory);
 
-    private static async Task<string> RunAsync(params string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo("bash", [Script, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(180));
-        if (process.ExitCode != 0) throw new InvalidOperationException($"failover-cluster.sh {string.Join(' ', arguments)} failed: {await errors}");
-        return (await output).Trim();
-    }
+    private static Task<string> RunAsync(params string[] arguments) => Scripts.RunAsync(Script, TimeSpan.FromSeconds(180), arguments);
 }

@@ -73,19 +73,7 @@ public sealed class OutageCluster : IAsyncLifetime
 
     public Task DisposeAsync() => RunAsync("destroy", Directory);
 
-    private static async Task<string> RunAsync(params string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo("bash", [Script, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
-        if (process.ExitCode != 0) throw new InvalidOperationException($"outage-cluster.sh {string.Join(' ', arguments)} failed: {await errors}");
-        return (await output).Trim();
-    }
+    private static Task<string> RunAsync(params string[] arguments) => Scripts.RunAsync(Script, TimeSpan.FromSeconds(90), arguments);
 }
 
 /// <summary>
