@@ -45,6 +45,9 @@ public static class ConsoleFormat
         "deactivated" => "Deactivated",
         "expired" => "Expired",
         "revoked" => "Revoked",
+        "inProgress" => "In progress",
+        "ended" => "Ended",
+        "applied" => "Applied",
         _ => wire,
     };
 
