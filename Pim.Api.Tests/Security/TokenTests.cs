@@ -123,6 +123,9 @@ public sealed class TokenTests(SqliteApp app)
 
         public void Publish(params RsaSecurityKey[] keys) => _published = keys;
 
+        /// <summary>False: every metadata request fails as a connection to a host that is down does.</summary>
+        public volatile bool Reachable = true;
+
         public string Issue(RsaSecurityKey key, string subject, string tenantId, DateTimeOffset now) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer, Audience = "pim",
@@ -133,6 +136,7 @@ public sealed class TokenTests(SqliteApp app)
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (!Reachable) throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (idp.contoso.example:443)");
             object? document = request.RequestUri!.AbsolutePath switch
             {
                 "/.well-known/openid-configuration" => new Dictionary<string, object> { ["issuer"] = Issuer, ["jwks_uri"] = Issuer + "jwks" },
@@ -195,6 +199,42 @@ public sealed class TokenTests(SqliteApp app)
         await refused.ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
         Assert.Contains("invalid_token", refused.Headers.WwwAuthenticate.ToString());
         await Bearing(idp.Issue(retired, "alice", s.Id, Now)).GetAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task An_identity_provider_that_does_not_answer_makes_Pim_answer_503_not_a_refusal_of_the_caller()
+    {
+        var idp = new IdentityProvider();
+        var key = IdentityProvider.NewKey("2025-key");
+        idp.Publish(key);
+        idp.Reachable = false;
+        await using var pim = app.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Pim:Auth:DevIssuer:Enabled", "false");
+            b.UseSetting("Pim:Auth:Authority", IdentityProvider.Issuer);
+            b.ConfigureServices(services => services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt => jwt.BackchannelHttpHandler = idp));
+        });
+        var s = await Scenario.OnboardAsync(app);
+        var alice = pim.CreateClient();
+        alice.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", idp.Issue(key, "alice", s.Id, Now));
+
+        // Pim cannot tell whether the token is good: it says so, and when to come back — a client that reads 401 would
+        // send its user to sign in again, which cannot help.
+        using var unavailable = await alice.GetAsync(s.Path("/consent"));
+        await unavailable.ExpectProblemAsync(HttpStatusCode.ServiceUnavailable, "identity-provider-unavailable");
+        Assert.NotNull(unavailable.Headers.RetryAfter);
+        Assert.Empty(unavailable.Headers.WwwAuthenticate);
+
+        // A request without a token is still refused as one: nothing to check, nothing to wait for.
+        await pim.CreateClient().GetAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+
+        // The provider answers again: the same token is accepted (Pim does not hold the failure against it).
+        idp.Reachable = true;
+        Assert.True(await Eventually.WithinAsync(TimeSpan.FromSeconds(10), async () =>
+        {
+            using var answer = await alice.GetAsync(s.Path("/consent"));
+            return answer.StatusCode == HttpStatusCode.OK;
+        }), "Pim never read the identity provider's metadata once it answered again");
     }
 
     [Fact]

@@ -82,6 +82,14 @@ public static class AuthSetup
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
+                    if (context.AuthenticateFailure is not null
+                        && await IdentityProviderDoesNotAnswerAsync(context.Options, context.HttpContext.RequestAborted))
+                    {
+                        context.Response.Headers.RetryAfter = IdentityProviderRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                        await Problems.WriteAsync(context.HttpContext, ErrorCodes.IdentityProviderUnavailable,
+                            $"Pim cannot read the identity provider's signing keys now; retry in {IdentityProviderRetryAfterSeconds} seconds.");
+                        return;
+                    }
                     var failed = context.AuthenticateFailure is not null;
                     context.Response.Headers.WWWAuthenticate = failed ? "Bearer error=\"invalid_token\"" : "Bearer";
                     await Problems.WriteAsync(context.HttpContext, ErrorCodes.Unauthenticated,
@@ -98,6 +106,30 @@ public static class AuthSetup
             if (jwt.ConfigurationManager is BaseConfigurationManager keys) keys.UseLastKnownGoodConfiguration = false;
         });
         builder.Services.AddAuthorization();
+    }
+
+    /// <summary>How long a caller waits before asking again when the identity provider's metadata could not be read.</summary>
+    public const int IdentityProviderRetryAfterSeconds = 5;
+
+    /// <summary>
+    /// Whether a token was refused because the identity provider's metadata or key set cannot be read (it is down,
+    /// unreachable, or answers an error) rather than because of the token. IdentityModel swallows that failure and goes on
+    /// validating without keys, so the refusal alone cannot tell; asking the configuration manager again can (it answers
+    /// from what it holds when it holds a key set, and otherwise tries once more and throws). Such a refusal says nothing
+    /// about the caller: it is not a 401, which would send a user to sign in again, where that cannot help.
+    /// </summary>
+    private static async Task<bool> IdentityProviderDoesNotAnswerAsync(JwtBearerOptions jwt, CancellationToken cancellation)
+    {
+        if (jwt.ConfigurationManager is null) return false; // the development issuer: the keys are Pim's own
+        try
+        {
+            await jwt.ConfigurationManager.GetConfigurationAsync(cancellation);
+            return false;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException)
+        {
+            return true;
+        }
     }
 
     /// <summary>

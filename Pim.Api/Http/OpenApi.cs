@@ -148,7 +148,7 @@ public static partial class OpenApiSetup
         [428] = "If-Match is required.",
         [429] = "Too many requests.",
         [500] = "Pim failed.",
-        [503] = "Pim's store does not answer now.",
+        [503] = "Pim's store, or the identity provider whose keys it checks tokens with, does not answer now.",
     };
 
     /// <summary>A header of an answer: the shared declaration, or a copy of it when this answer differs in whether it is always sent.</summary>

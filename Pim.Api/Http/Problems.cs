@@ -83,6 +83,7 @@ public static class Problems
         new(ErrorCodes.IdempotencyKeyLimit, 429, "The caller holds too many live Idempotency-Keys in this tenant; retry after Retry-After seconds."),
         new(ErrorCodes.InternalError, 500, "Pim failed; the traceId finds the error in its logs."),
         new(ErrorCodes.StoreUnavailable, 503, "Pim's store does not answer now. Retry after Retry-After seconds; a write sent with an Idempotency-Key is applied at most once."),
+        new(ErrorCodes.IdentityProviderUnavailable, 503, "Pim cannot read the identity provider's signing keys now, so it cannot tell whether the bearer token is good. Retry after Retry-After seconds; signing in again does not help."),
     ];
 
     private static readonly Dictionary<string, ProblemKind> ByCode = Catalog.ToDictionary(k => k.Code);

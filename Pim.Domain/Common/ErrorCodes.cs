@@ -65,5 +65,6 @@ public static class ErrorCodes
     public const string RateLimited = "rate-limited";
     // Pim cannot answer now.
     public const string StoreUnavailable = "store-unavailable";
+    public const string IdentityProviderUnavailable = "identity-provider-unavailable";
     public const string InternalError = "internal-error";
 }
