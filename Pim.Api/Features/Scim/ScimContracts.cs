@@ -33,7 +33,15 @@ public sealed record ScimName([Wire<DisplayName>] string? Formatted = null, [Wir
     [Wire<DisplayName>] string? GivenName = null, [Wire<DisplayName>] string? MiddleName = null,
     [Wire<DisplayName>] string? HonorificPrefix = null, [Wire<DisplayName>] string? HonorificSuffix = null);
 
-/// <summary>One value of a multi-valued attribute: an email, a phone number, an instant-messaging address, a photo, an entitlement, a role, a certificate.</summary>
+/// <summary>
+/// One of a user's emails: its value is an email address as the native API has one (<see cref="EmailAddress"/>: the same
+/// bound on the wire); that it is one mailbox is the domain's rule (<see cref="Pim.Domain.PrincipalValues.IsEmail"/>), held
+/// before Pim keeps it.
+/// </summary>
+public sealed record ScimEmail([Wire<EmailAddress>] string? Value = null, [Wire<DisplayName>] string? Display = null, [Text(1024)] string? Type = null,
+    bool? Primary = null);
+
+/// <summary>One value of a multi-valued attribute: a phone number, an instant-messaging address, a photo, an entitlement, a role, a certificate.</summary>
 public sealed record ScimMultiValue([Text(1024)] string? Value = null, [Wire<DisplayName>] string? Display = null, [Text(1024)] string? Type = null,
     bool? Primary = null);
 
@@ -79,7 +87,7 @@ public sealed record ScimUser(
     [Text(1024)] string? Timezone = null,
     bool? Active = null,
     [Text(1024)] string? Password = null,
-    [MaxItems(20)] IReadOnlyList<ScimMultiValue>? Emails = null,
+    [MaxItems(20)] IReadOnlyList<ScimEmail>? Emails = null,
     [MaxItems(20)] IReadOnlyList<ScimMultiValue>? PhoneNumbers = null,
     [MaxItems(20)] IReadOnlyList<ScimMultiValue>? Ims = null,
     [MaxItems(20)] IReadOnlyList<ScimMultiValue>? Photos = null,
