@@ -56,7 +56,7 @@ public static partial class OpenApiSetup
             swagger.UseAllOfToExtendReferenceSchemas();
             swagger.NonNullableReferenceTypesAsRequired();
             swagger.CustomSchemaIds(SchemaId);
-            // A union on the wire (a keyword or a list of ids): its shape comes from Wire.Fields, inline where it is used.
+            // A union on the wire (a keyword or a list of ids): its shape is declared where it is used ([Wire<Bounds.Reviewers>]).
             swagger.MapType<Features.Reviews.ReviewersDto>(() => new OpenApiSchema());
             // A wire value is a string on the wire; Wire.SchemaFilter declares its type's bound wherever it is used.
             foreach (var value in typeof(OpenApiSetup).Assembly.GetTypes().Where(t => t.IsValueType && typeof(Values.IWireValue).IsAssignableFrom(t)))
@@ -286,7 +286,7 @@ public static partial class OpenApiSetup
                     Name = name, In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                 });
             }
-            Wire.DeclareParameters(operation, operation.OperationId ?? "", context.SchemaRepository);
+            Wire.DeclareParameters(operation, context.MethodInfo, route, context.SchemaRepository);
         }
     }
 

@@ -1,13 +1,14 @@
 using System.Buffers.Text;
 using System.Text;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Http;
 
-public sealed record PageResponse<T>(IReadOnlyList<T> Items, Values.PageToken? NextPageToken);
+public sealed record PageResponse<T>([MaxItems(Paging.MaximumPageSize)] IReadOnlyList<T> Items, Values.PageToken? NextPageToken);
 
 /// <summary>The paging query of a list: <c>?pageSize=&amp;pageToken=</c>, bound with [AsParameters] and held to its bounds like a body.</summary>
-public sealed record PageQuery(int? PageSize, string? PageToken)
+public sealed record PageQuery([Between(1, Paging.MaximumPageSize)] int? PageSize, [Wire<Bounds.PageTokenSent>] string? PageToken)
 {
     public int Size => PageTokens.Size(PageSize);
     public string? After => PageTokens.Decode(PageToken);

@@ -4,7 +4,7 @@ using Pim.Domain;
 namespace Pim.Api.Http;
 
 /// <summary>
-/// The bounds of what clients send and Pim answers (used by <see cref="Wire.Fields"/>, which declares and enforces them),
+/// The bounds of what clients send and Pim answers (used by the wire value types and declarations of <see cref="Values"/>),
 /// and the validator rules that bounds cannot say.
 /// </summary>
 public static class Rules

@@ -2,47 +2,43 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.OpenApi;
 using Pim.Api.Http.Values;
 using Pim.Domain;
-using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace Pim.Api.Http;
 
-// The wire enforced: every argument a handler receives held to the bounds of Fields.
+// The wire enforced: every argument a handler receives held to what its type or declaration says.
 public static partial class Wire
 {
     // ---------------------------------------------------------------- enforcement
 
     /// <summary>
     /// Holds every argument a handler of the group receives from the request — path, query and header values, [AsParameters]
-    /// records and JSON bodies, nested records and lists included — to the bounds of <see cref="Fields"/>: a request that
-    /// breaks one is answered 400 validation-failed naming each field, before any validator or handler runs.
+    /// records and JSON bodies, nested records and lists included — to what its type or declaration says: a request that
+    /// breaks one is answered 400 validation-failed naming each field, before any validator or handler runs. What each
+    /// argument is and may hold is worked out once per endpoint; a request is checked with compiled getters, no reflection.
     /// </summary>
     public static TBuilder HoldToWireBounds<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilterFactory((factory, next) =>
         {
-            // What each parameter is, read once per endpoint (reflection on every request showed in the profile).
             var parameters = factory.MethodInfo.GetParameters().Select(p => (
                 Query: p.GetCustomAttribute<AsParametersAttribute>() is not null,
-                Schema: IsContract(p.ParameterType) ? OpenApiSetup.SchemaId(p.ParameterType) : null,
-                Name: WireName(p))).ToArray();
+                Record: IsContract(p.ParameterType),
+                Name: WireName(p),
+                Field: WireDeclarations.Of(p))).ToArray();
             return async context =>
             {
                 var http = context.HttpContext;
-                var operation = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "";
                 var errors = new Dictionary<string, List<string>>();
                 for (var i = 0; i < parameters.Length && i < context.Arguments.Count; i++)
                 {
-                    var (query, schema, name) = parameters[i];
+                    var (query, record, name, field) = parameters[i];
                     var value = context.Arguments[i];
                     if (value is null) continue;
-                    if (query) CheckParameters(http, operation, value, errors);
-                    else if (schema is not null) CheckRecord(schema, value, "", errors);
-                    else if (value is string or int or long) CheckValue(Require(operation, name), value, name, errors);
+                    if (query) CheckParameters(http, value, errors);
+                    else if (record) CheckRecord(value, "", errors);
+                    else if (field is not null) CheckValue(field, value is IWireValue wire ? wire.Text : value, name, errors);
                 }
                 if (errors.Count > 0)
                     throw new PimException(ErrorCodes.ValidationFailed, "One or more fields are out of bounds.",
@@ -51,23 +47,24 @@ public static partial class Wire
             };
         });
 
-    private static string WireName(ParameterInfo parameter) =>
+    /// <summary>A handler parameter's name on the wire: the header's or query's name, or its own (a route value's).</summary>
+    internal static string WireName(ParameterInfo parameter) =>
         parameter.GetCustomAttribute<FromHeaderAttribute>()?.Name ?? parameter.GetCustomAttribute<FromQueryAttribute>()?.Name ?? parameter.Name!;
 
-    private static void CheckParameters(HttpContext http, string operation, object query, Dictionary<string, List<string>> errors)
+    private static void CheckParameters(HttpContext http, object query, Dictionary<string, List<string>> errors)
     {
         foreach (var (name, member) in Members(query.GetType()))
         {
             var value = member.Get(query);
             if (value is null) continue;
             if (value is DateTimeOffset && http.Request.Query[name].ToString() is { } raw)
-                CheckValue(Find(operation, name) ?? Instant, raw, name, errors);
-            else if (value is string or int or long)
-                CheckValue(Require(operation, name), value, name, errors);
+                CheckValue(Instant, raw, name, errors);
+            else if (member.Field is { } field)
+                CheckValue(field, value is IWireValue wire ? wire.Text : value, name, errors);
         }
     }
 
-    private static void CheckRecord(string owner, object record, string path, Dictionary<string, List<string>> errors)
+    private static void CheckRecord(object record, string path, Dictionary<string, List<string>> errors)
     {
         foreach (var (name, member) in Members(record.GetType()))
         {
@@ -77,10 +74,10 @@ public static partial class Wire
             switch (member.Kind)
             {
                 case Kind.Record:
-                    CheckRecord(member.Schema!, value, at, errors);
+                    CheckRecord(value, at, errors);
                     break;
                 case Kind.List:
-                    var field = Require(owner, name);
+                    var field = member.Field!;
                     var items = ((IEnumerable)value).Cast<object?>().ToList();
                     if (items.Count > field.MaxItems) Add(errors, at, $"'{at}' may hold at most {field.MaxItems} items.");
                     if (items.Count < field.MinItems) Add(errors, at, $"'{at}' must hold at least {field.MinItems} item(s).");
@@ -89,17 +86,17 @@ public static partial class Wire
                         if (items[i] is not { } item) continue;
                         if (item is IWireValue wire)
                         {
-                            if (!wire.Fits && wire.Text is { } sent) CheckValue(WireValues.BoundOf(item.GetType())!, sent, $"{at}[{i}]", errors);
+                            if (!wire.Fits && wire.Text is { } sent) CheckValue(field.Items!, sent, $"{at}[{i}]", errors);
                         }
-                        else if (IsContractCached(item.GetType())) CheckRecord(OpenApiSetup.SchemaId(item.GetType()), item, $"{at}[{i}]", errors);
+                        else if (IsContractCached(item.GetType())) CheckRecord(item, $"{at}[{i}]", errors);
                         else if (field.Items is not null) CheckValue(field.Items, item, $"{at}[{i}]", errors);
                     }
                     break;
                 case Kind.Value:
-                    if (value is IWireValue { Fits: false, Text: { } text }) CheckValue(member.Bound!, text, at, errors);
+                    if (value is IWireValue { Fits: false, Text: { } text }) CheckValue(member.Field!, text, at, errors);
                     break;
                 case Kind.Scalar:
-                    CheckValue(Require(owner, name), value, at, errors);
+                    CheckValue(member.Field!, value, at, errors);
                     break;
             }
         }
@@ -157,12 +154,15 @@ public static partial class Wire
 
     private static readonly ConcurrentDictionary<Type, Dictionary<string, PropertyInfo>> Shapes = new();
 
-    /// <summary>A property of a record as the enforcement reads it: its kind, and a compiled getter (no reflection per request).</summary>
-    private sealed record Member(Kind Kind, string? Schema, WireField? Bound, Func<object, object?> Get);
+    /// <summary>A property of a record as the enforcement reads it: its kind, what it may hold, and a compiled getter.</summary>
+    private sealed record Member(Kind Kind, WireField? Field, Func<object, object?> Get);
 
     private static readonly ConcurrentDictionary<Type, (string Name, Member Member)[]> Readers = new();
 
-    /// <summary>A record's properties by their wire names, each with what reading it needs, worked out once per type.</summary>
+    /// <summary>
+    /// A record's properties by their wire names, each with what reading it needs, worked out once per type. A string,
+    /// number or list without a declaration is a mistake of the contract, told at once rather than let through unbounded.
+    /// </summary>
     private static (string Name, Member Member)[] Members(Type type) => Readers.GetOrAdd(type, t => [.. Properties(t).Select(p =>
     {
         var kind = KindOf(p.Value.PropertyType);
@@ -171,9 +171,18 @@ public static partial class Wire
             System.Linq.Expressions.Expression.Convert(
                 System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(record, t), p.Value), typeof(object)),
             record).Compile();
-        return (p.Key, new Member(kind, kind == Kind.Record ? OpenApiSetup.SchemaId(p.Value.PropertyType) : null,
-            WireValues.BoundOf(p.Value.PropertyType), get));
+        return (p.Key, new Member(kind, Declared(t, p.Key, p.Value, kind), get));
     })]);
+
+    /// <summary>What a property may hold, as its type or declaration says; null for records, booleans and instants.</summary>
+    private static WireField? Declared(Type owner, string name, PropertyInfo property, Kind kind) => kind switch
+    {
+        Kind.Value => WireValues.BoundOf(property.PropertyType),
+        Kind.Scalar or Kind.List => WireDeclarations.Of(property) ?? throw new InvalidOperationException(
+            $"'{OpenApiSetup.SchemaId(owner)}.{name}' says nothing of what it may hold: give it a wire value type, or declare it " +
+            "([Wire<…>], [Text(…)], [Between(…)], [MaxItems(…)])."),
+        _ => null,
+    };
 
     /// <summary>A record's properties by their wire names: camelCase, or the name a [JsonPropertyName] gives (AuthZEN's snake_case).</summary>
     private static Dictionary<string, PropertyInfo> Properties(Type type) => Shapes.GetOrAdd(type, t => t

@@ -17,50 +17,59 @@ public static partial class Wire
 {
     // ---------------------------------------------------------------- the contract
 
-    /// <summary>Declares each property's bounds on the schemas of Pim's own records.</summary>
+    /// <summary>Declares each property's bounds on the schemas of Pim's own records: what its type or declaration says.</summary>
     public sealed class SchemaFilter : ISchemaFilter
     {
         public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
         {
             if (schema is not OpenApiSchema { Properties.Count: > 0 } target || !IsContract(context.Type)) return;
-            var owner = OpenApiSetup.SchemaId(context.Type);
+            var members = Members(context.Type).ToDictionary(m => m.Name, m => m.Member);
             var properties = Properties(context.Type);
             foreach (var (name, property) in target.Properties.ToList())
             {
-                if (!properties.TryGetValue(name, out var info)) continue;
-                var kind = KindOf(info.PropertyType);
-                if (kind is Kind.Record or Kind.Boolean) continue;
-                var field = kind switch
-                {
-                    Kind.Value => WireValues.BoundOf(info.PropertyType)!,
-                    Kind.Instant => Find(owner, name) ?? Instant,
-                    _ => Require(owner, name),
-                };
-                // A list of wire values: its items are declared by their type, whatever the list's entry says.
-                if (kind == Kind.List && ItemType(info.PropertyType) is { } item && WireValues.BoundOf(item) is { } itemBound)
-                    field = field with { Items = itemBound };
-                if (property is not OpenApiSchema inline) continue;
-                if (info.GetCustomAttribute<EchoAttribute>() is not null) inline.Description = ReadOnlyFields.Description;
+                if (!members.TryGetValue(name, out var member) || property is not OpenApiSchema inline) continue;
+                var field = member.Kind == Kind.Instant ? Instant : member.Field;
+                if (field is null) continue;
+                if (properties[name].GetCustomAttribute<EchoAttribute>() is not null) inline.Description = ReadOnlyFields.Description;
                 target.Properties[name] = Declare(inline, field, context.SchemaRepository);
             }
         }
     }
 
-    private static Type? ItemType(Type list) => list.IsArray ? list.GetElementType()
-        : list.IsGenericType && list.GetGenericArguments() is [var item] ? item : null;
-
-    /// <summary>Declares the bounds of an operation's path, query and header parameters.</summary>
-    public static void DeclareParameters(OpenApiOperation operation, string operationId, SchemaRepository repository)
+    /// <summary>
+    /// Declares the bounds of an operation's path, query and header parameters: what the handler's parameter (or the
+    /// property of its [AsParameters] record) is or declares; a route value the handler does not take (the tenant) by its
+    /// route constraint (<c>{tenantId:id}</c>: an id).
+    /// </summary>
+    public static void DeclareParameters(OpenApiOperation operation, MethodInfo? handler, string route, SchemaRepository repository)
     {
+        var declared = DeclaredParameters(handler);
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
             if (parameter.Schema is not OpenApiSchema schema || parameter.Name is null) continue;
             if (schema.Type?.HasFlag(JsonSchemaType.Boolean) == true) continue;
-            var field = schema.Format == "date-time" ? Find(operationId, parameter.Name) ?? Instant : Require(operationId, parameter.Name);
+            var field = schema.Format == "date-time" ? Instant
+                : declared.TryGetValue(parameter.Name, out var own) && own is not null ? own
+                : parameter.In == ParameterLocation.Path && route.Contains($"{{{parameter.Name}:id}}", StringComparison.Ordinal) ? Id
+                : throw new InvalidOperationException($"'{operation.OperationId}' parameter '{parameter.Name}' says nothing of what it may hold: " +
+                    "give it a wire value type, or declare it ([Wire<…>], [Text(…)], [Between(…)]).");
             parameter.Schema = Declare(schema, field, repository);
             parameter.Description ??= schema.Description;
             schema.Description = null;
         }
+    }
+
+    /// <summary>What each of a handler's request values may hold, by its name on the wire (the query's camelCase included).</summary>
+    private static Dictionary<string, WireField?> DeclaredParameters(MethodInfo? handler)
+    {
+        var declared = new Dictionary<string, WireField?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var parameter in handler?.GetParameters() ?? [])
+        {
+            if (parameter.GetCustomAttribute<AsParametersAttribute>() is not null)
+                foreach (var (name, member) in Members(parameter.ParameterType)) declared[name] = member.Field;
+            else declared[WireName(parameter)] = WireDeclarations.Of(parameter);
+        }
+        return declared;
     }
 
     /// <summary>The schema with the field's bounds; a shared schema's reference in its place (nullable kept).</summary>

@@ -1,3 +1,4 @@
+using Pim.Api.Http;
 using Pim.Api.Http.Values;
 using Pim.Domain;
 
@@ -9,7 +10,8 @@ public sealed record EvaluationRequest(PrincipalId PrincipalId, RoleId RoleId, S
 /// Several evaluations in one request (<c>POST …/access/evaluations</c>): each item asks about a principal, a role and a
 /// scope, and takes what it leaves out from the top-level defaults.
 /// </summary>
-public sealed record BatchEvaluationRequest(IReadOnlyList<BatchEvaluationItem> Evaluations, PrincipalId? PrincipalId = null, RoleId? RoleId = null,
+public sealed record BatchEvaluationRequest([MaxItems(BatchEvaluation.MaximumItems, MinItems = 1)] IReadOnlyList<BatchEvaluationItem> Evaluations,
+    PrincipalId? PrincipalId = null, RoleId? RoleId = null,
     Scope? Scope = null, BatchEvaluationOptions? Options = null)
 {
     /// <summary>The items with the defaults filled in, in the order they were asked.</summary>
@@ -23,7 +25,7 @@ public sealed record BatchEvaluationItem(PrincipalId? PrincipalId = null, RoleId
 
 /// <param name="EvaluationsSemantic">Which items are answered: all (<c>executeAll</c>, the default), up to the first deny
 /// (<c>denyOnFirstDeny</c>), or up to the first allow (<c>permitOnFirstPermit</c>).</param>
-public sealed record BatchEvaluationOptions(string? EvaluationsSemantic = null)
+public sealed record BatchEvaluationOptions([Wire<Vocabulary.EvaluationsSemantic>] string? EvaluationsSemantic = null)
 {
     /// <summary>The semantics by their names on the native wire (camelCase; AuthZEN's are snake_case).</summary>
     public static readonly IReadOnlyDictionary<string, EvaluationsSemantic> Semantics = new Dictionary<string, EvaluationsSemantic>(StringComparer.Ordinal)
@@ -39,10 +41,11 @@ public sealed record BatchEvaluationOptions(string? EvaluationsSemantic = null)
 }
 
 /// <summary>The answers of a batch, in the order asked; a batch that stopped early (its semantic) answers fewer items.</summary>
-public sealed record BatchEvaluationResponse(IReadOnlyList<EvaluationResponse> Evaluations);
+public sealed record BatchEvaluationResponse([MaxItems(BatchEvaluation.MaximumItems)] IReadOnlyList<EvaluationResponse> Evaluations);
 
 /// <summary>Why an item of a batch could not be evaluated: the problem the same evaluation alone would have answered.</summary>
-public sealed record EvaluationError(int Status, string Code, string Detail);
+public sealed record EvaluationError([Between(400, 499)] int Status, [Wire<Bounds.ProblemCode>] string Code,
+    [Text(Problems.MaxDetail)] string Detail);
 
 /// <summary>The answer of an evaluation: <see cref="Allow"/> while the principal holds the role, else <see cref="Deny"/>.</summary>
 public static class EvaluationDecisions
@@ -60,8 +63,10 @@ public static class GrantSources
 
 /// <param name="Reason">On a deny, why (<see cref="DenyReasons"/>); null on an allow and on an error.</param>
 /// <param name="Error">In a batch, an item that could not be evaluated (a deny): the problem it would have answered alone.</param>
-public sealed record EvaluationResponse(string Decision, string PrincipalId, string RoleId, string Scope, DateTimeOffset? ValidUntil,
-    string? AssignmentId, string? ActivationRequestId, string? Reason, EvaluationError? Error = null)
+public sealed record EvaluationResponse([Wire<Vocabulary.EvaluationDecision>] string Decision, [Wire<PrincipalId>] string PrincipalId,
+    [Wire<RoleId>] string RoleId, [Wire<Scope>] string Scope, DateTimeOffset? ValidUntil,
+    [Wire<Bounds.EntityId>] string? AssignmentId, [Wire<Bounds.EntityId>] string? ActivationRequestId, [Wire<Vocabulary.DenyReason>] string? Reason,
+    EvaluationError? Error = null)
 {
     public static EvaluationResponse From(EvaluationRequest question, AccessDecision decision) => new(
         decision.Granted ? EvaluationDecisions.Allow : EvaluationDecisions.Deny, question.PrincipalId.Text, question.RoleId.Text, question.Scope?.Text ?? ScopePath.Root,
@@ -72,12 +77,13 @@ public sealed record EvaluationResponse(string Decision, string PrincipalId, str
         new EvaluationError(Http.Problems.StatusOf(refusal.Code), refusal.Code, refusal.Message));
 }
 
-public sealed record ActiveRoleResponse(string RoleId, string Scope, DateTimeOffset? ValidUntil, string Source, string AssignmentId,
-    string? ActivationRequestId, string? ViaGroupId)
+public sealed record ActiveRoleResponse([Wire<RoleId>] string RoleId, [Wire<Scope>] string Scope, DateTimeOffset? ValidUntil,
+    [Wire<Vocabulary.GrantSource>] string Source, [Wire<Bounds.EntityId>] string AssignmentId,
+    [Wire<Bounds.EntityId>] string? ActivationRequestId, [Wire<PrincipalId>] string? ViaGroupId)
 {
     public static ActiveRoleResponse From(Grant g, string principalId) => new(g.RoleId, g.Scope, g.ValidUntil,
         g.ActivationRequestId is null ? GrantSources.ActiveAssignment : GrantSources.Activation, g.AssignmentId, g.ActivationRequestId,
         g.ViaPrincipalId == principalId ? null : g.ViaPrincipalId);
 }
 
-public sealed record ActiveRoleListResponse(IReadOnlyList<ActiveRoleResponse> Items);
+public sealed record ActiveRoleListResponse([MaxItems(RoleAssignment.MaximumHeldByPrincipal)] IReadOnlyList<ActiveRoleResponse> Items);

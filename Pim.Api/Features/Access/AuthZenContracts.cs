@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Pim.Api.Http;
 using Pim.Api.Http.Values;
 using Pim.Domain;
 
@@ -16,20 +17,22 @@ namespace Pim.Api.Features.Access;
 
 /// <summary>Who is asked about: a principal of the tenant, by id; <c>type</c> is its kind (<see cref="PrincipalKind"/>).</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
-public sealed record AuthZenSubject(string Type, string Id, AuthZenSubjectProperties? Properties = null);
+public sealed record AuthZenSubject([Wire<Bounds.AuthZenName>] string Type, [Wire<Bounds.EntityId>] string Id,
+    AuthZenSubjectProperties? Properties = null);
 
 /// <param name="TenantId">The tenant of the principal. A token without a tenant (a platform identity) must name it; a token of
 /// a tenant asks in its own tenant when it names none.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
-public sealed record AuthZenSubjectProperties(string? TenantId = null);
+public sealed record AuthZenSubjectProperties([Wire<TenantId>] string? TenantId = null);
 
 /// <summary>What the subject would do: Pim answers <see cref="AuthZen.Hold"/>, "holds the role now".</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
-public sealed record AuthZenAction(string Name);
+public sealed record AuthZenAction([Wire<Bounds.AuthZenName>] string Name);
 
 /// <summary>What it is done to: a role (<c>type</c> <see cref="AuthZen.RoleType"/>, <c>id</c> a role id) at a scope.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
-public sealed record AuthZenResource(string Type, string Id, AuthZenResourceProperties? Properties = null);
+public sealed record AuthZenResource([Wire<Bounds.AuthZenName>] string Type, [Wire<Bounds.EntityId>] string Id,
+    AuthZenResourceProperties? Properties = null);
 
 /// <param name="Scope">Where the role is held; <c>/</c> (the directory) when absent. An assignment above it counts.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
@@ -45,7 +48,8 @@ public sealed record AuthZenEvaluationItem(AuthZenSubject? Subject = null, AuthZ
 
 /// <param name="EvaluationsSemantic"><c>execute_all</c> (the default), <c>deny_on_first_deny</c> or <c>permit_on_first_permit</c>.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
-public sealed record AuthZenOptions([property: JsonPropertyName("evaluations_semantic")] string? EvaluationsSemantic = null);
+public sealed record AuthZenOptions(
+    [property: JsonPropertyName("evaluations_semantic")] [Wire<Vocabulary.AuthZenEvaluationsSemantic>] string? EvaluationsSemantic = null);
 
 /// <summary>
 /// An Access Evaluations API request (AuthZEN): the top-level <c>subject</c>, <c>action</c> and <c>resource</c> are the
@@ -53,7 +57,7 @@ public sealed record AuthZenOptions([property: JsonPropertyName("evaluations_sem
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record AuthZenEvaluationsRequest(AuthZenSubject? Subject = null, AuthZenAction? Action = null, AuthZenResource? Resource = null,
-    IReadOnlyList<AuthZenEvaluationItem?>? Evaluations = null, AuthZenOptions? Options = null)
+    [MaxItems(BatchEvaluation.MaximumItems)] IReadOnlyList<AuthZenEvaluationItem?>? Evaluations = null, AuthZenOptions? Options = null)
 {
     /// <summary>Whether this is a batch; AuthZEN: a request without items (or with an empty list) is one evaluation of the top level.</summary>
     [JsonIgnore]
@@ -67,13 +71,13 @@ public sealed record AuthZenEvaluationsRequest(AuthZenSubject? Subject = null, A
 }
 
 /// <summary>Why an item of a batch could not be evaluated: the status and problem the same evaluation alone would have answered.</summary>
-public sealed record AuthZenError(int Status, string Code, string Message);
+public sealed record AuthZenError([Between(400, 499)] int Status, [Wire<Bounds.ProblemCode>] string Code, [Text(Problems.MaxDetail)] string Message);
 
 /// <param name="Reason">On a deny, why: one of <see cref="AuthZen.Reasons"/>.</param>
 /// <param name="ValidUntil">On an allow, when the grant ends; absent when it does not.</param>
 /// <param name="Error">In a batch, the error of an item that could not be evaluated (its decision is false).</param>
 public sealed record AuthZenDecisionContext(
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] [Wire<Vocabulary.AuthZenReason>] string? Reason = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ValidUntil = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AuthZenError? Error = null);
 
@@ -88,13 +92,13 @@ public sealed record AuthZenDecision(bool Decision,
 public sealed record AuthZenEvaluationsResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Decision = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AuthZenDecisionContext? Context = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<AuthZenDecision>? Evaluations = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] [MaxItems(BatchEvaluation.MaximumItems)] IReadOnlyList<AuthZenDecision>? Evaluations = null);
 
 /// <summary>The Policy Decision Point metadata (AuthZEN) at <c>/.well-known/authzen-configuration</c>.</summary>
 public sealed record AuthZenConfiguration(
-    [property: JsonPropertyName("policy_decision_point")] string PolicyDecisionPoint,
-    [property: JsonPropertyName("access_evaluation_endpoint")] string AccessEvaluationEndpoint,
-    [property: JsonPropertyName("access_evaluations_endpoint")] string AccessEvaluationsEndpoint);
+    [property: JsonPropertyName("policy_decision_point")] [Wire<Bounds.Url>] string PolicyDecisionPoint,
+    [property: JsonPropertyName("access_evaluation_endpoint")] [Wire<Bounds.Url>] string AccessEvaluationEndpoint,
+    [property: JsonPropertyName("access_evaluations_endpoint")] [Wire<Bounds.Url>] string AccessEvaluationsEndpoint);
 
 /// <summary>Pim's AuthZEN vocabulary: the one action and resource type it answers, its semantics' names, and its reasons.</summary>
 public static class AuthZen

@@ -1,4 +1,5 @@
 using Pim.Api.Features.Settings;
+using Pim.Api.Http;
 using Pim.Api.Http.Values;
 using Pim.Domain;
 
@@ -28,7 +29,8 @@ public sealed record RevokeRequest(Justification Reason);
 
 public sealed record ExtendRequest(Duration Duration, Justification? Justification = null);
 
-public sealed record BatchActivationRequest(IReadOnlyList<RoleId>? RoleIds = null, bool All = false, Scope? Scope = null, Duration? Duration = null,
+public sealed record BatchActivationRequest([MaxItems(ActivationService.MaximumBatch), Wire<RoleId>] IReadOnlyList<RoleId>? RoleIds = null,
+    bool All = false, Scope? Scope = null, Duration? Duration = null,
     Justification? Justification = null, TicketDto? Ticket = null)
 {
     /// <summary>What every item of the batch asks for (each item then names its role and scope).</summary>
@@ -37,11 +39,12 @@ public sealed record BatchActivationRequest(IReadOnlyList<RoleId>? RoleIds = nul
 }
 
 /// <summary>One item of a batch: <c>status</c> is the HTTP status this item would have had on its own.</summary>
-public sealed record BatchItemResponse(string RoleId, string Scope, int Status, ActivationRequestResponse? Request, BatchProblem? Problem);
+public sealed record BatchItemResponse([Wire<RoleId>] string RoleId, [Wire<Scope>] string Scope, [Between(201, 599)] int Status,
+    ActivationRequestResponse? Request, BatchProblem? Problem);
 
-public sealed record BatchProblem(string Code, string Title, string Detail);
+public sealed record BatchProblem([Wire<Bounds.ProblemCode>] string Code, [Text(128)] string Title, [Text(Problems.MaxDetail)] string Detail);
 
-public sealed record BatchActivationResponse(IReadOnlyList<BatchItemResponse> Items);
+public sealed record BatchActivationResponse([MaxItems(ActivationService.MaximumBatch)] IReadOnlyList<BatchItemResponse> Items);
 
 public static class ApprovalDecisions
 {
@@ -49,25 +52,32 @@ public static class ApprovalDecisions
     public const string Denied = "denied";
 }
 
-public sealed record DecisionResponse(string Decision, string DecidedBy, DateTimeOffset DecidedAt, Justification? Justification);
+public sealed record DecisionResponse([Wire<Vocabulary.ApprovalDecision>] string Decision, [Wire<Bounds.Subject>] string DecidedBy,
+    DateTimeOffset DecidedAt, Justification? Justification);
 
-public sealed record ExtensionResponse(string Duration, Justification? Justification, DateTimeOffset RequestedAt, DateTimeOffset Deadline, ApprovalResponse? Approval);
+public sealed record ExtensionResponse([Wire<Duration>] string Duration, Justification? Justification, DateTimeOffset RequestedAt,
+    DateTimeOffset Deadline, ApprovalResponse? Approval);
 
 /// <summary>One approver's answer in a stage.</summary>
-public sealed record StageDecisionResponse(string ApproverId, string Decision, Justification? Justification, DateTimeOffset DecidedAt);
+public sealed record StageDecisionResponse([Wire<PrincipalId>] string ApproverId, [Wire<Vocabulary.ApprovalDecision>] string Decision,
+    Justification? Justification, DateTimeOffset DecidedAt);
 
 /// <summary>
 /// One stage of a request's approval as it was when the request was made: its approvers (empty: the active Privileged
 /// Role and Security Administrators), how many must approve, and, while it waits, its deadline and escalation.
 /// </summary>
-public sealed record ApprovalStageResponse(string Status, int Required, IReadOnlyList<string> Approvers, IReadOnlyList<string> EscalateTo,
-    DateTimeOffset? Deadline, DateTimeOffset? EscalatesAt, bool Escalated, IReadOnlyList<StageDecisionResponse> Decisions);
+public sealed record ApprovalStageResponse([Wire<Vocabulary.StageStatus>] string Status, [Between(1, ApprovalStage.MaximumRequired)] int Required,
+    [MaxItems(RoleSettings.MaximumApprovers), Wire<PrincipalId>] IReadOnlyList<string> Approvers,
+    [MaxItems(RoleSettings.MaximumApprovers), Wire<PrincipalId>] IReadOnlyList<string> EscalateTo,
+    DateTimeOffset? Deadline, DateTimeOffset? EscalatesAt, bool Escalated,
+    [MaxItems(ApprovalStage.MaximumRequired)] IReadOnlyList<StageDecisionResponse> Decisions);
 
 /// <summary>
 /// A request's approval: the stage waiting (null once none waits), every stage with its decisions, and the
 /// auto-approval rule that let the request skip them, if one did.
 /// </summary>
-public sealed record ApprovalResponse(int? CurrentStage, string? AutoApprovedBy, IReadOnlyList<ApprovalStageResponse> Stages)
+public sealed record ApprovalResponse([Between(0, ApprovalStage.MaximumStages - 1)] int? CurrentStage, [Wire<Bounds.RuleName>] string? AutoApprovedBy,
+    [MaxItems(ApprovalStage.MaximumStages)] IReadOnlyList<ApprovalStageResponse> Stages)
 {
     /// <param name="closedAs">How the current stage ended when the request (or extension) stopped waiting without passing it.</param>
     public static ApprovalResponse From(ApprovalProgress p, DateTimeOffset now, bool waiting, string? closedAs) => new(
@@ -95,7 +105,8 @@ public sealed record ApprovalResponse(int? CurrentStage, string? AutoApprovedBy,
 }
 
 /// <summary>What a break-glass activation owes: an administrator's acknowledgement by <c>dueAt</c>.</summary>
-public sealed record FollowUpResponse(string Status, DateTimeOffset DueAt, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt, Justification? Justification)
+public sealed record FollowUpResponse([Wire<Vocabulary.FollowUpStatus>] string Status, DateTimeOffset DueAt,
+    [Wire<PrincipalId>] string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt, Justification? Justification)
 {
     public const string Open = "open";
     public const string Acknowledged = "acknowledged";
@@ -108,7 +119,7 @@ public sealed record FollowUpResponse(string Status, DateTimeOffset DueAt, strin
 /// A role whose policy a grant of a group's role was held to: the group (<c>groupId</c>: the group itself, or one it is
 /// nested in) holds <c>roleId</c> at <c>scope</c>, so its membership (or ownership) confers it.
 /// </summary>
-public sealed record GoverningRoleResponse(string RoleId, string Scope, string GroupId)
+public sealed record GoverningRoleResponse([Wire<RoleId>] string RoleId, [Wire<Scope>] string Scope, [Wire<PrincipalId>] string GroupId)
 {
     public static IReadOnlyList<GoverningRoleResponse> From(IReadOnlyList<GoverningRole> governing) =>
         governing.Select(g => new GoverningRoleResponse(g.RoleId, g.Scope, g.GroupId)).ToList();
@@ -118,10 +129,13 @@ public sealed record GoverningRoleResponse(string RoleId, string Scope, string G
 /// An activation request. <c>governedBy</c> lists the roles whose policy it was held to besides its own role's (empty
 /// but for a group's roles: membership and ownership are held to the strictest policy of every role the group confers).
 /// </summary>
-public sealed record ActivationRequestResponse(string Id, string PrincipalId, string RoleId, string Scope, string AssignmentId, string Status,
-    string Duration, Justification? Justification, TicketDto? Ticket, DateTimeOffset RequestedAt, DateTimeOffset StartsAt, DateTimeOffset? EndsAt,
+public sealed record ActivationRequestResponse([Wire<Bounds.EntityId>] string Id, [Wire<PrincipalId>] string PrincipalId,
+    [Wire<RoleId>] string RoleId, [Wire<Scope>] string Scope, [Wire<Bounds.EntityId>] string AssignmentId,
+    [Wire<Vocabulary.ActivationStatus>] string Status,
+    [Wire<Duration>] string Duration, Justification? Justification, TicketDto? Ticket, DateTimeOffset RequestedAt, DateTimeOffset StartsAt,
+    DateTimeOffset? EndsAt,
     DateTimeOffset? ApprovalDeadline, DecisionResponse? Decision, ExtensionResponse? Extension, ApprovalResponse? Approval, bool BreakGlass,
-    FollowUpResponse? FollowUp, IReadOnlyList<GoverningRoleResponse> GovernedBy)
+    FollowUpResponse? FollowUp, [MaxItems(RoleAssignment.MaximumHeldByPrincipal)] IReadOnlyList<GoverningRoleResponse> GovernedBy)
 {
     /// <summary>The status is the status at the snapshot's instant: time alone may have moved it past the recorded one.</summary>
     public static ActivationRequestResponse From(ActivationSnapshot snapshot)
@@ -145,7 +159,7 @@ public sealed record ActivationRequestResponse(string Id, string PrincipalId, st
 /// A read that waits (<c>GET …/activation-requests/{id}?waitFor=active&amp;timeout=PT5M</c>): until the request is
 /// <c>waitFor</c>, or its status changes, or <c>timeout</c> (default PT30S, at most PT5M) passes.
 /// </summary>
-public sealed record ActivationWaitQuery(string? WaitFor, string? Timeout)
+public sealed record ActivationWaitQuery([Wire<Vocabulary.ActivationStatus>] string? WaitFor, [Wire<Duration>] string? Timeout)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
@@ -155,7 +169,8 @@ public sealed record ActivationWaitQuery(string? WaitFor, string? Timeout)
 }
 
 /// <summary>The filters and paging of <c>GET …/activation-requests</c>.</summary>
-public sealed record ActivationListQuery(string? Status, string? RoleId, string? PrincipalId, int? PageSize, string? PageToken)
+public sealed record ActivationListQuery([Wire<Vocabulary.ActivationStatus>] string? Status, [Wire<RoleId>] string? RoleId,
+    [Wire<PrincipalId>] string? PrincipalId, [Between(1, Paging.MaximumPageSize)] int? PageSize, [Wire<Bounds.PageTokenSent>] string? PageToken)
 {
     public ActivationFilter ToFilter() =>
         new(PrincipalId, RoleId, Status is null ? null : ActivationRequest.ParseWire(Status), Http.PageTokens.Decode(PageToken), Http.PageTokens.Size(PageSize));
@@ -165,9 +180,11 @@ public sealed record ActivationListQuery(string? Status, string? RoleId, string?
 /// A role of "my roles": <c>requirements</c> is what activating it asks now — for a group's role, the strictest policy of
 /// every role the group confers, which <c>governedBy</c> lists (empty for a role held to its own settings alone).
 /// </summary>
-public sealed record MyRoleResponse(string RoleId, string RoleDisplayName, string Scope, string AssignmentId, string AssignmentType,
-    string? ViaGroupId, string Status, DateTimeOffset? ValidUntil, string? ActivationRequestId, ActivationSettingsDto Requirements,
-    IReadOnlyList<GoverningRoleResponse> GovernedBy)
+public sealed record MyRoleResponse([Wire<RoleId>] string RoleId, [Wire<DisplayName>] string RoleDisplayName, [Wire<Scope>] string Scope,
+    [Wire<Bounds.EntityId>] string AssignmentId, [Wire<Vocabulary.AssignmentType>] string AssignmentType,
+    [Wire<PrincipalId>] string? ViaGroupId, [Wire<Vocabulary.MyRoleStatus>] string Status, DateTimeOffset? ValidUntil,
+    [Wire<Bounds.EntityId>] string? ActivationRequestId, ActivationSettingsDto Requirements,
+    [MaxItems(RoleAssignment.MaximumHeldByPrincipal)] IReadOnlyList<GoverningRoleResponse> GovernedBy)
 {
     public static MyRoleResponse From(MyRole r, Caller caller) => new(r.Assignment.RoleId, r.RoleDisplayName,
         r.Assignment.Scope, r.Assignment.Id, AssignmentTypes.ToText(r.Assignment.Type),
@@ -175,4 +192,4 @@ public sealed record MyRoleResponse(string RoleId, string RoleDisplayName, strin
         ActivationSettingsDto.From(r.Requirements), GoverningRoleResponse.From(r.GovernedBy));
 }
 
-public sealed record MyRolesResponse(IReadOnlyList<MyRoleResponse> Items);
+public sealed record MyRolesResponse([MaxItems(RoleAssignment.MaximumHeldByPrincipal)] IReadOnlyList<MyRoleResponse> Items);

@@ -7,7 +7,8 @@ namespace Pim.Api.Features.Alerts;
 /// <summary>One thing an alert affects now: a principal and the assignment that gives it the role, with the facts that count.</summary>
 /// <param name="Count">Activations within the alert's period (roles-activated-too-frequently).</param>
 /// <param name="LastActivityAt">The last activation or use of the assignment, or when Pim last saw the principal; null: never.</param>
-public sealed record AlertItemResponse(string? PrincipalId, string? PrincipalDisplayName, string? AssignmentId, string? AssignmentType, int? Count,
+public sealed record AlertItemResponse([Wire<PrincipalId>] string? PrincipalId, [Wire<DisplayName>] string? PrincipalDisplayName,
+    [Wire<Bounds.EntityId>] string? AssignmentId, [Wire<Vocabulary.AssignmentType>] string? AssignmentType, [Between(0, int.MaxValue)] int? Count,
     DateTimeOffset? LastActivityAt)
 {
     public static AlertItemResponse From(AffectedItem i) => new(i.PrincipalId, i.PrincipalDisplayName, i.AssignmentId,
@@ -15,9 +16,12 @@ public sealed record AlertItemResponse(string? PrincipalId, string? PrincipalDis
 }
 
 /// <summary>A security alert's incident: what it is about (a role at a scope), in words, what it affects now, and what to do.</summary>
-public sealed record AlertResponse(string Id, string AlertType, string DisplayName, string Status, string RoleId, string Scope, string Description,
-    string RecommendedAction, int AffectedCount, IReadOnlyList<AlertItemResponse> AffectedItems, DateTimeOffset RaisedAt, DateTimeOffset? ResolvedAt,
-    DateTimeOffset? DismissedAt, string? DismissedBy, Justification? Justification)
+public sealed record AlertResponse([Wire<Bounds.EntityId>] string Id, [Wire<Vocabulary.AlertType>] string AlertType,
+    [Wire<DisplayName>] string DisplayName, [Wire<Vocabulary.AlertStatus>] string Status, [Wire<RoleId>] string RoleId, [Wire<Scope>] string Scope,
+    [Text(Rules.MaxDescription)] string Description,
+    [Text(Rules.MaxDescription)] string RecommendedAction, [Between(0, int.MaxValue)] int AffectedCount,
+    [MaxItems(AlertService.MaximumItemsShown)] IReadOnlyList<AlertItemResponse> AffectedItems, DateTimeOffset RaisedAt, DateTimeOffset? ResolvedAt,
+    DateTimeOffset? DismissedAt, [Wire<Bounds.Subject>] string? DismissedBy, Justification? Justification)
 {
     public static AlertResponse From(AlertView v)
     {
@@ -29,15 +33,19 @@ public sealed record AlertResponse(string Id, string AlertType, string DisplayNa
 }
 
 /// <summary>The filters and paging of <c>GET …/alerts</c>: open incidents unless <c>status</c> says otherwise.</summary>
-public sealed record AlertListQuery(string? Status, string? AlertType, int? PageSize, string? PageToken);
+public sealed record AlertListQuery([Wire<Vocabulary.AlertStatus>] string? Status, [Wire<Vocabulary.AlertType>] string? AlertType,
+    [Between(1, Paging.MaximumPageSize)] int? PageSize, [Wire<Bounds.PageTokenSent>] string? PageToken);
 
 public sealed record DismissAlertRequest(Justification Justification);
 
 /// <summary>An alert's settings: on or off, and the thresholds it reads (null for those it does not). The body GET answers can be sent back.</summary>
-public sealed record AlertSettingsRequest(bool Enabled, int? MaximumCount = null, Duration? Period = null, [property: Echo] string? AlertType = null,
-    [property: Echo] string? DisplayName = null);
+public sealed record AlertSettingsRequest(bool Enabled,
+    [Between(AlertSettings.MinimumCount, AlertSettings.MaximumCountLimit)] int? MaximumCount = null, Duration? Period = null,
+    [property: Echo] [Wire<Vocabulary.AlertType>] string? AlertType = null,
+    [property: Echo] [Wire<DisplayName>] string? DisplayName = null);
 
-public sealed record AlertSettingsResponse(string AlertType, string DisplayName, bool Enabled, int? MaximumCount, string? Period)
+public sealed record AlertSettingsResponse([Wire<Vocabulary.AlertType>] string AlertType, [Wire<DisplayName>] string DisplayName, bool Enabled,
+    [Between(AlertSettings.MinimumCount, AlertSettings.MaximumCountLimit)] int? MaximumCount, [Wire<Duration>] string? Period)
 {
     public static AlertSettingsResponse From(EffectiveAlertSettings effective)
     {

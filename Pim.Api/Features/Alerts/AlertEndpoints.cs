@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Pim.Api.Http;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Alerts;
@@ -41,7 +42,7 @@ public static class AlertEndpoints
         CancellationToken ct) =>
         TypedResults.Ok(AlertResponse.From(await alerts.DismissAsync(caller, alertId, body.Justification.Text, ct)));
 
-    public static async Task<Ok<AlertSettingsResponse>> GetSettings(string alertType, HttpContext http, CurrentCaller caller, AlertService alerts,
+    public static async Task<Ok<AlertSettingsResponse>> GetSettings([Wire<Vocabulary.AlertType>] string alertType, HttpContext http, CurrentCaller caller, AlertService alerts,
         CancellationToken ct)
     {
         var settings = await alerts.GetSettingsAsync(caller, alertType, ct);
@@ -49,7 +50,8 @@ public static class AlertEndpoints
         return TypedResults.Ok(AlertSettingsResponse.From(settings));
     }
 
-    public static async Task<Ok<AlertSettingsResponse>> PutSettings(string alertType, AlertSettingsRequest body, [FromHeader(Name = "If-Match")] string? ifMatch,
+    public static async Task<Ok<AlertSettingsResponse>> PutSettings([Wire<Vocabulary.AlertType>] string alertType, AlertSettingsRequest body,
+        [FromHeader(Name = "If-Match"), Wire<Bounds.IfMatch>] string? ifMatch,
         HttpContext http, CurrentCaller caller, AlertService alerts, CancellationToken ct)
     {
         ReadOnlyFields.Check(("alertType", body.AlertType, alertType), ("displayName", body.DisplayName, AlertCatalog.Get(alertType).DisplayName));

@@ -5,9 +5,13 @@ using Pim.Domain;
 
 namespace Pim.Api.Features.Audit;
 
-public sealed record AuditEventResponse(string Id, DateTimeOffset OccurredAt, string ActorId, string ActorKind, string? ActorTenantId, string Action, string TargetType, string TargetId,
-    string? PrincipalId, string? RoleId, string? Scope, Justification? Justification, TicketNumber? TicketNumber, TicketSystem? TicketSystem,
-    string? ClientIp, string? UserAgent, string? CorrelationId, string? Details)
+public sealed record AuditEventResponse([Wire<Bounds.EntityId>] string Id, DateTimeOffset OccurredAt, [Wire<Bounds.Subject>] string ActorId,
+    [Wire<Vocabulary.ActorKind>] string ActorKind, [Wire<Bounds.Subject>] string? ActorTenantId, [Wire<Vocabulary.AuditAction>] string Action,
+    [Wire<Bounds.AuditTargetType>] string TargetType, [Wire<Bounds.AuditTargetId>] string TargetId,
+    [Wire<PrincipalId>] string? PrincipalId, [Wire<RoleId>] string? RoleId, [Wire<Scope>] string? Scope, Justification? Justification,
+    TicketNumber? TicketNumber, TicketSystem? TicketSystem,
+    [Wire<Bounds.ClientIp>] string? ClientIp, [Text(Rules.MaxUserAgent)] string? UserAgent, [Wire<Bounds.CorrelationId>] string? CorrelationId,
+    [Wire<Bounds.AuditDetails>] string? Details)
 {
     public static AuditEventResponse From(AuditEvent e) => new(e.Id.ToString(CultureInfo.InvariantCulture), e.OccurredAt, e.ActorId, e.ActorKind, e.ActorTenantId, e.Action,
         e.TargetType, e.TargetId, e.PrincipalId, e.RoleId, e.Scope, WireValues.OrNull<Justification>(e.Justification), WireValues.OrNull<TicketNumber>(e.TicketNumber),
@@ -16,8 +20,9 @@ public sealed record AuditEventResponse(string Id, DateTimeOffset OccurredAt, st
 }
 
 /// <summary>The filters and paging of <c>GET …/audit-events</c>.</summary>
-public sealed record AuditListQuery(DateTimeOffset? From, DateTimeOffset? To, string? PrincipalId, string? RoleId, string? Action, int? PageSize,
-    string? PageToken)
+public sealed record AuditListQuery(DateTimeOffset? From, DateTimeOffset? To, [Wire<PrincipalId>] string? PrincipalId, [Wire<RoleId>] string? RoleId,
+    [Wire<Vocabulary.AuditAction>] string? Action, [Between(1, Features.Audit.AuditEndpoints.MaximumCsvRows)] int? PageSize,
+    [Wire<Bounds.PageTokenSent>] string? PageToken)
 {
     /// <summary>The query, with a page of at most <paramref name="pageSize"/> events.</summary>
     public AuditQuery ToQuery(int pageSize) => new(Clock.Normalize(From), Clock.Normalize(To), PrincipalId, RoleId, Action, After(), pageSize);

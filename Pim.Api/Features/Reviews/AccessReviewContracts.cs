@@ -60,8 +60,11 @@ public sealed class ReviewersConverter : JsonConverter<ReviewersDto>
 /// An access review to create. Left out: scope '/', every role, both assignment types, once, for P14D, keeping undecided
 /// items, applied by an administrator, with a justification for each decision.
 /// </summary>
-public sealed record AccessReviewRequest(DisplayName DisplayName, ReviewersDto Reviewers, Scope? Scope = null, IReadOnlyList<RoleId>? RoleIds = null,
-    string? AssignmentTypes = null, string? Recurrence = null, Duration? Duration = null, string? DefaultDecision = null, bool? AutoApply = null,
+public sealed record AccessReviewRequest(DisplayName DisplayName, [Wire<Bounds.Reviewers>] ReviewersDto Reviewers, Scope? Scope = null,
+    [MaxItems(ActivationService.MaximumBatch), Wire<RoleId>] IReadOnlyList<RoleId>? RoleIds = null,
+    [Wire<Vocabulary.AccessReviewAssignmentTypes>] string? AssignmentTypes = null,
+    [Wire<Vocabulary.AccessReviewRecurrence>] string? Recurrence = null, Duration? Duration = null,
+    [Wire<Vocabulary.AccessReviewDefaultDecision>] string? DefaultDecision = null, bool? AutoApply = null,
     bool? JustificationRequired = null)
 {
     public NewAccessReview ToDomain()
@@ -75,9 +78,12 @@ public sealed record AccessReviewRequest(DisplayName DisplayName, ReviewersDto R
     }
 }
 
-public sealed record AccessReviewResponse(string Id, string DisplayName, string Scope, IReadOnlyList<string> RoleIds, string AssignmentTypes,
-    ReviewersDto Reviewers, string Recurrence, string Duration, string DefaultDecision, bool AutoApply, bool JustificationRequired, DateTimeOffset CreatedAt,
-    string CreatedBy, DateTimeOffset? NextInstanceAt)
+public sealed record AccessReviewResponse([Wire<Bounds.EntityId>] string Id, [Wire<DisplayName>] string DisplayName, [Wire<Scope>] string Scope,
+    [MaxItems(ActivationService.MaximumBatch), Wire<RoleId>] IReadOnlyList<string> RoleIds,
+    [Wire<Vocabulary.AccessReviewAssignmentTypes>] string AssignmentTypes,
+    [Wire<Bounds.Reviewers>] ReviewersDto Reviewers, [Wire<Vocabulary.AccessReviewRecurrence>] string Recurrence, [Wire<Duration>] string Duration,
+    [Wire<Vocabulary.AccessReviewDefaultDecision>] string DefaultDecision, bool AutoApply, bool JustificationRequired, DateTimeOffset CreatedAt,
+    [Wire<Bounds.Subject>] string CreatedBy, DateTimeOffset? NextInstanceAt)
 {
     public static AccessReviewResponse From(AccessReview r) => new(r.Id, r.DisplayName, r.Scope, r.RoleIds, AccessReviewDecisions.ToText(r.AssignmentTypes),
         ReviewersDto.From(r.Reviewers), AccessReviewRecurrences.ToText(r.Recurrence), IsoDuration.Format(r.Duration), AccessReviewDecisions.ToText(r.DefaultDecision),
@@ -85,9 +91,12 @@ public sealed record AccessReviewResponse(string Id, string DisplayName, string 
 }
 
 /// <summary>One run of a review: its window, where it stands, and how far its items are.</summary>
-public sealed record AccessReviewInstanceResponse(string Id, string ReviewId, int Sequence, string Status, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
-    DateTimeOffset RemindAt, DateTimeOffset? RemindedAt, DateTimeOffset? EndedAt, DateTimeOffset? AppliedAt, int ItemCount, int DecidedCount, int KeepCount,
-    int RemoveCount, int RemovedCount)
+public sealed record AccessReviewInstanceResponse([Wire<Bounds.EntityId>] string Id, [Wire<Bounds.EntityId>] string ReviewId,
+    [Between(1, int.MaxValue)] int Sequence, [Wire<Vocabulary.AccessReviewInstanceStatus>] string Status, DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    DateTimeOffset RemindAt, DateTimeOffset? RemindedAt, DateTimeOffset? EndedAt, DateTimeOffset? AppliedAt, [Between(0, int.MaxValue)] int ItemCount,
+    [Between(0, int.MaxValue)] int DecidedCount, [Between(0, int.MaxValue)] int KeepCount,
+    [Between(0, int.MaxValue)] int RemoveCount, [Between(0, int.MaxValue)] int RemovedCount)
 {
     public static AccessReviewInstanceResponse From(AccessReviewInstanceView v)
     {
@@ -98,9 +107,13 @@ public sealed record AccessReviewInstanceResponse(string Id, string ReviewId, in
 }
 
 /// <summary>An assignment under review (its id is the assignment's), Pim's recommendation and why, and the decision.</summary>
-public sealed record AccessReviewItemResponse(string Id, string InstanceId, string AssignmentId, string PrincipalId, string? PrincipalDisplayName, string RoleId,
-    string Scope, string AssignmentType, DateTimeOffset AssignedAt, DateTimeOffset? LastActivityAt, string Recommendation, string RecommendationReason,
-    string? Decision, string? DecidedBy, DateTimeOffset? DecidedAt, bool DecidedByDefault, Justification? Justification, DateTimeOffset? AppliedAt, string? Outcome)
+public sealed record AccessReviewItemResponse([Wire<Bounds.EntityId>] string Id, [Wire<Bounds.EntityId>] string InstanceId,
+    [Wire<Bounds.EntityId>] string AssignmentId, [Wire<PrincipalId>] string PrincipalId, [Wire<DisplayName>] string? PrincipalDisplayName,
+    [Wire<RoleId>] string RoleId,
+    [Wire<Scope>] string Scope, [Wire<Vocabulary.AssignmentType>] string AssignmentType, DateTimeOffset AssignedAt, DateTimeOffset? LastActivityAt,
+    [Wire<Vocabulary.AccessReviewDecision>] string Recommendation, [Text(Features.Reviews.AccessReviewCsv.MaxCell)] string RecommendationReason,
+    [Wire<Vocabulary.AccessReviewDecision>] string? Decision, [Wire<Bounds.Subject>] string? DecidedBy, DateTimeOffset? DecidedAt,
+    bool DecidedByDefault, Justification? Justification, DateTimeOffset? AppliedAt, [Wire<Vocabulary.AccessReviewOutcome>] string? Outcome)
 {
     public static AccessReviewItemResponse From(AccessReviewItemView v)
     {
@@ -111,7 +124,7 @@ public sealed record AccessReviewItemResponse(string Id, string InstanceId, stri
     }
 }
 
-public sealed record AccessReviewDecisionRequest(string Decision, Justification? Justification = null);
+public sealed record AccessReviewDecisionRequest([Wire<Vocabulary.AccessReviewDecision>] string Decision, Justification? Justification = null);
 
 /// <summary>The paging of <c>GET …/results</c>: JSON pages of at most 200 items, or CSV pages of up to 10,000 (Accept: text/csv).</summary>
-public sealed record AccessReviewResultsQuery(int? PageSize, string? PageToken);
+public sealed record AccessReviewResultsQuery([Between(1, Csv.MaximumRows)] int? PageSize, [Wire<Bounds.PageTokenSent>] string? PageToken);

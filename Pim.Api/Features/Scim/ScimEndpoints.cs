@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Pim.Api.Http;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Scim;
@@ -32,7 +33,8 @@ public sealed class ScimCaller
 }
 
 /// <summary>The query of a SCIM list (RFC 7644 §3.4.2): a filter, a page (startIndex from 1, count), and what to return.</summary>
-public sealed record ScimListQuery(string? Filter, int? StartIndex, int? Count, string? Attributes, string? ExcludedAttributes)
+public sealed record ScimListQuery([Wire<ScimBounds.FilterText>] string? Filter, [Between(0, 1_000_000_000)] int? StartIndex,
+    [Between(0, 10_000)] int? Count, [Wire<ScimBounds.AttributePath>] string? Attributes, [Wire<ScimBounds.AttributePath>] string? ExcludedAttributes)
 {
     public const int DefaultCount = 100;
 
@@ -41,7 +43,7 @@ public sealed record ScimListQuery(string? Filter, int? StartIndex, int? Count, 
 }
 
 /// <summary>What a SCIM read returns of a resource (RFC 7644 §3.4.2.5).</summary>
-public sealed record ScimProjection(string? Attributes, string? ExcludedAttributes);
+public sealed record ScimProjection([Wire<ScimBounds.AttributePath>] string? Attributes, [Wire<ScimBounds.AttributePath>] string? ExcludedAttributes);
 
 /// <summary>
 /// SCIM 2.0 (RFC 7643, RFC 7644) for identity systems that provision applications — Entra ID, Okta, OneLogin — over the
@@ -141,7 +143,7 @@ public static class ScimEndpoints
     public static ScimOk<ScimListResponse<ScimSchema>> Schemas() =>
         new(List(ScimSchemas.All.Select(ScimJson.Write).ToList(), ScimSchemas.All.Count, 1));
 
-    public static ScimOk<ScimSchema> Schema(string schemaId) =>
+    public static ScimOk<ScimSchema> Schema([Wire<ScimBounds.Urn>] string schemaId) =>
         new(ScimJson.Write(ScimSchemas.All.FirstOrDefault(s => s.Id.Equals(schemaId, StringComparison.OrdinalIgnoreCase))
             ?? throw Errors.NotFound($"Schema '{schemaId}'")));
 
@@ -176,7 +178,8 @@ public static class ScimEndpoints
         return new(ScimJson.Write(user), user.Meta!.Location!, user.Meta.Version!);
     }
 
-    public static async Task<ScimOk<ScimUser>> ReplaceUser(ScimCaller caller, string id, ScimUser body, [FromHeader(Name = "If-Match")] string? ifMatch,
+    public static async Task<ScimOk<ScimUser>> ReplaceUser(ScimCaller caller, string id, ScimUser body,
+        [FromHeader(Name = "If-Match"), Wire<ScimBounds.IfMatch>] string? ifMatch,
         HttpContext http, PrincipalService principals, CancellationToken ct)
     {
         // A PUT without active says nothing of it: a suspended user stays suspended.
@@ -186,7 +189,8 @@ public static class ScimEndpoints
         return new(ScimJson.Write(user), user.Meta!.Version);
     }
 
-    public static async Task<ScimOk<ScimUser>> PatchUser(ScimCaller caller, string id, ScimPatchRequest body, [FromHeader(Name = "If-Match")] string? ifMatch,
+    public static async Task<ScimOk<ScimUser>> PatchUser(ScimCaller caller, string id, ScimPatchRequest body,
+        [FromHeader(Name = "If-Match"), Wire<ScimBounds.IfMatch>] string? ifMatch,
         HttpContext http, PrincipalService principals, CancellationToken ct)
     {
         RequirePatch(body);
@@ -205,7 +209,8 @@ public static class ScimEndpoints
         return new(ScimJson.Write(user), user.Meta!.Version);
     }
 
-    public static async Task<NoContent> DeleteUser(ScimCaller caller, string id, [FromHeader(Name = "If-Match")] string? ifMatch, PrincipalService principals,
+    public static async Task<NoContent> DeleteUser(ScimCaller caller, string id,
+        [FromHeader(Name = "If-Match"), Wire<ScimBounds.IfMatch>] string? ifMatch, PrincipalService principals,
         CancellationToken ct)
     {
         await principals.DeleteAsync(caller, id, PrincipalKind.User, VersionOf(ifMatch), ct);
@@ -263,7 +268,8 @@ public static class ScimEndpoints
         return new(ScimJson.Write(group), group.Meta!.Location!, group.Meta.Version!);
     }
 
-    public static async Task<ScimOk<ScimGroup>> ReplaceGroup(ScimCaller caller, string id, ScimGroup body, [FromHeader(Name = "If-Match")] string? ifMatch,
+    public static async Task<ScimOk<ScimGroup>> ReplaceGroup(ScimCaller caller, string id, ScimGroup body,
+        [FromHeader(Name = "If-Match"), Wire<ScimBounds.IfMatch>] string? ifMatch,
         HttpContext http, PrincipalService principals, CancellationToken ct)
     {
         var (principal, members) = ScimResources.ToPrincipal(body, caller.Value.TenantId, id);
@@ -272,7 +278,8 @@ public static class ScimEndpoints
         return new(ScimJson.Write(group), group.Meta!.Version);
     }
 
-    public static async Task<ScimOk<ScimGroup>> PatchGroup(ScimCaller caller, string id, ScimPatchRequest body, [FromHeader(Name = "If-Match")] string? ifMatch,
+    public static async Task<ScimOk<ScimGroup>> PatchGroup(ScimCaller caller, string id, ScimPatchRequest body,
+        [FromHeader(Name = "If-Match"), Wire<ScimBounds.IfMatch>] string? ifMatch,
         HttpContext http, PrincipalService principals, CancellationToken ct)
     {
         RequirePatch(body);
@@ -291,7 +298,8 @@ public static class ScimEndpoints
         return new(ScimJson.Write(group), group.Meta!.Version);
     }
 
-    public static async Task<NoContent> DeleteGroup(ScimCaller caller, string id, [FromHeader(Name = "If-Match")] string? ifMatch, PrincipalService principals,
+    public static async Task<NoContent> DeleteGroup(ScimCaller caller, string id,
+        [FromHeader(Name = "If-Match"), Wire<ScimBounds.IfMatch>] string? ifMatch, PrincipalService principals,
         CancellationToken ct)
     {
         await principals.DeleteAsync(caller, id, PrincipalKind.Group, VersionOf(ifMatch), ct);

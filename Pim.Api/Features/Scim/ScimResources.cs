@@ -63,9 +63,11 @@ public static class ScimResources
     }
 
     /// <summary>
-    /// Holds what a user's display name and email are made of to the domain's rules (<see cref="PrincipalValues"/>), as the
-    /// native API holds its fields: every name a display name may be derived from is one line, every email one address
-    /// (the primary may change with the next PATCH). 400 <c>invalidValue</c>, naming each SCIM attribute at fault.
+    /// Holds what a user's identifiers and emails are to the domain's rules (<see cref="PrincipalValues"/>), as the native API
+    /// holds its fields: a userName or externalId is not blank, every email one address (the primary may change with the next
+    /// PATCH). 400 <c>invalidValue</c>, naming each SCIM attribute at fault. What a display name may be derived from needs no
+    /// rule here: its properties are display names on the wire (<see cref="Http.Values.DisplayName"/>), held before any handler runs
+    /// (and, after a PATCH, before the result is kept).
     /// </summary>
     private static void HoldToDomainRules(ScimUser user)
     {
@@ -76,10 +78,6 @@ public static class ScimResources
         }
         Hold("userName", user.UserName, PrincipalValues.IsIdentifier, PrincipalValues.IdentifierRule);
         Hold("externalId", user.ExternalId, PrincipalValues.IsIdentifier, PrincipalValues.IdentifierRule);
-        Hold("displayName", user.DisplayName, PrincipalValues.IsNamePart, PrincipalValues.NameRule);
-        Hold("name.formatted", user.Name?.Formatted, PrincipalValues.IsNamePart, PrincipalValues.NameRule);
-        Hold("name.givenName", user.Name?.GivenName, PrincipalValues.IsNamePart, PrincipalValues.NameRule);
-        Hold("name.familyName", user.Name?.FamilyName, PrincipalValues.IsNamePart, PrincipalValues.NameRule);
         for (var i = 0; i < (user.Emails?.Count ?? 0); i++)
             Hold($"emails[{i}].value", user.Emails![i].Value, PrincipalValues.IsEmail, PrincipalValues.EmailRule);
         if (errors.Count > 0) throw new PimException(ErrorCodes.ValidationFailed, "One or more attributes are invalid.", errors);
@@ -114,7 +112,7 @@ public static class ScimResources
     /// The emails as provisioned, with the one Pim mails as the directory has it now: a native sync that changed or
     /// removed the principal's email changes the primary (else the first) one.
     /// </summary>
-    private static IReadOnlyList<ScimMultiValue>? Emails(IReadOnlyList<ScimMultiValue>? kept, string? email)
+    private static IReadOnlyList<ScimEmail>? Emails(IReadOnlyList<ScimEmail>? kept, string? email)
     {
         var list = (kept ?? []).ToList();
         var main = list.FindIndex(e => e.Primary == true && !string.IsNullOrWhiteSpace(e.Value));
@@ -122,7 +120,7 @@ public static class ScimResources
         if (main >= 0 && string.Equals(list[main].Value, email, StringComparison.Ordinal)) return kept;
         if (main >= 0 && email is null) list.RemoveAt(main);
         else if (main >= 0) list[main] = list[main] with { Value = email };
-        else if (email is not null) list.Add(new ScimMultiValue(email, Type: "work", Primary: true));
+        else if (email is not null) list.Add(new ScimEmail(email, Type: "work", Primary: true));
         return list.Count == 0 ? null : list;
     }
 

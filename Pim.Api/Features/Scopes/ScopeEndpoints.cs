@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pim.Api.Http;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Scopes;
@@ -37,7 +38,7 @@ public static class ScopeEndpoints
             ("parentScope", sent.ParentScope, current?.ParentScope ?? parentScope));
     }
 
-    public static async Task<Results<Created<ManagementGroupResponse>, Ok<ManagementGroupResponse>>> PutManagementGroup(string managementGroupId,
+    public static async Task<Results<Created<ManagementGroupResponse>, Ok<ManagementGroupResponse>>> PutManagementGroup([Wire<Bounds.ScopeSegment>] string managementGroupId,
         ManagementGroupRequest body, HttpContext http, CurrentCaller caller, ScopeService scopes, CancellationToken ct)
     {
         await CheckEchoesAsync(caller, scopes, ScopePath.ManagementGroup(managementGroupId), ScopeKind.ManagementGroup, managementGroupId,
@@ -45,7 +46,7 @@ public static class ScopeEndpoints
         return Answer(http, await scopes.UpsertManagementGroupAsync(caller, managementGroupId, body.DisplayName.Text, body.ParentId, ct), ManagementGroupResponse.From);
     }
 
-    public static async Task<Results<Created<SubscriptionResponse>, Ok<SubscriptionResponse>>> PutSubscription(string subscriptionId,
+    public static async Task<Results<Created<SubscriptionResponse>, Ok<SubscriptionResponse>>> PutSubscription([Wire<Bounds.ScopeSegment>] string subscriptionId,
         SubscriptionRequest body, HttpContext http, CurrentCaller caller, ScopeService scopes, CancellationToken ct)
     {
         await CheckEchoesAsync(caller, scopes, ScopePath.Subscription(subscriptionId), ScopeKind.Subscription, subscriptionId,
@@ -53,22 +54,23 @@ public static class ScopeEndpoints
         return Answer(http, await scopes.UpsertSubscriptionAsync(caller, subscriptionId, body.DisplayName.Text, body.ManagementGroupId, ct), SubscriptionResponse.From);
     }
 
-    public static async Task<Results<Created<ResourceGroupResponse>, Ok<ResourceGroupResponse>>> PutResourceGroup(string subscriptionId,
-        string resourceGroupName, ResourceGroupRequest body, HttpContext http, CurrentCaller caller, ScopeService scopes, CancellationToken ct)
+    public static async Task<Results<Created<ResourceGroupResponse>, Ok<ResourceGroupResponse>>> PutResourceGroup([Wire<Bounds.ScopeSegment>] string subscriptionId,
+        [Wire<Bounds.ScopeSegment>] string resourceGroupName, ResourceGroupRequest body, HttpContext http, CurrentCaller caller, ScopeService scopes,
+        CancellationToken ct)
     {
         await CheckEchoesAsync(caller, scopes, ScopePath.ResourceGroup(subscriptionId, resourceGroupName), ScopeKind.ResourceGroup, resourceGroupName,
             ScopePath.Subscription(subscriptionId), (body.Scope, body.Kind, body.Id, body.ParentScope), ct);
         return Answer(http, await scopes.UpsertResourceGroupAsync(caller, subscriptionId, resourceGroupName, body.DisplayName?.Text, ct), ResourceGroupResponse.From);
     }
 
-    public static async Task<Ok<ManagementGroupResponse>> GetManagementGroup(string managementGroupId, CurrentCaller caller, ScopeService scopes,
+    public static async Task<Ok<ManagementGroupResponse>> GetManagementGroup([Wire<Bounds.ScopeSegment>] string managementGroupId, CurrentCaller caller, ScopeService scopes,
         CancellationToken ct) =>
         TypedResults.Ok(ManagementGroupResponse.From(await scopes.GetAsync(caller, ScopePath.ManagementGroup(managementGroupId), ct)));
 
-    public static async Task<Ok<SubscriptionResponse>> GetSubscription(string subscriptionId, CurrentCaller caller, ScopeService scopes, CancellationToken ct) =>
+    public static async Task<Ok<SubscriptionResponse>> GetSubscription([Wire<Bounds.ScopeSegment>] string subscriptionId, CurrentCaller caller, ScopeService scopes, CancellationToken ct) =>
         TypedResults.Ok(SubscriptionResponse.From(await scopes.GetAsync(caller, ScopePath.Subscription(subscriptionId), ct)));
 
-    public static async Task<Ok<ResourceGroupResponse>> GetResourceGroup(string subscriptionId, string resourceGroupName, CurrentCaller caller,
+    public static async Task<Ok<ResourceGroupResponse>> GetResourceGroup([Wire<Bounds.ScopeSegment>] string subscriptionId, [Wire<Bounds.ScopeSegment>] string resourceGroupName, CurrentCaller caller,
         ScopeService scopes, CancellationToken ct) =>
         TypedResults.Ok(ResourceGroupResponse.From(await scopes.GetAsync(caller, ScopePath.ResourceGroup(subscriptionId, resourceGroupName), ct)));
 

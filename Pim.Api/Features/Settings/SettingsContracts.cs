@@ -10,8 +10,9 @@ namespace Pim.Api.Features.Settings;
 /// Privileged Role and Security Administrators) approve within <c>timeout</c>; after <c>escalateAfter</c>,
 /// <c>escalateTo</c> join them.
 /// </summary>
-public sealed record ApprovalStageDto(IReadOnlyList<PrincipalId> Approvers, int Required, Duration Timeout, Duration? EscalateAfter = null,
-    IReadOnlyList<PrincipalId>? EscalateTo = null)
+public sealed record ApprovalStageDto([MaxItems(RoleSettings.MaximumApprovers), Wire<PrincipalId>] IReadOnlyList<PrincipalId> Approvers,
+    [Between(1, ApprovalStage.MaximumRequired)] int Required, Duration Timeout, Duration? EscalateAfter = null,
+    [MaxItems(RoleSettings.MaximumApprovers), Wire<PrincipalId>] IReadOnlyList<PrincipalId>? EscalateTo = null)
 {
     public static ApprovalStageDto From(ApprovalStage s) => new([.. s.Approvers.Select(PrincipalId.Of)], s.Required, Duration.Of(s.Timeout),
         s.EscalateAfter is { } e ? Duration.Of(e) : null, [.. s.EscalateTo.Select(PrincipalId.Of)]);
@@ -21,7 +22,8 @@ public sealed record ApprovalStageDto(IReadOnlyList<PrincipalId> Approvers, int 
 }
 
 /// <summary>A weekly window: <c>days</c> (monday … sunday) from <c>from</c> to <c>to</c> (HH:mm, local time of <c>timeZone</c>).</summary>
-public sealed record WeeklyWindowDto(string TimeZone, IReadOnlyList<string> Days, string From, string To)
+public sealed record WeeklyWindowDto([Wire<Bounds.TimeZoneId>] string TimeZone, [MaxItems(7), Wire<Vocabulary.DayOfWeek>] IReadOnlyList<string> Days,
+    [Wire<Bounds.TimeOfDay>] string From, [Wire<Bounds.TimeOfDay>] string To)
 {
     public static readonly string[] DayNames = [.. Enum.GetValues<DayOfWeek>().OrderBy(d => ((int)d + 6) % 7).Select(Name)];
 
@@ -35,8 +37,10 @@ public sealed record WeeklyWindowDto(string TimeZone, IReadOnlyList<string> Days
 }
 
 /// <summary>A named auto-approval rule: a request that meets every condition it names skips the stages.</summary>
-public sealed record AutoApprovalRuleDto(string Name, IReadOnlyList<PrincipalId>? MemberOf = null, Duration? MaximumDuration = null,
-    IReadOnlyList<string>? TicketSystems = null, string? TicketNumberPattern = null, WeeklyWindowDto? Window = null)
+public sealed record AutoApprovalRuleDto([Wire<Bounds.RuleName>] string Name,
+    [MaxItems(AutoApprovalRule.MaximumListed), Wire<PrincipalId>] IReadOnlyList<PrincipalId>? MemberOf = null, Duration? MaximumDuration = null,
+    [MaxItems(AutoApprovalRule.MaximumListed), Wire<TicketSystem>] IReadOnlyList<string>? TicketSystems = null,
+    [Text(AutoApprovalRule.MaximumPatternLength)] string? TicketNumberPattern = null, WeeklyWindowDto? Window = null)
 {
     public static AutoApprovalRuleDto From(AutoApprovalRule r) => new(r.Name, r.MemberOf is null ? null : [.. r.MemberOf.Select(PrincipalId.Of)], r.MaximumDuration is { } d ? Duration.Of(d) : null,
         r.TicketSystems, r.TicketNumberPattern, r.Window is null ? null : WeeklyWindowDto.Of(r.Window));
@@ -46,7 +50,8 @@ public sealed record AutoApprovalRuleDto(string Name, IReadOnlyList<PrincipalId>
 }
 
 /// <summary>The approval workflow: 0–3 stages (none: no approval) and the auto-approval rules.</summary>
-public sealed record ApprovalSettingsDto(IReadOnlyList<ApprovalStageDto> Stages, IReadOnlyList<AutoApprovalRuleDto>? AutoApprove = null)
+public sealed record ApprovalSettingsDto([MaxItems(ApprovalStage.MaximumStages)] IReadOnlyList<ApprovalStageDto> Stages,
+    [MaxItems(AutoApprovalRule.MaximumRules)] IReadOnlyList<AutoApprovalRuleDto>? AutoApprove = null)
 {
     public static ApprovalSettingsDto From(ActivationRules a) =>
         new(a.Stages.Select(ApprovalStageDto.From).ToList(), a.AutoApprove.Select(AutoApprovalRuleDto.From).ToList());
@@ -69,7 +74,9 @@ public sealed record BreakGlassSettingsDto(bool Allowed, Duration MaximumDuratio
 /// (<see cref="ApprovalShorthand.Resolve"/>).
 /// </summary>
 public sealed record ActivationSettingsDto(Duration MaximumDuration, bool RequireMfa, Duration? MfaMaxAge, bool RequireJustification,
-    bool RequireTicket, bool? RequireApproval = null, IReadOnlyList<PrincipalId>? Approvers = null, Duration? ApprovalTimeout = null, bool? AllowGuests = null,
+    bool RequireTicket, bool? RequireApproval = null,
+    [MaxItems(RoleSettings.MaximumApprovers), Wire<PrincipalId>] IReadOnlyList<PrincipalId>? Approvers = null, Duration? ApprovalTimeout = null,
+    bool? AllowGuests = null,
     ApprovalSettingsDto? Approval = null, BreakGlassSettingsDto? BreakGlass = null, bool? AllowWorkloads = null)
 {
     public static ActivationSettingsDto From(ActivationRules a) => new(Duration.Of(a.MaximumDuration), a.RequireMfa,
@@ -101,7 +108,8 @@ public sealed record AssignmentSettingsDto(bool AllowPermanentEligible, Duration
         MaximumActiveDuration.ToTimeSpan());
 }
 
-public sealed record OnActivationDto(bool NotifyRoleAdministrators, IReadOnlyList<EmailAddress> AdditionalRecipients);
+public sealed record OnActivationDto(bool NotifyRoleAdministrators,
+    [MaxItems(RoleSettings.MaximumRecipients)] IReadOnlyList<EmailAddress> AdditionalRecipients);
 /// <summary>Approvers are told when a stage waits for them and, <c>remindBefore</c> ahead of its timeout, reminded (null: never).</summary>
 public sealed record OnApprovalNeededDto(bool NotifyApprovers, Duration? RemindBefore = null);
 public sealed record OnDecisionDto(bool NotifyRequester);
@@ -137,7 +145,8 @@ public sealed record NotificationSettingsDto(OnActivationDto OnActivation, OnApp
 /// <summary>A role's settings on the wire (DESIGN §4). Durations are ISO 8601. The body GET answers can be sent back: its
 /// roleId, scope and inheritedFrom are read-only echoes.</summary>
 public sealed record RoleSettingsDto(ActivationSettingsDto Activation, AssignmentSettingsDto Assignment, NotificationSettingsDto Notifications,
-    [property: Echo] string? RoleId = null, [property: Echo] string? Scope = null, [property: Echo] string? InheritedFrom = null)
+    [property: Echo] [Wire<RoleId>] string? RoleId = null, [property: Echo] [Wire<Scope>] string? Scope = null,
+    [property: Echo] [Wire<Scope>] string? InheritedFrom = null)
 {
     public static RoleSettingsDto From(RoleSettings s) => new(ActivationSettingsDto.From(s.Activation), AssignmentSettingsDto.From(s.Assignment),
         NotificationSettingsDto.From(s.Notifications));
@@ -149,7 +158,8 @@ public sealed record RoleSettingsDto(ActivationSettingsDto Activation, Assignmen
 }
 
 /// <summary>The settings in force at <c>scope</c>; <c>inheritedFrom</c> is the scope they were saved at ('/' also for the defaults).</summary>
-public sealed record RoleSettingsResponse(string RoleId, string Scope, string InheritedFrom, ActivationSettingsDto Activation, AssignmentSettingsDto Assignment,
+public sealed record RoleSettingsResponse([Wire<RoleId>] string RoleId, [Wire<Scope>] string Scope, [Wire<Scope>] string InheritedFrom,
+    ActivationSettingsDto Activation, AssignmentSettingsDto Assignment,
     NotificationSettingsDto Notifications)
 {
     public static RoleSettingsResponse From(EffectiveRoleSettings effective)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Pim.Api.Http;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Settings;
@@ -29,7 +30,7 @@ public static class SettingsEndpoints
     }
 
     public static async Task<Ok<RoleSettingsResponse>> PutSettings(string roleId, [AsParameters] ScopeQuery scope, RoleSettingsDto body,
-        [FromHeader(Name = "If-Match")] string? ifMatch, HttpContext http, CurrentCaller caller, RoleSettingsService settings, CancellationToken ct)
+        [FromHeader(Name = "If-Match"), Wire<Bounds.IfMatch>] string? ifMatch, HttpContext http, CurrentCaller caller, RoleSettingsService settings, CancellationToken ct)
     {
         // What the client read: the echoes are checked against it, and the approval shorthand resolved against it (its
         // version is If-Match's, so a change in between is refused as stale).

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pim.Api.Http;
+using Pim.Api.Http.Values;
 using Pim.Domain;
 
 namespace Pim.Api.Features.Tenants;
@@ -39,7 +40,7 @@ public static class TenantEndpoints
     public static async Task<Ok<SignUpListResponse>> ListSignUps(CurrentCaller caller, TenantService tenants, CancellationToken ct) =>
         TypedResults.Ok(new SignUpListResponse((await tenants.ListSignUpsAsync(caller, ct)).Select(SignUpResponse.From).ToList()));
 
-    public static async Task<Ok<SignUpResponse>> GetSignUp(string area, [AsParameters] ScopeQuery scope, CurrentCaller caller, TenantService tenants,
+    public static async Task<Ok<SignUpResponse>> GetSignUp([Wire<Vocabulary.ManagementArea>] string area, [AsParameters] ScopeQuery scope, CurrentCaller caller, TenantService tenants,
         CancellationToken ct) =>
         TypedResults.Ok(SignUpResponse.From(await tenants.GetSignUpAsync(caller, area, scope.Value, ct)));
 

@@ -18,12 +18,11 @@ public interface IWireValue
     bool Fits { get; }
 }
 
-/// <summary>A wire value that declares, once, its bound (length, pattern, format, what it is in words) and how it is made.</summary>
-public interface IWireValue<TSelf> : IWireValue where TSelf : struct, IWireValue<TSelf>
+/// <summary>A wire value that declares, once, its bound (length, pattern, format, what it is in words) and how it is made.
+/// Its <see cref="IWireBound.Bound"/> is declared on openapi.yaml wherever the type appears (and wherever a string says it is
+/// one: <c>[Wire&lt;PrincipalId&gt;]</c>), and enforced on every request.</summary>
+public interface IWireValue<TSelf> : IWireValue, IWireBound where TSelf : struct, IWireValue<TSelf>
 {
-    /// <summary>What the value may hold: declared on openapi.yaml wherever the type appears, and enforced on every request.</summary>
-    static abstract WireField Bound { get; }
-
     /// <summary>The value of <paramref name="text"/>, fitting its bound or not (<see cref="IWireValue.Fits"/> says which).</summary>
     static abstract TSelf Read(string text);
 
