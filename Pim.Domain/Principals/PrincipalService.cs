@@ -137,8 +137,8 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
                 {
                     kind = PrincipalKinds.ToText(principal.Kind), reason = RevocationReasons.PrincipalDeleted, assignmentsRemoved = held.Count,
                     activationsRevoked = revoked, requestsCanceled = canceled, members = members.Count, roleSettingsRemoved = scope.Settings,
-                    accessReviewsRemoved = scope.Reviews, alertsResolved = scope.Alerts, oldValue = Facts(principal), newValue = (object?)null,
-                }, DetailsJson),
+                    accessReviewsRemoved = scope.Reviews, alertsResolved = scope.Alerts, oldValue = PrincipalChanges.Facts(principal), newValue = (object?)null,
+                }, PrincipalChanges.Json),
             }, ct);
             await revocation.RevokeLostAsync(caller,
                 [.. throughIt, .. await OpenRequestsOfAsync(caller.TenantId, [.. affected, .. ofIt.Select(a => a.PrincipalId).Distinct()], ct)], now, ct);
@@ -278,7 +278,7 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
         await audit.AppendAsync(AuditEvent.For(caller, now, AuditActions.PrincipalUpserted, "principal", principal.Id) with
         {
             PrincipalId = principal.Id,
-            Details = Changes(before, principal),
+            Details = PrincipalChanges.Of(before, principal),
         }, ct);
         if (before is { Enabled: true } && !principal.Enabled) await SuspendAsync(caller, principal, now, ct);
         if (before is { Enabled: false } && principal.Enabled) await RestoreAsync(caller, principal, now, ct);
@@ -358,38 +358,6 @@ public sealed class PrincipalService(ITenants tenants, IPrincipals principals, I
         }, ct);
         if (restored > 0)
             await notifier.DirectoryChangedAsync(principal, "was enabled again", [$"Assignments in force again: {restored}"], ct);
-    }
-
-    private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
-
-    /// <summary>What the directory says of a principal that people and mail read: what its audit records old and new.</summary>
-    private static Dictionary<string, object?> Facts(Principal p)
-    {
-        var facts = new Dictionary<string, object?> { ["displayName"] = p.DisplayName, ["email"] = p.Email, ["accountEnabled"] = p.Enabled };
-        if (p.UserName is not null) facts["userName"] = p.UserName;
-        if (p.ExternalId is not null) facts["externalId"] = p.ExternalId;
-        return facts;
-    }
-
-    /// <summary>
-    /// The details of a write's audit: its kind, and of its display name, email, enabled state, userName and externalId
-    /// the old and new values of those that changed (all of them, new, when it is created; <c>oldValue</c> null), as the
-    /// audit of role settings records old and new — so that who changed an administrator's email, or enabled a leaver
-    /// again, is in the trail.
-    /// </summary>
-    private static string Changes(Principal? before, Principal after)
-    {
-        var next = Facts(after);
-        if (before is null)
-            return JsonSerializer.Serialize(new { kind = PrincipalKinds.ToText(after.Kind), oldValue = (object?)null, newValue = next }, DetailsJson);
-        var old = Facts(before);
-        var changed = old.Keys.Union(next.Keys).Where(k => !Equals(old.GetValueOrDefault(k), next.GetValueOrDefault(k))).ToList();
-        return JsonSerializer.Serialize(new
-        {
-            kind = PrincipalKinds.ToText(after.Kind),
-            oldValue = changed.ToDictionary(k => k, old.GetValueOrDefault),
-            newValue = changed.ToDictionary(k => k, next.GetValueOrDefault),
-        }, DetailsJson);
     }
 
     /// <summary>The open requests of the principals, a bounded number of principals at a time.</summary>
