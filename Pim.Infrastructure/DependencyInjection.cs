@@ -72,6 +72,12 @@ public static class DependencyInjection
         services.AddScoped<PrincipalSightingRepository>();
         services.AddScoped<AlertService>();
         services.AddScoped<AccessReviewService>();
+        // Slack approvals (issue 29): the tenants' connections, their encrypted tokens, the messages posted.
+        services.AddScoped<SlackConnectionRepository>();
+        services.AddScoped<ISlackConnections>(sp => sp.GetRequiredService<SlackConnectionRepository>());
+        services.AddScoped<SlackMessageRepository>();
+        services.AddSingleton<ISecretProtector, DataProtectionSecrets>();
+        services.AddScoped<SlackIntegrationService>();
         return services;
     }
 

@@ -137,6 +137,7 @@ public static partial class Wire
         ["additionalRecipients"] = new() { MaxItems = RoleSettings.MaximumRecipients },
         ["url"] = new() { MaxLength = Rules.MaxUrl, Format = "uri" },
         ["secret"] = new() { MaxLength = 64, Pattern = "^whsec_[A-Za-z0-9+/]+=*$", Says = "whsec_ and base64" },
+        ["routes"] = new() { MaxItems = SlackConnection.MaximumRoutes },
         // How long.
         ["duration"] = Duration,
         ["timeout"] = Duration,
