@@ -154,6 +154,8 @@ try
     if (console) app.MapPimConsole();
     // AuthZEN (OpenID Authorization API 1.0) for gateways and identity products: /access/v1/… and its metadata.
     app.MapAuthZen();
+    // Slack's interactions (buttons, the deny modal): anonymous, but signed with the Slack app's signing secret.
+    app.MapSlackInteractions();
     // SCIM 2.0 for identity systems that provision Pim's directory: /scim/v2/… (the token's tenant) and /scim/v2/tenants/{tenantId}/….
     app.MapScim();
 
