@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using FluentValidation;
@@ -10,6 +11,7 @@ using Pim.Api.Features.Approvals;
 using Pim.Api.Features.Assignments;
 using Pim.Api.Features.Audit;
 using Pim.Api.Features.Dev;
+using Pim.Api.Features.Integrations;
 using Pim.Api.Features.Notifications;
 using Pim.Api.Features.Principals;
 using Pim.Api.Features.Reviews;
@@ -64,6 +66,10 @@ try
     // Authentication: the organisation's identity provider, or the development issuer (never in Production).
     var dataDirectory = Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Pim:DataDirectory"] ?? "data");
     builder.AddPimAuthentication(dataDirectory);
+    // Data Protection (console cookies, the tenants' Slack bot tokens at rest): its keys in a directory of their own,
+    // outside the database (Pim:DataProtection:KeysPath, default <data>/keys); replicas share it.
+    builder.Services.AddDataProtection().SetApplicationName("Pim").PersistKeysToFileSystem(new DirectoryInfo(
+        Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Pim:DataProtection:KeysPath"] ?? Path.Combine(dataDirectory, "keys"))));
     // Pim Console (/console): a backend-for-frontend on the same use cases, signed in with OpenID Connect (or, in
     // Development, the development issuer's sign-in page); off when neither is configured.
     var console = builder.AddPimConsole(builder.AuthAtStart());
@@ -144,9 +150,12 @@ try
     tenant.MapScopes();
     tenant.MapAlerts();
     tenant.MapAccessReviews();
+    tenant.MapIntegrations();
     if (console) app.MapPimConsole();
     // AuthZEN (OpenID Authorization API 1.0) for gateways and identity products: /access/v1/… and its metadata.
     app.MapAuthZen();
+    // Slack's interactions (buttons, the deny modal): anonymous, but signed with the Slack app's signing secret.
+    app.MapSlackInteractions();
     // SCIM 2.0 for identity systems that provision Pim's directory: /scim/v2/… (the token's tenant) and /scim/v2/tenants/{tenantId}/….
     app.MapScim();
 

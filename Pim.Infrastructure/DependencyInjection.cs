@@ -72,6 +72,13 @@ public static class DependencyInjection
         services.AddScoped<PrincipalSightingRepository>();
         services.AddScoped<AlertService>();
         services.AddScoped<AccessReviewService>();
+        // Slack approvals (issue 29): the tenants' connections, their encrypted tokens, the messages posted.
+        services.AddScoped<SlackConnectionRepository>();
+        services.AddScoped<ISlackConnections>(sp => sp.GetRequiredService<SlackConnectionRepository>());
+        services.AddScoped<SlackMessageRepository>();
+        services.AddSingleton<ISecretProtector, DataProtectionSecrets>();
+        services.AddScoped<SlackIntegrationService>();
+        services.AddScoped<ChatApprovalService>();
         return services;
     }
 
@@ -85,6 +92,7 @@ public static class DependencyInjection
     {
         services.AddScoped<OutboxRepository>();
         services.AddScoped<IOutbox>(sp => sp.GetRequiredService<OutboxRepository>());
+        services.AddScoped<IChatOutbox>(sp => sp.GetRequiredService<OutboxRepository>());
         services.AddScoped<WebhookRepository>();
         services.AddScoped<IWebhooks>(sp => sp.GetRequiredService<WebhookRepository>());
         services.AddSingleton<IWebhookUrlPolicy, WebhookUrlPolicy>();
@@ -100,6 +108,10 @@ public static class DependencyInjection
         services.AddHttpClient(WebhookSender.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => WebhookUrlPolicy.Handler(sp.GetRequiredService<WebhookOptions>()));
         services.AddSingleton<WebhookSender>();
+        // Slack's Web API: a client of its own (Pim:Slack:ApiBaseUrl), its messages through the outbox.
+        services.AddHttpClient(SlackClient.HttpClientName);
+        services.AddSingleton<SlackClient>();
+        services.AddSingleton<SlackDelivery>();
         services.AddSingleton<OutboxDispatcher>();
         if (background)
         {

@@ -92,7 +92,7 @@ public sealed class StartupTests
             var dialect = provider == "postgres" ? "Postgres" : "Sqlite";
             string[] files = ["0001_initial.sql", "0002_outbox_and_webhooks.sql", "0003_extensions_usage_idempotency.sql", "0004_scopes.sql", "0005_security.sql",
                 "0006_grant_changes.sql", "0007_approval_workflows.sql", "0008_directory.sql", "0009_governance.sql", "0010_outbox_trace_context.sql",
-                "0011_roles_and_workloads.sql", "0012_group_scopes.sql", "0013_governed_grants.sql", "0014_guest_lookup.sql"];
+                "0011_roles_and_workloads.sql", "0012_group_scopes.sql", "0013_governed_grants.sql", "0014_guest_lookup.sql", "0015_slack.sql"];
             var migrator = new Migrator(store, NullLogger<Migrator>.Instance);
             Assert.Equal(files.Select(f => $"Pim.Infrastructure.Migrations.{dialect}.{f}"), migrator.Pending());
             // The shared scripts' $timestamp$ is each dialect's spelling.

@@ -173,7 +173,7 @@ public abstract class DeliveryTests(PimApp app)
         Assert.Equal(people, expired.EnumerateArray().Select(e => e.Str("targetId")).Distinct().Count());
 
         OutboxDispatcher NewDispatcher() => new(scopes, app.Services.GetRequiredService<IEmailSender>(), app.Services.GetRequiredService<WebhookSender>(),
-            app.Services.GetRequiredService<OutboxOptions>(), app.Time, NullLogger<OutboxDispatcher>.Instance);
+            app.Services.GetRequiredService<SlackDelivery>(), app.Services.GetRequiredService<OutboxOptions>(), app.Time, NullLogger<OutboxDispatcher>.Instance);
         async Task DispatchUntilDone(OutboxDispatcher d) { while (await d.DispatchOnceAsync(CancellationToken.None) > 0) { } }
         await Task.WhenAll(DispatchUntilDone(NewDispatcher()), DispatchUntilDone(NewDispatcher()));
 

@@ -55,6 +55,10 @@ public abstract class PimApp : WebApplicationFactory<Program>
         builder.UseSetting("Pim:Email:PickupDirectory", MailDirectory);
         // Emails link to the console's pages under its public URL.
         builder.UseSetting("Pim:Console:PublicUrl", ConsolePublicUrl);
+        // Slack is the fake Web API on loopback (Support/FakeSlack.cs); interactions are signed with its signing secret.
+        builder.UseSetting("Pim:Slack:SigningSecret", FakeSlack.SigningSecret);
+        builder.UseSetting("Pim:Slack:ApiBaseUrl", FakeSlack.Shared.Root + "/api/");
+        builder.UseSetting("Pim:Slack:ResponseUrlPrefix", FakeSlack.Shared.Root + "/respond/");
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

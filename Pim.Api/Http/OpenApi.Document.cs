@@ -31,6 +31,7 @@ public static partial class OpenApiSetup
             ["Audit"] = "Who did what, when, where from and why.",
             ["Notifications"] = "The outbox of emails and webhook deliveries, and re-driving failures.",
             ["Webhooks"] = "Signed HTTP callbacks on activation events.",
+            ["Integrations"] = "Chat where approvers are: a tenant's Slack workspace, connected by its PIM administrators, and the interactions Slack sends (signed with the app's signing secret).",
             ["Scopes"] = "Management groups, subscriptions and resource groups under which resource roles are assigned.",
             ["SCIM"] = "SCIM 2.0 (RFC 7643, RFC 7644) for identity systems that provision the directory (Entra ID, Okta, OneLogin): Users " +
                        "and Groups of the token's tenant (/scim/v2/…) or of the tenant a platform identity names (/scim/v2/tenants/{tenantId}/…), " +

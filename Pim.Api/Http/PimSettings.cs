@@ -95,6 +95,17 @@ public static class PimSettings
             return new NotificationLimits(limits.MaxPerRolePerWindow, limits.Window);
         });
 
+        services.AddPimOptions<SlackOptions>("Pim:Slack",
+            o => !Uri.TryCreate(o.ApiBaseUrl, UriKind.Absolute, out var api) || (production && api.Scheme != Uri.UriSchemeHttps)
+                ? $"Pim:Slack:ApiBaseUrl ({o.ApiBaseUrl}) must be an absolute URL, https in Production: the bot tokens travel to it."
+                : null,
+            o => !Uri.TryCreate(o.ResponseUrlPrefix, UriKind.Absolute, out var responses) || (production && responses.Scheme != Uri.UriSchemeHttps)
+                ? $"Pim:Slack:ResponseUrlPrefix ({o.ResponseUrlPrefix}) must be an absolute URL, https in Production."
+                : null,
+            o => o.SigningSecret is { Length: > 0 and < 16 } ? "Pim:Slack:SigningSecret is too short to be a Slack app's signing secret." : null,
+            o => o.TimestampTolerance <= TimeSpan.Zero || o.TimestampTolerance > TimeSpan.FromMinutes(5)
+                ? "Pim:Slack:TimestampTolerance must be positive and at most five minutes." : null);
+
         services.AddPimOptions<AlertOptions>("Pim:Alerts",
             o => o.EvaluationInterval < TimeSpan.FromMinutes(1) ? "Pim:Alerts:EvaluationInterval must be at least 00:01:00." : null);
         services.AddSingleton(sp => new AlertSchedule(sp.GetRequiredService<AlertOptions>().EvaluationInterval));

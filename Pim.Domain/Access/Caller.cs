@@ -9,8 +9,14 @@ public sealed record TokenFacts(string Subject, string? TenantId, IReadOnlySet<s
     public const string EvaluateScope = "pim.evaluate";
 }
 
-/// <summary>Where a request came from: reported in every audit event.</summary>
-public sealed record RequestOrigin(string? ClientIp, string? UserAgent, string? CorrelationId)
+/// <summary>A chat account a decision came through (Slack: the team and the user), recorded in its audit events.</summary>
+public sealed record ChatIdentity(string Channel, string TeamId, string UserId)
+{
+    public const string Slack = "slack";
+}
+
+/// <summary>Where a request came from: reported in every audit event; <paramref name="Chat"/> when it came through chat.</summary>
+public sealed record RequestOrigin(string? ClientIp, string? UserAgent, string? CorrelationId, ChatIdentity? Chat = null)
 {
     public static readonly RequestOrigin None = new(null, null, null);
 }

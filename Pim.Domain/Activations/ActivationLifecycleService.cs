@@ -50,7 +50,8 @@ public sealed class ActivationLifecycleService(ITenants tenants, IPrincipals pri
         TransitionAsync(caller, requestId, request => caller.Is(request.PrincipalId)
                 ? Task.CompletedTask
                 : throw caller.Refusal("Only the requester may cancel an activation request."),
-            (request, now) => request.Cancel(now), AuditActions.ActivationCanceled, ct);
+            (request, now) => request.Cancel(now), AuditActions.ActivationCanceled, ct,
+            async (request, _) => { await notifier.RequestChangedAsync(request, ct); return 0; });
 
     /// <summary>Ends an active activation before its time: the requester, or a PIM administrator.</summary>
     public Task<ActivationSnapshot> DeactivateAsync(Caller caller, string requestId, CancellationToken ct) =>

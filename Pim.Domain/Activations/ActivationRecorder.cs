@@ -105,8 +105,14 @@ public sealed class ActivationRecorder(IActivationRequests requests, IAuditLog a
     }
 
     /// <summary>An audit event of one stage of the request's (or its extension's) approval: <c>{"stage":0,"extension":false}</c>.</summary>
+    /// A decision made through chat also says which: <c>{"stage":0,"extension":false,"channel":"slack","team":"T…","user":"U…"}</c>.
     public static AuditEvent StageAudit(Caller caller, DateTimeOffset now, string action, ActivationRequest request, int stage, bool extension) =>
-        AuditOf(caller, now, action, request) with { Details = System.Text.Json.JsonSerializer.Serialize(new { stage, extension }, DetailsJson) };
+        AuditOf(caller, now, action, request) with
+        {
+            Details = caller.Origin.Chat is { } chat
+                ? System.Text.Json.JsonSerializer.Serialize(new { stage, extension, channel = chat.Channel, team = chat.TeamId, user = chat.UserId }, DetailsJson)
+                : System.Text.Json.JsonSerializer.Serialize(new { stage, extension }, DetailsJson),
+        };
 
     private static AuditEvent StageAudit(Caller caller, DateTimeOffset now, string action, ActivationRequest request, ActivationNotice notice) =>
         StageAudit(caller, now, action, request, notice.Stage, notice.OfExtension);

@@ -98,6 +98,8 @@ public sealed class ApprovalService(ITenants tenants, IPrincipals principals, IA
             // sees it (two approvers completing a 2-of-3 stage make one transition; a deny racing an approve, one decision).
             var request = await requests.GetForUpdateAsync(tenants, caller, requestId, ct);
             request.EnsureMayBeDecidedBy(caller.RequirePrincipal());
+            if (!caller.Token.Mfa && (await settings.PolicyAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings.ApproversNeedMfa)
+                throw new PimException(ErrorCodes.MfaRequired, $"The settings of '{request.RoleId}' require approvers to sign in with multifactor authentication to decide.");
             await AdoptAsync(request, [], ct);
             var approver = await FactsAsync(caller, ct);
             if (request.AwaitingApprovalAt(now) is { } waiting && !waiting.MayBeDecidedBy(approver, now))
@@ -121,6 +123,8 @@ public sealed class ApprovalService(ITenants tenants, IPrincipals principals, IA
     {
         var policy = (await settings.PolicyAtAsync(request.TenantId, request.RoleId, request.Scope, ct)).Settings;
         AuditEvent Audit(string action) => ActivationRecorder.StageAudit(caller, now, action, request, stage, extension) with { Justification = justification };
+        // Every copy in chat shows the progress; a request's final decision is the requester's news (DecisionAsync updates them then).
+        if (extension || step is ApprovalStep.Counted or ApprovalStep.StagePassed) await notifier.RequestChangedAsync(request, ct);
         switch (step)
         {
             case ApprovalStep.Counted:

@@ -41,7 +41,12 @@ public sealed record ApproverFacts(string PrincipalId, IReadOnlyCollection<strin
 }
 
 /// <summary>A role's approval workflow: its stages, and the rules under which a request skips them.</summary>
-public sealed record ApprovalRules(IReadOnlyList<ApprovalStage> Stages, IReadOnlyList<AutoApprovalRule> AutoApprove)
+/// <param name="ChatButtons">Whether chat (Slack) may carry Approve / Deny buttons for the role (role settings
+/// <c>activation.approval.chatButtons</c>); null: the role's default (<see cref="RoleSettings.DefaultChatButtons"/>).</param>
+/// <param name="RequireApproverMfa">Approvers decide only with a multifactor sign-in: chat, which carries none, gets a
+/// link to the console instead of buttons, and a decision made without MFA is refused.</param>
+public sealed record ApprovalRules(IReadOnlyList<ApprovalStage> Stages, IReadOnlyList<AutoApprovalRule> AutoApprove, bool? ChatButtons = null,
+    bool RequireApproverMfa = false)
 {
     public static readonly ApprovalRules None = new([], []);
 }

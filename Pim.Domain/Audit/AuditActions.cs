@@ -50,6 +50,9 @@ public static class AuditActions
     public const string WebhookCreated = "webhook.created";
     public const string WebhookDeleted = "webhook.deleted";
     public const string NotificationRetried = "notification.retried";
+    /// <summary>A PIM administrator connected the tenant's Slack workspace (or replaced the connection), or disconnected it.</summary>
+    public const string SlackConnected = "slack.connected";
+    public const string SlackDisconnected = "slack.disconnected";
     // Governance (issue 16): security alerts and access reviews.
     public const string AlertRaised = "alert.raised";
     public const string AlertResolved = "alert.resolved";

@@ -14,6 +14,7 @@ public static class ErrorCodes
     // The caller is not (or not freshly enough) authenticated.
     public const string Unauthenticated = "unauthenticated";
     public const string MfaRequired = "mfa-required";
+    public const string SlackSignatureInvalid = "slack-signature-invalid";
     // The caller may not do this.
     public const string Forbidden = "forbidden";
     public const string SelfApprovalForbidden = "self-approval-forbidden";
@@ -36,6 +37,7 @@ public static class ErrorCodes
     public const string NotUnique = "not-unique";
     public const string BuiltInRole = "built-in-role";
     public const string RoleInUse = "role-in-use";
+    public const string SlackInteractionReplayed = "slack-interaction-replayed";
     // Optimistic concurrency: the version read is missing or stale.
     public const string PreconditionFailed = "precondition-failed";
     public const string PreconditionRequired = "precondition-required";

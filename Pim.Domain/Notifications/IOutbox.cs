@@ -16,7 +16,8 @@ public static class NotificationKinds
 {
     public const string Email = "email";
     public const string Webhook = "webhook";
-    public static readonly string[] All = [Email, Webhook];
+    public const string Slack = "slack";
+    public static readonly string[] All = [Email, Webhook, Slack];
 }
 
 public static class OutboxStatus

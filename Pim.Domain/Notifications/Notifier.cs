@@ -9,8 +9,12 @@ namespace Pim.Domain;
 /// passes the role settings it already resolved.
 /// </summary>
 public sealed partial class Notifier(IPrincipals principals, IAccessReader access, IOutbox outbox, ICustomRoles roles, NotificationLimits limits, TimeProvider time,
-    ConsoleLinks links)
+    ConsoleLinks links, IChatOutbox? chat = null)
 {
+    /// <summary>Every copy of the request's approval message in chat is brought up to date (a decision, a stage, a cancel, a time-out).</summary>
+    public Task RequestChangedAsync(ActivationRequest request, CancellationToken ct) =>
+        chat?.EnqueueAsync(new ChatNotice(ChatNotice.Update, request.TenantId, request.Id, request.RoleId, request.Scope), ct) ?? Task.CompletedTask;
+
     public async Task ActivationStartedAsync(ActivationRequest request, RoleSettings policy, CancellationToken ct)
     {
         var role = await RoleNameAsync(request.TenantId, request.RoleId, ct);
@@ -44,6 +48,8 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
         bool reminder = false)
     {
         var role = await RoleNameAsync(request.TenantId, request.RoleId, ct);
+        if (!reminder && !approval.IsComplete && chat is not null)
+            await chat.EnqueueAsync(new ChatNotice(ChatNotice.Post, request.TenantId, request.Id, request.RoleId, request.Scope), ct);
         if (!policy.Notifications.OnApprovalNeeded.NotifyApprovers || approval.IsComplete) return;
         var now = time.Now();
         var ids = await StageApproversAsync(request.TenantId, approval.Current, approval.EscalatesAt <= now, ct);
@@ -62,6 +68,7 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     {
         var role = await RoleNameAsync(request.TenantId, request.RoleId, ct);
         if (approval.IsComplete) return;
+        if (chat is not null) await chat.EnqueueAsync(new ChatNotice(ChatNotice.Post, request.TenantId, request.Id, request.RoleId, request.Scope), ct);
         var ids = await ExpandGroupsAsync(request.TenantId, approval.Current.EscalateTo, ct);
         var requester = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
         await SendAsync(request.TenantId, ids.Except(approval.Decided).Where(id => id != request.PrincipalId).ToList(), [],
@@ -151,6 +158,14 @@ public sealed partial class Notifier(IPrincipals principals, IAccessReader acces
     {
         var role = await RoleNameAsync(request.TenantId, request.RoleId, ct);
         var rules = policy.Notifications.OnDecision;
+        if (chat is not null)
+        {
+            await RequestChangedAsync(request, ct);
+            var requesterAccount = await principals.FindAsync(request.TenantId, request.PrincipalId, ct);
+            if (rules.NotifyRequester && PrincipalValues.IsEmail(requesterAccount?.Email))
+                await chat.EnqueueAsync(new ChatNotice(ChatNotice.DirectMessage, request.TenantId, request.Id, request.RoleId, request.Scope,
+                    requesterAccount!.Email), ct);
+        }
         if (!rules.NotifyRequester) return;
         var outcome = request.Status switch
         {

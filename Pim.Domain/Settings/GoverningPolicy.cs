@@ -75,7 +75,9 @@ public sealed record GoverningPolicy(RoleSettings Settings, IReadOnlyList<Govern
         var notifications = all.Select(s => s.Notifications).ToList();
         return own with
         {
-            Activation = rules.WithApproval(stages, approving is [_] ? approving[0].AutoApprove : []),
+            // Chat buttons only where every governing role's settings allow them; approver MFA where any asks for it.
+            Activation = rules.WithApproval(stages, approving is [_] ? approving[0].AutoApprove : [],
+                all.All(s => s.Activation.Approval?.ChatButtons ?? RoleSettings.DefaultChatButtons(s.RoleId)), all.Any(s => s.ApproversNeedMfa)),
             Assignment = new AssignmentRules(
                 assignment.All(a => a.AllowPermanentEligible), assignment.Min(a => a.MaximumEligibleDuration),
                 assignment.All(a => a.AllowPermanentActive), assignment.Min(a => a.MaximumActiveDuration)),

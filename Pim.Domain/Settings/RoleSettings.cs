@@ -33,12 +33,13 @@ public sealed record ActivationRules(
     /// The rules with <paramref name="stages"/> as the approval: today's three approval fields become the shorthand of
     /// the first stage (what a client that knows only them reads), so that the two never disagree.
     /// </summary>
-    public ActivationRules WithApproval(IReadOnlyList<ApprovalStage> stages, IReadOnlyList<AutoApprovalRule> autoApprove) => this with
+    public ActivationRules WithApproval(IReadOnlyList<ApprovalStage> stages, IReadOnlyList<AutoApprovalRule> autoApprove, bool? chatButtons = null,
+        bool requireApproverMfa = false) => this with
     {
         RequireApproval = stages is not [],
         Approvers = stages is not [] ? stages[0].Approvers : [],
         ApprovalTimeout = stages is not [] ? stages[0].Timeout : RoleSettings.DefaultApprovalTimeout,
-        Approval = new ApprovalRules(stages, autoApprove),
+        Approval = new ApprovalRules(stages, autoApprove, chatButtons, requireApproverMfa),
     };
 }
 
@@ -148,6 +149,18 @@ public sealed record RoleSettings(string RoleId, ActivationRules Activation, Ass
     /// standing credential away from it. Roles that are not privileged (readers, a group's membership) allow them.
     /// </summary>
     public static bool DefaultAllowWorkloads(bool privileged) => !privileged;
+
+    /// <summary>
+    /// Chat buttons decide a request on a chat account's word (its email matched to a principal) without a fresh sign-in:
+    /// fine for most roles, not by default for the two that rule the whole directory.
+    /// </summary>
+    public static bool DefaultChatButtons(string roleId) =>
+        roleId is not (RoleCatalog.GlobalAdministrator or RoleCatalog.PrivilegedRoleAdministrator);
+
+    /// <summary>Whether chat may carry Approve / Deny buttons for this role: the settings allow it, and approvers need no MFA.</summary>
+    public bool ChatButtonsAllowed => (Activation.Approval?.ChatButtons ?? DefaultChatButtons(RoleId)) && !ApproversNeedMfa;
+
+    public bool ApproversNeedMfa => Activation.Approval?.RequireApproverMfa ?? false;
 
     /// <summary>Guests from other tenants may activate any role but the two that rule the whole directory.</summary>
     public static bool DefaultAllowGuests(string roleId) =>

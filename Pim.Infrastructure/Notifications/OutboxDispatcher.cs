@@ -15,21 +15,22 @@ public sealed class OutboxDispatcher
     private readonly IServiceScopeFactory _scopes;
     private readonly IEmailSender _email;
     private readonly WebhookSender _webhooks;
+    private readonly SlackDelivery _slack;
     private readonly OutboxOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<OutboxDispatcher> _logger;
     private readonly ResiliencePipeline _pipeline;
 
-    public OutboxDispatcher(IServiceScopeFactory scopes, IEmailSender email, WebhookSender webhooks, OutboxOptions options, TimeProvider time,
-        ILogger<OutboxDispatcher> logger)
+    public OutboxDispatcher(IServiceScopeFactory scopes, IEmailSender email, WebhookSender webhooks, SlackDelivery slack, OutboxOptions options,
+        TimeProvider time, ILogger<OutboxDispatcher> logger)
     {
-        (_scopes, _email, _webhooks, _options, _time, _logger) = (scopes, email, webhooks, options, time, logger);
+        (_scopes, _email, _webhooks, _slack, _options, _time, _logger) = (scopes, email, webhooks, slack, options, time, logger);
         // Network time is wall-clock time: the pipeline's timeout and quick retries run on the system clock.
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = TimeProvider.System }
             .AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = Math.Max(options.QuickRetries, 1),
-                ShouldHandle = args => ValueTask.FromResult(options.QuickRetries > 0 && args.Outcome.Exception is HttpRequestException or IOException or TimeoutRejectedException),
+                ShouldHandle = args => ValueTask.FromResult(options.QuickRetries > 0 && args.Outcome.Exception is HttpRequestException and not SlackRateLimitedException or IOException or TimeoutRejectedException),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.QuickRetryDelay,
@@ -59,7 +60,7 @@ public sealed class OutboxDispatcher
             using var delivery = PimTelemetry.StartDelivery(message);
             try
             {
-                await _pipeline.ExecuteAsync(async token => await DeliverAsync(webhooks, message, token), ct);
+                await _pipeline.ExecuteAsync(async token => await DeliverAsync(scope.ServiceProvider, webhooks, message, token), ct);
                 await MarkDeliveredAsync(outbox, message, leased, ct);
                 PimTelemetry.DeliveryAttempted(delivery, message.Kind, PimTelemetry.Delivered);
             }
@@ -79,7 +80,8 @@ public sealed class OutboxDispatcher
                 }
                 else
                 {
-                    var next = _time.Now() + Backoff(message.Attempts);
+                    // Slack's 429 says when to call again (Retry-After); anything else backs off.
+                    var next = _time.Now() + (e is SlackRateLimitedException limited ? limited.RetryAfter : Backoff(message.Attempts));
                     _logger.DeliveryRescheduled(message.MessageId, cause, message.Attempts, error, next);
                     await outbox.RescheduleAsync(message, next, error, CancellationToken.None);
                     PimTelemetry.DeliveryAttempted(delivery, message.Kind, PimTelemetry.Rescheduled, error);
@@ -127,7 +129,7 @@ public sealed class OutboxDispatcher
         return TimeSpan.FromSeconds(capped * (0.8 + Random.Shared.NextDouble() * 0.4));
     }
 
-    private async Task DeliverAsync(WebhookRepository webhooks, ClaimedMessage message, CancellationToken ct)
+    private async Task DeliverAsync(IServiceProvider services, WebhookRepository webhooks, ClaimedMessage message, CancellationToken ct)
     {
         switch (message.Kind)
         {
@@ -146,6 +148,9 @@ public sealed class OutboxDispatcher
                 var secret = await webhooks.FindSecretAsync(message.TenantId, payload.WebhookId, ct)
                     ?? throw new PermanentDeliveryException($"Webhook '{payload.WebhookId}' was deleted.");
                 await _webhooks.SendAsync(message.MessageId, payload, secret, ct);
+                break;
+            case NotificationKinds.Slack:
+                await _slack.DeliverAsync(services, message, ct);
                 break;
             default:
                 throw new PermanentDeliveryException($"Unknown message kind '{message.Kind}'.");

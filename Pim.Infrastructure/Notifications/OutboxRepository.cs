@@ -19,8 +19,18 @@ public sealed record ClaimedMessage(string TenantId, string MessageId, string Ki
 /// with a lease (<c>FOR UPDATE SKIP LOCKED</c> on Postgres), so replicas never deliver the same message at once, and a
 /// message whose dispatcher died is claimed again once its lease ends (at least once).
 /// </summary>
-public sealed class OutboxRepository(DbSession db, TimeProvider time, ILogger<OutboxRepository> logger) : IOutbox
+public sealed class OutboxRepository(DbSession db, TimeProvider time, ILogger<OutboxRepository> logger) : IOutbox, IChatOutbox
 {
+    /// <summary>A Slack notice, for a tenant that has connected its workspace (none otherwise).</summary>
+    public async Task EnqueueAsync(ChatNotice notice, CancellationToken ct)
+    {
+        const string sql = "SELECT COUNT(*) FROM slack_connections WHERE tenant_id = @TenantId";
+        var connection = await db.ConnectionAsync(ct);
+        if (await connection.ExecuteScalarAsync<long>(db.Command(sql, new { notice.TenantId }, ct)) == 0) return;
+        await InsertAsync(notice.TenantId, NewId.Next(), NotificationKinds.Slack, JsonSerializer.Serialize(notice, Json),
+            $"Slack {notice.Kind} of request {notice.RequestId}", ct);
+    }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public Task EnqueueEmailAsync(string tenantId, EmailMessage email, CancellationToken ct)

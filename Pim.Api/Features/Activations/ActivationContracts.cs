@@ -189,7 +189,7 @@ public sealed record MyRoleResponse([Wire<RoleId>] string RoleId, [Wire<DisplayN
     public static MyRoleResponse From(MyRole r, Caller caller) => new(r.Assignment.RoleId, r.RoleDisplayName,
         r.Assignment.Scope, r.Assignment.Id, AssignmentTypes.ToText(r.Assignment.Type),
         r.Assignment.PrincipalId == caller.PrincipalId ? null : r.Assignment.PrincipalId, r.Status, r.ValidUntil, r.Request?.Id,
-        ActivationSettingsDto.From(r.Requirements), GoverningRoleResponse.From(r.GovernedBy));
+        ActivationSettingsDto.From(r.Assignment.RoleId, r.Requirements), GoverningRoleResponse.From(r.GovernedBy));
 }
 
 public sealed record MyRolesResponse([MaxItems(RoleAssignment.MaximumHeldByPrincipal)] IReadOnlyList<MyRoleResponse> Items);

@@ -49,14 +49,20 @@ public sealed record AutoApprovalRuleDto([Wire<Bounds.RuleName>] string Name,
         TicketSystems?.Distinct(StringComparer.OrdinalIgnoreCase).ToList(), TicketNumberPattern, Window?.ToDomain());
 }
 
-/// <summary>The approval workflow: 0–3 stages (none: no approval) and the auto-approval rules.</summary>
+/// <summary>
+/// The approval workflow: 0–3 stages (none: no approval) and the auto-approval rules; <c>chatButtons</c>: whether chat
+/// (Slack) may carry Approve / Deny buttons (left out: yes, but for Global and Privileged Role Administrator);
+/// <c>requireApproverMfa</c>: approvers decide only with MFA (chat then links to the console instead of buttons).
+/// </summary>
 public sealed record ApprovalSettingsDto([MaxItems(ApprovalStage.MaximumStages)] IReadOnlyList<ApprovalStageDto> Stages,
-    [MaxItems(AutoApprovalRule.MaximumRules)] IReadOnlyList<AutoApprovalRuleDto>? AutoApprove = null)
+    [MaxItems(AutoApprovalRule.MaximumRules)] IReadOnlyList<AutoApprovalRuleDto>? AutoApprove = null, bool? ChatButtons = null, bool? RequireApproverMfa = null)
 {
-    public static ApprovalSettingsDto From(ActivationRules a) =>
-        new(a.Stages.Select(ApprovalStageDto.From).ToList(), a.AutoApprove.Select(AutoApprovalRuleDto.From).ToList());
+    public static ApprovalSettingsDto From(string roleId, ActivationRules a) =>
+        new(a.Stages.Select(ApprovalStageDto.From).ToList(), a.AutoApprove.Select(AutoApprovalRuleDto.From).ToList(),
+            a.Approval?.ChatButtons ?? RoleSettings.DefaultChatButtons(roleId), a.Approval?.RequireApproverMfa ?? false);
 
-    public ApprovalRules ToDomain() => new(Stages.Select(s => s.ToDomain()).ToList(), (AutoApprove ?? []).Select(r => r.ToDomain()).ToList());
+    public ApprovalRules ToDomain() => new(Stages.Select(s => s.ToDomain()).ToList(), (AutoApprove ?? []).Select(r => r.ToDomain()).ToList(),
+        ChatButtons, RequireApproverMfa ?? false);
 }
 
 /// <summary>Break-glass: whether a request may be marked breakGlass, and for how long at most.</summary>
@@ -79,10 +85,10 @@ public sealed record ActivationSettingsDto(Duration MaximumDuration, bool Requir
     bool? AllowGuests = null,
     ApprovalSettingsDto? Approval = null, BreakGlassSettingsDto? BreakGlass = null, bool? AllowWorkloads = null)
 {
-    public static ActivationSettingsDto From(ActivationRules a) => new(Duration.Of(a.MaximumDuration), a.RequireMfa,
+    public static ActivationSettingsDto From(string roleId, ActivationRules a) => new(Duration.Of(a.MaximumDuration), a.RequireMfa,
         a.MfaMaxAge is { } m ? Duration.Of(m) : null, a.RequireJustification, a.RequireTicket, a.NeedsApproval,
         [.. ApprovalShorthand.Of(a.Stages).Approvers.Select(PrincipalId.Of)], Duration.Of(ApprovalShorthand.Of(a.Stages).Timeout), a.AllowGuests,
-        ApprovalSettingsDto.From(a), BreakGlassSettingsDto.From(a.BreakGlassPolicy), a.AllowWorkloads);
+        ApprovalSettingsDto.From(roleId, a), BreakGlassSettingsDto.From(a.BreakGlassPolicy), a.AllowWorkloads);
 
     /// <summary>
     /// allowGuests, allowWorkloads and breakGlass may be left out of a PUT: they then take the role's
@@ -95,7 +101,7 @@ public sealed record ActivationSettingsDto(Duration MaximumDuration, bool Requir
         return new ActivationRules(MaximumDuration.ToTimeSpan(), RequireMfa, MfaMaxAge?.ToTimeSpan(),
                 RequireJustification, RequireTicket, false, [], RoleSettings.DefaultApprovalTimeout, AllowGuests ?? defaults.AllowGuests,
                 BreakGlass: BreakGlass?.ToDomain() ?? defaults.BreakGlassPolicy, AllowWorkloads: AllowWorkloads ?? defaults.AllowWorkloads)
-            .WithApproval(approval.Stages, approval.AutoApprove);
+            .WithApproval(approval.Stages, approval.AutoApprove, Approval?.ChatButtons, Approval?.RequireApproverMfa ?? false);
     }
 }
 
@@ -148,7 +154,7 @@ public sealed record RoleSettingsDto(ActivationSettingsDto Activation, Assignmen
     [property: Echo] [Wire<RoleId>] string? RoleId = null, [property: Echo] [Wire<Scope>] string? Scope = null,
     [property: Echo] [Wire<Scope>] string? InheritedFrom = null)
 {
-    public static RoleSettingsDto From(RoleSettings s) => new(ActivationSettingsDto.From(s.Activation), AssignmentSettingsDto.From(s.Assignment),
+    public static RoleSettingsDto From(RoleSettings s) => new(ActivationSettingsDto.From(s.RoleId, s.Activation), AssignmentSettingsDto.From(s.Assignment),
         NotificationSettingsDto.From(s.Notifications));
 
     /// <param name="current">The settings in force at the scope as the client read them, with the role's defaults (the

@@ -61,8 +61,9 @@ public sealed class AdminSettingsModel(RoleSettingsService settings, ICustomRole
         {
             var timeout = old.Activation.Stages.FirstOrDefault()?.Timeout ?? old.Activation.ApprovalTimeout;
             activation = requireApproval
-                ? activation.WithApproval([ApprovalStage.Single(approverIds, timeout)], old.Activation.AutoApprove)
-                : activation.WithApproval([], []);
+                ? activation.WithApproval([ApprovalStage.Single(approverIds, timeout)], old.Activation.AutoApprove,
+                    old.Activation.Approval?.ChatButtons, old.ApproversNeedMfa)
+                : activation.WithApproval([], [], old.Activation.Approval?.ChatButtons, old.ApproversNeedMfa);
         }
         try
         {
