@@ -83,6 +83,10 @@ API_PID=""
 API_PORT=""
 ANCHOR_PID=""
 ANCHOR_PORT=""
+ISSUER_PID=""
+LOADAVG_PID=""
+ISSUER_URL=""
+ISSUER_TOKEN=""
 PROFILER_PIDS=()   # dotnet-counters / dotnet-trace running in the background during a profiled run
 
 # The pieces: each file under bench/lib/ holds one concern's functions; this file holds the knobs, the order of the
@@ -99,6 +103,8 @@ cleanup() {
   for p in "${PROFILER_PIDS[@]}"; do stop_pid "$p"; done
   stop_api
   stop_anchor
+  stop_pid "$ISSUER_PID"
+  stop_pid "$LOADAVG_PID"
   pg_stop
   [[ -n "$APP_TMP" && -d "$APP_TMP" ]] && rm -rf -- "$APP_TMP"
   exit "$rc"
@@ -178,6 +184,13 @@ if [[ "$PROFILE" != 0 ]]; then
   fi
 fi
 
+# The machine's load average every 10 s for the whole run (loadavg.txt), so that a noisy run shows as one.
+(while sleep 10; do printf '%(%H:%M:%S)T %s\n' -1 "$(cut -d' ' -f1-3 /proc/loadavg)"; done) >"$RESULTS/loadavg.txt" 2>/dev/null &
+LOADAVG_PID=$!
+
+# ---------------------------------------------------------------- the benchmark's identity provider (Pim runs in Production)
+start_issuer
+
 # ---------------------------------------------------------------- the anchor: bench/bare in its own process
 ANCHOR_URL=""
 for attempt in 1 2 3; do   # a port taken between pick_port and Kestrel's bind is retried on another one
@@ -229,7 +242,7 @@ fi
   echo "stores:       $STORES (postgres sizes: $SIZES; sqlite sizes: $SQLITE_SIZES)"
   echo "tenants:      ${TENANTS_KNOB:-max(1, size / 1000)}; batch size $BATCH_SIZE"
   echo "anchor:       bench/bare ($ANCHOR_DLL) on 127.0.0.1:$ANCHOR_PORT"
-  echo "pim:          $API_DLL"
+  echo "pim:          $API_DLL (Production; tokens from the benchmark's issuer at $ISSUER_URL)"
   echo "pim options:  Maximum Pool Size=64${PG_OPTIONS:+;$PG_OPTIONS}${PIM_ENV:+; env: $PIM_ENV}"
   echo "profile:      ${PROFILE} (dotnet-trace profile: ${TRACE_PROFILE:-none})"
 } | tee "$RESULTS/environment.txt"

@@ -69,14 +69,9 @@ bench_case() {
   fi
   R[$LABEL.rows]=$(awk '$1 == "role_assignments" { print $2 }' "$RESULTS/tables-$LABEL.txt")
 
-  # Token: a platform identity (Pim__Auth__PlatformIdentities__0) with scope pim.evaluate and no tenant, from the
-  # development issuer (ASPNETCORE_ENVIRONMENT=Development): it may evaluate in every tenant.
-  local body
-  body="$(curl -sS --max-time 10 -H 'Content-Type: application/json' \
-    -d '{"subject":"bench-gateway","scopes":["pim.evaluate"]}' "http://127.0.0.1:$API_PORT/dev/token")" \
-    || die "POST /dev/token failed."
-  TOKEN="$(printf '%s' "$body" | sed -n 's/.*"accessToken" *: *"\([^"]*\)".*/\1/p')"
-  [[ -n "$TOKEN" ]] || die "no accessToken in the /dev/token answer: $body"
+  # Token: a platform identity (Pim__Auth__PlatformIdentities__0) with scope pim.evaluate and no tenant, signed by the
+  # benchmark's own identity provider (start_issuer, bench/report's `issuer`): it may evaluate in every tenant.
+  TOKEN="$ISSUER_TOKEN"
   GRANTS_SRC=""
   if [[ "$store" == postgres ]]; then
     GRANTS_SRC="$RESULTS/grants-$LABEL.sql"

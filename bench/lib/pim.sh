@@ -12,7 +12,8 @@ start_pim() {
     log "starting Pim ($store) on 127.0.0.1:$API_PORT$( (( attempt == 1 )) || echo " (attempt $attempt)")"
     lines=$(wc -l <"$RESULTS/api-$LABEL.log")
     # shellcheck disable=SC2086 # BENCH_PIM_ENV is a list of K=V words on purpose
-    env ASPNETCORE_ENVIRONMENT=Development \
+    env ASPNETCORE_ENVIRONMENT=Production \
+      Pim__Auth__Authority="$ISSUER_URL" Pim__Auth__RequireHttpsMetadata=false Pim__Auth__Audience=pim \
       ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" \
       Pim__Store__Provider="$store" \
       ConnectionStrings__Pim="$conn" \
@@ -62,4 +63,29 @@ sqlite_ts_check() {
   [[ -n "$pim" ]] || { echo "Pim wrote no timestamp to compare with yet (assignment_usage is empty); loaded: '$loaded'"; return; }
   [[ "$(sed -E "$shape" <<<"$pim")" == "$(sed -E "$shape" <<<"$loaded")" ]] \
     || echo "Pim writes timestamps like '$pim' but bench/load-sqlite.sql loaded '$loaded'"
+}
+
+# start_issuer: the benchmark's identity provider, so that Pim runs in Production as it is deployed. bench/report mints
+# a key, writes its OpenID Connect metadata and key set under $APP_TMP/issuer and prints a token for the gateway the
+# benchmark plays (bench-gateway, pim.evaluate, 12 hours); python3's file server serves them on loopback, where Pim
+# (Pim:Auth:Authority, RequireHttpsMetadata=false) reads them once, at its first request.
+start_issuer() {
+  local attempt ok
+  for attempt in 1 2 3; do
+    ISSUER_PORT="$(pick_port)" || die "could not find a free TCP port for the issuer."
+    ISSUER_URL="http://127.0.0.1:$ISSUER_PORT/"
+    rm -rf -- "$APP_TMP/issuer"; mkdir -p "$APP_TMP/issuer"
+    ISSUER_TOKEN="$(dotnet "$REPORT_DLL" issuer "$APP_TMP/issuer" "$ISSUER_URL")" || die "bench/report could not mint the issuer's key."
+    python3 -m http.server "$ISSUER_PORT" --bind 127.0.0.1 --directory "$APP_TMP/issuer" >"$RESULTS/issuer.log" 2>&1 </dev/null &
+    ISSUER_PID=$!
+    ok=0
+    for _ in $(seq 1 20); do
+      kill -0 "$ISSUER_PID" 2>/dev/null || break
+      curl -fs --max-time 2 -o /dev/null "${ISSUER_URL}.well-known/openid-configuration" && { ok=1; break; }
+      sleep 0.5
+    done
+    [[ "$ok" -eq 1 ]] && { log "issuer (minted key, loopback file server) at $ISSUER_URL"; return 0; }
+    stop_pid "$ISSUER_PID"; ISSUER_PID=""
+  done
+  die "the benchmark's issuer did not start (see $RESULTS/issuer.log)."
 }
