@@ -41,6 +41,7 @@
 #   BENCH_UNLOADED=1                also measure anchor, pim-bare and eval with 1 connection (0: skip)
 #   BENCH_PROFILE=1                 profile the first store/size in an extra eval run (all: every one; 0: none)
 #   BENCH_TRACE_SECONDS=5           length of the dotnet-trace sample inside that run
+#   BENCH_WARM_MAX=600 (s)          the longest wait, after a load, for Pim's grant index to hold every tenant
 #   BENCH_API_DLL=...               run another build of the benchmark host (bench/host: Pim with the /bench/ endpoints),
 #                                   e.g. an experimental copy (with BENCH_BUILD=0)
 #   BENCH_PIM_ENV="K=V K=V"         extra environment for Pim (e.g. "Pim__RateLimits__Enabled=false"; no spaces in values)
@@ -67,6 +68,7 @@ PG_OPTIONS="${BENCH_PG_OPTIONS:-}"
 UNLOADED="${BENCH_UNLOADED:-1}"
 PROFILE="${BENCH_PROFILE:-1}"
 TRACE_SECONDS="${BENCH_TRACE_SECONDS:-5}"
+WARM_MAX="${BENCH_WARM_MAX:-600}"
 PIM_ENV="${BENCH_PIM_ENV:-}"
 RESULTS="${BENCH_RESULTS_DIR:-$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 
@@ -117,7 +119,7 @@ trap 'exit 143' TERM
 source "$ROOT/scripts/lib/throwaway-postgres.sh"
 
 # ---------------------------------------------------------------- preflight
-for k in DURATION WARMUP CONNECTIONS THREADS BATCH_SIZE TRACE_SECONDS; do
+for k in DURATION WARMUP CONNECTIONS THREADS BATCH_SIZE TRACE_SECONDS WARM_MAX; do
   [[ "${!k}" =~ ^[0-9]+$ ]] || die "BENCH_$k must be a whole number (got '${!k}')."
 done
 (( BATCH_SIZE >= 1 && BATCH_SIZE <= 200 )) || die "BENCH_BATCH_SIZE must be in 1..200 (got $BATCH_SIZE)."

@@ -151,9 +151,10 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
     }
 
     /// <summary>
-    /// Loads every tenant, one at a time, until the bound is reached (a tenant that does not fit, or a load a change
-    /// overtook, stops it; the rest load when asked about): after a start or a lost feed, evaluations are answered from
-    /// memory without each tenant's first questions going to the store. A change of epoch (the feed lost again) stops it.
+    /// Loads every tenant, <see cref="AccessCacheOptions.ConcurrentLoads"/> at a time, until the bound is reached (the
+    /// rest load when asked about): after a start or a lost feed, evaluations are answered from memory without each
+    /// tenant's first questions going to the store. A change of epoch (the feed lost again) stops it. One at a time, a
+    /// million-assignment directory took minutes to warm, and its evaluations went to the store meanwhile.
     /// </summary>
     private async Task WarmAsync()
     {
@@ -168,8 +169,14 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
                 if (Interlocked.Read(ref _epoch) != epoch || !Current) return;
                 if (IsLoaded(tenantId)) continue;
                 await _loads.WaitAsync();
+                // Full: the loads under way may evict the least recently used, but no more are started.
+                if (Entries >= _maxEntries)
+                {
+                    _loads.Release();
+                    return;
+                }
                 if (Claim(tenantId, null) is not { } slot) continue;
-                if (await LoadAsync(tenantId, slot) is not { } loaded || Entries + loaded > _maxEntries) return;
+                _ = LoadAsync(tenantId, slot); // gives the permit back when it ends
             }
         }
         catch (Exception e)

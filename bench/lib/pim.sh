@@ -89,3 +89,36 @@ start_issuer() {
   done
   die "the benchmark's issuer did not start (see $RESULTS/issuer.log)."
 }
+
+# gc_snapshot NAME: records Pim's GET /bench/gc figures (allocated bytes, collections, pause ms, GC heap, grant-index rows,
+# its bound and loads) as R[$LABEL.gc.NAME.<figure>]; the summary reads deltas between two snapshots around a run.
+gc_snapshot() {
+  local name=$1 body pair
+  body="$(curl -fsS --max-time 10 -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$API_PORT/bench/gc" 2>/dev/null || true)"
+  [[ -n "$body" ]] || { log "WARNING: GET /bench/gc failed"; return 0; }
+  while read -r pair; do
+    R[$LABEL.gc.$name.${pair%%:*}]=${pair#*:}
+  done < <(grep -oE '"[A-Za-z0-9]+":-?[0-9.eE+]+' <<<"$body" | tr -d '"')
+}
+
+# wait_warm: after a load, Pim restarts on the loaded store (as a deployment starts on its directory) and warms its grant
+# index; this waits until the index has loaded every tenant (GET /bench/gc: loads >= tenants) or holds no more rows for
+# 20 s (the bound reached), at most BENCH_WARM_MAX seconds, and records how long it took (R[$LABEL.warm_s]). A build
+# without /bench/gc (an older Pim through BENCH_API_DLL) is given BENCH_WARM_MAX / 4 seconds instead.
+wait_warm() {
+  local t0=$SECONDS body loads rows last_rows=-1 still=0
+  while (( SECONDS - t0 < WARM_MAX )); do
+    body="$(curl -fsS --max-time 10 -H "Authorization: Bearer $ISSUER_TOKEN" "http://127.0.0.1:$API_PORT/bench/gc" 2>/dev/null || true)"
+    if [[ -z "$body" ]]; then
+      log "no GET /bench/gc in this build: giving the index $(( WARM_MAX / 4 )) s to warm"
+      sleep $(( WARM_MAX / 4 )); R[$LABEL.warm_s]="$(( SECONDS - t0 ))?"; return 0
+    fi
+    loads="$(grep -oE '"loads":[0-9.]+' <<<"$body" | cut -d: -f2)"; rows="$(grep -oE '"rows":[0-9.]+' <<<"$body" | cut -d: -f2)"
+    loads=${loads:-0}; rows=${rows:-0}
+    (( ${loads%.*} >= TENANTS )) && break
+    if [[ "$rows" == "$last_rows" ]]; then (( ++still >= 20 )) && break; else still=0; last_rows=$rows; fi
+    sleep 1
+  done
+  R[$LABEL.warm_s]=$(( SECONDS - t0 ))
+  log "grant index warm after ${R[$LABEL.warm_s]} s: ${loads:-?} tenant loads, ${rows:-?} rows"
+}
