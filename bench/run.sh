@@ -42,6 +42,8 @@
 #   BENCH_PROFILE=1                 profile the first store/size in an extra eval run (all: every one; 0: none)
 #   BENCH_TRACE_SECONDS=5           length of the dotnet-trace sample inside that run
 #   BENCH_WARM_MAX=600 (s)          the longest wait, after a load, for Pim's grant index to hold every tenant
+#   BENCH_IMAGE_ENV=1               run Pim with the runtime settings of its container image (the Dockerfile's DOTNET_*
+#                                   ENV); 0: without them (an older build measured as "before")
 #   BENCH_API_DLL=...               run another build of the benchmark host (bench/host: Pim with the /bench/ endpoints),
 #                                   e.g. an experimental copy (with BENCH_BUILD=0)
 #   BENCH_PIM_ENV="K=V K=V"         extra environment for Pim (e.g. "Pim__RateLimits__Enabled=false"; no spaces in values)
@@ -69,6 +71,7 @@ UNLOADED="${BENCH_UNLOADED:-1}"
 PROFILE="${BENCH_PROFILE:-1}"
 TRACE_SECONDS="${BENCH_TRACE_SECONDS:-5}"
 WARM_MAX="${BENCH_WARM_MAX:-600}"
+IMAGE_ENV="${BENCH_IMAGE_ENV:-1}"
 PIM_ENV="${BENCH_PIM_ENV:-}"
 RESULTS="${BENCH_RESULTS_DIR:-$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 
@@ -245,7 +248,7 @@ fi
   echo "tenants:      ${TENANTS_KNOB:-max(1, size / 1000)}; batch size $BATCH_SIZE"
   echo "anchor:       bench/bare ($ANCHOR_DLL) on 127.0.0.1:$ANCHOR_PORT"
   echo "pim:          $API_DLL (Production; tokens from the benchmark's issuer at $ISSUER_URL)"
-  echo "pim options:  Maximum Pool Size=64${PG_OPTIONS:+;$PG_OPTIONS}${PIM_ENV:+; env: $PIM_ENV}"
+  echo "pim options:  Maximum Pool Size=64${PG_OPTIONS:+;$PG_OPTIONS}${PIM_ENV:+; env: $PIM_ENV}; image env: $(image_env | tr '\n' ' ')"
   echo "profile:      ${PROFILE} (dotnet-trace profile: ${TRACE_PROFILE:-none})"
 } | tee "$RESULTS/environment.txt"
 

@@ -12,7 +12,8 @@ start_pim() {
     log "starting Pim ($store) on 127.0.0.1:$API_PORT$( (( attempt == 1 )) || echo " (attempt $attempt)")"
     lines=$(wc -l <"$RESULTS/api-$LABEL.log")
     # shellcheck disable=SC2086 # BENCH_PIM_ENV is a list of K=V words on purpose
-    env ASPNETCORE_ENVIRONMENT=Production \
+    # shellcheck disable=SC2046 # the image's DOTNET_* settings, one word each
+    env $(image_env) ASPNETCORE_ENVIRONMENT=Production \
       Pim__Auth__Authority="$ISSUER_URL" Pim__Auth__RequireHttpsMetadata=false Pim__Auth__Audience=pim \
       ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" \
       Pim__Store__Provider="$store" \
@@ -42,6 +43,13 @@ start_pim() {
     tail -n 30 "$RESULTS/api-$LABEL.log" >&2; die "Pim was not ready within 120 s."
   done
   die "Pim could not bind a port (taken each time, 3 attempts)."
+}
+
+# image_env: the runtime settings Pim's container image sets (the Dockerfile's DOTNET_* ENV), so that Pim runs here as it
+# is deployed; none with BENCH_IMAGE_ENV=0 (e.g. for an older build measured as "before").
+image_env() {
+  [[ "$IMAGE_ENV" == 1 ]] || return 0
+  grep -oE 'DOTNET_[A-Za-z0-9_]+=[^ \\]+' "$ROOT/Dockerfile" || true
 }
 
 # post_json URL BODY [AUTH]: prints "<http status> <body>" (status 000 when the request failed)

@@ -157,6 +157,12 @@ public sealed class Summary(Results r)
                 Line($"   profile-cpu-{l}.txt):");
                 foreach (var line in File.ReadLines(cpu).Take(17)) Line("     " + line);
             }
+            if (NonEmpty(Path.Combine(results, $"profile-alloc-{l}.txt")) is { } alloc)
+            {
+                Line("   what the run allocated, by type (the runtime's AllocationTick events, one per ~100 KB: a sample by bytes;");
+                Line($"   KB sampled, and share; the top 15 of profile-alloc-{l}.txt):");
+                foreach (var line in File.ReadLines(alloc).Take(16)) Line("     " + line);
+            }
             if (NonEmpty(Path.Combine(results, $"profile-busy-exclusive-{l}.txt")) is { } exclusive)
             {
                 Line("   dotnet-trace report topN, top 15 by exclusive time; % of all samples, and busy% = share of the samples that");
