@@ -39,6 +39,8 @@ try
         if (production) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
         else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} (trace {TraceId}){NewLine}{Exception}");
     }, preserveStaticLogger: true);
+    // Serilog's factory makes a new logger each time one is asked for, and ASP.NET Core asks per request: one per category.
+    CachedLoggers.Wrap(builder.Services);
 
     // OpenTelemetry, only when OTEL_* variables are set (Http/Telemetry.cs); the trace id of logs and problems is the traces' own.
     builder.AddPimTelemetry();

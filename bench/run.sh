@@ -41,6 +41,9 @@
 #   BENCH_UNLOADED=1                also measure anchor, pim-bare and eval with 1 connection (0: skip)
 #   BENCH_PROFILE=1                 profile the first store/size in an extra eval run (all: every one; 0: none)
 #   BENCH_TRACE_SECONDS=5           length of the dotnet-trace sample inside that run
+#   BENCH_WARM_MAX=600 (s)          the longest wait, after a load, for Pim's grant index to hold every tenant
+#   BENCH_IMAGE_ENV=1               run Pim with the runtime settings of its container image (the Dockerfile's DOTNET_*
+#                                   ENV); 0: without them (an older build measured as "before")
 #   BENCH_API_DLL=...               run another build of the benchmark host (bench/host: Pim with the /bench/ endpoints),
 #                                   e.g. an experimental copy (with BENCH_BUILD=0)
 #   BENCH_PIM_ENV="K=V K=V"         extra environment for Pim (e.g. "Pim__RateLimits__Enabled=false"; no spaces in values)
@@ -67,6 +70,8 @@ PG_OPTIONS="${BENCH_PG_OPTIONS:-}"
 UNLOADED="${BENCH_UNLOADED:-1}"
 PROFILE="${BENCH_PROFILE:-1}"
 TRACE_SECONDS="${BENCH_TRACE_SECONDS:-5}"
+WARM_MAX="${BENCH_WARM_MAX:-600}"
+IMAGE_ENV="${BENCH_IMAGE_ENV:-1}"
 PIM_ENV="${BENCH_PIM_ENV:-}"
 RESULTS="${BENCH_RESULTS_DIR:-$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 
@@ -83,6 +88,10 @@ API_PID=""
 API_PORT=""
 ANCHOR_PID=""
 ANCHOR_PORT=""
+ISSUER_PID=""
+LOADAVG_PID=""
+ISSUER_URL=""
+ISSUER_TOKEN=""
 PROFILER_PIDS=()   # dotnet-counters / dotnet-trace running in the background during a profiled run
 
 # The pieces: each file under bench/lib/ holds one concern's functions; this file holds the knobs, the order of the
@@ -99,6 +108,8 @@ cleanup() {
   for p in "${PROFILER_PIDS[@]}"; do stop_pid "$p"; done
   stop_api
   stop_anchor
+  stop_pid "$ISSUER_PID"
+  stop_pid "$LOADAVG_PID"
   pg_stop
   [[ -n "$APP_TMP" && -d "$APP_TMP" ]] && rm -rf -- "$APP_TMP"
   exit "$rc"
@@ -111,7 +122,7 @@ trap 'exit 143' TERM
 source "$ROOT/scripts/lib/throwaway-postgres.sh"
 
 # ---------------------------------------------------------------- preflight
-for k in DURATION WARMUP CONNECTIONS THREADS BATCH_SIZE TRACE_SECONDS; do
+for k in DURATION WARMUP CONNECTIONS THREADS BATCH_SIZE TRACE_SECONDS WARM_MAX; do
   [[ "${!k}" =~ ^[0-9]+$ ]] || die "BENCH_$k must be a whole number (got '${!k}')."
 done
 (( BATCH_SIZE >= 1 && BATCH_SIZE <= 200 )) || die "BENCH_BATCH_SIZE must be in 1..200 (got $BATCH_SIZE)."
@@ -178,6 +189,13 @@ if [[ "$PROFILE" != 0 ]]; then
   fi
 fi
 
+# The machine's load average every 10 s for the whole run (loadavg.txt), so that a noisy run shows as one.
+(while sleep 10; do printf '%(%H:%M:%S)T %s\n' -1 "$(cut -d' ' -f1-3 /proc/loadavg)"; done) >"$RESULTS/loadavg.txt" 2>/dev/null &
+LOADAVG_PID=$!
+
+# ---------------------------------------------------------------- the benchmark's identity provider (Pim runs in Production)
+start_issuer
+
 # ---------------------------------------------------------------- the anchor: bench/bare in its own process
 ANCHOR_URL=""
 for attempt in 1 2 3; do   # a port taken between pick_port and Kestrel's bind is retried on another one
@@ -229,8 +247,8 @@ fi
   echo "stores:       $STORES (postgres sizes: $SIZES; sqlite sizes: $SQLITE_SIZES)"
   echo "tenants:      ${TENANTS_KNOB:-max(1, size / 1000)}; batch size $BATCH_SIZE"
   echo "anchor:       bench/bare ($ANCHOR_DLL) on 127.0.0.1:$ANCHOR_PORT"
-  echo "pim:          $API_DLL"
-  echo "pim options:  Maximum Pool Size=64${PG_OPTIONS:+;$PG_OPTIONS}${PIM_ENV:+; env: $PIM_ENV}"
+  echo "pim:          $API_DLL (Production; tokens from the benchmark's issuer at $ISSUER_URL)"
+  echo "pim options:  Maximum Pool Size=64${PG_OPTIONS:+;$PG_OPTIONS}${PIM_ENV:+; env: $PIM_ENV}; image env: $(image_env | tr '\n' ' ')"
   echo "profile:      ${PROFILE} (dotnet-trace profile: ${TRACE_PROFILE:-none})"
 } | tee "$RESULTS/environment.txt"
 

@@ -84,4 +84,52 @@ public abstract class AssignmentTests(PimApp app)
         Assert.Empty(later.GetProperty("warnings").EnumerateArray());
         Assert.Equal(2, (await s.Alice.GetAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}/usage")).ExpectAsync(HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
     }
+
+    /// <summary>
+    /// A gateway asking about the same grant all day costs the store one write per hour (issue 27): its first use is
+    /// written at the next flush, the uses after it within the hour are held in memory — and counted in every answer about
+    /// usage — and written together once the hour since that write is over.
+    /// </summary>
+    [Fact]
+    public async Task A_grant_used_again_and_again_by_one_client_is_written_at_most_once_an_hour()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        async Task Flush() => await Pim.Infrastructure.UsageFlushService.FlushAsync(app.Services.GetRequiredService<IServiceScopeFactory>(),
+            app.Services.GetRequiredService<Pim.Infrastructure.UsageRecorder>(), CancellationToken.None);
+        async Task<(long Uses, DateTimeOffset LastUsedAt)> Stored()
+        {
+            await using var connection = await app.Services.GetRequiredService<Pim.Infrastructure.Store>().OpenAsync(CancellationToken.None);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT uses, last_used_at FROM assignment_usage WHERE tenant_id = '{s.Id}' " +
+                $"AND assignment_id = '{s.BobExchangeAssignment}' AND client_id = 'exchange-gateway'";
+            await using var row = await command.ExecuteReaderAsync();
+            Assert.True(await row.ReadAsync(), "no usage row written");
+            return (row.GetInt64(0), row.GetFieldValue<DateTimeOffset>(1));
+        }
+        async Task<long> Reported() => (await s.Alice.GetAsync(s.Path($"/role-assignments/{s.BobExchangeAssignment}/usage")).ExpectAsync(HttpStatusCode.OK))
+            .GetProperty("items").EnumerateArray().Single(u => u.Str("clientId") == "exchange-gateway").GetProperty("uses").GetInt64();
+
+        for (var i = 0; i < 3; i++) Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
+        await Flush();
+        var first = await Stored();
+        Assert.Equal(3, first.Uses);
+
+        // Within the hour: used again and flushed again, the store is not written; usage is reported all the same.
+        app.Time.Advance(TimeSpan.FromMinutes(20));
+        for (var i = 0; i < 2; i++) Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
+        var lastUse = Now;
+        await Flush();
+        app.Time.Advance(TimeSpan.FromMinutes(30));
+        await Flush();
+        Assert.Equal(first, await Stored());
+        Assert.Equal(5, await Reported());
+
+        // The hour since the write is over: the uses held are written, once.
+        app.Time.Advance(TimeSpan.FromMinutes(10));
+        await Flush();
+        var written = await Stored();
+        Assert.Equal((5L, lastUse.ToUnixTimeSeconds()), (written.Uses, written.LastUsedAt.ToUnixTimeSeconds()));
+        await Flush();
+        Assert.Equal(5, await Reported());
+    }
 }

@@ -189,10 +189,12 @@ public sealed class StartupTests
     [Fact]
     public void Pim_refuses_to_start_with_a_setting_out_of_bounds_and_names_the_key()
     {
-        var (exitCode, output) = RunApi(("ASPNETCORE_ENVIRONMENT", "Development"), ("Pim__Access__Cache__Heartbeat", "00:00:05"));
+        var (exitCode, output) = RunApi(("ASPNETCORE_ENVIRONMENT", "Development"), ("Pim__Access__Cache__Heartbeat", "00:00:05"),
+            ("Pim__Access__Cache__MemoryShare", "1.5"));
         Assert.Equal(1, exitCode);
         Assert.Contains("Pim failed to start", output);
         Assert.Contains("Pim:Access:Cache:Heartbeat (00:00:05) must be positive and shorter than Pim:Access:Cache:FeedTimeout (00:00:01)", output);
+        Assert.Contains("Pim:Access:Cache:MemoryShare (1.5) must be more than 0 and at most 1.", output);
 
         (exitCode, output) = RunApi(("ASPNETCORE_ENVIRONMENT", "Development"), ("Pim__Idempotency__MaxKeysPerCaller", "0"),
             ("Pim__Notifications__Window", "00:00:00"));

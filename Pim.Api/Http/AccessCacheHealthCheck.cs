@@ -11,6 +11,6 @@ public sealed class AccessCacheHealthCheck(GrantIndex index) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
         Task.FromResult(!index.Enabled ? HealthCheckResult.Healthy("The grant index is off (Pim:Access:Cache:Enabled).")
-            : index.Current ? HealthCheckResult.Healthy($"The grant index is current ({index.Entries} rows).")
+            : index.Current ? HealthCheckResult.Healthy($"The grant index is current ({index.Entries} rows of at most {index.MaxEntries}).")
             : HealthCheckResult.Degraded("The grant index's change feed is not current: evaluations are answered from the store."));
 }

@@ -49,6 +49,7 @@ public static class PimSettings
 
         services.AddPimOptions<AccessCacheOptions>("Pim:Access:Cache",
             o => o.MaxEntries < 0 ? "Pim:Access:Cache:MaxEntries must not be negative." : null,
+            o => o.MemoryShare is not (> 0 and <= 1) ? $"Pim:Access:Cache:MemoryShare ({o.MemoryShare}) must be more than 0 and at most 1." : null,
             o => o.FeedTimeout <= TimeSpan.Zero || o.Heartbeat <= TimeSpan.Zero || o.Heartbeat >= o.FeedTimeout
                 ? $"Pim:Access:Cache:Heartbeat ({o.Heartbeat}) must be positive and shorter than Pim:Access:Cache:FeedTimeout ({o.FeedTimeout}): " +
                   "an idle change feed must prove itself alive before the index stops trusting it."

@@ -66,6 +66,14 @@ public static partial class Wire
 
     internal static Regex RegexOf(string pattern) => Regexes.GetOrAdd(pattern, p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1)));
 
-    /// <summary>The whole value matches (in .NET, a final <c>$</c> also matches before a trailing newline; JSON Schema's does not).</summary>
-    public static bool FullyMatches(Regex regex, string value) => regex.Match(value) is { Success: true } m && m.Index == 0 && m.Length == value.Length;
+    /// <summary>
+    /// The whole value matches (in .NET, a final <c>$</c> also matches before a trailing newline; JSON Schema's does not).
+    /// The first match, as <see cref="Regex.Match(string)"/> finds it, without allocating one: this runs on every field of
+    /// every request (evaluation's ids among them).
+    /// </summary>
+    public static bool FullyMatches(Regex regex, string value)
+    {
+        foreach (var match in regex.EnumerateMatches(value)) return match.Index == 0 && match.Length == value.Length;
+        return false;
+    }
 }

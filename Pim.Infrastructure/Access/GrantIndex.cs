@@ -10,8 +10,29 @@ public sealed class AccessCacheOptions
     /// <summary>Off: every evaluation asks the store.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Rows held over all tenants (principals, memberships, assignments, activations, ended grants, scopes); least recently used tenants go first.</summary>
-    public int MaxEntries { get; set; } = 2_000_000;
+    /// <summary>
+    /// Rows held over all tenants (principals, memberships, assignments, activations, ended grants, scopes); least recently
+    /// used tenants go first. Unset, the default: as many as <see cref="MemoryShare"/> of the memory available to Pim holds
+    /// (<see cref="EffectiveMaxEntries"/>), so that a deployment given the memory for its directory holds all of it.
+    /// </summary>
+    public int? MaxEntries { get; set; }
+
+    /// <summary>
+    /// The share of the memory available to Pim (the machine's, or the container's limit: what the garbage collector may
+    /// use) that the index may fill when <see cref="MaxEntries"/> is unset. A quarter by default.
+    /// </summary>
+    public double MemoryShare { get; set; } = 0.25;
+
+    /// <summary>The least the derived bound is, however little memory is reported: a small directory is always held.</summary>
+    public const int MinimumDerivedEntries = 100_000;
+
+    /// <summary>
+    /// The bound in rows: <see cref="MaxEntries"/> when set, else <see cref="MemoryShare"/> of <paramref name="availableBytes"/>
+    /// (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>) at <see cref="TenantGrants.BytesPerEntry"/> each, and at least
+    /// <see cref="MinimumDerivedEntries"/>.
+    /// </summary>
+    public int EffectiveMaxEntries(long availableBytes) =>
+        MaxEntries ?? (int)Math.Clamp(availableBytes * MemoryShare / TenantGrants.BytesPerEntry, MinimumDerivedEntries, int.MaxValue);
 
     /// <summary>How long since the change feed was last heard from before the index is no longer trusted.</summary>
     public TimeSpan FeedTimeout { get; set; } = TimeSpan.FromSeconds(1);
@@ -66,6 +87,7 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
     private readonly SemaphoreSlim _loads = new(Math.Max(1, options.ConcurrentLoads));
     private readonly object _evicting = new();
     private readonly long _feedTimeout = (long)options.FeedTimeout.TotalMilliseconds;
+    private readonly int _maxEntries = options.EffectiveMaxEntries(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
     private long _entries;
     private long _epoch;
     private long _loaded;
@@ -77,6 +99,9 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
 
     /// <summary>Whether the index may answer now: the change feed proves it current.</summary>
     public bool Current => options.Enabled && _live && Environment.TickCount64 - Volatile.Read(ref _heardAt) < _feedTimeout;
+
+    /// <summary>The most rows held over all tenants (<see cref="AccessCacheOptions.EffectiveMaxEntries"/>).</summary>
+    public int MaxEntries => _maxEntries;
 
     /// <summary>Rows held now, over all tenants.</summary>
     public long Entries => Interlocked.Read(ref _entries);
@@ -126,9 +151,10 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
     }
 
     /// <summary>
-    /// Loads every tenant, one at a time, until the bound is reached (a tenant that does not fit, or a load a change
-    /// overtook, stops it; the rest load when asked about): after a start or a lost feed, evaluations are answered from
-    /// memory without each tenant's first questions going to the store. A change of epoch (the feed lost again) stops it.
+    /// Loads every tenant, <see cref="AccessCacheOptions.ConcurrentLoads"/> at a time, until the bound is reached (the
+    /// rest load when asked about): after a start or a lost feed, evaluations are answered from memory without each
+    /// tenant's first questions going to the store. A change of epoch (the feed lost again) stops it. One at a time, a
+    /// million-assignment directory took minutes to warm, and its evaluations went to the store meanwhile.
     /// </summary>
     private async Task WarmAsync()
     {
@@ -143,8 +169,14 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
                 if (Interlocked.Read(ref _epoch) != epoch || !Current) return;
                 if (IsLoaded(tenantId)) continue;
                 await _loads.WaitAsync();
+                // Full: the loads under way may evict the least recently used, but no more are started.
+                if (Entries >= _maxEntries)
+                {
+                    _loads.Release();
+                    return;
+                }
                 if (Claim(tenantId, null) is not { } slot) continue;
-                if (await LoadAsync(tenantId, slot) is not { } loaded || Entries + loaded > options.MaxEntries) return;
+                _ = LoadAsync(tenantId, slot); // gives the permit back when it ends
             }
         }
         catch (Exception e)
@@ -249,9 +281,9 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
                 _slots.TryRemove(new KeyValuePair<string, Slot>(tenantId, slot)); // no such tenant: nothing to keep
                 return null;
             }
-            if (grants.Entries > options.MaxEntries)
+            if (grants.Entries > _maxEntries)
             {
-                logger.TenantTooLargeToHold(tenantId, grants.Entries, options.MaxEntries);
+                logger.TenantTooLargeToHold(tenantId, grants.Entries, _maxEntries);
                 Volatile.Write(ref slot.RetryAfter, Environment.TickCount64 + 60_000);
                 return null;
             }
@@ -283,12 +315,12 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
     /// <summary>Over the bound: forget the least recently used tenants (never the one just loaded) until under it.</summary>
     private void EvictBeyondBound(Slot loaded)
     {
-        if (Entries <= options.MaxEntries) return;
+        if (Entries <= _maxEntries) return;
         lock (_evicting)
         {
             foreach (var slot in _slots.Values.Where(s => s != loaded && s.Grants is not null).OrderBy(s => s.LastUsed).ToList())
             {
-                if (Entries <= options.MaxEntries) break;
+                if (Entries <= _maxEntries) break;
                 Forget(slot, newGeneration: false);
             }
         }

@@ -143,45 +143,20 @@ public static class GrantIndexLoader
         await using var results = await connection.QueryMultipleAsync(batch);
         if (!(await results.ReadAsync<long>()).Any()) return null;
 
-        // Role ids and scopes repeat across rows: one string each, whatever the number of rows.
-        var pool = new Dictionary<string, string>(StringComparer.Ordinal);
-        string Shared(string text) => pool.TryGetValue(text, out var shared) ? shared : pool[text] = text;
-        var entries = 0;
-        var principals = new Dictionary<string, TenantGrants.Holder>(StringComparer.Ordinal);
-        TenantGrants.Holder? Of(string principalId) => principals.GetValueOrDefault(principalId);
+        // Role ids and scopes repeat across rows: the builder keeps one string each, whatever the number of rows.
+        var grants = new TenantGrants.Builder();
         foreach (var p in await results.ReadAsync<Row>())
-        {
-            principals[p.PrincipalId] = new TenantGrants.Holder(PrincipalKinds.Parse(p.Kind) ?? PrincipalKind.User, p.Enabled == 1);
-            entries++;
-        }
+            grants.AddPrincipal(p.PrincipalId, PrincipalKinds.Parse(p.Kind) ?? PrincipalKind.User, p.Enabled == 1);
         foreach (var m in await results.ReadAsync<Row>())
-        {
-            Of(m.MemberId!)?.AddGroup(new TenantGrants.Membership(m.GroupId!, m.MemberFrom, m.MemberUntil));
-            entries++;
-        }
+            grants.AddMembership(m.MemberId!, m.GroupId!, m.MemberFrom, m.MemberUntil);
         foreach (var a in await results.ReadAsync<Row>())
-        {
-            Of(a.PrincipalId)?.AddAssignment(new TenantGrants.Row(Shared(a.RoleId), Shared(a.Scope), a.StartsAt, a.EndsAt, a.AssignmentId, null),
-                eligible: a.Type == "eligible");
-            entries++;
-        }
+            grants.AddAssignment(a.PrincipalId, a.RoleId, a.Scope, a.StartsAt, a.EndsAt, a.AssignmentId, eligible: a.Type == "eligible");
         foreach (var r in await results.ReadAsync<Row>())
-        {
-            Of(r.PrincipalId)?.AddActivation(new TenantGrants.Row(Shared(r.RoleId), Shared(r.Scope), r.StartsAt, r.EndsAt, r.AssignmentId, r.RequestId,
-                r.Counts == 1, r.BasisUntil));
-            entries++;
-        }
+            grants.AddActivation(r.PrincipalId, r.RoleId, r.Scope, r.StartsAt, r.EndsAt, r.AssignmentId, r.RequestId, r.Counts == 1, r.BasisUntil);
         foreach (var e in await results.ReadAsync<Row>())
-        {
-            Of(e.PrincipalId)?.AddEnded(Shared(e.RoleId), Shared(e.Scope), e.Activation == 1);
-            entries++;
-        }
-        var ancestors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            grants.AddEnded(e.PrincipalId, e.RoleId, e.Scope, e.Activation == 1);
         foreach (var x in await results.ReadAsync<Row>())
-        {
-            (ancestors.TryGetValue(x.Scope, out var list) ? list : ancestors[x.Scope] = []).Add(Shared(x.AncestorScope!));
-            entries++;
-        }
-        return new TenantGrants(principals, ancestors.ToDictionary(x => x.Key, x => x.Value.ToArray(), StringComparer.Ordinal), entries);
+            grants.AddAncestor(x.Scope, x.AncestorScope!);
+        return grants.Build();
     }
 }

@@ -8,95 +8,124 @@ namespace Pim.Infrastructure;
 /// Read-only once built, so any number of requests read it at once. Time is applied at read time, from each row's start
 /// and end: expiry needs no invalidation, only changes do (<see cref="GrantIndex"/>). These are the rules of access:
 /// the store path (<see cref="AccessReader"/>) loads one principal's rows alone and asks them too.
+/// <para>
+/// Compact, because a million-assignment directory must fit in memory (issue 27): the rows are structs in one array per
+/// kind, each principal's rows one contiguous run of it (its <see cref="Holder"/> says where), times are UTC ticks, role
+/// ids and scopes one string each per tenant. No object per row, no list per principal: about a third of the memory of
+/// an object per row, and nothing for the garbage collector to trace but the strings.
+/// </para>
 /// </summary>
-public sealed class TenantGrants(Dictionary<string, TenantGrants.Holder> principals, Dictionary<string, string[]> ancestors, int entries)
+public sealed class TenantGrants
 {
-    /// <summary>An assignment or an activation: what it gives, from when, until when.</summary>
-    /// <param name="Counts">An activation whose basis holds (<see cref="GrantBasis"/>); one that does not still ends, for "expired".</param>
-    /// <param name="BasisUntil">When the group membership an activation stands on ends (one held just in time); null when it does not.</param>
-    public sealed record Row(string RoleId, string Scope, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string AssignmentId, string? RequestId,
-        bool Counts = true, DateTimeOffset? BasisUntil = null)
+    /// <summary>No start (a directory membership) and no end, as ticks.</summary>
+    private const long Always = long.MinValue, Never = long.MaxValue;
+
+    /// <summary>An assignment (active or eligible): what it gives, from when, until when (<see cref="Never"/>: no end).</summary>
+    private readonly record struct Assignment(string RoleId, string Scope, long StartsAt, long EndsAt, string AssignmentId);
+
+    /// <summary>An activation. <paramref name="Counts"/>: its basis holds (<see cref="GrantBasis"/>); one that does not still ends, for "expired".
+    /// <paramref name="BasisUntil"/>: when the group membership it stands on ends (one held just in time); <see cref="Never"/> when it does not.</summary>
+    private readonly record struct Activation(string RoleId, string Scope, long StartsAt, long EndsAt, string AssignmentId, string? RequestId,
+        long BasisUntil, bool Counts)
     {
-        /// <summary>An activation that counts at <paramref name="now"/>: its basis held at the snapshot and has not ended since.</summary>
-        public bool CountsAt(DateTimeOffset now) => Counts && !AccessRules.Ended(BasisUntil, now);
+        /// <summary>Counts at <paramref name="now"/>: its basis held at the snapshot and has not ended since.</summary>
+        public bool CountsAt(long now) => Counts && BasisUntil > now;
     }
 
-    /// <summary>A group a principal is a member of: always (the directory's), or from and until (held through PIM, just in time).</summary>
-    public sealed record Membership(string GroupId, DateTimeOffset? From, DateTimeOffset? Until)
+    /// <summary>A group a principal is a member of: always (the directory's), or from and until (held through PIM, just in time).
+    /// <paramref name="Group"/>: the group's holder, -1 when the tenant has no such principal.</summary>
+    private readonly record struct Link(string GroupId, int Group, long From, long Until)
     {
-        public bool InForceAt(DateTimeOffset now) => AccessRules.InForce(From ?? DateTimeOffset.MinValue, Until, now);
+        public bool InForceAt(long now) => From <= now && Until > now;
     }
 
-    /// <summary>One principal: its kind, whether enabled, its groups (every one it is a member of, nested ones too) and its rows
-    /// (lists made only when it has some).</summary>
-    public sealed class Holder(PrincipalKind kind, bool enabled)
+    /// <summary>Role and scope of what ended before the snapshot: an assignment (any type) or an activation ("expired").</summary>
+    private readonly record struct Ended(string RoleId, string Scope, bool Activation);
+
+    /// <summary>
+    /// One principal: its kind, whether enabled, and where its rows start in each array; they end where the next
+    /// principal's start (the last holder is a sentinel).
+    /// </summary>
+    private readonly record struct Holder(PrincipalKind Kind, bool Enabled, int Active, int Eligible, int Activations, int Links, int Ended);
+
+    private readonly Dictionary<string, int> _numbers;
+    private readonly string[] _ids;
+    private readonly Holder[] _holders;
+    private readonly Assignment[] _active, _eligible;
+    private readonly Activation[] _activations;
+    private readonly Link[] _links;
+    private readonly Ended[] _ended;
+    private readonly Dictionary<string, string[]> _ancestors;
+
+    private TenantGrants(Dictionary<string, int> numbers, string[] ids, Holder[] holders, Assignment[] active, Assignment[] eligible,
+        Activation[] activations, Link[] links, Ended[] ended, Dictionary<string, string[]> ancestors, int entries)
     {
-        private static readonly List<Membership> NoGroups = [];
-        private static readonly List<Row> NoRows = [];
-        private static readonly List<(string, string, bool)> NoneEnded = [];
-        private List<Membership>? _groups;
-        private List<Row>? _active, _eligible, _activations;
-        private List<(string RoleId, string Scope, bool Activation)>? _ended;
-
-        public PrincipalKind Kind { get; } = kind;
-        public bool Enabled { get; } = enabled;
-        /// <summary>Its groups, each once per way it is a member (a directory membership and one held just in time may both be there).</summary>
-        public List<Membership> Groups => _groups ?? NoGroups;
-        public List<Row> Active => _active ?? NoRows;
-        public List<Row> Eligible => _eligible ?? NoRows;
-        public List<Row> Activations => _activations ?? NoRows;
-        /// <summary>Role and scope of what ended before the snapshot: assignments (any type) and activations ("expired").</summary>
-        public List<(string RoleId, string Scope, bool Activation)> Ended => _ended ?? NoneEnded;
-
-        internal void AddGroup(Membership membership) => (_groups ??= new(1)).Add(membership);
-        internal void AddAssignment(Row row, bool eligible) => (eligible ? _eligible ??= new(1) : _active ??= new(1)).Add(row);
-        internal void AddActivation(Row row) => (_activations ??= new(1)).Add(row);
-        internal void AddEnded(string roleId, string scope, bool activation) => (_ended ??= new(1)).Add((roleId, scope, activation));
+        (_numbers, _ids, _holders, _active, _eligible, _activations, _links, _ended, _ancestors, Entries) =
+            (numbers, ids, holders, active, eligible, activations, links, ended, ancestors, entries);
     }
 
     /// <summary>Rows held: what the cache bound (<c>Pim:Access:Cache:MaxEntries</c>) counts.</summary>
-    public int Entries { get; } = entries;
+    public int Entries { get; }
+
+    /// <summary>What a row of the index costs in memory, about (a principal with its id, an assignment with its id,
+    /// a membership, an activation, an ended grant): Pim's resident memory grew by ~160 bytes a row holding the
+    /// benchmark's million assignments (2.55M rows; ~285 before this representation). What the default bound derived
+    /// from the machine's memory (<see cref="AccessCacheOptions.EffectiveMaxEntries"/>) divides by.</summary>
+    public const int BytesPerEntry = 160;
+
+    private static long Ticks(DateTimeOffset at) => at.UtcTicks;
+    private static long Ticks(DateTimeOffset? at, long none) => at?.UtcTicks ?? none;
+    private static DateTimeOffset? Time(long ticks) => ticks is Never or Always ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+
+    private ReadOnlySpan<Assignment> ActiveOf(int h) => _active.AsSpan(_holders[h].Active, _holders[h + 1].Active - _holders[h].Active);
+    private ReadOnlySpan<Assignment> EligibleOf(int h) => _eligible.AsSpan(_holders[h].Eligible, _holders[h + 1].Eligible - _holders[h].Eligible);
+    private ReadOnlySpan<Activation> ActivationsOf(int h) => _activations.AsSpan(_holders[h].Activations, _holders[h + 1].Activations - _holders[h].Activations);
+    private ReadOnlySpan<Link> LinksOf(int h) => _links.AsSpan(_holders[h].Links, _holders[h + 1].Links - _holders[h].Links);
+    private ReadOnlySpan<Ended> EndedOf(int h) => _ended.AsSpan(_holders[h].Ended, _holders[h + 1].Ended - _holders[h].Ended);
 
     public IReadOnlyList<Grant> FindGrants(string principalId, IReadOnlyCollection<string>? roleIds, string? scope, DateTimeOffset now)
     {
-        if (!principals.TryGetValue(principalId, out var holder) || !holder.Enabled) return [];
+        if (!_numbers.TryGetValue(principalId, out var h) || !_holders[h].Enabled) return [];
         var at = Ancestors(scope);
+        var t = Ticks(now);
         List<Grant>? grants = null;
-        foreach (var row in holder.Active)
-            if (Wanted(row, roleIds, scope, at, now)) (grants ??= []).Add(new Grant(row.RoleId, row.Scope, row.EndsAt, row.AssignmentId, null, principalId));
-        foreach (var membership in holder.Groups)
-            if (membership.InForceAt(now) && principals.TryGetValue(membership.GroupId, out var group))
-                foreach (var row in group.Active)
-                    if (Wanted(row, roleIds, scope, at, now))
-                        (grants ??= []).Add(new Grant(row.RoleId, row.Scope, Earlier(row.EndsAt, membership.Until), row.AssignmentId, null, membership.GroupId));
-        foreach (var row in holder.Activations)
-            if (row.CountsAt(now) && Wanted(row, roleIds, scope, at, now))
-                (grants ??= []).Add(new Grant(row.RoleId, row.Scope, row.EndsAt, row.AssignmentId, row.RequestId, principalId));
+        foreach (ref readonly var row in ActiveOf(h))
+            if (Wanted(row.RoleId, row.Scope, row.StartsAt, row.EndsAt, roleIds, scope, at, t))
+                (grants ??= []).Add(new Grant(row.RoleId, row.Scope, Time(row.EndsAt), row.AssignmentId, null, principalId));
+        foreach (ref readonly var link in LinksOf(h))
+            if (link.Group >= 0 && link.InForceAt(t))
+                foreach (ref readonly var row in ActiveOf(link.Group))
+                    if (Wanted(row.RoleId, row.Scope, row.StartsAt, row.EndsAt, roleIds, scope, at, t))
+                        (grants ??= []).Add(new Grant(row.RoleId, row.Scope, Time(Math.Min(row.EndsAt, link.Until)), row.AssignmentId, null, link.GroupId));
+        foreach (ref readonly var row in ActivationsOf(h))
+            if (row.CountsAt(t) && Wanted(row.RoleId, row.Scope, row.StartsAt, row.EndsAt, roleIds, scope, at, t))
+                (grants ??= []).Add(new Grant(row.RoleId, row.Scope, Time(row.EndsAt), row.AssignmentId, row.RequestId, principalId));
         return grants ?? (IReadOnlyList<Grant>)[];
     }
 
     public AccessStanding Standing(string principalId, string roleId, string scope, DateTimeOffset now)
     {
         var at = Ancestors(scope);
-        var scopeKnown = scope == ScopePath.Root || ancestors.ContainsKey(scope);
-        if (!principals.TryGetValue(principalId, out var holder)) return new AccessStanding(true, scopeKnown, null, true, false, false);
+        var scopeKnown = scope == ScopePath.Root || _ancestors.ContainsKey(scope);
+        if (!_numbers.TryGetValue(principalId, out var holder)) return new AccessStanding(true, scopeKnown, null, true, false, false);
+        var t = Ticks(now);
         bool eligible = false, expired = false;
-        foreach (var h in HolderAndGroups(principalId, holder, now))
+        foreach (var h in HolderAndGroups(holder, t))
         {
-            foreach (var row in h.Eligible)
+            foreach (ref readonly var row in EligibleOf(h))
                 if (row.RoleId == roleId && At(row.Scope, scope, at))
                 {
-                    if (AccessRules.InForce(row.StartsAt, row.EndsAt, now)) eligible = true;
-                    if (AccessRules.Ended(row.EndsAt, now)) expired = true;
+                    if (row.StartsAt <= t && row.EndsAt > t) eligible = true;
+                    if (row.EndsAt <= t) expired = true;
                 }
-            foreach (var row in h.Active)
-                if (row.RoleId == roleId && At(row.Scope, scope, at) && AccessRules.Ended(row.EndsAt, now)) expired = true;
-            foreach (var (endedRole, endedScope, activation) in h.Ended)
-                if (endedRole == roleId && At(endedScope, scope, at) && (!activation || h == holder)) expired = true;
+            foreach (ref readonly var row in ActiveOf(h))
+                if (row.RoleId == roleId && At(row.Scope, scope, at) && row.EndsAt <= t) expired = true;
+            foreach (ref readonly var ended in EndedOf(h))
+                if (ended.RoleId == roleId && At(ended.Scope, scope, at) && (!ended.Activation || h == holder)) expired = true;
         }
-        foreach (var row in holder.Activations)
-            if (row.RoleId == roleId && At(row.Scope, scope, at) && AccessRules.Ended(row.EndsAt, now)) expired = true;
-        return new AccessStanding(true, scopeKnown, holder.Kind, holder.Enabled, eligible, expired);
+        foreach (ref readonly var row in ActivationsOf(holder))
+            if (row.RoleId == roleId && At(row.Scope, scope, at) && row.EndsAt <= t) expired = true;
+        return new AccessStanding(true, scopeKnown, _holders[holder].Kind, _holders[holder].Enabled, eligible, expired);
     }
 
     /// <summary>
@@ -107,41 +136,146 @@ public sealed class TenantGrants(Dictionary<string, TenantGrants.Holder> princip
     public IReadOnlyList<string> RowsOf(string principalId, string? scope)
     {
         var lines = new List<string>();
-        if (scope is not null) lines.AddRange(ancestors.GetValueOrDefault(scope)?.Select(a => $"scope {scope} in {a}") ?? []);
-        if (!principals.TryGetValue(principalId, out var holder)) return [.. lines.Order(StringComparer.Ordinal)];
-        void Add(string id, Holder h, bool own)
+        if (scope is not null) lines.AddRange(_ancestors.GetValueOrDefault(scope)?.Select(a => $"scope {scope} in {a}") ?? []);
+        if (!_numbers.TryGetValue(principalId, out var holder)) return [.. lines.Order(StringComparer.Ordinal)];
+        void Add(string id, int h, bool own)
         {
-            lines.Add($"{id} {h.Kind} enabled={h.Enabled}");
-            lines.AddRange(h.Active.Select(r => $"{id} active {r}"));
-            lines.AddRange(h.Eligible.Select(r => $"{id} eligible {r}"));
-            if (own) lines.AddRange(h.Activations.Select(r => $"{id} activation {r}"));
-            lines.AddRange(h.Ended.Where(e => own || !e.Activation).Select(e => $"{id} ended {e}"));
+            lines.Add($"{id} {_holders[h].Kind} enabled={_holders[h].Enabled}");
+            foreach (var r in ActiveOf(h)) lines.Add($"{id} active {Describe(r)}");
+            foreach (var r in EligibleOf(h)) lines.Add($"{id} eligible {Describe(r)}");
+            if (own)
+                foreach (var r in ActivationsOf(h))
+                    lines.Add($"{id} activation {r.RoleId} {r.Scope} {Time(r.StartsAt):O} {Time(r.EndsAt):O} {r.AssignmentId} {r.RequestId} counts={r.Counts} basis={Time(r.BasisUntil):O}");
+            foreach (var e in EndedOf(h))
+                if (own || !e.Activation) lines.Add($"{id} ended {e}");
         }
         Add(principalId, holder, own: true);
-        lines.AddRange(holder.Groups.Select(m => $"{principalId} member {m}"));
-        foreach (var groupId in holder.Groups.Select(m => m.GroupId).Distinct())
-            if (groupId != principalId && principals.TryGetValue(groupId, out var group)) Add(groupId, group, own: false);
+        foreach (var m in LinksOf(holder)) lines.Add($"{principalId} member {m.GroupId} {Time(m.From):O} {Time(m.Until):O}");
+        var links = LinksOf(holder);
+        var groups = new HashSet<int>();
+        foreach (var m in links)
+            if (m.Group >= 0 && m.Group != holder && groups.Add(m.Group)) Add(_ids[m.Group], m.Group, own: false);
         lines.Sort(StringComparer.Ordinal);
         return lines;
+
+        static string Describe(Assignment r) => $"{r.RoleId} {r.Scope} {Time(r.StartsAt):O} {Time(r.EndsAt):O} {r.AssignmentId}";
     }
 
-    private IEnumerable<Holder> HolderAndGroups(string principalId, Holder holder, DateTimeOffset now)
+    /// <summary>The holder, then each group it is a member of at <paramref name="now"/>, once.</summary>
+    private List<int> HolderAndGroups(int holder, long now)
     {
-        yield return holder;
-        foreach (var membership in holder.Groups.Where(m => m.InForceAt(now)).DistinctBy(m => m.GroupId))
-            if (membership.GroupId != principalId && principals.TryGetValue(membership.GroupId, out var group)) yield return group;
+        var them = new List<int>(4) { holder };
+        foreach (ref readonly var link in LinksOf(holder))
+            if (link.InForceAt(now) && link.Group >= 0 && !them.Contains(link.Group)) them.Add(link.Group);
+        return them;
     }
-
-    /// <summary>The earlier of two ends (null: none).</summary>
-    private static DateTimeOffset? Earlier(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     /// <summary>The scopes whose grants count at <paramref name="scope"/>: null for any; the root alone; else its closure (none if unknown).</summary>
     private string[]? Ancestors(string? scope) =>
-        scope is null || scope == ScopePath.Root ? null : ancestors.GetValueOrDefault(scope) ?? [];
+        scope is null || scope == ScopePath.Root ? null : _ancestors.GetValueOrDefault(scope) ?? [];
 
     private static bool At(string rowScope, string? scope, string[]? at) =>
         scope is null || (at is null ? rowScope == ScopePath.Root : Array.IndexOf(at, rowScope) >= 0);
 
-    private static bool Wanted(Row row, IReadOnlyCollection<string>? roleIds, string? scope, string[]? at, DateTimeOffset now) =>
-        (roleIds is null || roleIds.Contains(row.RoleId)) && At(row.Scope, scope, at) && AccessRules.InForce(row.StartsAt, row.EndsAt, now);
+    private static bool Wanted(string roleId, string rowScope, long startsAt, long endsAt, IReadOnlyCollection<string>? roleIds, string? scope,
+        string[]? at, long now) =>
+        startsAt <= now && endsAt > now && (roleIds is null || roleIds.Contains(roleId)) && At(rowScope, scope, at);
+
+    /// <summary>
+    /// Builds a <see cref="TenantGrants"/> from the loader's rows, in any order: the principals first, then what each holds
+    /// (rows of a principal the tenant does not have are dropped, as they cannot be asked about). Role ids, scopes and group
+    /// ids are kept once each.
+    /// </summary>
+    public sealed class Builder
+    {
+        private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
+        private readonly List<string> _ids = [];
+        private readonly List<(PrincipalKind Kind, bool Enabled)> _principals = [];
+        private readonly List<(int Holder, Assignment Row)> _active = [], _eligible = [];
+        private readonly List<(int Holder, Activation Row)> _activations = [];
+        private readonly List<(int Holder, Link Row)> _links = [];
+        private readonly List<(int Holder, Ended Row)> _ended = [];
+        private readonly Dictionary<string, List<string>> _ancestors = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+        private int _entries;
+
+        private string Shared(string text) => _pool.TryGetValue(text, out var shared) ? shared : _pool[text] = text;
+
+        public void AddPrincipal(string principalId, PrincipalKind kind, bool enabled)
+        {
+            _entries++;
+            if (_numbers.TryGetValue(principalId, out var known))
+            {
+                _principals[known] = (kind, enabled);
+                return;
+            }
+            _numbers[principalId] = _ids.Count;
+            _ids.Add(principalId);
+            _principals.Add((kind, enabled));
+        }
+
+        public void AddMembership(string memberId, string groupId, DateTimeOffset? from, DateTimeOffset? until)
+        {
+            _entries++;
+            if (!_numbers.TryGetValue(memberId, out var h)) return;
+            var group = _numbers.TryGetValue(groupId, out var g) ? g : -1;
+            _links.Add((h, new Link(group >= 0 ? _ids[group] : groupId, group, Ticks(from, Always), Ticks(until, Never))));
+        }
+
+        public void AddAssignment(string principalId, string roleId, string scope, DateTimeOffset startsAt, DateTimeOffset? endsAt, string assignmentId,
+            bool eligible)
+        {
+            _entries++;
+            if (!_numbers.TryGetValue(principalId, out var h)) return;
+            (eligible ? _eligible : _active).Add((h, new Assignment(Shared(roleId), Shared(scope), Ticks(startsAt), Ticks(endsAt, Never), assignmentId)));
+        }
+
+        public void AddActivation(string principalId, string roleId, string scope, DateTimeOffset startsAt, DateTimeOffset? endsAt, string assignmentId,
+            string? requestId, bool counts, DateTimeOffset? basisUntil)
+        {
+            _entries++;
+            if (!_numbers.TryGetValue(principalId, out var h)) return;
+            _activations.Add((h, new Activation(Shared(roleId), Shared(scope), Ticks(startsAt), Ticks(endsAt, Never), assignmentId, requestId,
+                Ticks(basisUntil, Never), counts)));
+        }
+
+        public void AddEnded(string principalId, string roleId, string scope, bool activation)
+        {
+            _entries++;
+            if (_numbers.TryGetValue(principalId, out var h)) _ended.Add((h, new Ended(Shared(roleId), Shared(scope), activation)));
+        }
+
+        public void AddAncestor(string scope, string ancestorScope)
+        {
+            _entries++;
+            (_ancestors.TryGetValue(scope, out var list) ? list : _ancestors[scope] = []).Add(Shared(ancestorScope));
+        }
+
+        public TenantGrants Build()
+        {
+            var n = _ids.Count;
+            // Each kind's rows grouped by holder, in the order they came (a stable counting sort), and where each holder's start.
+            static T[] Group<T>(List<(int Holder, T Row)> rows, int n, out int[] starts)
+            {
+                starts = new int[n + 1];
+                foreach (var (h, _) in rows) starts[h + 1]++;
+                for (var i = 0; i < n; i++) starts[i + 1] += starts[i];
+                var next = (int[])starts.Clone();
+                var grouped = new T[rows.Count];
+                foreach (var (h, row) in rows) grouped[next[h]++] = row;
+                return grouped;
+            }
+            var active = Group(_active, n, out var activeAt);
+            var eligible = Group(_eligible, n, out var eligibleAt);
+            var activations = Group(_activations, n, out var activationsAt);
+            var links = Group(_links, n, out var linksAt);
+            var ended = Group(_ended, n, out var endedAt);
+            var holders = new Holder[n + 1];
+            for (var h = 0; h <= n; h++)
+                holders[h] = new Holder(h < n ? _principals[h].Kind : default, h < n && _principals[h].Enabled,
+                    activeAt[h], eligibleAt[h], activationsAt[h], linksAt[h], endedAt[h]);
+            return new TenantGrants(_numbers, [.. _ids], holders, active, eligible, activations, links, ended,
+                _ancestors.ToDictionary(x => x.Key, x => x.Value.ToArray(), StringComparer.Ordinal), _entries);
+        }
+    }
 }

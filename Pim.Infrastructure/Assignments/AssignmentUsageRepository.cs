@@ -52,7 +52,12 @@ public sealed class AssignmentUsageRepository(DbSession db, UsageRecorder record
             """;
         if (uses.Count == 0) return;
         var connection = await db.ConnectionAsync(ct);
-        await db.RunAsync(() => connection.ExecuteAsync(db.Command(sql, uses.Select(u => new // one commit for the whole flush
+        // One commit for the whole flush, its rows in key order: two flushes that overlap (the background flush and the
+        // governance sweep's) lock the rows they share in the same order, and wait for each other instead of deadlocking
+        // — a deadlock would lose the uses of the one PostgreSQL chose to abort.
+        await db.RunAsync(() => connection.ExecuteAsync(db.Command(sql, uses
+            .OrderBy(u => u.Key.TenantId, StringComparer.Ordinal).ThenBy(u => u.Key.AssignmentId, StringComparer.Ordinal)
+            .ThenBy(u => u.Key.ClientId, StringComparer.Ordinal).Select(u => new
         {
             u.Key.TenantId, u.Key.AssignmentId, u.Key.ClientId, ClientKind = u.Value.Service ? AssignmentUse.ServiceKind : AssignmentUse.PrincipalKind,
             u.Value.FirstUsedAt, u.Value.LastUsedAt, u.Value.Uses,

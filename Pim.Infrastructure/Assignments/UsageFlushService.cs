@@ -4,15 +4,19 @@ using Microsoft.Extensions.Logging;
 
 namespace Pim.Infrastructure;
 
-/// <summary>Writes recorded uses (and principals' sightings) every few seconds, and once more at shutdown.</summary>
+/// <summary>
+/// Writes recorded uses (and principals' sightings) every few seconds — each (grant, client) pair at most once an hour
+/// (<see cref="UsageRecorder"/>) — and everything still held once more at shutdown.
+/// </summary>
 public sealed class UsageFlushService(IServiceScopeFactory scopes, UsageRecorder recorder, ILogger<UsageFlushService> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
-    public static async Task FlushAsync(IServiceScopeFactory scopes, UsageRecorder recorder, CancellationToken ct)
+    /// <param name="all">Every use held, however recently its pair was written (shutdown).</param>
+    public static async Task FlushAsync(IServiceScopeFactory scopes, UsageRecorder recorder, CancellationToken ct, bool all = false)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var uses = recorder.Drain();
+        var uses = recorder.Drain(all);
         if (uses.Count > 0) await scope.ServiceProvider.GetRequiredService<AssignmentUsageRepository>().WriteAsync(uses, ct);
         var sightings = scope.ServiceProvider.GetRequiredService<PrincipalSightingRecorder>().Drain();
         if (sightings.Count > 0) await scope.ServiceProvider.GetRequiredService<PrincipalSightingRepository>().WriteAsync(sightings, ct);
@@ -26,12 +30,12 @@ public sealed class UsageFlushService(IServiceScopeFactory scopes, UsageRecorder
             catch (OperationCanceledException) { break; }
             await FlushQuietlyAsync(stoppingToken);
         }
-        await FlushQuietlyAsync(CancellationToken.None);
+        await FlushQuietlyAsync(CancellationToken.None, all: true);
     }
 
-    private async Task FlushQuietlyAsync(CancellationToken ct)
+    private async Task FlushQuietlyAsync(CancellationToken ct, bool all = false)
     {
-        try { await FlushAsync(scopes, recorder, ct); }
+        try { await FlushAsync(scopes, recorder, ct, all); }
         catch (Exception e) when (e is not OperationCanceledException) { logger.UsageNotWritten(e); }
     }
 }

@@ -31,9 +31,11 @@ public sealed class PrincipalSightingRepository(DbSession db)
             """;
         if (sightings.Count == 0) return;
         var connection = await db.ConnectionAsync(ct);
-        await db.RunAsync(() => connection.ExecuteAsync(db.Command(sql, sightings.Select(s => new
+        // One commit for the whole flush, in key order: overlapping flushes wait for each other instead of deadlocking.
+        await db.RunAsync(() => connection.ExecuteAsync(db.Command(sql, sightings
+            .OrderBy(s => s.Key.TenantId, StringComparer.Ordinal).ThenBy(s => s.Key.PrincipalId, StringComparer.Ordinal).Select(s => new
         {
             s.Key.TenantId, s.Key.PrincipalId, At = s.Value,
-        }).ToArray(), ct)), ct); // one commit for the whole flush
+        }).ToArray(), ct)), ct);
     }
 }

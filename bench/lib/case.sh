@@ -44,6 +44,11 @@ bench_case() {
       UNION ALL SELECT 'tenants', count(*), pg_size_pretty(pg_total_relation_size('tenants')) FROM tenants" \
       | tee "$RESULTS/tables-$LABEL.txt" | awk '{ printf "    %-20s %9s rows  %s %s\n", $1, $2, $3, $4 }'
     log "loaded in ${R[$LABEL.load_s]} s (SQL ${R[$LABEL.load_sql_s]} s, then VACUUM ANALYZE and prewarm)"
+    # Pim starts again on the loaded store, as a deployment starts on its directory, and warms its index before anything
+    # is measured (the load's changes only told it to forget; a tenant not held is answered from the store).
+    stop_api
+    start_pim postgres "$conn"
+    wait_warm
   else
     # SQLite: Pim creates the schema at start-up, then stops while the sqlite3 CLI loads (no writer in the way), then
     # starts again on the loaded file.
@@ -66,17 +71,13 @@ bench_case() {
     done | tee "$RESULTS/tables-$LABEL.txt" | awk '{ printf "    %-20s %9s rows  %s %s %s\n", $1, $2, $3, $4, $5 }'
     log "loaded in ${R[$LABEL.load_s]} s (incl. ANALYZE)"
     start_pim sqlite "$conn"
+    wait_warm
   fi
   R[$LABEL.rows]=$(awk '$1 == "role_assignments" { print $2 }' "$RESULTS/tables-$LABEL.txt")
 
-  # Token: a platform identity (Pim__Auth__PlatformIdentities__0) with scope pim.evaluate and no tenant, from the
-  # development issuer (ASPNETCORE_ENVIRONMENT=Development): it may evaluate in every tenant.
-  local body
-  body="$(curl -sS --max-time 10 -H 'Content-Type: application/json' \
-    -d '{"subject":"bench-gateway","scopes":["pim.evaluate"]}' "http://127.0.0.1:$API_PORT/dev/token")" \
-    || die "POST /dev/token failed."
-  TOKEN="$(printf '%s' "$body" | sed -n 's/.*"accessToken" *: *"\([^"]*\)".*/\1/p')"
-  [[ -n "$TOKEN" ]] || die "no accessToken in the /dev/token answer: $body"
+  # Token: a platform identity (Pim__Auth__PlatformIdentities__0) with scope pim.evaluate and no tenant, signed by the
+  # benchmark's own identity provider (start_issuer, bench/report's `issuer`): it may evaluate in every tenant.
+  TOKEN="$ISSUER_TOKEN"
   GRANTS_SRC=""
   if [[ "$store" == postgres ]]; then
     GRANTS_SRC="$RESULTS/grants-$LABEL.sql"
@@ -145,10 +146,14 @@ bench_case() {
   log "measuring anchor ${DURATION}s"
   run_wrk "anchor-$LABEL" bare "$ANCHOR_URL" "$DURATION"
   log "measuring pim-bare ${DURATION}s"
+  gc_snapshot pimbare0
   run_wrk "pimbare-$LABEL" bare "$BARE_URL" "$DURATION"
+  gc_snapshot pimbare1
   [[ "$store" == postgres ]] && psql_db "$db" -c "SELECT pg_stat_statements_reset()" >/dev/null
   log "measuring eval ${DURATION}s"
+  gc_snapshot eval0
   run_wrk "eval-$LABEL" eval "$BASE_URL" "$DURATION"
+  gc_snapshot eval1
   read -r "R[$LABEL.rss_eval]" "R[$LABEL.hwm_eval]" < <(mem_of "$API_PID")
   read -r "R[$LABEL.anchor_rss]" _ < <(mem_of "$ANCHOR_PID")
   if [[ "$store" == postgres ]]; then
@@ -183,7 +188,7 @@ bench_case() {
     read -r rps reqs p50 p75 p90 p99 non2xx errs < <(parse_wrk "$RESULTS/$kind-$LABEL.txt")
     read -r api pg wrkt busy total lines anc <"$RESULTS/$kind-$LABEL.cpu"
     R[$LABEL.$kind.logs]="$(awk -v l="$lines" -v n="$reqs" 'BEGIN { printf "%.2f", (n > 0 ? l / n : 0) }')"
-    R[$LABEL.$kind.rps]=$rps; R[$LABEL.$kind.p50]=$p50; R[$LABEL.$kind.p90]=$p90; R[$LABEL.$kind.p99]=$p99
+    R[$LABEL.$kind.rps]=$rps; R[$LABEL.$kind.requests]=$reqs; R[$LABEL.$kind.p50]=$p50; R[$LABEL.$kind.p90]=$p90; R[$LABEL.$kind.p99]=$p99
     R[$LABEL.$kind.bad]=$(( non2xx + errs ))
     # CPU microseconds per request: the anchor, Pim, PostgreSQL, wrk, the rest of the machine's busy time (other
     # processes, such as a concurrent build, and kernel time charged to none of them), and machine utilisation.

@@ -55,7 +55,13 @@ profile_case() {
       --profile "$TRACE_PROFILE" --duration "00:00:00:$tsecs" -o "$trace") >"$RESULTS/profile-trace-$LABEL.log" 2>&1 </dev/null &
   tpid=$!; PROFILER_PIDS+=("$tpid")
   t0=$(date +%Y%m%d%H%M%S)
+  curl -fsS --max-time 10 -X POST -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$API_PORT/bench/alloc/start" >/dev/null 2>&1 || true
   run_wrk "profile-eval-$LABEL" eval "$url" "$secs"
+  # What the run allocated, by type (bench/host's AllocationSampler): "KB share type", most first.
+  curl -fsS --max-time 10 -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$API_PORT/bench/alloc" 2>/dev/null \
+    | grep -oE '"type":"[^"]*","kb":[0-9]+' | sed -E 's/"type":"([^"]*)","kb":([0-9]+)/\2 \1/' \
+    | awk '{ kb[NR] = $1; $1 = ""; t[NR] = $0; all += kb[NR] } END { printf "%10s %6s  %s\n", "KB", "share", "type"; for (i = 1; i <= NR; i++) printf "%10d %5.1f%% %s\n", kb[i], 100 * kb[i] / (all ? all : 1), t[i] }' \
+    >"$RESULTS/profile-alloc-$LABEL.txt" || true
   t1=$(date +%Y%m%d%H%M%S)
   wait "$tpid" 2>/dev/null || log "WARNING: dotnet-trace failed (see profile-trace-$LABEL.log)"
   wait "$cpid" 2>/dev/null || log "WARNING: dotnet-counters failed (see profile-counters-$LABEL.log)"
