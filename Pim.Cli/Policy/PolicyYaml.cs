@@ -13,7 +13,6 @@ namespace Pim.Cli.Policy;
 /// </summary>
 public static partial class PolicyYaml
 {
-    public const string SchemaComment = "# yaml-language-server: $schema=https://raw.githubusercontent.com/pim/pim/main/docs/policy.schema.json";
 
     public static string Write(JsonObject document, string header)
     {
