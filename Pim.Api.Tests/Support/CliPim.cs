@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
 using Pim.Cli;
 
 namespace Pim.Api.Tests.Support;
@@ -16,7 +17,7 @@ public abstract class CliPim : IAsyncLifetime
 
     protected abstract PimApp CreateApp(int port);
 
-    public Task InitializeAsync()
+    public virtual Task InitializeAsync()
     {
         var port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -25,7 +26,7 @@ public abstract class CliPim : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await App.DisposeAsync();
+    public virtual async Task DisposeAsync() => await App.DisposeAsync();
 
     /// <summary>A terminal of its own: a fresh configuration directory (profiles), PIM_URL set to this Pim.</summary>
     public CliSession Terminal() => new(App, BaseAddress);
@@ -44,6 +45,9 @@ public sealed class CliSession(PimApp app, Uri url) : IDisposable
     public string ConfigHome { get; } = Directory.CreateTempSubdirectory("pim-cli-").FullName;
     public Dictionary<string, string?> Variables { get; } = new() { ["PIM_URL"] = url.ToString() };
 
+    /// <summary>How the device sign-in waits between polls (the test plays the user there); by default it does not wait.</summary>
+    public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = (_, _) => Task.CompletedTask;
+
     public string ProfilePath(string name = "default") => Path.Combine(ConfigHome, "pim", "profiles", name + ".json");
 
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(new StringWriter(), args);
@@ -54,7 +58,7 @@ public sealed class CliSession(PimApp app, Uri url) : IDisposable
         var error = new StringWriter();
         var host = new CliHost
         {
-            Out = TextWriter.Synchronized(output), Error = error, Time = app.Time,
+            Out = TextWriter.Synchronized(output), Error = error, Time = app.Time, Delay = Delay,
             Variable = name => name == "XDG_CONFIG_HOME" ? ConfigHome : Variables.GetValueOrDefault(name),
         };
         var exit = await PimCommandLine.RunAsync(args, host);
@@ -84,6 +88,92 @@ public sealed class WatchedWriter(string awaited) : StringWriter
         base.WriteLine(value);
         if (value is not null && value.Contains(awaited, StringComparison.Ordinal)) _seen.TrySetResult(value);
     }
+}
+
+/// <summary>
+/// Pim as deployed (outside Development, no development issuer), trusting the tests' OpenID Provider
+/// (<see cref="OidcProvider"/>, Pim:Auth:Authority), which the command line's device sign-in finds through Pim.
+/// </summary>
+public abstract class DeviceSignInPim : CliPim
+{
+    public OidcProvider Provider { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        Provider = await OidcProvider.StartAsync();
+        await base.InitializeAsync();
+        Provider.Now = App.Time.GetUtcNow;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Provider.DisposeAsync();
+    }
+
+    public static void Configure(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder, OidcProvider provider)
+    {
+        builder.UseEnvironment("Staging");
+        builder.UseSetting("Pim:Auth:DevIssuer:Enabled", "false");
+        builder.UseSetting("Pim:Auth:Authority", provider.Issuer.ToString());
+        builder.UseSetting("Pim:Auth:RequireHttpsMetadata", "false");
+    }
+}
+
+public sealed class SqliteDeviceSignInPim : DeviceSignInPim
+{
+    protected override PimApp CreateApp(int port) => new Host(port, Provider);
+
+    private sealed class Host : SqliteApp
+    {
+        private readonly OidcProvider _provider;
+
+        public Host(int port, OidcProvider provider)
+        {
+            _provider = provider;
+            UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        }
+
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            Configure(builder, _provider);
+        }
+    }
+}
+
+public sealed class PostgresDeviceSignInPim : DeviceSignInPim
+{
+    protected override PimApp CreateApp(int port) => new Host(port, Provider);
+
+    private sealed class Host : PostgresApp
+    {
+        private readonly OidcProvider _provider;
+
+        public Host(int port, OidcProvider provider)
+        {
+            _provider = provider;
+            UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        }
+
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            Configure(builder, _provider);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SqliteDeviceSignInCollection : ICollectionFixture<SqliteDeviceSignInPim>
+{
+    public const string Name = "cli-device-sqlite";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresDeviceSignInCollection : ICollectionFixture<PostgresDeviceSignInPim>
+{
+    public const string Name = "cli-device-postgres";
 }
 
 public sealed class SqliteCliPim : CliPim
