@@ -41,6 +41,12 @@ public static partial class Values
         return now - Span(text);
     }
 
+    /// <summary>A later start: ISO 8601, or a delay from now (<c>2h</c>).</summary>
+    public static DateTimeOffset Start(string text, DateTimeOffset now) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? time
+            : now + Span(text);
+
     /// <summary><c>SYSTEM:NUMBER</c> (<c>ServiceNow:CHG-4711</c>), or a bare number.</summary>
     public static Ticket Ticket(string text)
     {

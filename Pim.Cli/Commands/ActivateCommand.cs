@@ -17,7 +17,7 @@ public static class ActivateCommand
         var duration = new Option<string?>("--duration") { Description = "How long: 30m, 1h, 1h30m, or PT1H (default: the role's maximum)." };
         var reason = new Option<string?>("--reason") { Description = "The justification." };
         var ticket = new Option<string?>("--ticket") { Description = "The ticket, SYSTEM:NUMBER (ServiceNow:CHG-4711)." };
-        var start = new Option<string?>("--start") { Description = "Start later, at this time (ISO 8601, e.g. 2026-12-06T09:00:00Z)." };
+        var start = new Option<string?>("--start") { Description = "Start later: at this time (ISO 8601, e.g. 2026-12-06T09:00:00Z) or after this delay (2h)." };
         var wait = new Option<bool>("--wait") { Description = "Follow the request until access is granted or the request ends." };
         var breakGlass = new Option<bool>("--break-glass") { Description = "Emergency access without approval, where the role allows it (reviewed afterwards)." };
         var command = new Command("activate", "Activate an eligible role.") { role, scope, duration, reason, ticket, start, wait, breakGlass };
@@ -30,7 +30,7 @@ public static class ActivateCommand
                 Duration = parse.GetValue(duration) is { } d ? Values.Duration(d) : null,
                 Justification = parse.GetValue(reason),
                 Ticket = parse.GetValue(ticket) is { } t ? Values.Ticket(t) : null,
-                StartsAt = parse.GetValue(start) is { } s ? Values.Time(s, host.Time.GetUtcNow()) : null,
+                StartsAt = parse.GetValue(start) is { } s ? Values.Start(s, host.Time.GetUtcNow()) : null,
                 BreakGlass = parse.GetValue(breakGlass) ? true : null,
             };
             var request = await session.Pim.RequestActivationAsync(session.Tenant, body, Guid.NewGuid().ToString(), ct);
