@@ -132,6 +132,8 @@ try
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
     app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
     if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<AuthOptions>().DevIssuer.Enabled) app.MapDevToken();
+    // Where Pim's tokens come from (RFC 9728), for clients that sign in from Pim's URL alone (pim login).
+    app.MapProtectedResourceMetadata();
     // A host's own endpoints, beside Pim's (the benchmark host's: bench/host); none when Pim runs on its own.
     app.MapContributedEndpoints();
 
