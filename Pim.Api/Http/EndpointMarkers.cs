@@ -18,6 +18,12 @@ public static class EndpointMarkers
     /// <summary>The answer shows a one-time secret: an Idempotency-Key keeps only its status and Location, never its body.</summary>
     public sealed class AnswerCarriesSecret;
 
+    /// <summary>
+    /// Not a bearer token but a signature over the request authenticates it (Slack's interactions): the contract names the
+    /// signature's scheme, <see cref="OpenApiSetup.SlackSignatureScheme"/>.
+    /// </summary>
+    public sealed class SlackSigned;
+
     /// <summary>A header that answers of this endpoint with <see cref="Status"/> carry: the contract declares it.</summary>
     public sealed record ResponseHeader(int Status, string Name, bool Required);
 

@@ -15,6 +15,7 @@ namespace Pim.Api.Http;
 public static partial class OpenApiSetup
 {
     public const string BearerScheme = "bearer";
+    public const string SlackSignatureScheme = "slackSignature";
     public const string ETag = "ETag";
     public const string Location = "Location";
     public const string RetryAfter = "Retry-After";
@@ -45,6 +46,15 @@ public static partial class OpenApiSetup
                 Description = "A JWT from the organisation's identity provider (Pim:Auth:Authority), validated as RFC8725 asks: signed " +
                               "with RS256/384/512, PS256 or ES256/384 by the issuer's published keys ('none' and symmetric algorithms " +
                               "are refused), issuer, audience and lifetime checked, and no longer-lived than Pim:Auth:MaxTokenLifetime.",
+            });
+            swagger.AddSecurityDefinition(SlackSignatureScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = "X-Slack-Signature",
+                Description = "Slack's request signature: v0= and the hex HMAC-SHA256, with the Slack app's signing secret " +
+                              "(Pim:Slack:SigningSecret), of v0:{X-Slack-Request-Timestamp}:{the raw body}; the timestamp within five " +
+                              "minutes of Pim's clock, and each signed interaction answered once.",
             });
             swagger.OperationFilter<BearerRequirementFilter>();
             swagger.OperationFilter<WireParameterFilter>();
@@ -316,12 +326,20 @@ public static partial class OpenApiSetup
     public static OpenApiSchema OrNull(OpenApiSchemaReference reference) =>
         new() { OneOf = [reference, new OpenApiSchema { Type = JsonSchemaType.Null }] };
 
-    /// <summary>Operations that require authentication name the bearer scheme; anonymous ones declare an empty requirement.</summary>
+    /// <summary>
+    /// Operations that require authentication name the bearer scheme; those a signature authenticates (Slack's), its
+    /// scheme; anonymous ones declare an empty requirement.
+    /// </summary>
     private sealed class BearerRequirementFilter : IOperationFilter
     {
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
             var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<EndpointMarkers.SlackSigned>().Any())
+            {
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SlackSignatureScheme, context.Document)] = [] }];
+                return;
+            }
             if (metadata.OfType<IAllowAnonymous>().Any())
             {
                 // Public on purpose (AuthZEN's metadata): an empty requirement says so, rather than leaving it unsaid.

@@ -34,7 +34,7 @@ public static class SlackInteractionEndpoints
     public const string Path = "/integrations/slack/interactions";
 
     public static void MapSlackInteractions(this IEndpointRouteBuilder app) =>
-        app.MapPost(Path, Interact).AllowAnonymous().WithTags("Integrations").WithName("SlackInteraction")
+        app.MapPost(Path, Interact).AllowAnonymous().WithMetadata(new EndpointMarkers.SlackSigned()).WithTags("Integrations").WithName("SlackInteraction")
             .WithSummary("Slack's interactions (Approve / Deny buttons, the deny modal), signed with the Slack app's signing secret (X-Slack-Signature, X-Slack-Request-Timestamp).")
             .Accepts<SlackInteractionForm>("application/x-www-form-urlencoded")
             // Slack reads the answer of a modal submission (response_action: clear, or errors shown in the modal); a click's answer is {}.
