@@ -90,6 +90,12 @@ public abstract class AuthorizationMatrixTests(PimApp app)
         new("DELETE", "/webhooks/{webhook}", null, 401, 404, 403, 403, 403, 403, 204),
         new("GET", "/webhooks", null, 401, 404, 403, 403, 403, 403, 200),
         new("POST", "/webhooks", new { url = "http://127.0.0.1:9/hook", eventTypes = new[] { "pim.activation.approved" } }, 401, 404, 403, 403, 403, 403, 201),
+        // Slack: the shared tenant has no connection (an administrator reading or removing it is told so).
+        new("PUT", "/integrations/slack", new { teamId = "T0MATRIX1", botToken = "xoxb-matrix-0123456789", channel = "CMATRIX01" }, 401, 404, 403, 403, 403, 403, 201),
+        new("GET", "/integrations/slack", null, 401, 404, 403, 403, 403, 403, 404),
+        new("DELETE", "/integrations/slack", null, 401, 404, 403, 403, 403, 403, 404),
+        // Slack's interactions: a bearer token counts for nothing there, only Slack's signature (none here).
+        new("POST", "~/integrations/slack/interactions", null, 401, 401, 401, 401, 401, 401, 401),
         new("GET", "/notifications", null, 401, 404, 403, 403, 403, 200, 200),
         new("POST", "/notifications/00000000-0000-0000-0000-000000000000/retry", null, 401, 404, 403, 403, 403, 403, 409),
         new("POST", "/access/evaluations", new { evaluations = new[] { new { principalId = "bob", roleId = "exchange-administrator" } } }, 401, 404, 403, 403, 200, 200, 403),

@@ -19,6 +19,9 @@ public sealed class WireBoundsTests(SqliteApp app)
     public static TheoryData<string> OperationIds() =>
         [.. ContractValidation.Document.Value.Operations
             .Where(o => o.Operation.ActualRequestBody is not null || o.Operation.ActualParameters.Any(p => p.Kind == OpenApiParameterKind.Query))
+            // Slack's interactions (a form signed by Slack) are refused before anything is read unless signed: their
+            // bounds are Slack's tests' (Integrations/SlackApprovalTests).
+            .Where(o => o.Operation.ActualRequestBody is null || o.Operation.ActualRequestBody.Content.ContainsKey("application/json"))
             .Select(o => o.Operation.OperationId).Order(StringComparer.Ordinal)];
 
     [Theory]
