@@ -79,6 +79,34 @@ public sealed class GraceTests(OutageCluster cluster) : IClassFixture<OutageClus
     }
 
     [Fact]
+    public async Task A_feed_that_listens_again_before_requests_reach_the_store_does_not_end_the_grace()
+    {
+        await using var app = new GraceApp(cluster.ConnectionString);
+        var s = await Scenario.OnboardAsync(app);
+        await s.WarmIndexAsync();
+        await StopStoreAsync(app);
+        try
+        {
+            // In a failover the feed's own connection can reach the new primary moments before requests do (the failover
+            // drill saw it): the feed listens again, and everything loaded is forgotten, while evaluations find no store.
+            var index = app.Services.GetRequiredService<GrantIndex>();
+            index.FeedConnected();
+            Assert.Equal("allow", await DecisionAsync(app, s, "bob", "exchange-administrator"));
+            Assert.Equal("deny", await DecisionAsync(app, s, "carol", "exchange-administrator"));
+
+            // Lost again at once: the grace runs its course, counted from the first proof, and then ends.
+            index.FeedLost();
+            Assert.Equal("allow", await DecisionAsync(app, s, "bob", "exchange-administrator"));
+            app.Time.Advance(Grace);
+            await Evaluate(app, s, "bob", "exchange-administrator").ExpectProblemAsync(HttpStatusCode.ServiceUnavailable, "store-unavailable");
+        }
+        finally
+        {
+            await cluster.ResumeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_tenant_the_index_did_not_hold_or_forgot_just_before_the_store_went_away_is_not_answered_from_memory()
     {
         await using var app = new GraceApp(cluster.ConnectionString);

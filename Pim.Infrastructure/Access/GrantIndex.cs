@@ -68,8 +68,8 @@ public sealed class AccessCacheOptions
 /// background; when the feed connects, every tenant is loaded in turn until the bound is reached;</item>
 /// <item>expiry needs nothing: every row keeps its start and end, applied at read time;</item>
 /// <item>with a grace (<see cref="AccessCacheOptions.Grace"/>), a feed lost while it proved the index current leaves the
-/// tenants held to answer, when the store cannot, until the grace from the last proof ends or the feed is back
-/// (<see cref="Graced"/>).</item>
+/// tenants held to answer, when the store cannot, until the grace from the last proof ends — a feed back meanwhile does
+/// not end it, as requests may not reach the new primary yet (<see cref="Graced"/>).</item>
 /// </list>
 /// </summary>
 public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantChanges changes, TimeProvider time, ILogger<GrantIndex> logger)
@@ -94,6 +94,13 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
     private volatile bool _live;
     private long _heardAt;
     private long _graceEnds = long.MinValue;
+
+    /// <summary>
+    /// The tenants held when the feed was lost at the start of the grace: what <see cref="Graced"/> answers for a tenant
+    /// not loaded again since, until the grace ends — the feed coming back does not end it, since the feed's connection
+    /// may reach the new primary before requests do. A change heard for a tenant takes it out.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, TenantGrants> _graced = new(StringComparer.Ordinal);
 
     public bool Enabled => options.Enabled;
 
@@ -128,6 +135,7 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
     public void Invalidate(string tenantId)
     {
         if (_slots.TryGetValue(tenantId, out var slot)) Forget(slot, newGeneration: true);
+        _graced.TryRemove(tenantId, out _);
         changes.Changed(tenantId);
     }
 
@@ -143,7 +151,7 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
     public void FeedConnected()
     {
         var provenAt = Environment.TickCount64;
-        Volatile.Write(ref _graceEnds, long.MinValue);
+        if (!InGrace) _graced.Clear();
         InvalidateAll();
         Heard(provenAt);
         _live = true;
@@ -188,16 +196,21 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
     /// <summary>
     /// The change feed is gone: answer from the store until it is back. With a grace, when the feed had proved the index
     /// current until a moment ago, what the index holds is kept for what is left of the grace (counted from that proof), for
-    /// <see cref="Graced"/>; loads under way are dropped. Lost again while it tries to listen: the grace runs its course.
+    /// <see cref="Graced"/>; loads under way are dropped. Lost again within the grace — while it tries to listen, or
+    /// moments after it listened again, in a failover — the grace runs its course.
     /// </summary>
     public void FeedLost()
     {
         var sinceProof = TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _heardAt));
         var wasCurrent = Current;
         _live = false;
+        if (InGrace) return;
         if (wasCurrent && options.Grace > sinceProof)
         {
             var left = options.Grace - sinceProof;
+            _graced.Clear();
+            foreach (var (tenantId, slot) in _slots)
+                if (slot.Grants is { } grants) _graced[tenantId] = grants;
             Volatile.Write(ref _graceEnds, time.GetTimestamp() + (long)(left.TotalSeconds * time.TimestampFrequency));
             Interlocked.Increment(ref _epoch);
             changes.AllChanged();
@@ -205,19 +218,21 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
                 left);
             return;
         }
-        if (InGrace) return;
+        _graced.Clear();
         InvalidateAll();
     }
 
     private bool InGrace => time.GetTimestamp() < Volatile.Read(ref _graceEnds);
 
     /// <summary>
-    /// The tenant's grants as the index held them when its change feed was lost, while the grace lasts and the feed is not
-    /// back; else null. Only for when the store does not answer (<see cref="IndexedAccessReader"/>): a store that answers
-    /// always does.
+    /// While the grace lasts, the tenant's grants as the index holds them (loaded while the feed proved them current), or
+    /// else as it held them when the feed was lost, unless a change was heard for it since; else null. Only for when the
+    /// store does not answer (<see cref="IndexedAccessReader"/>): a store that answers always does.
     /// </summary>
     public TenantGrants? Graced(string tenantId) =>
-        !_live && InGrace && _slots.TryGetValue(tenantId, out var slot) ? slot.Grants : null;
+        !InGrace ? null
+        : _slots.TryGetValue(tenantId, out var slot) && slot.Grants is { } held ? held
+        : _graced.GetValueOrDefault(tenantId);
 
     /// <summary>
     /// The change feed proved alive (a notification or a heartbeat arrived): everything committed before
