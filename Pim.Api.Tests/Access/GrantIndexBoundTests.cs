@@ -7,7 +7,6 @@ namespace Pim.Api.Tests.Access;
 /// limit) at what a row takes, so that the default configuration holds a million-assignment directory wherever the memory
 /// for it is there. An explicit bound is kept as it is. No database.
 /// </summary>
-[Trait("Store", "none")]
 public sealed class GrantIndexBoundTests
 {
     private const long GiB = 1L << 30;

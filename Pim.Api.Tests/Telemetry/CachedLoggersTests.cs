@@ -7,7 +7,6 @@ namespace Pim.Api.Tests.Telemetry;
 /// Pim's logger factory makes each category's logger once: Serilog's makes a new one each time it is asked, and ASP.NET
 /// Core asks per request (issue 27: a tenth of what an evaluation allocated). No database.
 /// </summary>
-[Trait("Store", "none")]
 public sealed class CachedLoggersTests
 {
     private sealed class CountingFactory : ILoggerFactory
