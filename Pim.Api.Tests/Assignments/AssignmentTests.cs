@@ -132,4 +132,59 @@ public abstract class AssignmentTests(PimApp app)
         await Flush();
         Assert.Equal(5, await Reported());
     }
+
+    /// <summary>
+    /// A flush after a quiet hour can hold a use for every assignment of a large directory: PostgreSQL writes them as
+    /// arrays, thousands per statement (issue 27). Every pair lands, the last statement's too, and a pair written before
+    /// adds its uses and keeps the later of the two times; sightings the same.
+    /// </summary>
+    [Fact]
+    public async Task A_flush_of_more_uses_than_one_statement_holds_writes_every_one_of_them()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        var recorder = app.Services.GetRequiredService<Pim.Infrastructure.UsageRecorder>();
+        var sightings = app.Services.GetRequiredService<Pim.Infrastructure.PrincipalSightingRecorder>();
+        var pairs = Pim.Infrastructure.AssignmentUsageRepository.RowsPerStatement + 3;
+        async Task Flush() => await Pim.Infrastructure.UsageFlushService.FlushAsync(app.Services.GetRequiredService<IServiceScopeFactory>(),
+            recorder, CancellationToken.None);
+        async Task<(long Rows, long Uses, DateTimeOffset? Latest)> Stored(string table, string column)
+        {
+            await using var connection = await app.Services.GetRequiredService<Pim.Infrastructure.Store>().OpenAsync(CancellationToken.None);
+            await using var command = connection.CreateCommand();
+            command.CommandText = table == "assignment_usage"
+                ? $"SELECT count(*), sum(uses), max(last_used_at) FROM assignment_usage WHERE tenant_id = '{s.Id}' AND client_id = 'bulk-gateway'"
+                : $"SELECT count(*), count(*), max({column}) FROM principal_sightings WHERE tenant_id = '{s.Id}' AND principal_id LIKE 'bulk-%'";
+            await using var row = await command.ExecuteReaderAsync();
+            await row.ReadAsync();
+            return (row.GetInt64(0), row.IsDBNull(1) ? 0 : row.GetInt64(1), row.IsDBNull(2) ? null : row.GetFieldValue<DateTimeOffset>(2));
+        }
+
+        var first = Now;
+        for (var i = 0; i < pairs; i++)
+        {
+            recorder.Record(s.Id, $"bulk-{i:D5}", "bulk-gateway", first, service: true);
+            sightings.Record(s.Id, $"bulk-{i:D5}", first);
+        }
+        await Flush();
+        Assert.Equal((pairs, pairs, first.ToUnixTimeSeconds()), Seconds(await Stored("assignment_usage", "last_used_at")));
+        Assert.Equal((pairs, pairs, first.ToUnixTimeSeconds()), Seconds(await Stored("principal_sightings", "last_seen_at")));
+
+        // An hour later every pair is used twice more: the rows written before add the uses and move to the later time.
+        app.Time.Advance(UsageRecorderHour);
+        var later = Now;
+        for (var i = 0; i < pairs; i++)
+        {
+            recorder.Record(s.Id, $"bulk-{i:D5}", "bulk-gateway", later, service: true);
+            recorder.Record(s.Id, $"bulk-{i:D5}", "bulk-gateway", later, service: true);
+            sightings.Record(s.Id, $"bulk-{i:D5}", later);
+        }
+        await Flush();
+        Assert.Equal((pairs, 3L * pairs, later.ToUnixTimeSeconds()), Seconds(await Stored("assignment_usage", "last_used_at")));
+        Assert.Equal((pairs, pairs, later.ToUnixTimeSeconds()), Seconds(await Stored("principal_sightings", "last_seen_at")));
+
+        static (long, long, long?) Seconds((long Rows, long Uses, DateTimeOffset? Latest) stored) =>
+            (stored.Rows, stored.Uses, stored.Latest?.ToUnixTimeSeconds());
+    }
+
+    private static readonly TimeSpan UsageRecorderHour = Pim.Infrastructure.UsageRecorder.WriteEvery;
 }
