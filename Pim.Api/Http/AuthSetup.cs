@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -65,7 +66,7 @@ public static class AuthSetup
                 {
                     string authorization = context.Request.Headers.Authorization.ToString();
                     if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                        && await validated.FindAsync(authorization["Bearer ".Length..].Trim(), context.Options.ConfigurationManager,
+                        && await validated.FindAsync(authorization.AsSpan("Bearer ".Length).Trim(), context.Options.ConfigurationManager,
                             context.HttpContext.RequestAborted) is { } principal)
                     {
                         context.Principal = principal;
@@ -151,10 +152,20 @@ public static class AuthSetup
     }
 
     /// <summary>What the validated token says: subject, tenant, scopes, MFA and the time of sign-in.</summary>
-    public static TokenFacts ToTokenFacts(this ClaimsPrincipal user, AuthOptions options)
+    public static TokenFacts ToTokenFacts(this ClaimsPrincipal user, AuthOptions options) =>
+        user.FactsOrNull(options) ?? throw new PimException(ErrorCodes.Unauthenticated, $"The token has no '{options.Claims.Subject}' claim.");
+
+    /// <summary>Facts read once per identity: a token validated before is one <see cref="ClaimsPrincipal"/> for all its requests
+    /// (<see cref="ValidatedTokens"/>), so its claims are searched once, not by every middleware of every request.</summary>
+    private static readonly ConditionalWeakTable<ClaimsPrincipal, ReadFacts> Read = new();
+
+    private sealed record ReadFacts(AuthOptions Options, TokenFacts Facts);
+
+    /// <summary><see cref="ToTokenFacts"/>, or null when the token names no subject.</summary>
+    public static TokenFacts? FactsOrNull(this ClaimsPrincipal user, AuthOptions options)
     {
-        var subject = user.FindFirst(options.Claims.Subject)?.Value
-            ?? throw new PimException(ErrorCodes.Unauthenticated, $"The token has no '{options.Claims.Subject}' claim.");
+        if (Read.TryGetValue(user, out var read) && ReferenceEquals(read.Options, options)) return read.Facts;
+        if (user.FindFirst(options.Claims.Subject)?.Value is not { } subject) return null;
         var scopes = user.FindAll("scp").Concat(user.FindAll("scope"))
             .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
         var mfa = user.FindAll(options.Claims.AuthenticationMethods).Any(c => c.Value == options.Claims.MfaMethod);
@@ -163,7 +174,9 @@ public static class AuthSetup
             : null;
         var tenantId = user.FindFirst(options.Claims.TenantId)?.Value;
         var platform = tenantId is null && options.PlatformIdentities.Contains(subject, StringComparer.Ordinal);
-        return new TokenFacts(subject, tenantId, scopes, mfa, authTime, platform);
+        var facts = new TokenFacts(subject, tenantId, scopes, mfa, authTime, platform);
+        Read.AddOrUpdate(user, new ReadFacts(options, facts));
+        return facts;
     }
 
 }

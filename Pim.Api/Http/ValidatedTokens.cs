@@ -16,16 +16,28 @@ namespace Pim.Api.Http;
 /// soon as Pim's copy of the key set (the JwtBearer configuration, refreshed as JwtBearer refreshes it) no longer has it.
 /// At most <see cref="AuthOptions.TokenCacheSize"/> tokens: expired ones are dropped first, then, if still full, all of them.
 /// </summary>
-public sealed class ValidatedTokens(AuthOptions options, TimeProvider time)
+public sealed class ValidatedTokens
 {
-    private sealed record Entry(ClaimsPrincipal Principal, DateTimeOffset Until, string SignedBy);
+    private sealed record Entry(string Token, ClaimsPrincipal Principal, DateTimeOffset Until, string SignedBy);
 
     /// <summary>The keys of one configuration of the identity provider, as <see cref="KeyOf"/> names them.</summary>
     private sealed record KeySet(OpenIdConnectConfiguration Configuration, HashSet<string> Keys);
 
-    private readonly ConcurrentDictionary<string, Entry> _tokens = new(StringComparer.Ordinal);
+    private readonly AuthOptions options;
+    private readonly TimeProvider time;
+    private readonly ConcurrentDictionary<string, Entry> _tokens;
+    /// <summary>The same tokens, looked up by the characters of the Authorization header: no string cut from it per request.</summary>
+    private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly object _pruning = new();
     private KeySet? _published;
+
+    public ValidatedTokens(AuthOptions options, TimeProvider time)
+    {
+        this.options = options;
+        this.time = time;
+        _tokens = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
+        _bySpan = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public int Count => _tokens.Count;
 
@@ -37,11 +49,15 @@ public sealed class ValidatedTokens(AuthOptions options, TimeProvider time)
     /// keys now (<paramref name="keys"/>: JwtBearer's configuration manager; none for the development issuer, whose one
     /// key never leaves). A token whose key left is forgotten, and validated in full — and refused — like any other.
     /// </summary>
-    public async ValueTask<ClaimsPrincipal?> FindAsync(string token, IConfigurationManager<OpenIdConnectConfiguration>? keys, CancellationToken ct)
+    public ValueTask<ClaimsPrincipal?> FindAsync(ReadOnlySpan<char> token, IConfigurationManager<OpenIdConnectConfiguration>? keys, CancellationToken ct) =>
+        Live(token) is not { } entry ? ValueTask.FromResult<ClaimsPrincipal?>(null)
+        : keys is null ? ValueTask.FromResult<ClaimsPrincipal?>(entry.Principal)
+        : StillPublishedAsync(entry, keys, ct);
+
+    private async ValueTask<ClaimsPrincipal?> StillPublishedAsync(Entry entry, IConfigurationManager<OpenIdConnectConfiguration> keys, CancellationToken ct)
     {
-        if (Live(token) is not { } entry) return null;
-        if (keys is null || Published(await keys.GetConfigurationAsync(ct)).Contains(entry.SignedBy)) return entry.Principal;
-        _tokens.TryRemove(new KeyValuePair<string, Entry>(token, entry));
+        if (Published(await keys.GetConfigurationAsync(ct)).Contains(entry.SignedBy)) return entry.Principal;
+        _tokens.TryRemove(new KeyValuePair<string, Entry>(entry.Token, entry));
         return null;
     }
 
@@ -49,14 +65,14 @@ public sealed class ValidatedTokens(AuthOptions options, TimeProvider time)
     {
         if (options.TokenCacheSize <= 0) return;
         if (_tokens.Count >= options.TokenCacheSize) Prune();
-        _tokens[token] = new Entry(principal, expires + AuthSetup.ClockSkew, KeyOf(signedBy));
+        _tokens[token] = new Entry(token, principal, expires + AuthSetup.ClockSkew, KeyOf(signedBy));
     }
 
-    private Entry? Live(string token)
+    private Entry? Live(ReadOnlySpan<char> token)
     {
-        if (!_tokens.TryGetValue(token, out var entry)) return null;
+        if (!_bySpan.TryGetValue(token, out var entry)) return null;
         if (time.Now() < entry.Until) return entry;
-        _tokens.TryRemove(new KeyValuePair<string, Entry>(token, entry));
+        _tokens.TryRemove(new KeyValuePair<string, Entry>(entry.Token, entry));
         return null;
     }
 
