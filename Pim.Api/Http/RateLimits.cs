@@ -64,13 +64,16 @@ public sealed class RateBudgets(RateLimitOptions options, TimeProvider time)
         public long Index => (long)(uint)(Volatile.Read(ref State) >> 32);
     }
 
-    private readonly ConcurrentDictionary<string, Window> _windows = new();
+    /// <summary>A budget's counter: the request class and tenant, and for a caller's budget the caller (its token's tenant and subject).</summary>
+    public readonly record struct Key(string Class, string Tenant, string? CallerTenant = null, string? Caller = null);
+
+    private readonly ConcurrentDictionary<Key, Window> _windows = new();
     private long _swept;
 
     public readonly record struct Spending(bool Allowed, int CallerLeft, int TenantLeft, TimeSpan Reset);
 
     /// <summary>Spends one request of the caller's and the tenant's budgets (neither, when one of them is spent).</summary>
-    public Spending Spend(string callerKey, string tenantKey, RateLimitOptions.Budget budget)
+    public Spending Spend(Key callerKey, Key tenantKey, RateLimitOptions.Budget budget)
     {
         var now = time.GetUtcNow().UtcTicks;
         var index = now / options.Window.Ticks;
@@ -128,7 +131,7 @@ public sealed class RateBudgets(RateLimitOptions options, TimeProvider time)
         var swept = Interlocked.Read(ref _swept);
         if (swept >= index || Interlocked.CompareExchange(ref _swept, index, swept) != swept) return;
         foreach (var (key, window) in _windows)
-            if (window.Index != (long)(uint)index) _windows.TryRemove(new KeyValuePair<string, Window>(key, window));
+            if (window.Index != (long)(uint)index) _windows.TryRemove(new KeyValuePair<Key, Window>(key, window));
     }
 }
 
@@ -150,6 +153,20 @@ public static class RateLimits
         var budgets = app.Services.GetRequiredService<RateBudgets>();
         var inFlight = app.Services.GetRequiredService<TenantInFlight>();
         var auth = app.Services.GetRequiredService<AuthOptions>();
+        // What the answers say of each class's budget, made once: its name and quota.
+        var classes = new[] { RequestClass.Evaluation, RequestClass.Reads, RequestClass.Writes }.ToDictionary(kind => kind, kind =>
+        {
+            var budget = kind switch
+            {
+                RequestClass.Evaluation => options.Evaluation,
+                RequestClass.Reads => options.Reads,
+                _ => options.Writes,
+            };
+            var policy = kind.ToString().ToLowerInvariant();
+            var window = Seconds(options.Window);
+            return new ClassBudget(policy, budget,
+                $"\"{policy}\";q={budget.PerCaller};w={window}, \"{policy}-tenant\";q={budget.PerTenant};w={window}");
+        });
         app.Use(async (http, next) =>
         {
             if (http.Request.Path.StartsWithSegments("/health"))
@@ -158,7 +175,10 @@ public static class RateLimits
                 return;
             }
             var (tenant, caller) = Identify(http, auth);
-            if (options.Enabled && !await SpendAsync(http, budgets, options, tenant, caller)) return;
+            var kind = http.Has<EndpointMarkers.Evaluation>() ? RequestClass.Evaluation
+                : HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) ? RequestClass.Reads
+                : RequestClass.Writes;
+            if (options.Enabled && !await SpendAsync(http, budgets, classes[kind], tenant, caller)) return;
             // Requests without a valid token are answered without the store: they take no tenant's place.
             if (http.User.Identity?.IsAuthenticated != true)
             {
@@ -179,35 +199,25 @@ public static class RateLimits
         });
     }
 
-    /// <summary>Spends one request of the caller's and its tenant's budget of the request's class; false when refused (answered 429).</summary>
-    private static async Task<bool> SpendAsync(HttpContext http, RateBudgets budgets, RateLimitOptions options, string tenant, string caller)
-    {
-        var kind = http.Has<EndpointMarkers.Evaluation>() ? RequestClass.Evaluation
-            : HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) ? RequestClass.Reads
-            : RequestClass.Writes;
-        var budget = kind switch
-        {
-            RequestClass.Evaluation => options.Evaluation,
-            RequestClass.Reads => options.Reads,
-            _ => options.Writes,
-        };
-        var spending = budgets.Spend($"{kind}|{tenant}|{caller}", $"{kind}|{tenant}", budget);
+    /// <summary>A request class's budget, its name in the answers' headers and its quota as <c>RateLimit-Policy</c> says it.</summary>
+    private sealed record ClassBudget(string Policy, RateLimitOptions.Budget Budget, string Quota);
 
-        var policy = kind.ToString().ToLowerInvariant();
-        var window = Seconds(options.Window);
-        var reset = Seconds(spending.Reset);
-        var remaining = $"\"{policy}\";r={spending.CallerLeft};t={reset}, \"{policy}-tenant\";r={spending.TenantLeft};t={reset}";
-        var quota = $"\"{policy}\";q={budget.PerCaller};w={window}, \"{policy}-tenant\";q={budget.PerTenant};w={window}";
+    /// <summary>Spends one request of the caller's and its tenant's budget of the request's class; false when refused (answered 429).</summary>
+    private static async Task<bool> SpendAsync(HttpContext http, RateBudgets budgets, ClassBudget of, string tenant, (string? Tenant, string Subject) caller)
+    {
+        var spending = budgets.Spend(new RateBudgets.Key(of.Policy, tenant, caller.Tenant, caller.Subject), new RateBudgets.Key(of.Policy, tenant), of.Budget);
         // Set as the answer starts: the exception handler and the status-code pages clear the headers set before.
         http.Response.OnStarting(() =>
         {
-            http.Response.Headers[OpenApiSetup.RateLimit] = remaining;
-            http.Response.Headers[OpenApiSetup.RateLimitPolicy] = quota;
+            var reset = Seconds(spending.Reset);
+            http.Response.Headers[OpenApiSetup.RateLimit] =
+                $"\"{of.Policy}\";r={spending.CallerLeft};t={reset}, \"{of.Policy}-tenant\";r={spending.TenantLeft};t={reset}";
+            http.Response.Headers[OpenApiSetup.RateLimitPolicy] = of.Quota;
             return Task.CompletedTask;
         });
         if (spending.Allowed) return true;
-        Pim.Infrastructure.PimTelemetry.RateLimited(policy, callerBudget: spending.CallerLeft == 0);
-        http.Response.Headers.RetryAfter = Math.Max(1, reset).ToString(CultureInfo.InvariantCulture);
+        Pim.Infrastructure.PimTelemetry.RateLimited(of.Policy, callerBudget: spending.CallerLeft == 0);
+        http.Response.Headers.RetryAfter = Math.Max(1, Seconds(spending.Reset)).ToString(CultureInfo.InvariantCulture);
         await Problems.WriteAsync(http, ErrorCodes.RateLimited,
             "Too many requests: this caller or its tenant has used its budget for now; retry after the time Retry-After gives.");
         return false;
@@ -216,13 +226,14 @@ public static class RateLimits
     private static long Seconds(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds);
 
     /// <summary>Whose budget a request spends: its token's tenant and subject, or (without a valid token) its client address.</summary>
-    private static (string Tenant, string Caller) Identify(HttpContext http, AuthOptions auth)
+    private static (string Tenant, (string? Tenant, string Subject) Caller) Identify(HttpContext http, AuthOptions auth)
     {
-        if (http.User.Identity?.IsAuthenticated != true) return ("anonymous", "ip:" + http.ClientAddress());
-        var subject = http.User.FindFirst(auth.Claims.Subject)?.Value ?? "";
-        var tokenTenant = http.User.FindFirst(auth.Claims.TenantId)?.Value;
+        if (http.User.Identity?.IsAuthenticated != true) return ("anonymous", ("ip", http.ClientAddress() ?? ""));
+        var facts = http.User.FactsOrNull(auth);
+        var subject = facts?.Subject ?? "";
+        var tokenTenant = facts is null ? http.User.FindFirst(auth.Claims.TenantId)?.Value : facts.TenantId;
         var pathTenant = http.GetRouteValue("tenantId") as string;
         var tenant = tokenTenant ?? (auth.PlatformIdentities.Contains(subject, StringComparer.Ordinal) ? pathTenant ?? "platform" : "unknown");
-        return (tenant, $"{tokenTenant}/{subject}");
+        return (tenant, (tokenTenant, subject));
     }
 }

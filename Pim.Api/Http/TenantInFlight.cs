@@ -11,15 +11,25 @@ namespace Pim.Api.Http;
 /// refused <c>429 rate-limited</c>. A read that waits for a change gives its place back once it waits
 /// (<see cref="Leave"/>): the long-poll bounds count it instead.
 /// </summary>
-public sealed class TenantInFlight(RateLimitOptions options) : IAsyncDisposable
+public sealed class TenantInFlight : IAsyncDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(tenant =>
-        RateLimitPartition.GetConcurrencyLimiter(tenant, _ => new ConcurrencyLimiterOptions
+    private readonly RateLimitOptions options;
+    private readonly PartitionedRateLimiter<string> _limiter;
+
+    public TenantInFlight(RateLimitOptions options)
+    {
+        this.options = options;
+        // One options object and one factory for every tenant: the partition is looked up per request, and a factory
+        // made there would be a new delegate each time.
+        var limits = new ConcurrencyLimiterOptions
         {
             PermitLimit = options.InFlightPerTenant!.Value,
             QueueLimit = options.InFlightQueuePerTenant,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        }), StringComparer.Ordinal);
+        };
+        Func<string, ConcurrencyLimiterOptions> factory = _ => limits;
+        _limiter = PartitionedRateLimiter.Create<string, string>(tenant => RateLimitPartition.GetConcurrencyLimiter(tenant, factory), StringComparer.Ordinal);
+    }
 
     /// <summary>A place among the tenant's running requests; null when its queue is full too, or when the client left while it queued.</summary>
     public async ValueTask<IDisposable?> EnterAsync(HttpContext http, string tenant)
