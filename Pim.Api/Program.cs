@@ -124,11 +124,12 @@ try
     app.UseMiddleware<IdempotencyMiddleware>();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
-    // OpenAPI 3.1: its schemas are JSON Schema 2020-12, which says "or null" exactly (type: [T, "null"], oneOf with {type: "null"}).
-    app.UseSwagger(swagger => swagger.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1);
     if (builder.Configuration.GetValue<bool?>("Pim:Swagger:UiEnabled") ?? app.Environment.IsDevelopment()) app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Pim v1"));
     app.UseAuthorization();
 
+    // OpenAPI 3.1: its schemas are JSON Schema 2020-12, which says "or null" exactly (type: [T, "null"], oneOf with {type: "null"}).
+    // An endpoint, not Swashbuckle's middleware: the middleware resolves the document generator for every request.
+    app.MapSwagger(setupAction: swagger => swagger.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1).AllowAnonymous();
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
     app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
     if (app.Environment.IsDevelopment() && app.Services.GetRequiredService<AuthOptions>().DevIssuer.Enabled) app.MapDevToken();
