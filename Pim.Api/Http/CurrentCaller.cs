@@ -31,7 +31,7 @@ public sealed class CurrentCaller
     /// A principal acting with its own token is seen by Pim now (recorded off the hot path; service-scoped tokens are not
     /// the principal's sign-in).
     /// </summary>
-    public static async Task<Caller> ResolveAsync(HttpContext http, string tenantId)
+    public static async ValueTask<Caller> ResolveAsync(HttpContext http, string tenantId)
     {
         Pim.Infrastructure.PimTelemetry.Tenant(tenantId);
         var origin = new RequestOrigin(

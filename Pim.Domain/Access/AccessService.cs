@@ -10,11 +10,14 @@ public sealed record AccessDecision(bool Granted, Grant? Grant, string? Reason);
 public sealed class AccessService(IAccessReader access, IPrincipals principals, ITenants tenants, IUsageRecorder usage, ICustomRoles roles, TimeProvider time)
 {
     /// <summary>Maps a token to the principal it acts as in <paramref name="tenantId"/>: itself, or the guest of its home identity.</summary>
-    public async Task<Caller> ResolveCallerAsync(string tenantId, TokenFacts token, RequestOrigin origin, CancellationToken ct)
+    public ValueTask<Caller> ResolveCallerAsync(string tenantId, TokenFacts token, RequestOrigin origin, CancellationToken ct) =>
+        token.TenantId == tenantId ? ValueTask.FromResult(new Caller(tenantId, token.Subject, token, origin))
+        : token.TenantId is null ? ValueTask.FromResult(new Caller(tenantId, null, token, origin))
+        : ResolveGuestAsync(tenantId, token, origin, ct);
+
+    private async ValueTask<Caller> ResolveGuestAsync(string tenantId, TokenFacts token, RequestOrigin origin, CancellationToken ct)
     {
-        if (token.TenantId == tenantId) return new Caller(tenantId, token.Subject, token, origin);
-        if (token.TenantId is null) return new Caller(tenantId, null, token, origin);
-        var guest = await principals.FindGuestAsync(tenantId, token.TenantId, token.Subject, ct);
+        var guest = await principals.FindGuestAsync(tenantId, token.TenantId!, token.Subject, ct);
         return new Caller(tenantId, guest?.Id, token, origin);
     }
 
@@ -44,8 +47,8 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
         if (caller.PrincipalId is not { } principalId) return false;
         var now = time.Now();
         var grants = await access.FindGrantsAsync(caller.TenantId, principalId, roleIds, scope, now, ct);
-        foreach (var standing in grants.Where(g => g.ActivationRequestId is null))
-            usage.Record(caller.TenantId, standing.AssignmentId, principalId, now, service: false);
+        foreach (var grant in grants)
+            if (grant.ActivationRequestId is null) usage.Record(caller.TenantId, grant.AssignmentId, principalId, now, service: false);
         return grants.Count > 0;
     }
 
@@ -102,8 +105,9 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
             if (grants.Count == 0 || standing.Kind != kind) return new AccessDecision(false, null, AccessRules.WhyNot(standing, kind));
         }
         // Which client relied on a standing assignment, so that "make eligible" can tell what it will break.
-        foreach (var standing in grants.Where(g => g.ActivationRequestId is null))
-            usage.Record(caller.TenantId, standing.AssignmentId, caller.PrincipalId ?? caller.Token.Subject, now, service: caller.PrincipalId is null);
+        foreach (var grant in grants)
+            if (grant.ActivationRequestId is null)
+                usage.Record(caller.TenantId, grant.AssignmentId, caller.PrincipalId ?? caller.Token.Subject, now, service: caller.PrincipalId is null);
         return new AccessDecision(true, Longest(grants), null);
     }
 
@@ -123,6 +127,16 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
         return grants.GroupBy(g => (g.RoleId, g.Scope)).Select(Longest).OrderBy(g => g.RoleId, StringComparer.Ordinal).ThenBy(g => g.Scope).ToList();
     }
 
-    private static Grant Longest(IEnumerable<Grant> grants) =>
-        grants.OrderBy(g => g.ValidUntil is null ? 0 : 1).ThenByDescending(g => g.ValidUntil).First();
+    /// <summary>The grant that lasts longest: one without an end, else the latest end (the first of equals). A loop, not a
+    /// sort: every evaluation asks it.</summary>
+    private static Grant Longest(IEnumerable<Grant> grants)
+    {
+        Grant? longest = null;
+        foreach (var grant in grants)
+            if (longest is null || Outlasts(grant, longest)) longest = grant;
+        return longest ?? throw new InvalidOperationException("No grant to choose from.");
+    }
+
+    private static bool Outlasts(Grant grant, Grant other) =>
+        other.ValidUntil is { } otherEnd && (grant.ValidUntil is not { } end || end > otherEnd);
 }
