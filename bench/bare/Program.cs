@@ -6,6 +6,9 @@ builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
 var app = builder.Build();
 app.MapPost("/bare", (BareRequest body) => TypedResults.Ok(new BareResponse("allow", body.PrincipalId, body.RoleId, body.Scope ?? "/")));
+// What the process has allocated (every thread), read before and after the anchor's run: the anchor's own bytes per request,
+// the floor under Pim's allocation per evaluation.
+app.MapGet("/gc", () => TypedResults.Ok(new Dictionary<string, double> { ["allocated"] = GC.GetTotalAllocatedBytes(precise: false) }));
 app.Run();
 
 /// <summary>The body of Pim's <c>POST /v1/tenants/{tenantId}/access/evaluation</c>.</summary>

@@ -144,7 +144,9 @@ bench_case() {
   [[ "$batch" == 1 ]] && run_wrk "warmup-batch-$LABEL" batch "$BASE_URL" "$WARMUP"
   read -r "R[$LABEL.rss_warm]" "R[$LABEL.hwm_warm]" < <(mem_of "$API_PID")
   log "measuring anchor ${DURATION}s"
+  gc_snapshot anchor0 anchor
   run_wrk "anchor-$LABEL" bare "$ANCHOR_URL" "$DURATION"
+  gc_snapshot anchor1 anchor
   log "measuring pim-bare ${DURATION}s"
   gc_snapshot pimbare0
   run_wrk "pimbare-$LABEL" bare "$BARE_URL" "$DURATION"

@@ -100,9 +100,11 @@ start_issuer() {
 
 # gc_snapshot NAME: records Pim's GET /bench/gc figures (allocated bytes, collections, pause ms, GC heap, grant-index rows,
 # its bound and loads) as R[$LABEL.gc.NAME.<figure>]; the summary reads deltas between two snapshots around a run.
+# gc_snapshot NAME anchor: the anchor's GET /gc (allocated bytes only).
 gc_snapshot() {
-  local name=$1 body pair
-  body="$(curl -fsS --max-time 10 -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$API_PORT/bench/gc" 2>/dev/null || true)"
+  local name=$1 body pair url="http://127.0.0.1:$API_PORT/bench/gc"
+  [[ "${2:-}" == anchor ]] && url="http://127.0.0.1:$ANCHOR_PORT/gc"
+  body="$(curl -fsS --max-time 10 -H "Authorization: Bearer $TOKEN" "$url" 2>/dev/null || true)"
   [[ -n "$body" ]] || { log "WARNING: GET /bench/gc failed"; return 0; }
   while read -r pair; do
     R[$LABEL.gc.$name.${pair%%:*}]=${pair#*:}
