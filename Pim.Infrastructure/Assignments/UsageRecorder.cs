@@ -33,9 +33,20 @@ public sealed class UsageRecorder(TimeProvider time) : IUsageRecorder
         internal DateTimeOffset? WrittenAt;
         /// <summary>Forgotten (nothing pending, written over an hour ago): a use finds a new entry instead.</summary>
         internal bool Retired;
+        /// <summary>Waiting among the pairs never written.</summary>
+        internal bool Queued;
     }
 
     private readonly ConcurrentDictionary<Key, Entry> _entries = new();
+
+    /// <summary>Pairs used and never written (or forgotten since): written at the next flush.</summary>
+    private readonly ConcurrentQueue<KeyValuePair<Key, Entry>> _unwritten = new();
+
+    /// <summary>Pairs written, oldest write first, each with the time of that write: a flush looks only at those whose hour
+    /// is over, not at every pair held (a million-assignment directory can hold hundreds of thousands).</summary>
+    private readonly Queue<(Key Key, Entry Entry, DateTimeOffset WrittenAt)> _written = new();
+
+    private readonly object _draining = new();
 
     public void Record(string tenantId, string assignmentId, string clientId, DateTimeOffset at, bool service)
     {
@@ -49,6 +60,11 @@ public sealed class UsageRecorder(TimeProvider time) : IUsageRecorder
                 if (entry.Uses == 0) entry.FirstUsedAt = entry.LastUsedAt = at;
                 entry.Uses++;
                 if (at > entry.LastUsedAt) entry.LastUsedAt = at;
+                if (entry.WrittenAt is null && !entry.Queued)
+                {
+                    entry.Queued = true;
+                    _unwritten.Enqueue(new(key, entry));
+                }
                 return;
             }
         }
@@ -61,28 +77,47 @@ public sealed class UsageRecorder(TimeProvider time) : IUsageRecorder
     /// </summary>
     public IReadOnlyList<KeyValuePair<Key, Entry>> Drain(bool all = false)
     {
-        var now = time.GetUtcNow();
-        var due = new List<KeyValuePair<Key, Entry>>();
-        foreach (var pair in _entries)
+        lock (_draining)
         {
-            var entry = pair.Value;
-            lock (entry)
-            {
-                var hourOver = entry.WrittenAt is not { } written || now - written >= WriteEvery;
-                if (entry.Uses > 0 && (all || hourOver))
+            var now = time.GetUtcNow();
+            var due = new List<KeyValuePair<Key, Entry>>();
+            while (_unwritten.TryDequeue(out var pair))
+                lock (pair.Value)
                 {
-                    due.Add(new(pair.Key, new Entry(entry.Service, entry.FirstUsedAt) { LastUsedAt = entry.LastUsedAt, Uses = entry.Uses }));
-                    entry.Uses = 0;
-                    entry.WrittenAt = now;
+                    pair.Value.Queued = false;
+                    Take(pair.Key, pair.Value, now, due);
                 }
-                else if (entry.Uses == 0 && hourOver)
+            // Each pair written before this flush is looked at once at most: what it writes again goes to the back.
+            for (var waiting = _written.Count; waiting > 0 && _written.TryPeek(out var written); waiting--)
+            {
+                var hourOver = now - written.WrittenAt >= WriteEvery;
+                if (!all && !hourOver) break;
+                _written.Dequeue();
+                lock (written.Entry)
                 {
-                    entry.Retired = true;
-                    _entries.TryRemove(pair);
+                    // Written again since (a flush of everything): the later write is queued too.
+                    if (written.Entry.WrittenAt != written.WrittenAt) continue;
+                    if (written.Entry.Uses > 0) Take(written.Key, written.Entry, now, due);
+                    else if (hourOver)
+                    {
+                        written.Entry.Retired = true;
+                        _entries.TryRemove(new KeyValuePair<Key, Entry>(written.Key, written.Entry));
+                    }
+                    else _written.Enqueue(written); // a flush of everything keeps what was written within the hour
                 }
             }
+            return due;
         }
-        return due;
+    }
+
+    /// <summary>A pair's pending uses, taken for writing now (its entry's lock held).</summary>
+    private void Take(Key key, Entry entry, DateTimeOffset now, List<KeyValuePair<Key, Entry>> due)
+    {
+        if (entry.Uses == 0 || entry.Retired) return;
+        due.Add(new(key, new Entry(entry.Service, entry.FirstUsedAt) { LastUsedAt = entry.LastUsedAt, Uses = entry.Uses }));
+        entry.Uses = 0;
+        entry.WrittenAt = now;
+        _written.Enqueue((key, entry, now));
     }
 
     /// <summary>What is recorded but not yet written, for one assignment.</summary>

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Time.Testing;
+using Pim.Infrastructure;
+
+namespace Pim.Api.Tests.Assignments;
+
+/// <summary>
+/// The usage recorder writes each (grant, client) pair at most once an hour, and a flush looks only at the pairs used
+/// for the first time and those whose hour is over (issue 27): what it takes is exactly what was recorded, once.
+/// </summary>
+public sealed class UsageRecorderTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero));
+
+    private static long Uses(IReadOnlyList<KeyValuePair<UsageRecorder.Key, UsageRecorder.Entry>> due, string assignmentId) =>
+        due.Where(d => d.Key.AssignmentId == assignmentId).Sum(d => d.Value.Uses);
+
+    [Fact]
+    public void A_pair_is_written_at_its_first_use_then_once_an_hour_and_forgotten_after_an_hour_unused()
+    {
+        var recorder = new UsageRecorder(_time);
+        recorder.Record("t", "a1", "gateway", _time.GetUtcNow(), service: true);
+        recorder.Record("t", "a1", "gateway", _time.GetUtcNow(), service: true);
+        Assert.Equal(2, Uses(recorder.Drain(), "a1"));
+
+        // Within the hour: held, not due; reported as pending.
+        _time.Advance(TimeSpan.FromMinutes(10));
+        recorder.Record("t", "a1", "gateway", _time.GetUtcNow(), service: true);
+        Assert.Empty(recorder.Drain());
+        Assert.Equal(1, Assert.Single(recorder.Pending("t", "a1")).Value.Uses);
+
+        // The hour since the write is over: due, with the time of its last use.
+        _time.Advance(TimeSpan.FromMinutes(50));
+        var due = Assert.Single(recorder.Drain());
+        Assert.Equal((1L, _time.GetUtcNow().AddMinutes(-50)), (due.Value.Uses, due.Value.LastUsedAt));
+
+        // An hour without a use: forgotten, so that the next use is written at the next flush, not an hour later.
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Empty(recorder.Drain());
+        recorder.Record("t", "a1", "gateway", _time.GetUtcNow(), service: true);
+        Assert.Equal(1, Uses(recorder.Drain(), "a1"));
+    }
+
+    [Fact]
+    public void A_flush_of_everything_takes_every_pending_use_and_the_next_flush_does_not_take_them_again()
+    {
+        var recorder = new UsageRecorder(_time);
+        recorder.Record("t", "a1", "gateway", _time.GetUtcNow(), service: true);
+        Assert.Single(recorder.Drain());
+        _time.Advance(TimeSpan.FromMinutes(5));
+        recorder.Record("t", "a1", "gateway", _time.GetUtcNow(), service: true);
+        recorder.Record("t", "a2", "gateway", _time.GetUtcNow(), service: true);
+        var all = recorder.Drain(all: true);
+        Assert.Equal((1L, 1L), (Uses(all, "a1"), Uses(all, "a2")));
+        _time.Advance(TimeSpan.FromHours(2));
+        Assert.Empty(recorder.Drain());
+    }
+
+    /// <summary>Uses recorded while flushes run, from many threads: every one is taken exactly once.</summary>
+    [Fact]
+    public async Task Racing_uses_and_flushes_lose_no_use_and_take_none_twice()
+    {
+        var recorder = new UsageRecorder(_time);
+        const int threads = 4, perThread = 50_000, pairs = 500;
+        long taken = 0;
+        using var stop = new CancellationTokenSource();
+        var flushing = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var (_, entry) in recorder.Drain()) Interlocked.Add(ref taken, entry.Uses);
+                _time.Advance(TimeSpan.FromMinutes(7)); // hours pass: pairs come due and are forgotten meanwhile
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < perThread; i++)
+                recorder.Record("t", $"a{(i * 7 + t) % pairs}", "gateway", _time.GetUtcNow(), service: true);
+        })));
+        stop.Cancel();
+        await flushing;
+        foreach (var (_, entry) in recorder.Drain(all: true)) taken += entry.Uses;
+        Assert.Equal((long)threads * perThread, taken);
+    }
+}
