@@ -16,7 +16,9 @@ public static class JsonMediaType
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            if (http.Request.ContentType is { } type && http.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is not null
+            // The usual answer first: exactly "application/json" needs no parsing.
+            if (http.Request.ContentType is { } type && !type.Equals(Json, StringComparison.OrdinalIgnoreCase)
+                && http.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is not null
                 && (!MediaTypeHeaderValue.TryParse(type, out var media) || !media.MediaType.Equals(Json, StringComparison.OrdinalIgnoreCase)))
                 throw new BadHttpRequestException($"The request body is {Json}.", StatusCodes.Status415UnsupportedMediaType);
             return await next(context);
