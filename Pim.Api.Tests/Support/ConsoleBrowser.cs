@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Deque.AxeCore.Playwright;
@@ -18,7 +17,7 @@ namespace Pim.Api.Tests.Support;
 /// and one Pim per store, shared by the tests of its collection. Each page the tests visit is checked with axe-core and
 /// saved as a screenshot under the test run's output directory (<see cref="ScreenshotDirectory"/>).
 /// </summary>
-public abstract class ConsoleBrowser : IAsyncLifetime
+public abstract class ConsoleBrowser(string store) : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
     private static readonly string[] ChromiumFlags =
@@ -32,9 +31,7 @@ public abstract class ConsoleBrowser : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "console-screenshots");
 
-    protected abstract PimApp CreateApp(OidcProvider provider, int port, X509Certificate2 certificate);
-
-    public abstract string Store { get; }
+    public string Store => store;
 
     public async Task InitializeAsync()
     {
@@ -43,10 +40,10 @@ public abstract class ConsoleBrowser : IAsyncLifetime
                 "(scripts/test.sh installs it with apt-get when it runs as root; otherwise: sudo apt-get install chromium).");
         Directory.CreateDirectory(ScreenshotDirectory);
         Provider = await OidcProvider.StartAsync();
-        var port = FreePort();
-        BaseAddress = new Uri($"https://127.0.0.1:{port}/");
+        var kestrel = new KestrelHosting(KestrelHosting.FreePort(), Configure, Certificate());
+        BaseAddress = kestrel.BaseAddress;
         Provider.ClientOrigin = BaseAddress;
-        App = CreateApp(Provider, port, Certificate());
+        App = PimApp.OnKestrel(store, kestrel);
         App.StartServer();
         Provider.Now = App.Time.GetUtcNow;
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
@@ -111,22 +108,15 @@ public abstract class ConsoleBrowser : IAsyncLifetime
 
     public HttpClient Operator(string tenantId) => Api("directory-sync", tenantId, false, "pim.operator");
 
-    /// <summary>What the console's hosting adds to a store's test app: Kestrel over https, outside Development, the provider.</summary>
-    public static void Configure(IWebHostBuilder builder, OidcProvider provider, int port)
+    /// <summary>What the console's hosting adds to a store's test app: outside Development, the provider, its public URL.</summary>
+    private void Configure(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Staging");
-        builder.UseSetting("Pim:Auth:Authority", provider.Issuer.ToString());
+        builder.UseSetting("Pim:Auth:Authority", Provider.Issuer.ToString());
         builder.UseSetting("Pim:Auth:RequireHttpsMetadata", "false");
         builder.UseSetting("Pim:Console:ClientId", OidcProvider.ClientId);
         builder.UseSetting("Pim:Console:ClientSecret", OidcProvider.ClientSecret);
-        builder.UseSetting("Pim:Console:PublicUrl", $"https://127.0.0.1:{port}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        builder.UseSetting("Pim:Console:PublicUrl", BaseAddress.ToString().TrimEnd('/'));
     }
 
     /// <summary>A self-signed certificate for 127.0.0.1, for this run only.</summary>
@@ -143,57 +133,9 @@ public abstract class ConsoleBrowser : IAsyncLifetime
     }
 }
 
-public sealed class SqliteConsoleBrowser : ConsoleBrowser
-{
-    public override string Store => "sqlite";
+public sealed class SqliteConsoleBrowser() : ConsoleBrowser("sqlite");
 
-    protected override PimApp CreateApp(OidcProvider provider, int port, X509Certificate2 certificate) => new Host(provider, port, certificate);
-
-    private sealed class Host : SqliteApp
-    {
-        private readonly OidcProvider _provider;
-        private readonly int _port;
-
-        public Host(OidcProvider provider, int port, X509Certificate2 certificate)
-        {
-            _provider = provider;
-            _port = port;
-            UseKestrel(k => k.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(certificate)));
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            Configure(builder, _provider, _port);
-        }
-    }
-}
-
-public sealed class PostgresConsoleBrowser : ConsoleBrowser
-{
-    public override string Store => "postgres";
-
-    protected override PimApp CreateApp(OidcProvider provider, int port, X509Certificate2 certificate) => new Host(provider, port, certificate);
-
-    private sealed class Host : PostgresApp
-    {
-        private readonly OidcProvider _provider;
-        private readonly int _port;
-
-        public Host(OidcProvider provider, int port, X509Certificate2 certificate)
-        {
-            _provider = provider;
-            _port = port;
-            UseKestrel(k => k.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(certificate)));
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            Configure(builder, _provider, _port);
-        }
-    }
-}
+public sealed class PostgresConsoleBrowser() : ConsoleBrowser("postgres");
 
 [CollectionDefinition(Name)]
 public sealed class SqliteConsoleBrowserCollection : ICollectionFixture<SqliteConsoleBrowser>
