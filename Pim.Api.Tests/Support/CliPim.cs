@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Pim.Cli;
 
@@ -10,18 +8,19 @@ namespace Pim.Api.Tests.Support;
 /// line's tests: one per store, shared by the tests of its collection, each test in a tenant of its own. <see cref="Run"/>
 /// runs <c>pim</c> in-process against it, as its <c>Main</c> would, with a configuration directory of the test's own.
 /// </summary>
-public abstract class CliPim : IAsyncLifetime
+public abstract class CliPim(string provider) : IAsyncLifetime
 {
     public PimApp App { get; private set; } = null!;
     public Uri BaseAddress { get; private set; } = null!;
 
-    protected abstract PimApp CreateApp(int port);
+    /// <summary>What this fixture adds to the test host (nothing: Development, as the other HTTP tests).</summary>
+    protected virtual void Configure(IWebHostBuilder builder) { }
 
     public virtual Task InitializeAsync()
     {
-        var port = FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
-        App = CreateApp(port);
+        var kestrel = new KestrelHosting(KestrelHosting.FreePort(), Configure);
+        BaseAddress = kestrel.BaseAddress;
+        App = PimApp.OnKestrel(provider, kestrel);
         App.StartServer();
         return Task.CompletedTask;
     }
@@ -30,13 +29,6 @@ public abstract class CliPim : IAsyncLifetime
 
     /// <summary>A terminal of its own: a fresh configuration directory (profiles), PIM_URL set to this Pim.</summary>
     public CliSession Terminal() => new(App, BaseAddress);
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>One user's terminal: its environment variables and configuration directory, and the commands it ran.</summary>
@@ -94,7 +86,7 @@ public sealed class WatchedWriter(string awaited) : StringWriter
 /// Pim as deployed (outside Development, no development issuer), trusting the tests' OpenID Provider
 /// (<see cref="OidcProvider"/>, Pim:Auth:Authority), which the command line's device sign-in finds through Pim.
 /// </summary>
-public abstract class DeviceSignInPim : CliPim
+public abstract class DeviceSignInPim(string provider) : CliPim(provider)
 {
     public OidcProvider Provider { get; private set; } = null!;
 
@@ -111,58 +103,18 @@ public abstract class DeviceSignInPim : CliPim
         await Provider.DisposeAsync();
     }
 
-    public static void Configure(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder, OidcProvider provider)
+    protected override void Configure(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Staging");
         builder.UseSetting("Pim:Auth:DevIssuer:Enabled", "false");
-        builder.UseSetting("Pim:Auth:Authority", provider.Issuer.ToString());
+        builder.UseSetting("Pim:Auth:Authority", Provider.Issuer.ToString());
         builder.UseSetting("Pim:Auth:RequireHttpsMetadata", "false");
     }
 }
 
-public sealed class SqliteDeviceSignInPim : DeviceSignInPim
-{
-    protected override PimApp CreateApp(int port) => new Host(port, Provider);
+public sealed class SqliteDeviceSignInPim() : DeviceSignInPim("sqlite");
 
-    private sealed class Host : SqliteApp
-    {
-        private readonly OidcProvider _provider;
-
-        public Host(int port, OidcProvider provider)
-        {
-            _provider = provider;
-            UseKestrel(k => k.Listen(IPAddress.Loopback, port));
-        }
-
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            Configure(builder, _provider);
-        }
-    }
-}
-
-public sealed class PostgresDeviceSignInPim : DeviceSignInPim
-{
-    protected override PimApp CreateApp(int port) => new Host(port, Provider);
-
-    private sealed class Host : PostgresApp
-    {
-        private readonly OidcProvider _provider;
-
-        public Host(int port, OidcProvider provider)
-        {
-            _provider = provider;
-            UseKestrel(k => k.Listen(IPAddress.Loopback, port));
-        }
-
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            Configure(builder, _provider);
-        }
-    }
-}
+public sealed class PostgresDeviceSignInPim() : DeviceSignInPim("postgres");
 
 [CollectionDefinition(Name)]
 public sealed class SqliteDeviceSignInCollection : ICollectionFixture<SqliteDeviceSignInPim>
@@ -176,25 +128,9 @@ public sealed class PostgresDeviceSignInCollection : ICollectionFixture<Postgres
     public const string Name = "cli-device-postgres";
 }
 
-public sealed class SqliteCliPim : CliPim
-{
-    protected override PimApp CreateApp(int port) => new Host(port);
+public sealed class SqliteCliPim() : CliPim("sqlite");
 
-    private sealed class Host : SqliteApp
-    {
-        public Host(int port) => UseKestrel(k => k.Listen(IPAddress.Loopback, port));
-    }
-}
-
-public sealed class PostgresCliPim : CliPim
-{
-    protected override PimApp CreateApp(int port) => new Host(port);
-
-    private sealed class Host : PostgresApp
-    {
-        public Host(int port) => UseKestrel(k => k.Listen(IPAddress.Loopback, port));
-    }
-}
+public sealed class PostgresCliPim() : CliPim("postgres");
 
 [CollectionDefinition(Name)]
 public sealed class SqliteCliCollection : ICollectionFixture<SqliteCliPim>

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,10 +16,31 @@ namespace Pim.Api.Tests.Support;
 
 /// <summary>
 /// Pim in-process over a real store, in Development with the development issuer, on a fake clock.
-/// Each test works in a tenant of its own, so tests share one app per store.
+/// Each test works in a tenant of its own, so tests share one app per store. On TestServer, unless a fixture whose clients
+/// are real (the command line, a browser) hosts it on Kestrel (<see cref="KestrelHosting"/>).
 /// </summary>
 public abstract class PimApp : WebApplicationFactory<Program>
 {
+    private readonly KestrelHosting? _kestrel;
+
+    protected PimApp(KestrelHosting? kestrel = null)
+    {
+        _kestrel = kestrel;
+        if (kestrel is not null)
+            UseKestrel(k => k.Listen(IPAddress.Loopback, kestrel.Port, listen =>
+            {
+                if (kestrel.Certificate is not null) listen.UseHttps(kestrel.Certificate);
+            }));
+    }
+
+    /// <summary>Pim on the named store (sqlite or postgres) on Kestrel: start it with <c>StartServer</c>.</summary>
+    public static PimApp OnKestrel(string provider, KestrelHosting kestrel) => provider switch
+    {
+        "sqlite" => new SqliteApp(kestrel),
+        "postgres" => new PostgresApp(kestrel),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "The stores are sqlite and postgres."),
+    };
+
     public const string RemoteIpHeader = "X-Test-Remote-Ip";
     public const string TrustedProxy = "10.20.30.40";
     public const string ConsolePublicUrl = "https://pim.test.example";
@@ -66,6 +89,7 @@ public abstract class PimApp : WebApplicationFactory<Program>
             services.AddSingleton<IStartupFilter, RemoteIpStartupFilter>();
             services.AddSingleton<IStartupFilter, ContractValidation.StartupFilter>();
         });
+        _kestrel?.Configure?.Invoke(builder);
     }
 
     /// <summary>A client with a development token for <paramref name="subject"/>; tenant null for service tokens.</summary>
@@ -107,6 +131,11 @@ public abstract class PimApp : WebApplicationFactory<Program>
 
 public class SqliteApp : PimApp
 {
+    public SqliteApp() { }
+
+    /// <summary>Not public: a collection fixture has one public constructor (<see cref="PimApp.OnKestrel"/> calls this one).</summary>
+    internal SqliteApp(KestrelHosting kestrel) : base(kestrel) { }
+
     public override string Provider => "sqlite";
     public override string ConnectionString => $"Data Source={Path.Combine(DataDirectory, "pim.db")}";
 }
@@ -116,7 +145,10 @@ public class PostgresApp : PimApp
 {
     private readonly string _database = "pim_test_" + Guid.NewGuid().ToString("N")[..12];
 
-    public PostgresApp()
+    public PostgresApp() : this(null) { }
+
+    /// <summary>Not public: a collection fixture has one public constructor (<see cref="PimApp.OnKestrel"/> calls this one).</summary>
+    internal PostgresApp(KestrelHosting? kestrel) : base(kestrel)
     {
         using var connection = new NpgsqlConnection(Maintenance);
         connection.Open();
@@ -141,6 +173,23 @@ public class PostgresApp : PimApp
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", connection);
         await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>
+/// Pim on Kestrel on a loopback port, for the fixtures whose clients are real (the command line, a browser): https when
+/// a certificate is given; <see cref="Configure"/> is what the fixture adds to the host, applied after the tests' defaults.
+/// </summary>
+public sealed record KestrelHosting(int Port, Action<IWebHostBuilder>? Configure = null, X509Certificate2? Certificate = null)
+{
+    public Uri BaseAddress => new($"{(Certificate is null ? "http" : "https")}://127.0.0.1:{Port}/");
+
+    /// <summary>A loopback port free now: Pim's address is known before it starts (the identity provider is told it).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
