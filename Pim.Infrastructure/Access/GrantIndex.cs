@@ -116,6 +116,10 @@ public sealed class GrantIndex(Store store, AccessCacheOptions options, TenantCh
     /// <summary>Tenants loaded since start (for diagnostics and tests: a tenant answered without a new load was answered from memory).</summary>
     public long Loads => Interlocked.Read(ref _loaded);
 
+    /// <summary>Whether the change feed has proved that it heard everything committed before <paramref name="tick"/>
+    /// (<see cref="Environment.TickCount64"/>): a change's own notification can no longer arrive after it (tests).</summary>
+    public bool HeardSince(long tick) => Volatile.Read(ref _heardAt) > tick;
+
     public bool IsLoaded(string tenantId) => _slots.TryGetValue(tenantId, out var slot) && slot.Grants is not null;
 
     /// <summary>The tenant's grants when the index may answer for it; else null (ask the store), and a load starts if none runs.</summary>
