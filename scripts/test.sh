@@ -14,10 +14,10 @@
 # alone; its figures are printed). The cluster, and every formation the drill
 # started, is always stopped and deleted on exit. If PostgreSQL cannot be started
 # the script fails loudly: the Postgres-backed tests are never skipped. Then it
-# runs the README's walkthrough against a real Pim process on each store, and the
-# mutation run of the policy (scripts/mutation.sh: Stryker.NET on the deciding
-# files of Pim.Domain against the tests of trait Store=none; it fails under a
-# score of 90 %) — skipped only when arguments select a part of the tests. Reports
+# runs the README's walkthrough against a real Pim process on each store and,
+# beside them, the mutation run of the policy (scripts/mutation.sh: Stryker.NET on
+# the deciding files of Pim.Domain against the tests of trait Store=none; it fails
+# under a score of 90 %) — skipped only when arguments select a part of the tests. Reports
 # land in the run's output directory, $PIM_TEST_OUTPUT or a new temporary directory.
 set -euo pipefail
 
@@ -25,6 +25,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PG_BIN="${PIM_PG_BIN:-/usr/lib/postgresql/15/bin}"
 
 API_PID=""
+MUTATION_PID=""
 
 die() {
   {
@@ -47,6 +48,10 @@ source "$ROOT/scripts/lib/throwaway-postgres.sh"
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  if [[ -n "$MUTATION_PID" ]]; then
+    kill -- "-$MUTATION_PID" 2>/dev/null || kill "$MUTATION_PID" 2>/dev/null || true
+    wait "$MUTATION_PID" 2>/dev/null || true
+  fi
   if [[ -n "$API_PID" ]]; then
     kill "$API_PID" 2>/dev/null || true
     wait "$API_PID" 2>/dev/null || true
@@ -158,21 +163,38 @@ run_walkthrough() {
   echo "scripts/test.sh: README walkthrough passed on $provider"
 }
 
+# ---------------------------------------------------------------- mutation run of the policy (started here)
+# Every rule of the policy must be pinned by a test that needs no database: scripts/mutation.sh fails under 90 %. It
+# runs beside the walkthroughs (they mostly wait on Pim; it computes), in a process group of its own that the exit trap
+# stops whatever happens; its verdict is read after them. A run that selects part of the tests (extra arguments) is a
+# quick look, not the whole check: it skips this step.
+if [[ $# -eq 0 ]]; then
+  OUT_DIR="${PIM_TEST_OUTPUT:-$(mktemp -d -t pim-test.XXXXXXXX)}"
+  mkdir -p "$OUT_DIR"
+  echo "scripts/test.sh: the mutation run starts beside the README walkthroughs (its log: $OUT_DIR/mutation.log)"
+  setsid bash "$ROOT/scripts/mutation.sh" "$OUT_DIR/mutation" >"$OUT_DIR/mutation.log" 2>&1 &
+  MUTATION_PID=$!
+fi
+
 "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "CREATE DATABASE pim_walkthrough" >/dev/null \
   || die "could not create the walkthrough database."
 run_walkthrough sqlite "Data Source=$PG_TMP/walkthrough-sqlite/pim.db"
 run_walkthrough postgres "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=pim_walkthrough"
 
-# ---------------------------------------------------------------- mutation run of the policy
-# Every rule of the policy must be pinned by a test that needs no database: scripts/mutation.sh fails under 90 %.
-# A run that selects part of the tests (extra arguments) is a quick look, not the whole check: it skips this step.
-if [[ $# -eq 0 ]]; then
-  OUT_DIR="${PIM_TEST_OUTPUT:-$(mktemp -d -t pim-test.XXXXXXXX)}"
-  if ! bash "$ROOT/scripts/mutation.sh" "$OUT_DIR/mutation"; then
+# ---------------------------------------------------------------- mutation run of the policy (its verdict)
+if [[ -n "$MUTATION_PID" ]]; then
+  set +e
+  wait "$MUTATION_PID"
+  mutation_rc=$?
+  set -e
+  MUTATION_PID=""
+  if [[ "$mutation_rc" -ne 0 ]]; then
+    tail -n 60 "$OUT_DIR/mutation.log" >&2
     echo "ERROR: scripts/test.sh: the mutation run of the policy failed: a rule can change without a test noticing" \
-      "(report: $OUT_DIR/mutation/reports/mutation-report.html)." >&2
+      "(log above; report: $OUT_DIR/mutation/reports/mutation-report.html)." >&2
     exit 1
   fi
+  grep -E '^scripts/mutation.sh: mutation score' "$OUT_DIR/mutation.log" || true
   echo "scripts/test.sh: all tests, both README walkthroughs and the mutation run passed"
 else
   echo "scripts/test.sh: all tests and both README walkthroughs passed (mutation run skipped: arguments select part of the tests)"
