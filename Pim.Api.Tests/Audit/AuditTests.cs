@@ -4,7 +4,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Audit;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class AuditTests_Sqlite(SqliteApp app) : AuditTests(app);
 
 [Collection(PostgresCollection.Name)]

@@ -3,7 +3,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Console;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class ConsoleAuthorizationTests_Sqlite(SqliteApp app) : ConsoleAuthorizationTests(app);
 
 [Collection(PostgresCollection.Name)]

@@ -4,7 +4,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Console;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class ConsoleTests_Sqlite(SqliteApp app) : ConsoleTests(app);
 
 [Collection(PostgresCollection.Name)]

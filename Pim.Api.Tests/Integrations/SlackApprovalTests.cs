@@ -8,7 +8,7 @@ using Pim.Infrastructure;
 
 namespace Pim.Api.Tests.Integrations;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class SlackApprovalTests_Sqlite(SqliteApp app) : SlackApprovalTests(app);
 
 [Collection(PostgresCollection.Name)]

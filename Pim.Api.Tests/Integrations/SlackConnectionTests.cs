@@ -5,7 +5,7 @@ using Pim.Infrastructure;
 
 namespace Pim.Api.Tests.Integrations;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class SlackConnectionTests_Sqlite(SqliteApp app) : SlackConnectionTests(app);
 
 [Collection(PostgresCollection.Name)]

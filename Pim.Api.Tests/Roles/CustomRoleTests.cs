@@ -4,7 +4,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Roles;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class CustomRoleTests_Sqlite(SqliteApp app) : CustomRoleTests(app);
 
 [Collection(PostgresCollection.Name)]

@@ -3,7 +3,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Roles;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class RoleTests_Sqlite(SqliteApp app) : RoleTests(app);
 
 [Collection(PostgresCollection.Name)]

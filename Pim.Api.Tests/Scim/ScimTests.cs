@@ -5,7 +5,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Scim;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class ScimTests_Sqlite(SqliteApp app) : ScimTests(app);
 
 [Collection(PostgresCollection.Name)]

@@ -3,7 +3,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Security;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class AssignmentPolicyTests_Sqlite(SqliteApp app) : AssignmentPolicyTests(app);
 
 [Collection(PostgresCollection.Name)]

@@ -3,7 +3,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Security;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class CompositionFuzzTests_Sqlite(SqliteApp app) : CompositionFuzzTests(app);
 
 [Collection(PostgresCollection.Name)]

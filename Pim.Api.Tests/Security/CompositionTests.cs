@@ -5,7 +5,7 @@ using static Pim.Api.Tests.Approvals.Workflow;
 
 namespace Pim.Api.Tests.Security;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class CompositionTests_Sqlite(SqliteApp app) : CompositionTests(app);
 
 [Collection(PostgresCollection.Name)]

@@ -91,7 +91,7 @@ public sealed class CsvInjectionTests
     }
 }
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class CsvExportTests(SqliteApp app)
 {
     [Fact]

@@ -3,7 +3,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Security;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class FloodTests_Sqlite(SqliteApp app) : FloodTests(app);
 
 [Collection(PostgresCollection.Name)]

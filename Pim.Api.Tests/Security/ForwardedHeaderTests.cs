@@ -9,7 +9,7 @@ namespace Pim.Api.Tests.Security;
 /// Trust boundary: the client address comes from the connection; X-Forwarded-For is read only when the connection comes
 /// from a configured proxy, and development-only endpoints check the connection itself.
 /// </summary>
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class ForwardedHeaderTests(SqliteApp app)
 {
     private static HttpRequestMessage DevToken(string? remote, string forwarded)

@@ -4,7 +4,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Security;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class GrantBasisTests_Sqlite(SqliteApp app) : GrantBasisTests(app);
 
 [Collection(PostgresCollection.Name)]

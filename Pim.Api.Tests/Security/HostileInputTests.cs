@@ -6,7 +6,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Security;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class HostileInputTests_Sqlite(SqliteApp app) : HostileInputTests(app);
 
 [Collection(PostgresCollection.Name)]

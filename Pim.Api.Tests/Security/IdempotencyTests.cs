@@ -4,7 +4,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Security;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class IdempotencyTests_Sqlite(SqliteApp app) : IdempotencyTests(app);
 
 [Collection(PostgresCollection.Name)]

@@ -7,7 +7,7 @@ namespace Pim.Api.Tests.Security;
 /// Every duration and instant a client sends is bounded at parse (durations at most P36500D, instants from 1970 and
 /// before 2200), so no arithmetic on them can overflow: extreme values answer 400 on every field that takes one, never 500.
 /// </summary>
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class InputBoundsTests(SqliteApp app)
 {
     public static readonly string[] Durations = ["P10000000D", "PT99999999999999H", "P99999999Y", "P36501D", "-PT1H", "PT0S", "P", "PT1H ", "1H"];

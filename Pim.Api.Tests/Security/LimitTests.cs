@@ -6,7 +6,7 @@ using Pim.Infrastructure;
 
 namespace Pim.Api.Tests.Security;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class LimitTests_Sqlite(SqliteApp app) : LimitTests(app);
 
 [Collection(PostgresCollection.Name)]

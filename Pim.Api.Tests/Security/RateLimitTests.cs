@@ -8,7 +8,7 @@ namespace Pim.Api.Tests.Security;
 /// Trust boundary: every caller is rate limited (429 problem + Retry-After), with budgets per tenant and caller,
 /// separate for evaluation (high) and writes (low); nobody spends another tenant's budget.
 /// </summary>
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class RateLimitTests(SqliteApp app)
 {
     private WebApplicationFactory<Program> Limited() => app.WithWebHostBuilder(b =>

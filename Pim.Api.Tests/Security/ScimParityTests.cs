@@ -8,7 +8,7 @@ using static Pim.Api.Tests.Scim.ScimTests;
 
 namespace Pim.Api.Tests.Security;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class ScimParityTests_Sqlite(SqliteApp app) : ScimParityTests(app);
 
 [Collection(PostgresCollection.Name)]

@@ -3,7 +3,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Security;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class ServiceScopeTests_Sqlite(SqliteApp app) : ServiceScopeTests(app);
 
 [Collection(PostgresCollection.Name)]

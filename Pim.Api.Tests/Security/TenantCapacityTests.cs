@@ -8,7 +8,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Security;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class TenantCapacityTests_Sqlite(SqliteApp app) : TenantCapacityTests(app);
 
 [Collection(PostgresCollection.Name)]

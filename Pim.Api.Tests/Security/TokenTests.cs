@@ -15,7 +15,7 @@ namespace Pim.Api.Tests.Security;
 /// Pim:Auth:MaxTokenLifetime, never with a sign-in in the future (which would satisfy every MFA freshness rule) — and,
 /// remembered, only while the key that signed it is still one the identity provider publishes.
 /// </summary>
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class TokenTests(SqliteApp app)
 {
     private DateTimeOffset Now => app.Time.GetUtcNow();

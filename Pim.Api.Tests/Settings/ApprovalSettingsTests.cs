@@ -7,7 +7,7 @@ using static Pim.Api.Tests.Approvals.Workflow;
 
 namespace Pim.Api.Tests.Settings;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class ApprovalSettingsTests_Sqlite(SqliteApp app) : ApprovalSettingsTests(app);
 
 [Collection(PostgresCollection.Name)]

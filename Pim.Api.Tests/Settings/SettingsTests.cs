@@ -5,7 +5,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Settings;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class SettingsTests_Sqlite(SqliteApp app) : SettingsTests(app);
 
 [Collection(PostgresCollection.Name)]

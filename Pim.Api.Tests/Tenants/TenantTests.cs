@@ -4,7 +4,7 @@ using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Tenants;
 
-[Collection(SqliteCollection.Name)]
+[Collection(SqliteCollection.Second)]
 public sealed class TenantTests_Sqlite(SqliteApp app) : TenantTests(app);
 
 [Collection(PostgresCollection.Name)]
