@@ -144,7 +144,7 @@ public abstract class AssignmentTests(PimApp app)
         var s = await Scenario.OnboardAsync(app);
         var recorder = app.Services.GetRequiredService<Pim.Infrastructure.UsageRecorder>();
         var sightings = app.Services.GetRequiredService<Pim.Infrastructure.PrincipalSightingRecorder>();
-        var pairs = Pim.Infrastructure.AssignmentUsageRepository.RowsPerStatement + 3;
+        var pairs = Pim.Infrastructure.DbSession.RowsPerStatement + 3;
         async Task Flush() => await Pim.Infrastructure.UsageFlushService.FlushAsync(app.Services.GetRequiredService<IServiceScopeFactory>(),
             recorder, CancellationToken.None);
         async Task<(long Rows, long Uses, DateTimeOffset? Latest)> Stored(string table, string column)

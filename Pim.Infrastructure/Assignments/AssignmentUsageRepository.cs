@@ -40,9 +40,6 @@ public sealed class AssignmentUsageRepository(DbSession db, UsageRecorder record
         return stored.Values.OrderByDescending(u => u.LastUsedAt).ToList();
     }
 
-    /// <summary>Rows per statement when PostgreSQL writes a flush set-based (a flush after a quiet hour can hold every pair).</summary>
-    public const int RowsPerStatement = 5_000;
-
     public async Task WriteAsync(IReadOnlyList<KeyValuePair<UsageRecorder.Key, UsageRecorder.Entry>> uses, CancellationToken ct)
     {
         const string upsert = """
@@ -60,8 +57,6 @@ public sealed class AssignmentUsageRepository(DbSession db, UsageRecorder record
             SELECT * FROM unnest(@TenantIds, @AssignmentIds, @ClientIds, @ClientKinds, @FirstUsedAts, @LastUsedAts, @Uses)
 
             """ + upsert;
-        if (uses.Count == 0) return;
-        var connection = await db.ConnectionAsync(ct);
         // One commit for the whole flush, its rows in key order: two flushes that overlap (the background flush and the
         // governance sweep's) lock the rows they share in the same order, and wait for each other instead of deadlocking
         // — a deadlock would lose the uses of the one PostgreSQL chose to abort.
@@ -72,22 +67,12 @@ public sealed class AssignmentUsageRepository(DbSession db, UsageRecorder record
                 u.Key.TenantId, u.Key.AssignmentId, u.Key.ClientId, ClientKind = u.Value.Service ? AssignmentUse.ServiceKind : AssignmentUse.PrincipalKind,
                 u.Value.FirstUsedAt, u.Value.LastUsedAt, u.Value.Uses,
             }).ToArray();
-        if (db.Store.Provider != StoreProvider.Postgres)
+        await db.WriteRowsAsync(oneRow, manyRows, rows, chunk => new
         {
-            await db.RunAsync(() => connection.ExecuteAsync(db.Command(oneRow, rows, ct)), ct);
-            return;
-        }
-        await db.RunAsync(async () =>
-        {
-            foreach (var chunk in rows.Chunk(RowsPerStatement))
-                await connection.ExecuteAsync(db.Command(manyRows, new
-                {
-                    TenantIds = chunk.Select(r => r.TenantId).ToArray(), AssignmentIds = chunk.Select(r => r.AssignmentId).ToArray(),
-                    ClientIds = chunk.Select(r => r.ClientId).ToArray(), ClientKinds = chunk.Select(r => r.ClientKind).ToArray(),
-                    FirstUsedAts = chunk.Select(r => r.FirstUsedAt).ToArray(), LastUsedAts = chunk.Select(r => r.LastUsedAt).ToArray(),
-                    Uses = chunk.Select(r => r.Uses).ToArray(),
-                }, ct));
-            return 0;
+            TenantIds = chunk.Select(r => r.TenantId).ToArray(), AssignmentIds = chunk.Select(r => r.AssignmentId).ToArray(),
+            ClientIds = chunk.Select(r => r.ClientId).ToArray(), ClientKinds = chunk.Select(r => r.ClientKind).ToArray(),
+            FirstUsedAts = chunk.Select(r => r.FirstUsedAt).ToArray(), LastUsedAts = chunk.Select(r => r.LastUsedAt).ToArray(),
+            Uses = chunk.Select(r => r.Uses).ToArray(),
         }, ct);
     }
 }

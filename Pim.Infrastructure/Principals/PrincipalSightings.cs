@@ -32,25 +32,13 @@ public sealed class PrincipalSightingRepository(DbSession db)
         // PostgreSQL: the rows as arrays, thousands per statement (one round trip, not one per principal).
         const string manyRows = "INSERT INTO principal_sightings (tenant_id, principal_id, last_seen_at)\n" +
             "SELECT * FROM unnest(@TenantIds, @PrincipalIds, @Ats)\n" + upsert;
-        if (sightings.Count == 0) return;
-        var connection = await db.ConnectionAsync(ct);
         // One commit for the whole flush, in key order: overlapping flushes wait for each other instead of deadlocking.
         var rows = sightings.OrderBy(s => s.Key.TenantId, StringComparer.Ordinal).ThenBy(s => s.Key.PrincipalId, StringComparer.Ordinal)
             .Select(s => new { s.Key.TenantId, s.Key.PrincipalId, At = s.Value }).ToArray();
-        if (db.Store.Provider != StoreProvider.Postgres)
+        await db.WriteRowsAsync(oneRow, manyRows, rows, chunk => new
         {
-            await db.RunAsync(() => connection.ExecuteAsync(db.Command(oneRow, rows, ct)), ct);
-            return;
-        }
-        await db.RunAsync(async () =>
-        {
-            foreach (var chunk in rows.Chunk(AssignmentUsageRepository.RowsPerStatement))
-                await connection.ExecuteAsync(db.Command(manyRows, new
-                {
-                    TenantIds = chunk.Select(r => r.TenantId).ToArray(), PrincipalIds = chunk.Select(r => r.PrincipalId).ToArray(),
-                    Ats = chunk.Select(r => r.At).ToArray(),
-                }, ct));
-            return 0;
+            TenantIds = chunk.Select(r => r.TenantId).ToArray(), PrincipalIds = chunk.Select(r => r.PrincipalId).ToArray(),
+            Ats = chunk.Select(r => r.At).ToArray(),
         }, ct);
     }
 }

@@ -51,6 +51,30 @@ public sealed class DbSession(Store store, GrantIndex grants) : IUnitOfWork, IAs
     public CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
         new(sql, parameters, _transaction, cancellationToken: ct);
 
+    /// <summary>Rows per statement when PostgreSQL writes a batch set-based (a flush after a quiet hour can hold every pair).</summary>
+    public const int RowsPerStatement = 5_000;
+
+    /// <summary>
+    /// Writes <paramref name="rows"/>, in the order given, in one unit of work: on SQLite <paramref name="oneRow"/> per row
+    /// (in-process, no round trip); on PostgreSQL <paramref name="manyRows"/> per <see cref="RowsPerStatement"/> rows, its
+    /// parameters the rows as arrays (<paramref name="asArrays"/>, for <c>unnest</c>): one round trip, not one per row.
+    /// </summary>
+    public async Task WriteRowsAsync<T>(string oneRow, string manyRows, T[] rows, Func<T[], object> asArrays, CancellationToken ct)
+    {
+        if (rows.Length == 0) return;
+        var connection = await ConnectionAsync(ct);
+        if (Store.Provider != StoreProvider.Postgres)
+        {
+            await this.RunAsync(() => connection.ExecuteAsync(Command(oneRow, rows, ct)), ct);
+            return;
+        }
+        await this.RunAsync(async () =>
+        {
+            foreach (var chunk in rows.Chunk(RowsPerStatement)) await connection.ExecuteAsync(Command(manyRows, asArrays(chunk), ct));
+            return 0;
+        }, ct);
+    }
+
     /// <summary>
     /// PostgreSQL: no JIT compilation for the rest of the open transaction (<c>SET LOCAL</c>, gone when it ends), for the
     /// set-based statements over a whole tenant (alerts, access review instances): their cost estimates cross
