@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Pim.Domain;
 
 namespace Pim.Infrastructure;
@@ -14,58 +16,68 @@ namespace Pim.Infrastructure;
 /// answer about usage on this replica (<see cref="Pending"/>); other replicas see the store's, at most an hour behind on
 /// "last used" and the count, never on whether it was used.
 /// </para>
+/// <para>
+/// No object per pair: a gateway's first hour at a million assignments records hundreds of thousands of pairs, and as
+/// objects (a dictionary node and an entry each) they were what the collector spent its pauses promoting — the 1M tail.
+/// Pairs are structs in the arrays of <see cref="Shards"/> plain dictionaries, each under its own lock (a resize blocks
+/// one shard's uses, not every use); the queues a flush reads are arrays of keys.
+/// </para>
 /// </summary>
 public sealed class UsageRecorder(TimeProvider time) : IUsageRecorder
 {
     /// <summary>The most often one (grant, client) pair is written.</summary>
     public static readonly TimeSpan WriteEvery = TimeSpan.FromHours(1);
 
+    /// <summary>Independently locked parts of the pairs held (a power of two).</summary>
+    private const int Shards = 64;
+
     public readonly record struct Key(string TenantId, string AssignmentId, string ClientId);
 
-    /// <summary>Uses of one pair not written yet (<see cref="Uses"/> of them, from <see cref="FirstUsedAt"/> to <see cref="LastUsedAt"/>).</summary>
-    public sealed class Entry(bool service, DateTimeOffset at)
+    /// <summary>Uses of one pair taken for writing (<see cref="Uses"/> of them, from <see cref="FirstUsedAt"/> to <see cref="LastUsedAt"/>).</summary>
+    public sealed record Entry(bool Service, DateTimeOffset FirstUsedAt, DateTimeOffset LastUsedAt, long Uses);
+
+    /// <summary>One pair as held: its uses not written yet, and when it was last written (0: not since it was last forgotten).</summary>
+    private struct Slot
     {
-        public bool Service { get; } = service;
-        public DateTimeOffset FirstUsedAt { get; internal set; } = at;
-        public DateTimeOffset LastUsedAt { get; set; } = at;
-        public long Uses { get; set; }
-        /// <summary>When this pair was last written (null: not since it was last forgotten).</summary>
-        internal DateTimeOffset? WrittenAt;
-        /// <summary>Forgotten (nothing pending, written over an hour ago): a use finds a new entry instead.</summary>
-        internal bool Retired;
-        /// <summary>Waiting among the pairs never written.</summary>
-        internal bool Queued;
+        public bool Service, Queued;
+        public long FirstUsedAt, LastUsedAt, Uses, WrittenAt;
     }
 
-    private readonly ConcurrentDictionary<Key, Entry> _entries = new();
+    private sealed class Shard
+    {
+        public readonly Dictionary<Key, Slot> Slots = [];
+        /// <summary>Pairs used and never written (or forgotten since): written at the next flush.</summary>
+        public List<Key> Unwritten = [];
+        /// <summary>Pairs written, oldest write first, each with the time of that write: a flush looks only at those whose
+        /// hour is over, not at every pair held (a million-assignment directory can hold hundreds of thousands).</summary>
+        public readonly Queue<(Key Key, long WrittenAt)> Written = new();
+    }
 
-    /// <summary>Pairs used and never written (or forgotten since): written at the next flush.</summary>
-    private readonly ConcurrentQueue<KeyValuePair<Key, Entry>> _unwritten = new();
+    private readonly Shard[] _shards = Enumerable.Range(0, Shards).Select(_ => new Shard()).ToArray();
 
-    /// <summary>Pairs written, oldest write first, each with the time of that write: a flush looks only at those whose hour
-    /// is over, not at every pair held (a million-assignment directory can hold hundreds of thousands).</summary>
-    private readonly Queue<(Key Key, Entry Entry, DateTimeOffset WrittenAt)> _written = new();
+    /// <summary>Each tenant id once: a request's tenant id is its own string, and a pair held for an hour should not keep it.</summary>
+    private readonly ConcurrentDictionary<string, string> _tenantIds = new(StringComparer.Ordinal);
 
-    private readonly object _draining = new();
+    /// <summary>A pair's shard, by its assignment (one string hashed, not three).</summary>
+    private Shard ShardOf(string assignmentId) => _shards[assignmentId.GetHashCode() & (Shards - 1)];
 
     public void Record(string tenantId, string assignmentId, string clientId, DateTimeOffset at, bool service)
     {
-        var key = new Key(tenantId, assignmentId, clientId);
-        while (true)
+        if (!_tenantIds.TryGetValue(tenantId, out var shared)) shared = _tenantIds.GetOrAdd(tenantId, tenantId);
+        var key = new Key(shared, assignmentId, clientId);
+        var ticks = at.UtcTicks;
+        var shard = ShardOf(assignmentId);
+        lock (shard)
         {
-            var entry = _entries.GetOrAdd(key, static (_, a) => new Entry(a.service, a.at), (service, at));
-            lock (entry)
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(shard.Slots, key, out var held);
+            if (!held) slot.Service = service;
+            if (slot.Uses == 0) slot.FirstUsedAt = slot.LastUsedAt = ticks;
+            slot.Uses++;
+            if (ticks > slot.LastUsedAt) slot.LastUsedAt = ticks;
+            if (slot.WrittenAt == 0 && !slot.Queued)
             {
-                if (entry.Retired) continue;
-                if (entry.Uses == 0) entry.FirstUsedAt = entry.LastUsedAt = at;
-                entry.Uses++;
-                if (at > entry.LastUsedAt) entry.LastUsedAt = at;
-                if (entry.WrittenAt is null && !entry.Queued)
-                {
-                    entry.Queued = true;
-                    _unwritten.Enqueue(new(key, entry));
-                }
-                return;
+                slot.Queued = true;
+                shard.Unwritten.Add(key);
             }
         }
     }
@@ -77,50 +89,58 @@ public sealed class UsageRecorder(TimeProvider time) : IUsageRecorder
     /// </summary>
     public IReadOnlyList<KeyValuePair<Key, Entry>> Drain(bool all = false)
     {
-        lock (_draining)
-        {
-            var now = time.GetUtcNow();
-            var due = new List<KeyValuePair<Key, Entry>>();
-            while (_unwritten.TryDequeue(out var pair))
-                lock (pair.Value)
-                {
-                    pair.Value.Queued = false;
-                    Take(pair.Key, pair.Value, now, due);
-                }
-            // Each pair written before this flush is looked at once at most: what it writes again goes to the back.
-            for (var waiting = _written.Count; waiting > 0 && _written.TryPeek(out var written); waiting--)
+        var now = time.GetUtcNow().UtcTicks;
+        var due = new List<KeyValuePair<Key, Entry>>();
+        foreach (var shard in _shards)
+            lock (shard)
             {
-                var hourOver = now - written.WrittenAt >= WriteEvery;
-                if (!all && !hourOver) break;
-                _written.Dequeue();
-                lock (written.Entry)
+                foreach (var key in shard.Unwritten)
                 {
-                    // Written again since (a flush of everything): the later write is queued too.
-                    if (written.Entry.WrittenAt != written.WrittenAt) continue;
-                    if (written.Entry.Uses > 0) Take(written.Key, written.Entry, now, due);
-                    else if (hourOver)
-                    {
-                        written.Entry.Retired = true;
-                        _entries.TryRemove(new KeyValuePair<Key, Entry>(written.Key, written.Entry));
-                    }
-                    else _written.Enqueue(written); // a flush of everything keeps what was written within the hour
+                    ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(shard.Slots, key);
+                    if (Unsafe.IsNullRef(ref slot)) continue;
+                    slot.Queued = false;
+                    Take(shard, key, ref slot, now, due);
+                }
+                shard.Unwritten = [];
+                // Each pair written before this flush is looked at once at most: what it writes again goes to the back.
+                for (var waiting = shard.Written.Count; waiting > 0; waiting--)
+                {
+                    var (key, writtenAt) = shard.Written.Peek();
+                    var hourOver = now - writtenAt >= WriteEvery.Ticks;
+                    if (!all && !hourOver) break;
+                    shard.Written.Dequeue();
+                    ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(shard.Slots, key);
+                    // Forgotten, or written again since (a flush of everything): the later write is queued too.
+                    if (Unsafe.IsNullRef(ref slot) || slot.WrittenAt != writtenAt) continue;
+                    if (slot.Uses > 0) Take(shard, key, ref slot, now, due);
+                    else if (hourOver) shard.Slots.Remove(key);
+                    else shard.Written.Enqueue((key, writtenAt)); // a flush of everything keeps what was written within the hour
                 }
             }
-            return due;
-        }
+        return due;
     }
 
-    /// <summary>A pair's pending uses, taken for writing now (its entry's lock held).</summary>
-    private void Take(Key key, Entry entry, DateTimeOffset now, List<KeyValuePair<Key, Entry>> due)
+    /// <summary>A pair's pending uses, taken for writing now (its shard's lock held).</summary>
+    private static void Take(Shard shard, Key key, ref Slot slot, long now, List<KeyValuePair<Key, Entry>> due)
     {
-        if (entry.Uses == 0 || entry.Retired) return;
-        due.Add(new(key, new Entry(entry.Service, entry.FirstUsedAt) { LastUsedAt = entry.LastUsedAt, Uses = entry.Uses }));
-        entry.Uses = 0;
-        entry.WrittenAt = now;
-        _written.Enqueue((key, entry, now));
+        if (slot.Uses == 0) return;
+        due.Add(new(key, new Entry(slot.Service, Time(slot.FirstUsedAt), Time(slot.LastUsedAt), slot.Uses)));
+        slot.Uses = 0;
+        slot.WrittenAt = now;
+        shard.Written.Enqueue((key, now));
     }
+
+    private static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);
 
     /// <summary>What is recorded but not yet written, for one assignment.</summary>
-    public IEnumerable<KeyValuePair<Key, Entry>> Pending(string tenantId, string assignmentId) =>
-        _entries.Where(p => p.Key.TenantId == tenantId && p.Key.AssignmentId == assignmentId && p.Value.Uses > 0);
+    public IReadOnlyList<KeyValuePair<Key, Entry>> Pending(string tenantId, string assignmentId)
+    {
+        var pending = new List<KeyValuePair<Key, Entry>>();
+        foreach (var shard in _shards)
+            lock (shard)
+                foreach (var (key, slot) in shard.Slots)
+                    if (key.TenantId == tenantId && key.AssignmentId == assignmentId && slot.Uses > 0)
+                        pending.Add(new(key, new Entry(slot.Service, Time(slot.FirstUsedAt), Time(slot.LastUsedAt), slot.Uses)));
+        return pending;
+    }
 }
