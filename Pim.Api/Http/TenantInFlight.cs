@@ -19,16 +19,16 @@ public sealed class TenantInFlight : IAsyncDisposable
     public TenantInFlight(RateLimitOptions options)
     {
         this.options = options;
-        // One options object and one factory for every tenant: the partition is looked up per request, and a factory
-        // made there would be a new delegate each time.
+        // One options object and one limiter factory for every tenant: the partition is looked up per request, and a
+        // factory made there would be a new delegate each time (RateLimitPartition.GetConcurrencyLimiter makes one per call).
         var limits = new ConcurrencyLimiterOptions
         {
             PermitLimit = options.InFlightPerTenant!.Value,
             QueueLimit = options.InFlightQueuePerTenant,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         };
-        Func<string, ConcurrencyLimiterOptions> factory = _ => limits;
-        _limiter = PartitionedRateLimiter.Create<string, string>(tenant => RateLimitPartition.GetConcurrencyLimiter(tenant, factory), StringComparer.Ordinal);
+        Func<string, RateLimiter> factory = _ => new ConcurrencyLimiter(limits);
+        _limiter = PartitionedRateLimiter.Create<string, string>(tenant => new RateLimitPartition<string>(tenant, factory), StringComparer.Ordinal);
     }
 
     /// <summary>A place among the tenant's running requests; null when its queue is full too, or when the client left while it queued.</summary>
