@@ -125,7 +125,7 @@ try
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     if (builder.Configuration.GetValue<bool?>("Pim:Swagger:UiEnabled") ?? app.Environment.IsDevelopment()) app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Pim v1"));
-    app.UseAuthorization();
+    app.UsePimAuthorization();
 
     // OpenAPI 3.1: its schemas are JSON Schema 2020-12, which says "or null" exactly (type: [T, "null"], oneOf with {type: "null"}).
     // An endpoint, not Swashbuckle's middleware: the middleware resolves the document generator for every request.

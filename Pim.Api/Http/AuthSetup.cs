@@ -1,7 +1,14 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Pim.Domain;
@@ -107,6 +114,121 @@ public static class AuthSetup
             if (jwt.ConfigurationManager is BaseConfigurationManager keys) keys.UseLastKnownGoodConfiguration = false;
         });
         builder.Services.AddAuthorization();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuthenticationSchemeProvider, RememberedSchemes>());
+        // ASP.NET Core makes its authorization services anew wherever they are used (transient, so that an application's
+        // handler may depend on scoped services): the policy evaluator, authorization service, policy and handler
+        // providers — several objects every request. Pim's only handler is the framework's own pass-through, stateless:
+        // one of each serves the process (issue 27: they were ~8 % of an evaluation's bytes).
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuthorizationPolicyProvider, DefaultAuthorizationPolicyProvider>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerProvider, DefaultAuthorizationHandlerProvider>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuthorizationEvaluator, DefaultAuthorizationEvaluator>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerContextFactory, DefaultAuthorizationHandlerContextFactory>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuthorizationService, DefaultAuthorizationService>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator, PolicyEvaluator>());
+    }
+
+    /// <summary>
+    /// The authentication schemes, each lookup's answer made once: ASP.NET Core's provider answers every lookup with a new
+    /// task, and the authentication middleware and service look up several each request. Adding or removing a scheme
+    /// forgets what was made.
+    /// </summary>
+    private sealed class RememberedSchemes(IOptions<AuthenticationOptions> options) : AuthenticationSchemeProvider(options)
+    {
+        private readonly ConcurrentDictionary<string, Task<AuthenticationScheme?>> _byName = new(StringComparer.Ordinal);
+        private Task<AuthenticationScheme?>? _defaultAuthenticate;
+        private Task<IEnumerable<AuthenticationScheme>>? _requestHandlers;
+
+        public override Task<AuthenticationScheme?> GetSchemeAsync(string name) =>
+            _byName.TryGetValue(name, out var known) ? known : Remember(name);
+
+        private async Task<AuthenticationScheme?> Remember(string name)
+        {
+            var scheme = await base.GetSchemeAsync(name);
+            if (scheme is not null) _byName.TryAdd(name, Task.FromResult<AuthenticationScheme?>(scheme));
+            return scheme;
+        }
+
+        public override Task<AuthenticationScheme?> GetDefaultAuthenticateSchemeAsync() =>
+            _defaultAuthenticate ??= base.GetDefaultAuthenticateSchemeAsync();
+
+        public override Task<IEnumerable<AuthenticationScheme>> GetRequestHandlerSchemesAsync() =>
+            _requestHandlers ??= base.GetRequestHandlerSchemesAsync();
+
+        public override void AddScheme(AuthenticationScheme scheme)
+        {
+            base.AddScheme(scheme);
+            Forget();
+        }
+
+        public override bool TryAddScheme(AuthenticationScheme scheme)
+        {
+            var added = base.TryAddScheme(scheme);
+            Forget();
+            return added;
+        }
+
+        public override void RemoveScheme(string name)
+        {
+            base.RemoveScheme(name);
+            Forget();
+        }
+
+        private void Forget()
+        {
+            _byName.Clear();
+            (_defaultAuthenticate, _requestHandlers) = (null, null);
+        }
+    }
+
+    /// <summary>
+    /// ASP.NET Core's authorization, without its machinery where its answer is known beforehand: an endpoint that asks only
+    /// for an authenticated caller (<c>RequireAuthorization()</c>, the default policy — which Pim does not change), called
+    /// with a token authentication has accepted, goes straight on, as the framework's middleware would let it (Pim's own
+    /// rules, the caller check of every use case, decide the rest). Everything else — no token, a named policy, a policy
+    /// or scheme of its own (the console's cookie), anonymous endpoints, endpoints that ask nothing — goes through the
+    /// framework's middleware, unchanged. That machinery (a policy evaluator, an authorization context, a requirement set,
+    /// results as tasks, and a process-wide lock on <c>AppContext</c> for one of its switches) was ~10 % of an evaluation's
+    /// bytes and its lock a share of its CPU (issue 27).
+    /// </summary>
+    public static void UsePimAuthorization(this WebApplication app)
+    {
+        var policy = app.Services.GetRequiredService<IAuthorizationPolicyProvider>().GetDefaultPolicyAsync().GetAwaiter().GetResult();
+        var defaultAsksAuthentication = policy.AuthenticationSchemes.Count == 0 && policy.Requirements is [DenyAnonymousAuthorizationRequirement];
+        app.Use(next =>
+        {
+            var framework = ((IApplicationBuilder)app).New().UseAuthorization();
+            framework.Run(next);
+            var authorize = framework.Build();
+            return http => defaultAsksAuthentication && http.User.Identity is { IsAuthenticated: true } && http.GetEndpoint() is { } endpoint
+                           && AsksOnlyAuthentication(endpoint.Metadata)
+                ? Authorized(http, next)
+                : authorize(http);
+        });
+        // The framework's middleware is in the pipeline (above): WebApplication must not add another in front of it.
+        ((IApplicationBuilder)app).Properties[AuthorizationMiddlewareSet] = true;
+    }
+
+    /// <summary>What ASP.NET Core's authorization middleware leaves on a request it let through (the endpoint middleware
+    /// refuses to run an endpoint with authorization metadata without it), and what tells WebApplication it is in use.</summary>
+    private const string AuthorizationMiddlewareInvoked = "__AuthorizationMiddlewareWithEndpointInvoked", AuthorizationMiddlewareSet = "__AuthorizationMiddlewareSet";
+
+    private static readonly object Invoked = new();
+
+    private static Task Authorized(HttpContext http, RequestDelegate next)
+    {
+        http.Items[AuthorizationMiddlewareInvoked] = Invoked;
+        return next(http);
+    }
+
+    /// <summary>Authorization metadata that asks for the default policy and nothing else.</summary>
+    private static bool AsksOnlyAuthentication(EndpointMetadataCollection metadata)
+    {
+        var asked = metadata.GetOrderedMetadata<IAuthorizeData>();
+        if (asked.Count == 0) return false;
+        foreach (var data in asked)
+            if (data.Policy is not null || data.Roles is not null || data.AuthenticationSchemes is not null) return false;
+        return metadata.GetMetadata<IAllowAnonymous>() is null && metadata.GetMetadata<AuthorizationPolicy>() is null
+            && metadata.GetMetadata<IAuthorizationRequirementData>() is null;
     }
 
     /// <summary>How long a caller waits before asking again when the identity provider's metadata could not be read.</summary>
