@@ -119,7 +119,7 @@ try
     app.UseStoreOutageAnswers();
     // A request over its budget, or beyond its tenant's running requests, is refused before anything of it touches the
     // store: it claims no Idempotency-Key and opens no transaction, so a refusal costs nothing and leaves nothing.
-    app.UseAuthentication();
+    app.UsePimAuthentication();
     app.UsePimRateLimits();
     app.UseMiddleware<IdempotencyMiddleware>();
     app.UseExceptionHandler();

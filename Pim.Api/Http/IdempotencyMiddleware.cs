@@ -44,8 +44,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider tim
         var keys = http.RequestServices.GetRequiredService<IdempotencyStore>();
         var session = http.RequestServices.GetRequiredService<DbSession>();
         var access = http.RequestServices.GetRequiredService<AccessService>();
-        var authenticated = await http.AuthenticateAsync();
-        if (!authenticated.Succeeded)
+        // Authentication has run (UsePimAuthentication): its answer is the request's user.
+        if (http.User.Identity is not { IsAuthenticated: true })
         {
             await next(http); // the endpoint answers 401
             return;
@@ -60,7 +60,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider tim
         // The body is read before the store is: a slow upload holds no connection.
         var hash = await HashAsync(http.Request);
         TokenFacts token;
-        try { token = authenticated.Principal!.ToTokenFacts(auth); }
+        try { token = http.User.ToTokenFacts(auth); }
         catch (PimException e)
         {
             await Problems.WriteAsync(http, e.Code, e.Message);
