@@ -257,7 +257,7 @@ public static class AuthSetup
             var framework = ((IApplicationBuilder)app).New().UseAuthorization();
             framework.Run(next);
             var authorize = framework.Build();
-            return http => defaultAsksAuthentication && http.User.Identity is { IsAuthenticated: true } && http.GetEndpoint() is { } endpoint
+            return http => defaultAsksAuthentication && http.User.IsAuthenticated() && http.GetEndpoint() is { } endpoint
                            && AsksOnlyAuthentication(endpoint.Metadata)
                 ? Authorized(http, next)
                 : authorize(http);
@@ -331,6 +331,19 @@ public static class AuthSetup
         if (token.TryGetPayloadValue<long>("auth_time", out var authTime) && DateTimeOffset.FromUnixTimeSeconds(authTime) > now + ClockSkew)
             return "The token's auth_time is in the future.";
         return null;
+    }
+
+    /// <summary>Whether authentication accepted the request's token: one of the user's identities is authenticated (the test
+    /// of the default policy's requirement), without the enumerator <c>ClaimsPrincipal.Identity</c> makes for every call.</summary>
+    public static bool IsAuthenticated(this ClaimsPrincipal user)
+    {
+        if (user.Identities is IReadOnlyList<ClaimsIdentity> identities)
+        {
+            for (var i = 0; i < identities.Count; i++)
+                if (identities[i].IsAuthenticated) return true;
+            return false;
+        }
+        return user.Identities.Any(identity => identity.IsAuthenticated);
     }
 
     /// <summary>What the validated token says: subject, tenant, scopes, MFA and the time of sign-in.</summary>

@@ -45,7 +45,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider tim
         var session = http.RequestServices.GetRequiredService<DbSession>();
         var access = http.RequestServices.GetRequiredService<AccessService>();
         // Authentication has run (UsePimAuthentication): its answer is the request's user.
-        if (http.User.Identity is not { IsAuthenticated: true })
+        if (!http.User.IsAuthenticated())
         {
             await next(http); // the endpoint answers 401
             return;

@@ -180,7 +180,7 @@ public static class RateLimits
                 : RequestClass.Writes;
             if (options.Enabled && !await SpendAsync(http, budgets, classes[kind], tenant, caller)) return;
             // Requests without a valid token are answered without the store: they take no tenant's place.
-            if (http.User.Identity?.IsAuthenticated != true)
+            if (!http.User.IsAuthenticated())
             {
                 await next(http);
                 return;
@@ -228,7 +228,7 @@ public static class RateLimits
     /// <summary>Whose budget a request spends: its token's tenant and subject, or (without a valid token) its client address.</summary>
     private static (string Tenant, (string? Tenant, string Subject) Caller) Identify(HttpContext http, AuthOptions auth)
     {
-        if (http.User.Identity?.IsAuthenticated != true) return ("anonymous", ("ip", http.ClientAddress() ?? ""));
+        if (!http.User.IsAuthenticated()) return ("anonymous", ("ip", http.ClientAddress() ?? ""));
         var facts = http.User.FactsOrNull(auth);
         var subject = facts?.Subject ?? "";
         var tokenTenant = facts is null ? http.User.FindFirst(auth.Claims.TenantId)?.Value : facts.TenantId;
