@@ -99,6 +99,10 @@ public abstract class BatchEvaluationTests(PimApp app)
             evaluations = new[] { new { principalId = "bob", roleId = "no-such-role" } },
         }).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
         Assert.True(unknown.GetProperty("errors").TryGetProperty("evaluations[0].roleId", out _));
+        // The single evaluation refuses it alike (AccessService's own check: no validator runs before it on the hot path).
+        var single = await app.Evaluator().PostJsonAsync(s.Path("/access/evaluation"), new { principalId = "bob", roleId = "no-such-role" })
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        Assert.Equal(["roleId"], single.GetProperty("errors").EnumerateObject().Select(e => e.Name));
 
         await app.Evaluator().PostJsonAsync(s.Path("/access/evaluations"), new
         {

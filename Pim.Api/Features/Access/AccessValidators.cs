@@ -4,11 +4,6 @@ using Pim.Domain;
 
 namespace Pim.Api.Features.Access;
 
-public sealed class EvaluationRequestValidator : AbstractValidator<EvaluationRequest>
-{
-    public EvaluationRequestValidator() => RuleFor(r => r.RoleId).MustBeRole();
-}
-
 /// <summary>
 /// A batch holds 1 to <see cref="BatchEvaluation.MaximumItems"/> items (the upper bound is the wire's), and every item,
 /// with the defaults, names a principal and a role of the catalog.
