@@ -199,6 +199,19 @@ public static class RateLimits
         });
     }
 
+    /// <summary>What a request spent, for its answer's headers (one object handed to <c>OnStarting</c>, not a closure and a delegate per request).</summary>
+    private sealed record Spent(HttpContext Http, ClassBudget Of, RateBudgets.Spending Spending);
+
+    private static Task WriteHeaders(object state)
+    {
+        var (http, of, spending) = (Spent)state;
+        var reset = Seconds(spending.Reset);
+        http.Response.Headers[OpenApiSetup.RateLimit] =
+            $"\"{of.Policy}\";r={spending.CallerLeft};t={reset}, \"{of.Policy}-tenant\";r={spending.TenantLeft};t={reset}";
+        http.Response.Headers[OpenApiSetup.RateLimitPolicy] = of.Quota;
+        return Task.CompletedTask;
+    }
+
     /// <summary>A request class's budget, its name in the answers' headers and its quota as <c>RateLimit-Policy</c> says it.</summary>
     private sealed record ClassBudget(string Policy, RateLimitOptions.Budget Budget, string Quota);
 
@@ -207,14 +220,7 @@ public static class RateLimits
     {
         var spending = budgets.Spend(new RateBudgets.Key(of.Policy, tenant, caller.Tenant, caller.Subject), new RateBudgets.Key(of.Policy, tenant), of.Budget);
         // Set as the answer starts: the exception handler and the status-code pages clear the headers set before.
-        http.Response.OnStarting(() =>
-        {
-            var reset = Seconds(spending.Reset);
-            http.Response.Headers[OpenApiSetup.RateLimit] =
-                $"\"{of.Policy}\";r={spending.CallerLeft};t={reset}, \"{of.Policy}-tenant\";r={spending.TenantLeft};t={reset}";
-            http.Response.Headers[OpenApiSetup.RateLimitPolicy] = of.Quota;
-            return Task.CompletedTask;
-        });
+        http.Response.OnStarting(WriteHeaders, new Spent(http, of, spending));
         if (spending.Allowed) return true;
         Pim.Infrastructure.PimTelemetry.RateLimited(of.Policy, callerBudget: spending.CallerLeft == 0);
         http.Response.Headers.RetryAfter = Math.Max(1, Seconds(spending.Reset)).ToString(CultureInfo.InvariantCulture);
