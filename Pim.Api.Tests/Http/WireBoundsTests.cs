@@ -141,4 +141,47 @@ public sealed class WireBoundsTests(SqliteApp app)
     }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + $"…({text.Length})";
+
+    /// <summary>
+    /// The ids every request carries are matched without their regex (Wire.MatcherOf): for each such pattern, the matcher
+    /// and the regex agree on every text made of the characters that decide — each class's edges, the characters just
+    /// outside them, controls, DEL, a trailing newline (which .NET's final <c>$</c> would accept), non-ASCII letters and
+    /// surrogates — at every length around the bounds.
+    /// </summary>
+    [Theory]
+    [InlineData(Pim.Api.Http.Rules.IdPattern)]
+    [InlineData(Pim.Domain.ScopePath.SegmentPattern)]
+    [InlineData(Pim.Api.Http.Rules.PrintablePattern)]
+    public void A_pattern_matched_without_its_regex_accepts_exactly_what_its_regex_accepts(string pattern)
+    {
+        var matcher = Pim.Api.Http.Wire.MatcherOf(pattern);
+        var regex = Pim.Api.Http.Wire.RegexOf(pattern);
+        const string alphabet = "aZ09._@-/:+ ~\u0000\u001F\u007F\u0080\n\r\té\uD83D\uDE00`{[@AZaz";
+        var random = new Random(27);
+        var wrong = new List<string>();
+        void Check(string text)
+        {
+            if (matcher(text) != Pim.Api.Http.Wire.FullyMatches(regex, text)) wrong.Add(Uri.EscapeDataString(text));
+        }
+        foreach (var length in new[] { 0, 1, 2, 3, 63, 64, 65, 89, 90, 91, 127, 128, 129, 200 })
+            for (var i = 0; i < 400; i++)
+            {
+                var chars = new char[length];
+                for (var c = 0; c < length; c++)
+                    // Mostly characters the classes accept, so that long texts that do match are made too.
+                    chars[c] = random.Next(4) == 0 ? alphabet[random.Next(alphabet.Length)] : "abcXYZ019"[random.Next(9)];
+                Check(new string(chars));
+                if (length > 0) Check(new string(chars) + "\n");
+            }
+        // Texts every class accepts, at each length: where only the length bound can refuse.
+        foreach (var length in Enumerable.Range(0, 200))
+        {
+            Check(new string('a', length));
+            if (length > 0) Check("0" + new string('-', length - 1));
+        }
+        foreach (var a in alphabet)
+        foreach (var b in alphabet)
+            Check($"{a}{b}");
+        Assert.True(wrong.Count == 0, $"{wrong.Count} texts judged differently, e.g. {string.Join(", ", wrong.Take(5))}");
+    }
 }

@@ -29,7 +29,7 @@ public static class Rules
     /// <summary>The longest ISO 8601 date-time System.Text.Json reads.</summary>
     public const int MaxInstantLength = 42;
 
-    public static bool IsId(string value) => Wire.FullyMatches(Wire.RegexOf(IdPattern), value);
+    public static bool IsId(string value) => Wire.MatcherOf(IdPattern)(value);
 
     public static IRuleBuilderOptions<T, string?> MustBeDuration<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(v => v is null || IsoDuration.TryParse(v, out _)).WithMessage(DurationMessage);

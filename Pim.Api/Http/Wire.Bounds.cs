@@ -120,7 +120,7 @@ public static partial class Wire
                     if (!values.Contains(text, StringComparer.Ordinal)) Add(errors, at, $"'{at}' must be one of: {string.Join(", ", values)}.");
                 }
                 else if (text.Length > field.MaxLength) Add(errors, at, $"'{at}' must be at most {field.MaxLength} characters.");
-                else if (field.Regex is { } regex && !FullyMatches(regex, text)) Add(errors, at, $"'{at}' must be {field.Says}.");
+                else if (!field.Matches(text)) Add(errors, at, $"'{at}' must be {field.Says}.");
                 break;
             case int or long:
                 var number = Convert.ToInt64(value, CultureInfo.InvariantCulture);

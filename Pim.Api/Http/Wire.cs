@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Globalization;
@@ -65,6 +66,30 @@ public static partial class Wire
     private static readonly ConcurrentDictionary<string, Regex> Regexes = new();
 
     internal static Regex RegexOf(string pattern) => Regexes.GetOrAdd(pattern, p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1)));
+
+    private static readonly ConcurrentDictionary<string, Func<string, bool>> Matchers = new();
+
+    private static readonly SearchValues<char> IdTail = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._@-"),
+        SegmentTail = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"),
+        Controls = SearchValues.Create("\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
+                                       "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F");
+
+    /// <summary>
+    /// Whether a whole text matches a pattern (<see cref="FullyMatches"/>). The patterns of the ids every request carries
+    /// (an id, a scope's segment, printable text) are read as what they are — a first character and a tail, each of one
+    /// class, within a length — without running the regex: a few nanoseconds instead of a fraction of a microsecond, four
+    /// or five times a request (<c>WireBoundsTests</c> holds each to its regex on every kind of character). Any other
+    /// pattern runs its regex.
+    /// </summary>
+    internal static Func<string, bool> MatcherOf(string pattern) => Matchers.GetOrAdd(pattern, static p => p switch
+    {
+        Rules.IdPattern => text => text.Length is >= 1 and <= 128 && char.IsAsciiLetterOrDigit(text[0]) && !text.AsSpan(1).ContainsAnyExcept(IdTail),
+        ScopePath.SegmentPattern => text => text.Length is >= 1 and <= 90 && char.IsAsciiLetterOrDigit(text[0]) && !text.AsSpan(1).ContainsAnyExcept(SegmentTail),
+        Rules.PrintablePattern => text => text.Length >= 1 && !text.AsSpan().ContainsAny(Controls),
+        _ => ByRegex(RegexOf(p)),
+    });
+
+    private static Func<string, bool> ByRegex(Regex regex) => text => FullyMatches(regex, text);
 
     /// <summary>
     /// The whole value matches (in .NET, a final <c>$</c> also matches before a trailing newline; JSON Schema's does not).

@@ -29,5 +29,6 @@ public sealed record WireField
     /// <summary>The field holds one of these shapes (a keyword, or a list): each declared with its own bounds (the validator holds a value to them).</summary>
     public IReadOnlyList<WireField>? OneOf { get; init; }
 
-    internal Regex? Regex => Pattern is null ? null : Wire.RegexOf(Pattern);
+    /// <summary>Whether a text matches <see cref="Pattern"/> as a whole (any text, without one).</summary>
+    internal bool Matches(string text) => Pattern is null || Wire.MatcherOf(Pattern)(text);
 }

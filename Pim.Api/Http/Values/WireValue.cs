@@ -46,7 +46,7 @@ public static class WireValues
 {
     /// <summary>Whether <paramref name="text"/> is within <paramref name="bound"/> (length, then the whole text matching the pattern).</summary>
     public static bool Fits(WireField bound, string text) =>
-        text.Length <= bound.MaxLength && (bound.Regex is not { } regex || Wire.FullyMatches(regex, text));
+        text.Length <= bound.MaxLength && bound.Matches(text);
 
     /// <summary>The bound a wire value type (or its nullable) declares; null for any other type. Asked once per type.</summary>
     public static WireField? BoundOf(Type type) => Bounds.GetOrAdd(Nullable.GetUnderlyingType(type) ?? type, static t =>
