@@ -34,7 +34,7 @@ public sealed class UsageRecorder(TimeProvider time) : IUsageRecorder
     public readonly record struct Key(string TenantId, string AssignmentId, string ClientId);
 
     /// <summary>Uses of one pair taken for writing (<see cref="Uses"/> of them, from <see cref="FirstUsedAt"/> to <see cref="LastUsedAt"/>).</summary>
-    public sealed record Entry(bool Service, DateTimeOffset FirstUsedAt, DateTimeOffset LastUsedAt, long Uses);
+    public readonly record struct Entry(bool Service, DateTimeOffset FirstUsedAt, DateTimeOffset LastUsedAt, long Uses);
 
     /// <summary>One pair as held: its uses not written yet, and when it was last written (0: not since it was last forgotten).</summary>
     private struct Slot
