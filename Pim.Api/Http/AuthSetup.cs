@@ -202,41 +202,48 @@ public static class AuthSetup
     {
         var validated = app.Services.GetRequiredService<ValidatedTokens>();
         var jwt = app.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>();
-        var defaultAsksAuthentication = DefaultPolicyAsksAuthentication(app);
-        app.Use(next =>
+        app.UseBeside(builder => builder.UseAuthentication(), AuthenticationMiddlewareSet, (http, next, framework) =>
         {
-            var framework = ((IApplicationBuilder)app).New().UseAuthentication();
-            framework.Run(next);
-            var authenticate = framework.Build();
-            return http =>
-            {
-                if (!defaultAsksAuthentication || http.GetEndpoint() is not { } endpoint || !AsksOnlyAuthentication(endpoint.Metadata))
-                    return authenticate(http);
-                var remembered = RememberedAsync(http, validated, jwt.Get(JwtBearerDefaults.AuthenticationScheme).ConfigurationManager);
-                return remembered.IsCompletedSuccessfully
-                    ? Authenticated(http, remembered.Result, next, authenticate)
-                    : AuthenticatedAsync(http, remembered, next, authenticate);
-            };
+            var remembered = RememberedAsync(http, validated, jwt.Get(JwtBearerDefaults.AuthenticationScheme).ConfigurationManager);
+            return remembered.IsCompletedSuccessfully
+                ? Authenticated(http, remembered.Result, next, framework)
+                : AuthenticatedAsync(http, remembered, next, framework);
         });
-        // The framework's middleware is in the pipeline (above): WebApplication must not add another in front of it.
-        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSet] = true;
     }
 
-    private static Task Authenticated(HttpContext http, ClaimsPrincipal? remembered, RequestDelegate next, RequestDelegate authenticate)
+    private static Task Authenticated(HttpContext http, ClaimsPrincipal? remembered, RequestDelegate next, RequestDelegate framework)
     {
-        if (remembered is null) return authenticate(http);
+        if (remembered is null) return framework(http);
         http.User = remembered;
         return next(http);
     }
 
     private static async Task AuthenticatedAsync(HttpContext http, ValueTask<ClaimsPrincipal?> remembered, RequestDelegate next,
-        RequestDelegate authenticate) =>
-        await Authenticated(http, await remembered, next, authenticate);
+        RequestDelegate framework) =>
+        await Authenticated(http, await remembered, next, framework);
 
-    private static bool DefaultPolicyAsksAuthentication(WebApplication app)
+    /// <summary>
+    /// The framework's middleware (<paramref name="useFramework"/>) in the pipeline, with <paramref name="shortcut"/> in front
+    /// of it for the requests to an endpoint that asks only for an authenticated caller — its authorization metadata the
+    /// default policy and nothing else, that policy (checked here, at start) an authenticated user and no scheme. The
+    /// shortcut goes on with <c>next</c>, or hands the request to the framework's middleware. WebApplication is told the
+    /// framework's middleware is in the pipeline (<paramref name="setKey"/>), else it would add its own in front.
+    /// </summary>
+    private static void UseBeside(this WebApplication app, Func<IApplicationBuilder, IApplicationBuilder> useFramework, string setKey,
+        Func<HttpContext, RequestDelegate, RequestDelegate, Task> shortcut)
     {
         var policy = app.Services.GetRequiredService<IAuthorizationPolicyProvider>().GetDefaultPolicyAsync().GetAwaiter().GetResult();
-        return policy.AuthenticationSchemes.Count == 0 && policy.Requirements is [DenyAnonymousAuthorizationRequirement];
+        var defaultAsksAuthentication = policy.AuthenticationSchemes.Count == 0 && policy.Requirements is [DenyAnonymousAuthorizationRequirement];
+        app.Use(next =>
+        {
+            var builder = useFramework(((IApplicationBuilder)app).New());
+            builder.Run(next);
+            var framework = builder.Build();
+            return http => defaultAsksAuthentication && http.GetEndpoint() is { } endpoint && AsksOnlyAuthentication(endpoint.Metadata)
+                ? shortcut(http, next, framework)
+                : framework(http);
+        });
+        ((IApplicationBuilder)app).Properties[setKey] = true;
     }
 
     /// <summary>
@@ -249,26 +256,13 @@ public static class AuthSetup
     /// results as tasks, and a process-wide lock on <c>AppContext</c> for one of its switches) was ~10 % of an evaluation's
     /// bytes and its lock a share of its CPU (issue 27).
     /// </summary>
-    public static void UsePimAuthorization(this WebApplication app)
-    {
-        var defaultAsksAuthentication = DefaultPolicyAsksAuthentication(app);
-        app.Use(next =>
-        {
-            var framework = ((IApplicationBuilder)app).New().UseAuthorization();
-            framework.Run(next);
-            var authorize = framework.Build();
-            return http => defaultAsksAuthentication && http.User.IsAuthenticated() && http.GetEndpoint() is { } endpoint
-                           && AsksOnlyAuthentication(endpoint.Metadata)
-                ? Authorized(http, next)
-                : authorize(http);
-        });
-        // The framework's middleware is in the pipeline (above): WebApplication must not add another in front of it.
-        ((IApplicationBuilder)app).Properties[AuthorizationMiddlewareSet] = true;
-    }
+    public static void UsePimAuthorization(this WebApplication app) =>
+        app.UseBeside(builder => builder.UseAuthorization(), AuthorizationMiddlewareSet, static (http, next, framework) =>
+            http.User.IsAuthenticated() ? Authorized(http, next) : framework(http));
 
     /// <summary>What ASP.NET Core's authorization middleware leaves on a request it let through (the endpoint middleware
     /// refuses to run an endpoint with authorization metadata without it), and what tells WebApplication that the
-    /// authorization and authentication middlewares are in the pipeline already (else it adds its own in front).</summary>
+    /// authorization and authentication middlewares are in the pipeline already.</summary>
     private const string AuthorizationMiddlewareInvoked = "__AuthorizationMiddlewareWithEndpointInvoked",
         AuthorizationMiddlewareSet = "__AuthorizationMiddlewareSet", AuthenticationMiddlewareSet = "__AuthenticationMiddlewareSet";
 
