@@ -29,7 +29,10 @@ public static class Rules
     /// <summary>The longest ISO 8601 date-time System.Text.Json reads.</summary>
     public const int MaxInstantLength = 42;
 
-    public static bool IsId(string value) => Wire.MatcherOf(IdPattern)(value);
+    private static readonly Func<string, bool> Id = Wire.MatcherOf(IdPattern);
+
+    /// <summary>Whether a text is an id (<see cref="IdPattern"/>): every request's tenant in its path is one.</summary>
+    public static bool IsId(string value) => Id(value);
 
     public static IRuleBuilderOptions<T, string?> MustBeDuration<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(v => v is null || IsoDuration.TryParse(v, out _)).WithMessage(DurationMessage);

@@ -47,7 +47,7 @@ public sealed class UsageRecorder(TimeProvider time) : IUsageRecorder
     {
         public readonly Dictionary<Key, Slot> Slots = [];
         /// <summary>Pairs used and never written (or forgotten since): written at the next flush.</summary>
-        public List<Key> Unwritten = [];
+        public readonly List<Key> Unwritten = [];
         /// <summary>Pairs written, oldest write first, each with the time of that write: a flush looks only at those whose
         /// hour is over, not at every pair held (a million-assignment directory can hold hundreds of thousands).</summary>
         public readonly Queue<(Key Key, long WrittenAt)> Written = new();
@@ -101,7 +101,7 @@ public sealed class UsageRecorder(TimeProvider time) : IUsageRecorder
                     slot.Queued = false;
                     Take(shard, key, ref slot, now, due);
                 }
-                shard.Unwritten = [];
+                shard.Unwritten.Clear();
                 // Each pair written before this flush is looked at once at most: what it writes again goes to the back.
                 for (var waiting = shard.Written.Count; waiting > 0; waiting--)
                 {
@@ -124,11 +124,14 @@ public sealed class UsageRecorder(TimeProvider time) : IUsageRecorder
     private static void Take(Shard shard, Key key, ref Slot slot, long now, List<KeyValuePair<Key, Entry>> due)
     {
         if (slot.Uses == 0) return;
-        due.Add(new(key, new Entry(slot.Service, Time(slot.FirstUsedAt), Time(slot.LastUsedAt), slot.Uses)));
+        due.Add(new(key, EntryOf(slot)));
         slot.Uses = 0;
         slot.WrittenAt = now;
         shard.Written.Enqueue((key, now));
     }
+
+    /// <summary>A pair's pending uses as the writer and the usage report read them.</summary>
+    private static Entry EntryOf(in Slot slot) => new(slot.Service, Time(slot.FirstUsedAt), Time(slot.LastUsedAt), slot.Uses);
 
     private static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);
 
@@ -140,7 +143,7 @@ public sealed class UsageRecorder(TimeProvider time) : IUsageRecorder
             lock (shard)
                 foreach (var (key, slot) in shard.Slots)
                     if (key.TenantId == tenantId && key.AssignmentId == assignmentId && slot.Uses > 0)
-                        pending.Add(new(key, new Entry(slot.Service, Time(slot.FirstUsedAt), Time(slot.LastUsedAt), slot.Uses)));
+                        pending.Add(new(key, EntryOf(slot)));
         return pending;
     }
 }
