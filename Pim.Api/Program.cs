@@ -78,6 +78,7 @@ try
     // Capacity is per tenant: budgets per window, requests running at once (below the store's pool), reads waiting at once.
     builder.Services.AddPimRateLimits();
     builder.Services.AddSingleton<LongPolls>();
+    builder.Services.AddSingleton<SingleEvaluation>();
     builder.Services.AddPimCors(builder.Configuration);
 
     // The wire: camelCase JSON, enums as camelCase strings, unknown fields and missing required fields refused.

@@ -41,8 +41,10 @@ public static class DependencyInjection
         services.AddScoped<IActivationRequests, ActivationRequestRepository>();
         services.AddScoped<IAuditLog, AuditRepository>();
         services.AddTransient<AccessReader>();
-        if (fromMemory) services.AddTransient<IAccessReader, IndexedAccessReader>();
-        else services.AddTransient<IAccessReader>(sp => sp.GetRequiredService<AccessReader>());
+        // One composition of AccessService and its readers, for the request's scope and for the single evaluation's own session.
+        services.AddSingleton(sp => new AccessServiceFactory(sp.GetRequiredService<Store>(), sp.GetRequiredService<GrantIndex>(),
+            sp.GetRequiredService<IUsageRecorder>(), sp.GetRequiredService<TimeProvider>(), fromMemory));
+        services.AddTransient(sp => sp.GetRequiredService<AccessServiceFactory>().Reader(sp.GetRequiredService<DbSession>()));
         services.AddScoped<IScopes, ScopeRepository>();
         services.AddScoped<IScopeContents, ScopeContentsRepository>();
         services.AddSingleton<UsageRecorder>();
@@ -50,7 +52,7 @@ public static class DependencyInjection
         services.AddScoped<AssignmentUsageRepository>();
         services.AddScoped<IAssignmentUsage>(sp => sp.GetRequiredService<AssignmentUsageRepository>());
 
-        services.AddScoped<AccessService>();
+        services.AddScoped(sp => sp.GetRequiredService<AccessServiceFactory>().Create(sp.GetRequiredService<DbSession>()));
         services.AddScoped<TenantService>();
         services.AddScoped<PrincipalService>();
         services.AddScoped<RoleService>();

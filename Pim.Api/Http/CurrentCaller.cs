@@ -24,22 +24,31 @@ public sealed class CurrentCaller
     }
 
     /// <summary>What the request's bearer token says about its holder.</summary>
-    public static TokenFacts TokenOf(HttpContext http) => http.User.ToTokenFacts(http.RequestServices.GetRequiredService<AuthOptions>());
+    public static TokenFacts TokenOf(HttpContext http) => TokenOf(http, http.RequestServices);
+
+    private static TokenFacts TokenOf(HttpContext http, IServiceProvider services) => http.User.ToTokenFacts(services.GetRequiredService<AuthOptions>());
 
     /// <summary>
     /// The request's caller as it acts in <paramref name="tenantId"/>: itself, the guest of its home identity, or nobody.
     /// A principal acting with its own token is seen by Pim now (recorded off the hot path; service-scoped tokens are not
     /// the principal's sign-in).
     /// </summary>
-    public static async ValueTask<Caller> ResolveAsync(HttpContext http, string tenantId)
+    public static ValueTask<Caller> ResolveAsync(HttpContext http, string tenantId) =>
+        ResolveAsync(http, tenantId, http.RequestServices.GetRequiredService<AccessService>(), http.RequestServices);
+
+    /// <summary>
+    /// The same, with the <paramref name="access"/> that maps a guest and the <paramref name="services"/> to read the
+    /// token's settings from: the single evaluation's own (<see cref="Features.Access.SingleEvaluation"/>), which resolves
+    /// its caller without the request's DI scope.
+    /// </summary>
+    public static async ValueTask<Caller> ResolveAsync(HttpContext http, string tenantId, AccessService access, IServiceProvider services)
     {
         Pim.Infrastructure.PimTelemetry.Tenant(tenantId);
         var origin = new RequestOrigin(
             http.ClientAddress(),
             http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null,
             System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier);
-        var services = http.RequestServices;
-        var caller = await services.GetRequiredService<AccessService>().ResolveCallerAsync(tenantId, TokenOf(http), origin, http.RequestAborted);
+        var caller = await access.ResolveCallerAsync(tenantId, TokenOf(http, services), origin, http.RequestAborted);
         if (caller is { PrincipalId: { } seen, IsOperator: false, IsEvaluator: false })
             services.GetRequiredService<IPrincipalSightings>().Record(tenantId, seen, services.GetRequiredService<TimeProvider>().Now());
         return caller;

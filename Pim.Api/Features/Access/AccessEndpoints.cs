@@ -11,7 +11,10 @@ public static class AccessEndpoints
 {
     public static void MapAccess(this RouteGroupBuilder tenant)
     {
-        tenant.MapPost("/access/evaluation", Evaluate).WithTags("Access").WithName("EvaluateAccess")
+        // A closure over the one SingleEvaluation, not a handler with service parameters: those are resolved from the request's DI scope.
+        var single = ((IEndpointRouteBuilder)tenant).ServiceProvider.GetRequiredService<SingleEvaluation>();
+        tenant.MapPost("/access/evaluation", (EvaluationRequest body, HttpContext http, CancellationToken ct) => single.EvaluateAsync(body, http, ct))
+            .WithTags("Access").WithName("EvaluateAccess")
             .WithSummary("Whether a principal holds a role now (operator, the principal itself, or the 'pim.evaluate' scope).")
             .ProducesValidationProblem().IsEvaluation(); // an unknown role is refused by AccessService itself, as for AuthZEN
         tenant.MapPost("/access/evaluations", EvaluateBatch).WithTags("Access").WithName("EvaluateAccessBatch")
@@ -20,10 +23,6 @@ public static class AccessEndpoints
         tenant.MapGet("/principals/{principalId:id}/active-roles", ActiveRoles).WithTags("Access").WithName("ListActiveRoles")
             .WithSummary("The roles a principal holds right now, each with its validUntil.").IsEvaluation();
     }
-
-    public static async Task<Ok<EvaluationResponse>> Evaluate(EvaluationRequest body, CurrentCaller caller, AccessService access, CancellationToken ct) =>
-        TypedResults.Ok(EvaluationResponse.From(body, await PimTelemetry.Evaluation(Stopwatch.GetTimestamp(),
-            access.EvaluateAsync(caller, body.PrincipalId.Text, body.RoleId.Text, body.Scope?.Text ?? ScopePath.Root, ct))));
 
     /// <summary>
     /// Each item is the single evaluation, with the same authorization and the same answer. A caller who may not ask about
