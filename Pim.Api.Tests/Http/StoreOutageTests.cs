@@ -1,5 +1,10 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Pim.Api.Http;
 using Pim.Api.Tests.Support;
 
 namespace Pim.Api.Tests.Http;
@@ -260,5 +265,36 @@ public sealed class StoreOutageTests(OutageCluster cluster) : IClassFixture<Outa
         using (var replayed = await s.Bob.SendAsync(Activation(s, "read-only-1"))) await replayed.ExpectAsync(HttpStatusCode.Created);
         Assert.Single(await s.AuditActionsAsync("action=activation.requested"));
         Assert.True(await s.EvaluateAsync("bob", "exchange-administrator"));
+    }
+}
+
+/// <summary>
+/// A read the store did not answer is tried again, twice, before its 503 (a failover's moment, a connection the store
+/// dropped); a write never is — its client retries it, with an Idempotency-Key when it must not apply twice.
+/// </summary>
+public sealed class ReadRetryTests
+{
+    [Fact]
+    public async Task A_GET_the_store_did_not_answer_is_tried_again_and_a_POST_is_not()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        await using var app = builder.Build();
+        var attempts = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        IResult Flaky(string name, int failures) =>
+            attempts.AddOrUpdate(name, 1, (_, n) => n + 1) <= failures ? throw new TimeoutException("The store did not answer.") : Results.Ok();
+        var group = app.MapGroup("/v1").RetryReads();
+        group.MapGet("/read", () => Flaky("read", failures: 2));
+        group.MapGet("/lost", () => Flaky("lost", failures: 3));
+        group.MapPost("/write", () => Flaky("write", failures: 1));
+        await app.StartAsync();
+        var client = app.GetTestClient();
+
+        await client.GetAsync("/v1/read").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(3, attempts["read"]);
+        await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync("/v1/lost")); // the third failure is the answer
+        Assert.Equal(3, attempts["lost"]);
+        await Assert.ThrowsAsync<TimeoutException>(() => client.PostAsync("/v1/write", null));
+        Assert.Equal(1, attempts["write"]);
     }
 }

@@ -49,9 +49,18 @@ public static class StoreOutage
         }
     });
 
-    /// <summary>Retries a GET whose store did not answer, twice, after 0.2 s and 0.4 s (with jitter).</summary>
-    public static TBuilder RetryReads<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter((invocation, next) => HttpMethods.IsGet(invocation.HttpContext.Request.Method)
-            ? ReadRetries.ExecuteAsync(static (state, _) => state.next(state.invocation), (next, invocation), invocation.HttpContext.RequestAborted)
-            : next(invocation));
+    /// <summary>
+    /// Retries a GET whose store did not answer, twice, after 0.2 s and 0.4 s (with jitter). A filter of the GET endpoints
+    /// only: an endpoint's filters cost each of its requests the filter pipeline, which the others need not run.
+    /// </summary>
+    public static TBuilder RetryReads<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint =>
+        {
+            if (endpoint.Metadata.OfType<HttpMethodMetadata>().Any(m => m.HttpMethods.Contains(HttpMethods.Get)))
+                endpoint.FilterFactories.Add((_, next) => invocation =>
+                    ReadRetries.ExecuteAsync(static (state, _) => state.next(state.invocation), (next, invocation), invocation.HttpContext.RequestAborted));
+        });
+        return builder;
+    }
 }

@@ -27,6 +27,8 @@ public static partial class Wire
                 Record: IsContract(p.ParameterType),
                 Name: WireName(p),
                 Field: WireDeclarations.Of(p))).ToArray();
+            // Nothing of the request to hold (the caller, the context, a token): no filter, so no filter pipeline either.
+            if (!parameters.Any(p => p.Query || p.Record || p.Field is not null)) return next;
             return async context =>
             {
                 var http = context.HttpContext;
