@@ -30,7 +30,7 @@ public sealed class BatchEvaluationRuleTests
         var answers = await BatchEvaluation.RunAsync([1, 2, 3], semantic, (item, _) =>
         {
             evaluated.Add(item);
-            return Task.FromResult(item == 2 ? Deny : Allow);
+            return ValueTask.FromResult(item == 2 ? Deny : Allow);
         }, CancellationToken.None);
 
         Assert.Equal(expected, answers.Select(a => a.Outcome.Granted));
@@ -42,7 +42,7 @@ public sealed class BatchEvaluationRuleTests
     public async Task A_refused_item_is_its_own_deny_and_the_others_are_answered()
     {
         var answers = await BatchEvaluation.RunAsync(["/", "/subscriptions/gone", "/"], EvaluationsSemantic.ExecuteAll,
-            (scope, _) => scope == "/" ? Task.FromResult(Allow) : throw Errors.NotFound($"Scope '{scope}'"), CancellationToken.None);
+            (scope, _) => scope == "/" ? ValueTask.FromResult(Allow) : throw Errors.NotFound($"Scope '{scope}'"), CancellationToken.None);
 
         Assert.Equal([true, false, true], answers.Select(a => a.Outcome.Granted));
         Assert.Equal(ErrorCodes.NotFound, answers[1].Outcome.Error?.Code);
@@ -53,7 +53,7 @@ public sealed class BatchEvaluationRuleTests
     public async Task A_refusal_stops_a_batch_that_stops_on_the_first_deny()
     {
         var answers = await BatchEvaluation.RunAsync([1, 2, 3], EvaluationsSemantic.DenyOnFirstDeny,
-            (item, _) => item == 2 ? throw Errors.NotFound("Tenant 't'") : Task.FromResult(Allow), CancellationToken.None);
+            (item, _) => item == 2 ? throw Errors.NotFound("Tenant 't'") : ValueTask.FromResult(Allow), CancellationToken.None);
         Assert.Equal([1, 2], answers.Select(a => a.Item));
     }
 

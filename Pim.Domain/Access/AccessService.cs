@@ -83,7 +83,7 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
     }
 
     /// <param name="kind">When given, the principal must be of this kind (AuthZEN's <c>subject.type</c>), else it is unknown.</param>
-    public async Task<AccessDecision> EvaluateAsync(Caller caller, string principalId, string roleId, string? scope, CancellationToken ct,
+    public async ValueTask<AccessDecision> EvaluateAsync(Caller caller, string principalId, string roleId, string? scope, CancellationToken ct,
         PrincipalKind? kind = null)
     {
         EnsureMayEvaluate(caller, principalId);

@@ -46,7 +46,7 @@ public static class BatchEvaluation
     /// an answer and propagates.
     /// </summary>
     public static async Task<IReadOnlyList<(TItem Item, BatchOutcome Outcome)>> RunAsync<TItem>(IReadOnlyList<TItem> items,
-        EvaluationsSemantic semantic, Func<TItem, CancellationToken, Task<AccessDecision>> evaluate, CancellationToken ct)
+        EvaluationsSemantic semantic, Func<TItem, CancellationToken, ValueTask<AccessDecision>> evaluate, CancellationToken ct)
     {
         var answers = new List<(TItem, BatchOutcome)>(items.Count);
         foreach (var item in items)

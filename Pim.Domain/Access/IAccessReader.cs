@@ -18,11 +18,11 @@ public interface IAccessReader
     /// Every grant of the given roles the principal holds at <paramref name="now"/>: active assignments (its own or its
     /// groups') in force, and activations in force. One indexed query.
     /// </summary>
-    Task<IReadOnlyList<Grant>> FindGrantsAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds, string? scope,
+    ValueTask<IReadOnlyList<Grant>> FindGrantsAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds, string? scope,
         DateTimeOffset now, CancellationToken ct);
 
     /// <summary>The facts beside the grants for one principal, role and scope at <paramref name="now"/>.</summary>
-    Task<AccessStanding> StandingAsync(string tenantId, string principalId, string roleId, string scope, DateTimeOffset now, CancellationToken ct);
+    ValueTask<AccessStanding> StandingAsync(string tenantId, string principalId, string roleId, string scope, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>Who holds any of the roles at <paramref name="now"/> (at the root scope), directly, through a group or an activation.</summary>
     Task<IReadOnlyList<string>> ListHoldersAsync(string tenantId, IReadOnlyCollection<string> roleIds, DateTimeOffset now, CancellationToken ct);

@@ -11,14 +11,14 @@ namespace Pim.Infrastructure;
 /// </summary>
 public sealed class AccessReader(DbSession db) : IAccessReader
 {
-    public async Task<IReadOnlyList<Grant>> FindGrantsAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds,
+    public async ValueTask<IReadOnlyList<Grant>> FindGrantsAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds,
         string? scope, DateTimeOffset now, CancellationToken ct) =>
         await GrantIndexLoader.LoadPrincipalAsync(db, tenantId, principalId, scope, now, ct) is { } grants
             ? grants.FindGrants(principalId, roleIds, scope, now)
             : [];
 
     /// <summary>An unknown tenant knows no principal, and only the root scope.</summary>
-    public async Task<AccessStanding> StandingAsync(string tenantId, string principalId, string roleId, string scope, DateTimeOffset now,
+    public async ValueTask<AccessStanding> StandingAsync(string tenantId, string principalId, string roleId, string scope, DateTimeOffset now,
         CancellationToken ct) =>
         await GrantIndexLoader.LoadPrincipalAsync(db, tenantId, principalId, scope, now, ct) is { } grants
             ? grants.Standing(principalId, roleId, scope, now)

@@ -14,13 +14,13 @@ public sealed class IndexedAccessReader(AccessReader store, GrantIndex index, Db
     /// <summary>The store did not answer: the tenant's grants as last proven current, within the index's grace; else null (the outage is the answer).</summary>
     private TenantGrants? Graced(string tenantId, Exception e) => !db.InTransaction && Store.IsUnavailable(e) ? index.Graced(tenantId) : null;
 
-    public Task<IReadOnlyList<Grant>> FindGrantsAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds, string? scope,
+    public ValueTask<IReadOnlyList<Grant>> FindGrantsAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds, string? scope,
         DateTimeOffset now, CancellationToken ct) =>
         Index(tenantId) is { } grants
-            ? Task.FromResult(grants.FindGrants(principalId, roleIds, scope, now))
+            ? new(grants.FindGrants(principalId, roleIds, scope, now))
             : FindGrantsInStoreAsync(tenantId, principalId, roleIds, scope, now, ct);
 
-    private async Task<IReadOnlyList<Grant>> FindGrantsInStoreAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds,
+    private async ValueTask<IReadOnlyList<Grant>> FindGrantsInStoreAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds,
         string? scope, DateTimeOffset now, CancellationToken ct)
     {
         try
@@ -33,13 +33,13 @@ public sealed class IndexedAccessReader(AccessReader store, GrantIndex index, Db
         }
     }
 
-    public Task<AccessStanding> StandingAsync(string tenantId, string principalId, string roleId, string scope, DateTimeOffset now,
+    public ValueTask<AccessStanding> StandingAsync(string tenantId, string principalId, string roleId, string scope, DateTimeOffset now,
         CancellationToken ct) =>
         Index(tenantId) is { } grants
-            ? Task.FromResult(grants.Standing(principalId, roleId, scope, now))
+            ? new(grants.Standing(principalId, roleId, scope, now))
             : StandingInStoreAsync(tenantId, principalId, roleId, scope, now, ct);
 
-    private async Task<AccessStanding> StandingInStoreAsync(string tenantId, string principalId, string roleId, string scope, DateTimeOffset now,
+    private async ValueTask<AccessStanding> StandingInStoreAsync(string tenantId, string principalId, string roleId, string scope, DateTimeOffset now,
         CancellationToken ct)
     {
         try

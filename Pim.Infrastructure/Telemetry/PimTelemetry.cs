@@ -150,19 +150,20 @@ public static class PimTelemetry
     /// <summary>
     /// One evaluation, measured from <paramref name="started"/> (<see cref="Stopwatch.GetTimestamp"/>, taken before the
     /// evaluation began: pass it as the first argument, C# evaluates arguments in order) until it completes. An evaluation
-    /// answered from memory completes at once: it is recorded and returned as it is, with nothing allocated.
+    /// answered from memory completes at once: it is recorded and its decision returned, with nothing allocated.
     /// </summary>
-    public static Task<AccessDecision> Evaluation(long started, Task<AccessDecision> evaluation)
+    public static ValueTask<AccessDecision> Evaluation(long started, ValueTask<AccessDecision> evaluation)
     {
         if (!EvaluationDuration.Enabled) return evaluation;
         if (evaluation.IsCompletedSuccessfully)
         {
-            Evaluated(evaluation.Result, started);
-            return evaluation;
+            var decision = evaluation.Result;
+            Evaluated(decision, started);
+            return new(decision);
         }
         return Awaited(started, evaluation);
 
-        static async Task<AccessDecision> Awaited(long started, Task<AccessDecision> evaluation)
+        static async ValueTask<AccessDecision> Awaited(long started, ValueTask<AccessDecision> evaluation)
         {
             var decision = await evaluation;
             Evaluated(decision, started);

@@ -88,10 +88,10 @@ public sealed partial class InMemoryStore : IRoleAssignments, IRoleSettingsStore
         return Task.FromResult(true);
     }
 
-    public Task<IReadOnlyList<Grant>> FindGrantsAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds, string? scope,
+    public ValueTask<IReadOnlyList<Grant>> FindGrantsAsync(string tenantId, string principalId, IReadOnlyCollection<string>? roleIds, string? scope,
         DateTimeOffset now, CancellationToken ct)
     {
-        if (Read(_principals.GetValueOrDefault((tenantId, principalId))) is not { Enabled: true } holder) return Task.FromResult<IReadOnlyList<Grant>>([]);
+        if (Read(_principals.GetValueOrDefault((tenantId, principalId))) is not { Enabled: true } holder) return ValueTask.FromResult<IReadOnlyList<Grant>>([]);
         var at = scope is null ? null : scope == ScopePath.Root ? [ScopePath.Root] : Ancestors(tenantId, scope);
         bool Wanted(string roleId, string grantScope) => (roleIds is null || roleIds.Contains(roleId)) && (at is null || at.Contains(grantScope));
         var standing = _assignments.Values
@@ -102,10 +102,10 @@ public sealed partial class InMemoryStore : IRoleAssignments, IRoleSettingsStore
             .Where(r => r.TenantId == tenantId && r.PrincipalId == principalId && r.StatusAt(now) == ActivationStatus.Active && Wanted(r.RoleId, r.Scope)
                         && GrantBasis.Lost(r, holder, _assignments.GetValueOrDefault((tenantId, r.AssignmentId)), Ancestors(tenantId, r.Scope)) is null)
             .Select(r => new Grant(r.RoleId, r.Scope, r.EndsAt, r.AssignmentId, r.Id, r.PrincipalId));
-        return Task.FromResult<IReadOnlyList<Grant>>(standing.Concat(activated).ToList());
+        return ValueTask.FromResult<IReadOnlyList<Grant>>(standing.Concat(activated).ToList());
     }
 
-    public Task<AccessStanding> StandingAsync(string tenantId, string principalId, string roleId, string scope, DateTimeOffset now, CancellationToken ct)
+    public ValueTask<AccessStanding> StandingAsync(string tenantId, string principalId, string roleId, string scope, DateTimeOffset now, CancellationToken ct)
     {
         var principal = Read(_principals.GetValueOrDefault((tenantId, principalId)));
         var at = scope == ScopePath.Root ? [ScopePath.Root] : Ancestors(tenantId, scope);
@@ -114,7 +114,7 @@ public sealed partial class InMemoryStore : IRoleAssignments, IRoleSettingsStore
         var expired = assignments.Any(a => AccessRules.Ended(a.EndsAt, now))
             || _requests.Values.Any(r => r.TenantId == tenantId && r.PrincipalId == principalId && r.RoleId == roleId && at.Contains(r.Scope)
                                          && r.StatusAt(now) == ActivationStatus.Expired);
-        return Task.FromResult(new AccessStanding(_tenants.ContainsKey(tenantId), at.Count > 0, principal?.Kind, principal?.Enabled ?? true,
+        return ValueTask.FromResult(new AccessStanding(_tenants.ContainsKey(tenantId), at.Count > 0, principal?.Kind, principal?.Enabled ?? true,
             assignments.Any(a => a.Type == AssignmentType.Eligible && a.IsInForceAt(now)), expired));
     }
 

@@ -98,14 +98,14 @@ public static class AuthZenEndpoints
     /// One question: authorization first (as the native endpoint: the operator, the 'pim.evaluate' scope, or the principal
     /// itself), then what is asked. A question outside Pim's vocabulary is denied with its reason.
     /// </summary>
-    private static Task<AccessDecision> AnswerAsync(Caller caller, AuthZenEvaluationRequest question, AccessService access, CancellationToken ct)
+    private static ValueTask<AccessDecision> AnswerAsync(Caller caller, AuthZenEvaluationRequest question, AccessService access, CancellationToken ct)
     {
         AccessService.EnsureMayEvaluate(caller, question.Subject.Id);
         var kind = PrincipalKinds.Parse(question.Subject.Type);
         return PimTelemetry.Evaluation(Stopwatch.GetTimestamp(), AnswerKnownAsync());
 
         // A tenant's own role is known only to its tenant: looked up after the question is in Pim's vocabulary.
-        async Task<AccessDecision> AnswerKnownAsync() =>
+        async ValueTask<AccessDecision> AnswerKnownAsync() =>
             OutsideVocabulary(question, kind) is { } reason ? Deny(reason)
             : !await access.IsKnownRoleAsync(caller.TenantId, question.Resource.Id, ct) ? Deny(AuthZen.UnknownRole)
             : await access.EvaluateAsync(caller, question.Subject.Id, question.Resource.Id, question.Resource.Properties?.Scope?.Text ?? ScopePath.Root, ct, kind);

@@ -14,7 +14,7 @@ namespace Pim.Api.Features.Access;
 /// </summary>
 public sealed class SingleEvaluation(AccessServiceFactory factory, IServiceProvider services)
 {
-    public async Task<EvaluationResponse> EvaluateAsync(EvaluationRequest body, HttpContext http, CancellationToken ct)
+    public async ValueTask<EvaluationResponse> EvaluateAsync(EvaluationRequest body, HttpContext http, CancellationToken ct)
     {
         await using var db = factory.Session();
         var access = factory.Create(db);
