@@ -36,6 +36,7 @@ try
     builder.Services.AddSerilog((services, logger) =>
     {
         logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
+        Telemetry.WithoutRequestLogScope(logger, builder.Configuration);
         if (production) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
         else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} (trace {TraceId}){NewLine}{Exception}");
     }, preserveStaticLogger: true);
@@ -108,6 +109,7 @@ try
     app.Services.GetRequiredService<Migrator>().Apply();
 
     // X-Forwarded-For is honoured only from the proxies named in Pim:Network:TrustedProxies.
+    app.ContinueTraceContext();
     app.UseClientAddress(builder.Configuration);
     app.UsePimCors();
     if (console) app.UsePimConsoleHeaders();

@@ -40,6 +40,12 @@ public abstract class AuditTests(PimApp app)
         await (await s.Alice.SendAsync(request)).ExpectAsync(HttpStatusCode.Created);
         var signUp = (await s.AuditAsync("action=signUp.created")).EnumerateArray().Single();
         Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", signUp.Str("correlationId"));
+
+        // A refusal quotes the same trace (with or without traces exported: Telemetry.ContinueTraceContext).
+        var refused = new HttpRequestMessage(HttpMethod.Get, s.Path("/activation-requests/no-such-request"));
+        refused.Headers.Add("traceparent", "00-5cf92f3577b34da6a3ce929d0e0e4737-00f067aa0ba902b7-00");
+        var problem = await (await s.Alice.SendAsync(refused)).ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        Assert.Equal("5cf92f3577b34da6a3ce929d0e0e4737", problem.Str("traceId"));
     }
 
     [Fact]

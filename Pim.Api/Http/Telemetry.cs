@@ -59,6 +59,40 @@ public static class Telemetry
                 .AddOtlpExporter());
     }
 
+    /// <summary>The logger whose scope ASP.NET Core opens around every request (its id, path and connection id).</summary>
+    public const string HostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    /// <summary>
+    /// Off unless configured (<c>Serilog:MinimumLevel:Override:Microsoft.AspNetCore.Hosting.Diagnostics</c>): while that
+    /// logger is on, ASP.NET Core opens its log scope around every request, an object and two execution-context copies
+    /// per request (issue 27), for properties the request log has (its path) or that mean nothing outside the process (the
+    /// connection's and request's ids). It writes nothing else at the levels Pim logs at.
+    /// </summary>
+    public static void WithoutRequestLogScope(Serilog.LoggerConfiguration logger, IConfiguration configuration)
+    {
+        if (configuration[$"Serilog:MinimumLevel:Override:{HostingDiagnostics}"] is null)
+            logger.MinimumLevel.Override(HostingDiagnostics, Serilog.Events.LevelAlias.Off);
+    }
+
+    /// <summary>
+    /// The caller's W3C trace context (<c>traceparent</c>) continued by every request, when no trace is exported: the
+    /// request's <see cref="System.Diagnostics.Activity"/> carries the trace id into the log and every problem's
+    /// <c>traceId</c>. ASP.NET Core makes it only when something listens (or its hosting logger is on, which
+    /// <see cref="WithoutRequestLogScope"/> turns off); this listener asks for the context alone, no span data.
+    /// </summary>
+    public static void ContinueTraceContext(this WebApplication app)
+    {
+        if (IsConfigured(app.Configuration) && Exports(app.Configuration, "OTEL_TRACES_EXPORTER")) return;
+        var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = static (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
+                System.Diagnostics.ActivitySamplingResult.PropagationData,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        app.Lifetime.ApplicationStopped.Register(listener.Dispose);
+    }
+
     /// <summary><c>OTEL_TRACES_EXPORTER</c> / <c>OTEL_METRICS_EXPORTER</c>: <c>otlp</c> (the default) or <c>none</c>.</summary>
     private static bool Exports(IConfiguration configuration, string key) => configuration[key]?.Trim().ToLowerInvariant() switch
     {
