@@ -104,10 +104,11 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
             if (grants.Count == 0 && !builtIn && await roles.FindAsync(caller.TenantId, roleId, ct) is null) throw UnknownRole(roleId);
             if (grants.Count == 0 || standing.Kind != kind) return new AccessDecision(false, null, AccessRules.WhyNot(standing, kind));
         }
-        // Which client relied on a standing assignment, so that "make eligible" can tell what it will break.
-        foreach (var grant in grants)
-            if (grant.ActivationRequestId is null)
-                usage.Record(caller.TenantId, grant.AssignmentId, caller.PrincipalId ?? caller.Token.Subject, now, service: caller.PrincipalId is null);
+        // Which client relied on a standing assignment, so that "make eligible" can tell what it will break. (Index
+        // loops, here and in Longest: a foreach over the interface boxes an enumerator per evaluation.)
+        for (var i = 0; i < grants.Count; i++)
+            if (grants[i].ActivationRequestId is null)
+                usage.Record(caller.TenantId, grants[i].AssignmentId, caller.PrincipalId ?? caller.Token.Subject, now, service: caller.PrincipalId is null);
         return new AccessDecision(true, Longest(grants), null);
     }
 
@@ -124,16 +125,16 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
         EnsureMayEvaluate(caller, principalId);
         await tenants.GetAsync(caller.TenantId, ct);
         var grants = await access.FindGrantsAsync(caller.TenantId, principalId, null, null, time.Now(), ct);
-        return grants.GroupBy(g => (g.RoleId, g.Scope)).Select(Longest).OrderBy(g => g.RoleId, StringComparer.Ordinal).ThenBy(g => g.Scope).ToList();
+        return grants.GroupBy(g => (g.RoleId, g.Scope)).Select(g => Longest(g.ToList())).OrderBy(g => g.RoleId, StringComparer.Ordinal).ThenBy(g => g.Scope).ToList();
     }
 
     /// <summary>The grant that lasts longest: one without an end, else the latest end (the first of equals). A loop, not a
     /// sort: every evaluation asks it.</summary>
-    private static Grant Longest(IEnumerable<Grant> grants)
+    private static Grant Longest(IReadOnlyList<Grant> grants)
     {
         Grant? longest = null;
-        foreach (var grant in grants)
-            if (longest is null || Outlasts(grant, longest)) longest = grant;
+        for (var i = 0; i < grants.Count; i++)
+            if (longest is null || Outlasts(grants[i], longest)) longest = grants[i];
         return longest ?? throw new InvalidOperationException("No grant to choose from.");
     }
 
