@@ -108,8 +108,9 @@ try
     app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
     app.Services.GetRequiredService<Migrator>().Apply();
 
-    // X-Forwarded-For is honoured only from the proxies named in Pim:Network:TrustedProxies.
+    // A caller's traceparent is continued even when no trace is exported (the trace id of logs, problems and audit events).
     app.ContinueTraceContext();
+    // X-Forwarded-For is honoured only from the proxies named in Pim:Network:TrustedProxies.
     app.UseClientAddress(builder.Configuration);
     app.UsePimCors();
     if (console) app.UsePimConsoleHeaders();
