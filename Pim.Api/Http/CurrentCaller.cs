@@ -16,12 +16,12 @@ public sealed class CurrentCaller
 
     public static implicit operator Caller(CurrentCaller current) => current.Value;
 
-    public static async ValueTask<CurrentCaller?> BindAsync(HttpContext http)
-    {
-        var tenantId = http.GetRouteValue("tenantId") as string
-            ?? throw new InvalidOperationException("CurrentCaller binds only on routes under /v1/tenants/{tenantId}.");
-        return new CurrentCaller(await ResolveAsync(http, tenantId));
-    }
+    public static async ValueTask<CurrentCaller?> BindAsync(HttpContext http) =>
+        new(await ResolveAsync(http, PathTenantOf(http)));
+
+    /// <summary>The tenant of the request's path: a caller binds only on routes under <c>/v1/tenants/{tenantId}</c>.</summary>
+    public static string PathTenantOf(HttpContext http) => http.GetRouteValue("tenantId") as string
+        ?? throw new InvalidOperationException("CurrentCaller binds only on routes under /v1/tenants/{tenantId}.");
 
     /// <summary>What the request's bearer token says about its holder.</summary>
     public static TokenFacts TokenOf(HttpContext http) => TokenOf(http, http.RequestServices);

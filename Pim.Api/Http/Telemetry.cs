@@ -35,7 +35,7 @@ public static class Telemetry
             // service.name is "pim" unless OTEL_SERVICE_NAME (or service.name in OTEL_RESOURCE_ATTRIBUTES) says otherwise.
             .ConfigureResource(resource => resource.Clear().AddService(DefaultServiceName, serviceVersion: PimTelemetry.Version)
                 .AddTelemetrySdk().AddEnvironmentVariableDetector());
-        if (Exports(configuration, "OTEL_TRACES_EXPORTER"))
+        if (ExportsTraces(configuration))
             otel.WithTracing(tracing => tracing
                 .AddSource(PimTelemetry.Name)
                 .AddAspNetCoreInstrumentation(o => o.EnrichWithHttpResponse = (activity, response) =>
@@ -82,7 +82,7 @@ public static class Telemetry
     /// </summary>
     public static void ContinueTraceContext(this WebApplication app)
     {
-        if (IsConfigured(app.Configuration) && Exports(app.Configuration, "OTEL_TRACES_EXPORTER")) return;
+        if (ExportsTraces(app.Configuration)) return;
         var listener = new System.Diagnostics.ActivityListener
         {
             ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
@@ -92,6 +92,9 @@ public static class Telemetry
         System.Diagnostics.ActivitySource.AddActivityListener(listener);
         app.Lifetime.ApplicationStopped.Register(listener.Dispose);
     }
+
+    /// <summary>Whether OpenTelemetry exports traces (its listener then makes every request's <c>Activity</c>).</summary>
+    private static bool ExportsTraces(IConfiguration configuration) => IsConfigured(configuration) && Exports(configuration, "OTEL_TRACES_EXPORTER");
 
     /// <summary><c>OTEL_TRACES_EXPORTER</c> / <c>OTEL_METRICS_EXPORTER</c>: <c>otlp</c> (the default) or <c>none</c>.</summary>
     private static bool Exports(IConfiguration configuration, string key) => configuration[key]?.Trim().ToLowerInvariant() switch

@@ -18,8 +18,7 @@ public sealed class SingleEvaluation(AccessServiceFactory factory, IServiceProvi
     {
         await using var db = factory.Session();
         var access = factory.Create(db);
-        var tenantId = (string)http.GetRouteValue("tenantId")!;
-        var caller = await CurrentCaller.ResolveAsync(http, tenantId, access, services);
+        var caller = await CurrentCaller.ResolveAsync(http, CurrentCaller.PathTenantOf(http), access, services);
         return EvaluationResponse.From(body, await PimTelemetry.Evaluation(Stopwatch.GetTimestamp(),
             access.EvaluateAsync(caller, body.PrincipalId.Text, body.RoleId.Text, body.Scope?.Text ?? ScopePath.Root, ct)));
     }
