@@ -351,9 +351,13 @@ public static class AuthSetup
     private sealed record ReadFacts(AuthOptions Options, TokenFacts Facts);
 
     /// <summary><see cref="ToTokenFacts"/>, or null when the token names no subject.</summary>
-    public static TokenFacts? FactsOrNull(this ClaimsPrincipal user, AuthOptions options)
+    public static TokenFacts? FactsOrNull(this ClaimsPrincipal user, AuthOptions options) =>
+        Read.TryGetValue(user, out var read) && ReferenceEquals(read.Options, options) ? read.Facts : ReadFactsOf(user, options);
+
+    /// <summary>The claims searched, the first time (its own method: its lambdas capture <paramref name="options"/>, and a
+    /// closure is made where its method starts — for every request, were it <see cref="FactsOrNull"/>).</summary>
+    private static TokenFacts? ReadFactsOf(ClaimsPrincipal user, AuthOptions options)
     {
-        if (Read.TryGetValue(user, out var read) && ReferenceEquals(read.Options, options)) return read.Facts;
         if (user.FindFirst(options.Claims.Subject)?.Value is not { } subject) return null;
         var scopes = user.FindAll("scp").Concat(user.FindAll("scope"))
             .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);

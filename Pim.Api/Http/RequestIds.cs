@@ -34,12 +34,17 @@ public static class RequestIds
                 new Dictionary<string, string[]> { [Header] = [$"'{Header}' must be 1-{MaxLength} printable ASCII characters."] });
             return;
         }
-        // Set as the answer starts: the exception handler and the status-code pages clear the headers set before.
-        http.Response.OnStarting(() =>
-        {
-            http.Response.Headers[Header] = id;
-            return Task.CompletedTask;
-        });
+        Echo(http, id);
         await next(http);
+    });
+
+    /// <summary>
+    /// Set as the answer starts: the exception handler and the status-code pages clear the headers set before. Its own
+    /// method: a closure in the middleware would capture its <c>HttpContext</c> parameter, and so be made for every request.
+    /// </summary>
+    private static void Echo(HttpContext http, string id) => http.Response.OnStarting(() =>
+    {
+        http.Response.Headers[Header] = id;
+        return Task.CompletedTask;
     });
 }

@@ -39,6 +39,7 @@ public static partial class Wire
                 for (var i = 0; i < parameters.Length && i < context.Arguments.Count; i++)
                 {
                     var (query, record, name, field) = parameters[i];
+                    if (!query && !record && field is null) continue; // not read: an argument of a value type is boxed when it is
                     var value = context.Arguments[i];
                     if (value is null) continue;
                     if (query) CheckParameters(http, value, errors);

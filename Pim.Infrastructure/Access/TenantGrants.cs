@@ -88,19 +88,29 @@ public sealed class TenantGrants
         if (!_numbers.TryGetValue(principalId, out var h) || !_holders[h].Enabled) return [];
         var at = Ancestors(scope);
         var t = Ticks(now);
-        List<Grant>? grants = null;
+        Grant? one = null;
+        List<Grant>? several = null;
         foreach (ref readonly var row in ActiveOf(h))
             if (Wanted(row.RoleId, row.Scope, row.StartsAt, row.EndsAt, roleIds, scope, at, t))
-                (grants ??= []).Add(new Grant(row.RoleId, row.Scope, Time(row.EndsAt), row.AssignmentId, null, principalId));
+                Add(ref one, ref several, new Grant(row.RoleId, row.Scope, Time(row.EndsAt), row.AssignmentId, null, principalId));
         foreach (ref readonly var link in LinksOf(h))
             if (link.Group >= 0 && link.InForceAt(t))
                 foreach (ref readonly var row in ActiveOf(link.Group))
                     if (Wanted(row.RoleId, row.Scope, row.StartsAt, row.EndsAt, roleIds, scope, at, t))
-                        (grants ??= []).Add(new Grant(row.RoleId, row.Scope, Time(Math.Min(row.EndsAt, link.Until)), row.AssignmentId, null, link.GroupId));
+                        Add(ref one, ref several, new Grant(row.RoleId, row.Scope, Time(Math.Min(row.EndsAt, link.Until)), row.AssignmentId, null, link.GroupId));
         foreach (ref readonly var row in ActivationsOf(h))
             if (row.CountsAt(t) && Wanted(row.RoleId, row.Scope, row.StartsAt, row.EndsAt, roleIds, scope, at, t))
-                (grants ??= []).Add(new Grant(row.RoleId, row.Scope, Time(row.EndsAt), row.AssignmentId, row.RequestId, principalId));
-        return grants ?? (IReadOnlyList<Grant>)[];
+                Add(ref one, ref several, new Grant(row.RoleId, row.Scope, Time(row.EndsAt), row.AssignmentId, row.RequestId, principalId));
+        if (several is not null) return several;
+        return one is null ? [] : [one];
+    }
+
+    /// <summary>An evaluation's answer holds one grant, nearly always: it is answered alone, and a list made for a second.</summary>
+    private static void Add(ref Grant? one, ref List<Grant>? several, Grant grant)
+    {
+        if (several is not null) several.Add(grant);
+        else if (one is null) one = grant;
+        else several = [one, grant];
     }
 
     public AccessStanding Standing(string principalId, string roleId, string scope, DateTimeOffset now)
