@@ -79,6 +79,11 @@ public static partial class Wire
     {
         foreach (var (name, member) in Members(record.GetType()))
         {
+            if (member.Unfit is { } unfit) // a wire value, read without boxing it
+            {
+                if (unfit(record) is { } sent) CheckValue(member.Field!, sent, path.Length == 0 ? name : $"{path}.{name}", errors);
+                continue;
+            }
             var value = member.Get(record);
             if (value is null) continue;
             var at = path.Length == 0 ? name : $"{path}.{name}";
@@ -102,9 +107,6 @@ public static partial class Wire
                         else if (IsContractCached(item.GetType())) CheckRecord(item, $"{at}[{i}]", errors);
                         else if (field.Items is not null) CheckValue(field.Items, item, $"{at}[{i}]", errors);
                     }
-                    break;
-                case Kind.Value:
-                    if (value is IWireValue { Fits: false, Text: { } text }) CheckValue(member.Field!, text, at, errors);
                     break;
                 case Kind.Scalar:
                     CheckValue(member.Field!, value, at, errors);
@@ -165,8 +167,13 @@ public static partial class Wire
 
     private static readonly ConcurrentDictionary<Type, Dictionary<string, PropertyInfo>> Shapes = new();
 
-    /// <summary>A property of a record as the enforcement reads it: its kind, what it may hold, and a compiled getter.</summary>
-    private sealed record Member(Kind Kind, WireField? Field, Func<object, object?> Get);
+    /// <summary>A property of a record as the enforcement reads it: its kind, what it may hold, and a compiled getter — for a
+    /// wire value, one that answers its text only when it is out of its bound (<see cref="Unfit"/>), without boxing it.</summary>
+    private sealed record Member(Kind Kind, WireField? Field, Func<object, object?> Get, Func<object, string?>? Unfit);
+
+    private static string? UnfitText<TValue>(TValue value) where TValue : struct, IWireValue => value.Fits ? null : value.Text;
+
+    private static string? UnfitTextOrNone<TValue>(TValue? value) where TValue : struct, IWireValue => value is { } sent ? UnfitText(sent) : null;
 
     private static readonly ConcurrentDictionary<Type, (string Name, Member Member)[]> Readers = new();
 
@@ -178,11 +185,19 @@ public static partial class Wire
     {
         var kind = KindOf(p.Value.PropertyType);
         var record = System.Linq.Expressions.Expression.Parameter(typeof(object));
+        var property = System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(record, t), p.Value);
         var get = System.Linq.Expressions.Expression.Lambda<Func<object, object?>>(
-            System.Linq.Expressions.Expression.Convert(
-                System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(record, t), p.Value), typeof(object)),
-            record).Compile();
-        return (p.Key, new Member(kind, Declared(t, p.Key, p.Value, kind), get));
+            System.Linq.Expressions.Expression.Convert(property, typeof(object)), record).Compile();
+        Func<object, string?>? unfit = null;
+        if (kind == Kind.Value)
+        {
+            var optional = Nullable.GetUnderlyingType(p.Value.PropertyType);
+            var text = typeof(Wire).GetMethod(optional is null ? nameof(UnfitText) : nameof(UnfitTextOrNone), BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(optional ?? p.Value.PropertyType);
+            unfit = System.Linq.Expressions.Expression.Lambda<Func<object, string?>>(
+                System.Linq.Expressions.Expression.Call(text, property), record).Compile();
+        }
+        return (p.Key, new Member(kind, Declared(t, p.Key, p.Value, kind), get, unfit));
     })]);
 
     /// <summary>What a property may hold, as its type or declaration says; null for records, booleans and instants.</summary>
