@@ -16,7 +16,7 @@ public static class AccessEndpoints
         tenant.MapPost("/access/evaluation", (EvaluationRequest body, HttpContext http, CancellationToken ct) => single.EvaluateAsync(body, http, ct))
             .WithTags("Access").WithName("EvaluateAccess")
             .WithSummary("Whether a principal holds a role now (operator, the principal itself, or the 'pim.evaluate' scope).")
-            .ProducesValidationProblem().IsEvaluation(); // an unknown role is refused by AccessService itself, as for AuthZEN
+            .Produces<EvaluationResponse>().ProducesValidationProblem().IsEvaluation(); // an unknown role is refused by AccessService itself, as for AuthZEN
         tenant.MapPost("/access/evaluations", EvaluateBatch).WithTags("Access").WithName("EvaluateAccessBatch")
             .WithSummary($"Several evaluations in one request (at most {BatchEvaluation.MaximumItems}), answered in order; options.evaluationsSemantic may stop at the first deny or allow.")
             .Validate<BatchEvaluationRequest>().IsEvaluation();
