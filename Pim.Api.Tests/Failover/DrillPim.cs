@@ -51,7 +51,7 @@ public sealed class DrillPim : IAsyncDisposable
             ("Pim__Webhooks__AllowInsecureTargets", "true"),
             ("Pim__Outbox__PollInterval", "00:00:00.200"), ("Pim__Outbox__Lease", "00:00:20"),
             // Warnings and errors (kept when the drill fails), without a second line for every refused request.
-            ("Serilog__MinimumLevel__Default", "Warning"), ("Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware", "Fatal"),
+            ("Serilog__MinimumLevel__Default", "Warning"), ("Serilog__MinimumLevel__Override__Pim.Api.Http.RequestLog", "Fatal"),
             .. grace is { } g ? new[] { ("Pim__Access__Cache__Grace", g.ToString("c", System.Globalization.CultureInfo.InvariantCulture)) } : [],
         ];
         var mail = new PickupWatch(Path.Combine(data, "mail"));

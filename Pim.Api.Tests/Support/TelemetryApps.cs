@@ -27,7 +27,7 @@ public sealed class TelemetryRecorder
         builder.UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9");
         // Request logs (Information) reach the sink, and HttpClient's (Information, as in production, where the default level
         // is Information); everything else stays at the tests' Warning.
-        builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware", "Information");
+        builder.UseSetting("Serilog:MinimumLevel:Override:Pim.Api.Http.RequestLog", "Information");
         builder.UseSetting("Serilog:MinimumLevel:Override:System.Net.Http.HttpClient", "Information");
         builder.ConfigureServices(services =>
         {

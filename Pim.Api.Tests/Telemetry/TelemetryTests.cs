@@ -147,6 +147,9 @@ public abstract class TelemetryTests(PimApp app, TelemetryRecorder telemetry)
             e.Properties.TryGetValue("RequestPath", out var logged) && logged.ToString() == $"\"{path}\""))));
         var log = telemetry.Logs.Single(e => e.Properties.TryGetValue("RequestPath", out var logged) && logged.ToString() == $"\"{path}\"");
         Assert.Equal(span.TraceId, log.TraceId);
+        Assert.Equal((Serilog.Events.LogEventLevel.Information, "\"GET\"", "404", "\"Pim.Api.Http.RequestLog\""),
+            (log.Level, log.Properties["RequestMethod"].ToString(), log.Properties["StatusCode"].ToString(), log.Properties["SourceContext"].ToString()));
+        Assert.StartsWith($"HTTP \"GET\" \"{path}\" responded 404 in ", log.RenderMessage());
 
         // A caller's own trace context is continued: the problem names the caller's trace.
         var (request, trace) = InTrace(HttpMethod.Get, path);
