@@ -41,6 +41,8 @@
 #   BENCH_UNLOADED=1                also measure anchor, pim-bare and eval with 1 connection (0: skip)
 #   BENCH_PROFILE=1                 profile the first store/size in an extra eval run (all: every one; 0: none)
 #   BENCH_TRACE_SECONDS=5           length of the dotnet-trace sample inside that run
+#   BENCH_TRACE_PROFILE=...         that sample's dotnet-trace profile: the CPU sampler by default; gc-verbose traces
+#                                   allocations instead, and the profile then says where they were made, by type and stack
 #   BENCH_WARM_MAX=600 (s)          the longest wait, after a load, for Pim's grant index to hold every tenant
 #   BENCH_IMAGE_ENV=1               run Pim with the runtime settings of its container image (the Dockerfile's DOTNET_*
 #                                   ENV); 0: without them (an older build measured as "before")
@@ -184,6 +186,7 @@ if [[ "$PROFILE" != 0 ]]; then
     else
       TRACE_PROFILE=cpu-sampling
     fi
+    TRACE_PROFILE="${BENCH_TRACE_PROFILE:-$TRACE_PROFILE}"
   else
     log "WARNING: dotnet tool restore failed (see $RESULTS/tool-restore.log): no profile"; PROFILE=0
   fi

@@ -113,9 +113,13 @@ profile_case() {
     echo "no dotnet-counters output (see profile-counters-$LABEL.log)" >"$RESULTS/profile-counters-$LABEL.txt"
   fi
 
+  # An allocation trace (BENCH_TRACE_PROFILE=gc-verbose): where the run allocated, by type and by stack (bench/report).
+  if [[ -s "$trace" && "$TRACE_PROFILE" == gc-verbose ]]; then
+    timeout --kill-after=10 600 dotnet "$REPORT_DLL" allocations "$trace" >"$RESULTS/profile-allocations-$LABEL.txt" 2>&1 \
+      || log "WARNING: no allocation view of the trace (see profile-allocations-$LABEL.txt)"
   # Top 60 functions of the trace by exclusive and by inclusive time (dotnet-trace report), then the same lists with the
   # frames of idle threads taken out (top_busy), which are what the summary shows.
-  if [[ -s "$trace" ]]; then
+  elif [[ -s "$trace" ]]; then
     (cd "$ROOT" && timeout --kill-after=10 300 dotnet tool run dotnet-trace -- report "$trace" topN -n 60) \
       >"$RESULTS/profile-top-exclusive-$LABEL.txt" 2>&1 || log "WARNING: dotnet-trace report failed"
     (cd "$ROOT" && timeout --kill-after=10 300 dotnet tool run dotnet-trace -- report "$trace" topN -n 60 --inclusive) \

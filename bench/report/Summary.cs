@@ -168,6 +168,13 @@ public sealed class Summary(Results r)
                 Line($"   KB sampled, and share; the top 15 of profile-alloc-{l}.txt):");
                 foreach (var line in File.ReadLines(alloc).Take(16)) Line("     " + line);
             }
+            if (NonEmpty(Path.Combine(results, $"profile-allocations-{l}.txt")) is { } stacks)
+            {
+                Line($"   dotnet-trace ({r.Text($"{l}.trace_s")} s of gc-verbose), where it allocated, by type and allocating stack (the top 8");
+                Line($"   stacks; all of them in profile-allocations-{l}.txt):");
+                foreach (var line in File.ReadLines(stacks).SkipWhile(x => !x.StartsWith("by type and", StringComparison.Ordinal)).Skip(1).Take(56))
+                    Line("     " + line);
+            }
             if (NonEmpty(Path.Combine(results, $"profile-busy-exclusive-{l}.txt")) is { } exclusive)
             {
                 Line("   dotnet-trace report topN, top 15 by exclusive time; % of all samples, and busy% = share of the samples that");
