@@ -125,7 +125,7 @@ try
     // Request logs go through the host's configured logger (levels, JSON in Production, trace id), not the start-up one;
     // outside everything that answers (the exception handler, the store outage, rate limits, Idempotency-Key replays), so
     // that every answer is logged with the status it was answered with.
-    app.UseRequestLog();
+    app.UseMiddleware<RequestLog>();
     app.UseStoreOutageAnswers();
     // A request over its budget, or beyond its tenant's running requests, is refused before anything of it touches the
     // store: it claims no Idempotency-Key and opens no transaction, so a refusal costs nothing and leaves nothing.
