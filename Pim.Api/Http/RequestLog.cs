@@ -28,7 +28,8 @@ public sealed class RequestLog(RequestDelegate next, ILogger<RequestLog> logger)
     private bool Written(HttpContext http, int status, long start, Exception? exception)
     {
         var level = exception is not null || status >= StatusCodes.Status500InternalServerError ? LogLevel.Error : LogLevel.Information;
-        logger.RequestEnded(level, exception, http.Request.Method, http.Request.Path.ToString(), status, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        if (logger.IsEnabled(level)) // the path's text is made only for an event written
+            logger.RequestEnded(level, exception, http.Request.Method, http.Request.Path.ToString(), status, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         return false;
     }
 }
