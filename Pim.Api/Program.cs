@@ -30,11 +30,11 @@ using Serilog.Formatting.Compact;
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateLogger();
 try
 {
-    // JSON bodies are read from the request's Stream, as before .NET 10, not from its PipeReader: on that path System.Text.Json
-    // disposes its buffer state by comparing a ReadOnlySequence<byte> through reflection (the allocation profile: FieldInfo[],
-    // boxed Int32s and the boxed sequence from PipeReadBufferState.Dispose), ~0.25 KB and a fraction of a microsecond per
-    // body read, every evaluation's among them (issue 27, bench/README.md). The Stream path also hands converters one
-    // contiguous buffer, never a value sequence. ASP.NET Core's documented switch.
+    // JSON bodies are read from the request's Stream, as before .NET 10, not from its PipeReader: on that path System.Text.Json,
+    // disposing its buffer state, reads a ReadOnlySequence<byte>'s fields through reflection (the allocation stacks: a
+    // FieldInfo[], boxed Int32s and the boxed sequence under PipeReadBufferState.Dispose), ~0.25 KB per body read, every
+    // evaluation's among them (issue 27, bench/README.md). The Stream path also hands converters one contiguous buffer,
+    // never a value sequence. ASP.NET Core's documented switch.
     AppContext.SetSwitch("Microsoft.AspNetCore.UseStreamBasedJsonParsing", true);
     var builder = WebApplication.CreateBuilder(args);
     var production = builder.Environment.IsProduction();
