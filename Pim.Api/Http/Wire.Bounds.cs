@@ -81,12 +81,12 @@ public static partial class Wire
         {
             if (member.Unfit is { } unfit) // a wire value, read without boxing it
             {
-                if (unfit(record) is { } sent) CheckValue(member.Field!, sent, path.Length == 0 ? name : $"{path}.{name}", errors);
+                if (unfit(record) is { } sent) CheckValue(member.Field!, sent, At(path, name), errors);
                 continue;
             }
             var value = member.Get(record);
             if (value is null) continue;
-            var at = path.Length == 0 ? name : $"{path}.{name}";
+            var at = At(path, name);
             switch (member.Kind)
             {
                 case Kind.Record:
@@ -114,6 +114,10 @@ public static partial class Wire
             }
         }
     }
+
+    /// <summary>A field's name as errors name it: its own at the top of a body, under its record's path below (made only
+    /// for a field that is checked: a batch's items are records under a path).</summary>
+    private static string At(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
     private static void CheckValue(WireField field, object value, string at, Dictionary<string, List<string>> errors)
     {
