@@ -41,8 +41,21 @@ public static class Allocations
         text.AppendLine($"allocation ticks: {total / 1024} KB sampled (shares of it below)");
         text.AppendLine("\nby type:");
         foreach (var (type, bytes) in byType.OrderByDescending(b => b.Value).Take(40)) text.AppendLine($"{100.0 * bytes / total,6:F1}%  {type}");
-        text.AppendLine("\nby type and allocating stack (innermost frame first):");
+        text.AppendLine(StacksHeading);
         foreach (var (stack, bytes) in byStack.OrderByDescending(b => b.Value).Take(Stacks)) text.AppendLine($"{100.0 * bytes / total,6:F2}%  {stack}");
         return text.ToString();
+    }
+
+    private const string StacksHeading = "\nby type and allocating stack (innermost frame first):";
+
+    /// <summary>The first <paramref name="count"/> stacks of a rendering's list, each its share and type and its frames.</summary>
+    public static IEnumerable<string> TopStacks(IEnumerable<string> rendered, int count)
+    {
+        var stacks = 0;
+        foreach (var line in rendered.SkipWhile(l => l != StacksHeading[1..]).Skip(1))
+        {
+            if (!line.StartsWith("      ", StringComparison.Ordinal) && ++stacks > count) yield break; // a stack's first line
+            yield return line;
+        }
     }
 }

@@ -172,8 +172,7 @@ public sealed class Summary(Results r)
             {
                 Line($"   dotnet-trace ({r.Text($"{l}.trace_s")} s of gc-verbose), where it allocated, by type and allocating stack (the top 8");
                 Line($"   stacks; all of them in profile-allocations-{l}.txt):");
-                foreach (var line in File.ReadLines(stacks).SkipWhile(x => !x.StartsWith("by type and", StringComparison.Ordinal)).Skip(1).Take(56))
-                    Line("     " + line);
+                foreach (var line in Allocations.TopStacks(File.ReadLines(stacks), 8)) Line("     " + line);
             }
             if (NonEmpty(Path.Combine(results, $"profile-busy-exclusive-{l}.txt")) is { } exclusive)
             {
