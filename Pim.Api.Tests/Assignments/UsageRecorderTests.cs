@@ -55,11 +55,49 @@ public sealed class UsageRecorderTests
         Assert.Empty(recorder.Drain());
     }
 
-    /// <summary>Uses recorded while flushes run, from many threads: every one is taken exactly once.</summary>
+    /// <summary>
+    /// A burst of first uses (a gateway's first minutes at a million assignments) is written over the minutes after it,
+    /// never more than the budget per period however often flushes run: first uses before the hourly writes, and every
+    /// pair in the end.
+    /// </summary>
     [Fact]
-    public async Task Racing_uses_and_flushes_lose_no_use_and_take_none_twice()
+    public void Flushes_take_at_most_the_budget_first_uses_first_and_the_next_periods_take_the_rest()
     {
-        var recorder = new UsageRecorder(_time);
+        var recorder = new UsageRecorder(_time, pairsPerPeriod: 3);
+        recorder.Record("t", "a0", "gateway", _time.GetUtcNow(), service: true);
+        Assert.Single(recorder.Drain());
+        _time.Advance(TimeSpan.FromHours(1));
+        recorder.Record("t", "a0", "gateway", _time.GetUtcNow(), service: true); // its hour is over: due again
+        for (var i = 1; i <= 5; i++) recorder.Record("t", $"a{i}", "gateway", _time.GetUtcNow(), service: true);
+
+        var first = recorder.Drain();
+        Assert.Equal(3, first.Count);
+        Assert.DoesNotContain(first, d => d.Key.AssignmentId == "a0");
+        Assert.Empty(recorder.Drain()); // another flush at once (the governance sweep's) has no budget left
+        _time.Advance(UsageRecorder.BudgetPeriod * 0.4); // 1.2 pairs' worth
+        var second = Assert.Single(recorder.Drain());
+        Assert.NotEqual("a0", second.Key.AssignmentId);
+        _time.Advance(UsageRecorder.BudgetPeriod);
+        var third = recorder.Drain();
+        Assert.Equal(2, third.Count);
+        Assert.Contains(third, d => d.Key.AssignmentId == "a0");
+        _time.Advance(UsageRecorder.BudgetPeriod);
+        Assert.Empty(recorder.Drain());
+        Assert.Equal(["a0", "a1", "a2", "a3", "a4", "a5"], first.Append(second).Concat(third).Select(d => d.Key.AssignmentId).Order().ToArray());
+
+        // Shutdown writes everything held, whatever the budget.
+        for (var i = 6; i <= 10; i++) recorder.Record("t", $"a{i}", "gateway", _time.GetUtcNow(), service: true);
+        Assert.Equal(5, recorder.Drain(all: true).Count);
+    }
+
+    /// <summary>Uses recorded while flushes run, from many threads: every one is taken exactly once, whether a flush takes
+    /// everything due or only its budget.</summary>
+    [Theory]
+    [InlineData(UsageRecorder.PairsPerPeriod)]
+    [InlineData(7)]
+    public async Task Racing_uses_and_flushes_lose_no_use_and_take_none_twice(int pairsPerPeriod)
+    {
+        var recorder = new UsageRecorder(_time, pairsPerPeriod);
         const int threads = 4, perThread = 50_000, pairs = 500;
         long taken = 0;
         using var stop = new CancellationTokenSource();
