@@ -90,6 +90,22 @@ public sealed class UsageRecorderTests
         Assert.Equal(5, recorder.Drain(all: true).Count);
     }
 
+    /// <summary>A flush takes a burst from every shard a slice at a time (so that no evaluation waits long for a shard's lock):
+    /// still exactly its budget, each pair once, and the rest at the next period.</summary>
+    [Fact]
+    public void A_burst_larger_than_a_slice_of_every_shard_is_taken_in_turns_to_exactly_the_budget()
+    {
+        var recorder = new UsageRecorder(_time, pairsPerPeriod: 30_000);
+        for (var i = 0; i < 40_000; i++) recorder.Record("t", $"a{i}", "gateway", _time.GetUtcNow(), service: true);
+
+        var first = recorder.Drain();
+        Assert.Equal(30_000, first.Count);
+        _time.Advance(UsageRecorder.BudgetPeriod);
+        var rest = recorder.Drain();
+        Assert.Equal(10_000, rest.Count);
+        Assert.Equal(40_000, first.Concat(rest).Select(d => d.Key.AssignmentId).Distinct().Count());
+    }
+
     /// <summary>Uses recorded while flushes run, from many threads: every one is taken exactly once, whether a flush takes
     /// everything due or only its budget.</summary>
     [Theory]

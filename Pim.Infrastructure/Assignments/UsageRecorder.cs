@@ -14,9 +14,9 @@ namespace Pim.Infrastructure;
 /// together, once the hour since that write is over (or at shutdown). A gateway asking about the same grants all day
 /// costs the store one row write per grant and hour, not one per flush (issue 27). Flushes write at most
 /// <see cref="PairsPerPeriod"/> pairs per <see cref="BudgetPeriod"/>: a burst of first uses reaches the store over the
-/// minutes after it. What is held
-/// here is part of every answer about usage on this replica (<see cref="Pending"/>); other replicas see the store's, at
-/// most an hour behind on "last used" and the count, and on whether it was used only while such a burst is written.
+/// minutes after it. What is held here is part of every answer about usage on this replica (<see cref="Pending"/>);
+/// other replicas see the store's, at most an hour behind on "last used" and the count, and on whether it was used only
+/// while such a burst is being written.
 /// </para>
 /// <para>
 /// No object per pair: a gateway's first hour at a million assignments records hundreds of thousands of pairs, and as
@@ -63,8 +63,8 @@ public sealed class UsageRecorder(TimeProvider time, int pairsPerPeriod = UsageR
         /// <summary>A <see cref="Lock"/>, not the shard's monitor: entered by nearly every evaluation, without a sync block's way in.</summary>
         public readonly Lock Gate = new();
         public readonly Dictionary<Key, Slot> Slots = [];
-        /// <summary>Pairs used and never written (or forgotten since): written at the next flush.</summary>
-        public readonly List<Key> Unwritten = [];
+        /// <summary>Pairs used and never written (or forgotten since), oldest first: written at the next flush the budget allows.</summary>
+        public readonly Queue<Key> Unwritten = new();
         /// <summary>Pairs written, oldest write first, each with the time of that write: a flush looks only at those whose
         /// hour is over, not at every pair held (a million-assignment directory can hold hundreds of thousands).</summary>
         public readonly Queue<(Key Key, long WrittenAt)> Written = new();
@@ -104,7 +104,7 @@ public sealed class UsageRecorder(TimeProvider time, int pairsPerPeriod = UsageR
             if (slot.WrittenAt == 0 && !slot.Queued)
             {
                 slot.Queued = true;
-                shard.Unwritten.Add(key);
+                shard.Unwritten.Enqueue(key);
             }
         }
     }
@@ -151,50 +151,67 @@ public sealed class UsageRecorder(TimeProvider time, int pairsPerPeriod = UsageR
         lock (_budgetGate) _budget = Math.Min(pairsPerPeriod, _budget + unused);
     }
 
-    /// <summary>What is due, at most <paramref name="budget"/> pairs, each shard under its lock in turn.</summary>
+    /// <summary>
+    /// The most pairs a flush takes from a shard while it holds the shard's lock (but at shutdown): an evaluation recording
+    /// into that shard waits meanwhile. A burst's thousands taken under one hold stalled evaluations for milliseconds —
+    /// the 1M tail (bench/README.md, "Sixth pass").
+    /// </summary>
+    private const int PerHold = 256;
+
+    /// <summary>What is due, at most <paramref name="budget"/> pairs: first uses before any hourly write (the store should
+    /// know first that a grant is relied on), each a slice of a shard at a time.</summary>
     private void TakeDue(long now, bool all, int budget, List<KeyValuePair<Key, Entry>> due)
     {
-        // First uses of every shard before any hourly write: the store should know first that a grant is relied on.
-        var first = _nextShard;
-        for (var i = 0; i < Shards && budget > 0; i++)
-        {
-            var shard = _shards[(first + i) & (Shards - 1)];
-            lock (shard.Gate) budget -= TakeUnwritten(shard, now, budget, due);
-            if (budget == 0) _nextShard = (first + i) & (Shards - 1);
-        }
-        for (var i = 0; i < Shards && budget > 0; i++)
-        {
-            var shard = _shards[(first + i) & (Shards - 1)];
-            lock (shard.Gate) budget -= TakeWritten(shard, now, all, budget, due);
-            if (budget == 0) _nextShard = (first + i) & (Shards - 1);
-        }
+        var perHold = all ? int.MaxValue : PerHold;
+        var start = _nextShard;
+        budget = InTurns(start, budget, perHold, (shard, max) => TakeUnwritten(shard, now, max, due));
+        if (budget > 0) InTurns(start, budget, perHold, (shard, max) => TakeWritten(shard, now, all, max, due));
     }
 
-    /// <summary>A shard's first uses, oldest first, at most <paramref name="budget"/> of them; returns how many were taken.</summary>
-    private static int TakeUnwritten(Shard shard, long now, int budget, List<KeyValuePair<Key, Entry>> due)
+    /// <summary>The shards in turn from <paramref name="start"/>, a slice of at most <paramref name="perHold"/> under each
+    /// hold of a shard's lock, until the budget is spent or no shard has more; returns what is left of the budget.</summary>
+    private int InTurns(int start, int budget, int perHold, Func<Shard, int, (int Taken, bool More)> take)
+    {
+        for (var more = true; more && budget > 0;)
+        {
+            more = false;
+            for (var i = 0; i < Shards && budget > 0; i++)
+            {
+                var index = (start + i) & (Shards - 1);
+                var shard = _shards[index];
+                (int Taken, bool More) slice;
+                lock (shard.Gate) slice = take(shard, Math.Min(budget, perHold));
+                budget -= slice.Taken;
+                more |= slice.More;
+                if (budget == 0) _nextShard = index;
+            }
+        }
+        return budget;
+    }
+
+    /// <summary>A shard's first uses, oldest first, at most <paramref name="max"/> of them; and whether more wait.</summary>
+    private static (int Taken, bool More) TakeUnwritten(Shard shard, long now, int max, List<KeyValuePair<Key, Entry>> due)
     {
         var taken = 0;
-        var looked = 0;
-        for (; looked < shard.Unwritten.Count && taken < budget; looked++)
+        while (taken < max && shard.Unwritten.TryDequeue(out var key))
         {
-            var key = shard.Unwritten[looked];
             ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(shard.Slots, key);
             if (Unsafe.IsNullRef(ref slot)) continue;
             slot.Queued = false;
             if (Take(shard, key, ref slot, now, due)) taken++;
         }
-        shard.Unwritten.RemoveRange(0, looked);
-        return taken;
+        return (taken, shard.Unwritten.Count > 0);
     }
 
     /// <summary>A shard's pairs whose hour is over (every written pair, with <paramref name="all"/>), oldest write first, at
-    /// most <paramref name="budget"/> taken; returns how many were taken.</summary>
-    private static int TakeWritten(Shard shard, long now, bool all, int budget, List<KeyValuePair<Key, Entry>> due)
+    /// most <paramref name="max"/> taken; and whether more may be due.</summary>
+    private static (int Taken, bool More) TakeWritten(Shard shard, long now, bool all, int max, List<KeyValuePair<Key, Entry>> due)
     {
         var taken = 0;
         // Each pair written before this flush is looked at once at most: what it writes again goes to the back.
-        for (var waiting = shard.Written.Count; waiting > 0 && taken < budget; waiting--)
+        for (var waiting = shard.Written.Count; waiting > 0; waiting--)
         {
+            if (taken == max) return (taken, true);
             var (key, writtenAt) = shard.Written.Peek();
             var hourOver = now - writtenAt >= WriteEvery.Ticks;
             if (!all && !hourOver) break;
@@ -210,7 +227,7 @@ public sealed class UsageRecorder(TimeProvider time, int pairsPerPeriod = UsageR
             else if (hourOver) shard.Slots.Remove(key);
             else shard.Written.Enqueue((key, writtenAt)); // a flush of everything keeps what was written within the hour
         }
-        return taken;
+        return (taken, false);
     }
 
     /// <summary>A pair's pending uses, taken for writing now (its shard's lock held).</summary>
