@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace Pim.Infrastructure;
 
 /// <summary>
-/// Writes recorded uses (and principals' sightings) every few seconds — each (grant, client) pair at most once an hour
-/// (<see cref="UsageRecorder"/>) — and everything still held once more at shutdown.
+/// Writes recorded uses (and principals' sightings) every few seconds — each (grant, client) pair at most once an hour,
+/// and no more pairs than the recorder's budget allows (<see cref="UsageRecorder"/>) — and everything still held once
+/// more at shutdown.
 /// </summary>
 public sealed class UsageFlushService(IServiceScopeFactory scopes, UsageRecorder recorder, ILogger<UsageFlushService> logger) : BackgroundService
 {
