@@ -32,8 +32,8 @@ public sealed class SweeperService(IServiceScopeFactory scopes, OutboxOptions op
 
     /// <summary>
     /// Governance (issue 16): access reviews' schedules (starts, reminders, ends, autoApply removals) and the alerts of the
-    /// tenants that are due, once each across replicas. Usage and sightings recorded in memory are written first, so that
-    /// the alerts see them. Returns how much it did (0: nothing was due).
+    /// tenants that are due, once each across replicas. Usage and sightings recorded in memory are written first (usage as
+    /// far as the recorder's write budget allows), so that the alerts see them. Returns how much it did (0: nothing was due).
     /// </summary>
     public static async Task<int> SweepGovernanceOnceAsync(IServiceScopeFactory scopes, CancellationToken ct)
     {
