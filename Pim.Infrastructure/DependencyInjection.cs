@@ -47,7 +47,12 @@ public static class DependencyInjection
         services.AddTransient(sp => sp.GetRequiredService<AccessServiceFactory>().Reader(sp.GetRequiredService<DbSession>()));
         services.AddScoped<IScopes, ScopeRepository>();
         services.AddScoped<IScopeContents, ScopeContentsRepository>();
-        services.AddSingleton<UsageRecorder>();
+        services.AddSingleton(sp =>
+        {
+            var usage = new UsageRecorder(sp.GetRequiredService<TimeProvider>());
+            PimTelemetry.Observe(usage); // pim.usage.unwritten
+            return usage;
+        });
         services.AddSingleton<IUsageRecorder>(sp => sp.GetRequiredService<UsageRecorder>());
         services.AddScoped<AssignmentUsageRepository>();
         services.AddScoped<IAssignmentUsage>(sp => sp.GetRequiredService<AssignmentUsageRepository>());

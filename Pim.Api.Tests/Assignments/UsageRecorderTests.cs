@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Time.Testing;
 using Pim.Infrastructure;
 
@@ -104,6 +105,41 @@ public sealed class UsageRecorderTests
         var rest = recorder.Drain();
         Assert.Equal(10_000, rest.Count);
         Assert.Equal(40_000, first.Concat(rest).Select(d => d.Key.AssignmentId).Distinct().Count());
+    }
+
+    /// <summary>
+    /// What waits for its first write is counted, and observed as <c>pim.usage.unwritten</c> (the gauge sums this process's
+    /// recorders: other tests' count too, never less than this one's).
+    /// </summary>
+    [Fact]
+    public void First_uses_waiting_for_the_budget_are_counted_and_observed_as_a_gauge()
+    {
+        var recorder = new UsageRecorder(_time, pairsPerPeriod: 3);
+        PimTelemetry.Observe(recorder);
+        for (var i = 1; i <= 5; i++) recorder.Record("t", $"a{i}", "gateway", _time.GetUtcNow(), service: true);
+        recorder.Record("t", "a1", "gateway", _time.GetUtcNow(), service: true); // used again: one pair, counted once
+        Assert.Equal(5, recorder.Unwritten);
+        Assert.True(Observed("pim.usage.unwritten") >= 5);
+
+        Assert.Equal(3, recorder.Drain().Count);
+        Assert.Equal(2, recorder.Unwritten);
+        _time.Advance(UsageRecorder.BudgetPeriod);
+        Assert.Equal(2, recorder.Drain().Count);
+        Assert.Equal(0, recorder.Unwritten);
+    }
+
+    private static long Observed(string instrument)
+    {
+        long value = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (i, l) =>
+        {
+            if (i.Meter.Name == PimTelemetry.Name && i.Name == instrument) l.EnableMeasurementEvents(i);
+        };
+        listener.SetMeasurementEventCallback<long>((_, measurement, _, _) => value += measurement);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return value;
     }
 
     /// <summary>Uses recorded while flushes run, from many threads: every one is taken exactly once, whether a flush takes

@@ -314,6 +314,10 @@ public abstract class TelemetryTests(PimApp app, TelemetryRecorder telemetry)
         Assert.Equal(3, Delta(before, after, "pim.evaluation.duration", (PimTelemetry.EvaluationDecision, "allow")));
         Assert.Equal(3, Delta(before, after, "pim.evaluation.duration", (PimTelemetry.EvaluationDecision, "deny")));
         Assert.Equal("s", after.First(m => m.Name == "pim.evaluation.duration").Unit);
+        // Bob's standing assignment was relied on: its first use waits for the next flush, and the gauge counts it.
+        var waiting = app.Services.GetRequiredService<UsageRecorder>().Unwritten;
+        Assert.True(waiting >= 1);
+        Assert.True(TelemetryRecorder.Count(after, "pim.usage.unwritten") >= waiting);
     }
 
     [Fact]

@@ -82,6 +82,19 @@ public sealed class UsageRecorder(TimeProvider time, int pairsPerPeriod = UsageR
     private long _refilledAt = time.GetUtcNow().UtcTicks;
     private readonly Lock _budgetGate = new();
 
+    /// <summary>Pairs used for the first time (or first since they were forgotten) and not taken for writing yet
+    /// (<c>pim.usage.unwritten</c>): a few between flushes, a burst's backlog while the budget writes it.</summary>
+    public int Unwritten
+    {
+        get
+        {
+            var count = 0;
+            foreach (var shard in _shards)
+                lock (shard.Gate) count += shard.Unwritten.Count;
+            return count;
+        }
+    }
+
     /// <summary>Each tenant id once: a request's tenant id is its own string, and a pair held for an hour should not keep it.</summary>
     private readonly ConcurrentDictionary<string, string> _tenantIds = new(StringComparer.Ordinal);
 
@@ -113,7 +126,7 @@ public sealed class UsageRecorder(TimeProvider time, int pairsPerPeriod = UsageR
     /// Takes what is due for writing, within the budget (<see cref="PairsPerPeriod"/>; what is left waits for the next
     /// flush): every pair never written, then those last written <see cref="WriteEvery"/> ago or more with uses pending —
     /// or, with <paramref name="all"/> (shutdown), every pair with uses pending. Pairs with nothing pending whose hour is
-    /// over are forgotten (their next use is written at once).
+    /// over are forgotten (their next use is a first use again).
     /// </summary>
     public IReadOnlyList<KeyValuePair<Key, Entry>> Drain(bool all = false)
     {

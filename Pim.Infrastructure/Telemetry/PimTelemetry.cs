@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Pim.Domain;
 
 namespace Pim.Infrastructure;
@@ -66,6 +67,17 @@ public static class PimTelemetry
         for (var i = 0; i < NotificationKinds.All.Length; i++)
             yield return new Measurement<long>(depth[i], new KeyValuePair<string, object?>(NotificationKind, NotificationKinds.All[i]));
     }
+
+    /// <summary>This process's usage recorders (one per application; weakly held, so that a test's go with it).</summary>
+    private static readonly ConditionalWeakTable<UsageRecorder, object?> UsageRecorders = new();
+
+    private static readonly ObservableGauge<long> UsageUnwritten = Meter.CreateObservableGauge("pim.usage.unwritten",
+        () => UsageRecorders.Sum(r => (long)r.Key.Unwritten), "{pair}",
+        "(Assignment, client) pairs used for the first time and not written to the store yet: written within seconds, or, "
+        + "in a burst of first uses, as the usage write budget allows.");
+
+    /// <summary>Counts <paramref name="recorder"/>'s pairs waiting for their first write in <c>pim.usage.unwritten</c>.</summary>
+    public static void Observe(UsageRecorder recorder) => UsageRecorders.AddOrUpdate(recorder, null);
 
     /// <summary>Whether a collector reads the outbox depth (so that the dispatcher counts it only then).</summary>
     public static bool OutboxDepthObserved => OutboxDepth.Enabled;
