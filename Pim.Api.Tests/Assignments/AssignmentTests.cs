@@ -186,5 +186,45 @@ public abstract class AssignmentTests(PimApp app)
             (stored.Rows, stored.Uses, stored.Latest?.ToUnixTimeSeconds());
     }
 
+    /// <summary>
+    /// A burst of first uses (a gateway's first minutes at a million assignments) reaches the store a budget at a time, and
+    /// a flush of everything (shutdown) writes all it holds, in parts of that budget (issue 27).
+    /// </summary>
+    [Fact]
+    public async Task A_burst_of_first_uses_reaches_the_store_a_budget_at_a_time_and_all_of_it_at_shutdown()
+    {
+        var s = await Scenario.OnboardAsync(app);
+        var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
+        var recorder = app.Services.GetRequiredService<Pim.Infrastructure.UsageRecorder>();
+        const int budget = Pim.Infrastructure.UsageRecorder.PairsPerPeriod, pairs = budget + 3;
+        async Task<long> Rows(string clientId)
+        {
+            await using var connection = await app.Services.GetRequiredService<Pim.Infrastructure.Store>().OpenAsync(CancellationToken.None);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT count(*) FROM assignment_usage WHERE tenant_id = '{s.Id}' AND client_id = '{clientId}'";
+            return Convert.ToInt64(await command.ExecuteScalarAsync());
+        }
+        void Burst(string clientId)
+        {
+            for (var i = 0; i < pairs; i++) recorder.Record(s.Id, $"{clientId}-{i:D5}", clientId, Now, service: true);
+        }
+        await Pim.Infrastructure.UsageFlushService.FlushAsync(scopes, recorder, CancellationToken.None, all: true); // what earlier steps held
+
+        Burst("shutdown-gateway");
+        await Pim.Infrastructure.UsageFlushService.FlushAsync(scopes, recorder, CancellationToken.None, all: true);
+        Assert.Equal(pairs, await Rows("shutdown-gateway"));
+
+        app.Time.Advance(Pim.Infrastructure.UsageRecorder.BudgetPeriod); // a full budget
+        Burst("burst-gateway");
+        await Pim.Infrastructure.UsageFlushService.FlushAsync(scopes, recorder, CancellationToken.None);
+        Assert.Equal(budget, await Rows("burst-gateway"));
+        await Pim.Infrastructure.UsageFlushService.FlushAsync(scopes, recorder, CancellationToken.None); // no budget left yet
+        Assert.Equal(budget, await Rows("burst-gateway"));
+        app.Time.Advance(Pim.Infrastructure.UsageRecorder.BudgetPeriod); // the next period: the rest, and a full budget again
+        await Pim.Infrastructure.UsageFlushService.FlushAsync(scopes, recorder, CancellationToken.None);
+        Assert.Equal(pairs, await Rows("burst-gateway"));
+        app.Time.Advance(Pim.Infrastructure.UsageRecorder.BudgetPeriod);
+    }
+
     private static readonly TimeSpan UsageRecorderHour = Pim.Infrastructure.UsageRecorder.WriteEvery;
 }
