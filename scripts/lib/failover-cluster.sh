@@ -180,11 +180,22 @@ node_pids() {
     }'
 }
 
+# Frozen before they are killed, and looked at again until none is left: a keeper whose postmaster died before its own
+# signal came starts a new one (pg_autoctl's supervisor restarts postgres), which no earlier look at the process table
+# names — an old primary back from the dead, taking writes that wait forever for a standby since promoted (a failover
+# drill saw both replicas' writes hang 15 s on it). A stopped process forks nothing, so freeze, look again, kill.
 kill_node() {
-  local pids
-  pids="$(node_pids "$1")"
-  # shellcheck disable=SC2086
-  [[ -z "$pids" ]] || kill -KILL $pids 2>/dev/null || true
+  local pids more _
+  for _ in 1 2 3 4 5; do
+    pids="$(node_pids "$1")"
+    [[ -n "$pids" ]] || return 0
+    # shellcheck disable=SC2086
+    kill -STOP $pids 2>/dev/null || true
+    more="$(node_pids "$1")"
+    # shellcheck disable=SC2086
+    kill -KILL $pids $more 2>/dev/null || true
+    sleep 0.1
+  done
 }
 
 # Every process still running that names a path in the formation's directory on its command line (postgres -D,
