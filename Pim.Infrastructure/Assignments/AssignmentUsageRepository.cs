@@ -57,9 +57,10 @@ public sealed class AssignmentUsageRepository(DbSession db, UsageRecorder record
             SELECT * FROM unnest(@TenantIds, @AssignmentIds, @ClientIds, @ClientKinds, @FirstUsedAts, @LastUsedAts, @Uses)
 
             """ + upsert;
-        // One commit for the whole flush, its rows in key order: two flushes that overlap (the background flush and the
-        // governance sweep's) lock the rows they share in the same order, and wait for each other instead of deadlocking
-        // — a deadlock would lose the uses of the one PostgreSQL chose to abort.
+        // One commit for the rows given (a flush gives a budget's worth at a time), in key order: two flushes that overlap
+        // (the background flush and the governance sweep's, or another replica's) lock the rows they share in the same
+        // order, and wait for each other instead of deadlocking — a deadlock would lose the uses of the one PostgreSQL
+        // chose to abort.
         var rows = uses
             .OrderBy(u => u.Key.TenantId, StringComparer.Ordinal).ThenBy(u => u.Key.AssignmentId, StringComparer.Ordinal)
             .ThenBy(u => u.Key.ClientId, StringComparer.Ordinal).Select(u => new

@@ -18,10 +18,10 @@ public sealed class UsageFlushService(IServiceScopeFactory scopes, UsageRecorder
     {
         await using var scope = scopes.CreateAsyncScope();
         var uses = recorder.Drain(all);
+        var usage = scope.ServiceProvider.GetRequiredService<AssignmentUsageRepository>();
         // A budget's worth per transaction: the flush of everything at shutdown can hold a burst's whole backlog, and one
         // cut short by the host's shutdown timeout then loses the part being written, not all it held.
-        foreach (var part in uses.Chunk(UsageRecorder.PairsPerPeriod))
-            await scope.ServiceProvider.GetRequiredService<AssignmentUsageRepository>().WriteAsync(part, ct);
+        foreach (var part in uses.Chunk(UsageRecorder.PairsPerPeriod)) await usage.WriteAsync(part, ct);
         var sightings = scope.ServiceProvider.GetRequiredService<PrincipalSightingRecorder>().Drain();
         if (sightings.Count > 0) await scope.ServiceProvider.GetRequiredService<PrincipalSightingRepository>().WriteAsync(sightings, ct);
     }

@@ -232,12 +232,8 @@ public sealed class UsageRecorder(TimeProvider time, int pairsPerPeriod = UsageR
             ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(shard.Slots, key);
             // Forgotten, or written again since (a flush of everything): the later write is queued too.
             if (Unsafe.IsNullRef(ref slot) || slot.WrittenAt != writtenAt) continue;
-            if (slot.Uses > 0)
-            {
-                Take(shard, key, ref slot, now, due);
-                taken++;
-            }
-            else if (hourOver) shard.Slots.Remove(key);
+            if (Take(shard, key, ref slot, now, due)) taken++;
+            else if (hourOver) shard.Slots.Remove(key); // nothing pending
             else shard.Written.Enqueue((key, writtenAt)); // a flush of everything keeps what was written within the hour
         }
         return (taken, false);
