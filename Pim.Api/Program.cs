@@ -133,7 +133,7 @@ try
     app.UsePimRateLimits();
     app.UseMiddleware<IdempotencyMiddleware>();
     app.UseExceptionHandler();
-    app.UseStatusCodePages();
+    app.UseProblemStatusPages();
     if (builder.Configuration.GetValue<bool?>("Pim:Swagger:UiEnabled") ?? app.Environment.IsDevelopment()) app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Pim v1"));
     app.UsePimAuthorization();
 

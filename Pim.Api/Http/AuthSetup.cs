@@ -270,7 +270,10 @@ public static class AuthSetup
 
     private static Task Authorized(HttpContext http, RequestDelegate next)
     {
-        http.Items[AuthorizationMiddlewareInvoked] = Invoked;
+        // Items nobody has used yet hold the mark without a dictionary (AuthorizedItems); else it is put among them.
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IItemsFeature>() is null)
+            http.Features.Set<Microsoft.AspNetCore.Http.Features.IItemsFeature>(AuthorizedItems.Feature(AuthorizationMiddlewareInvoked, Invoked));
+        else http.Items[AuthorizationMiddlewareInvoked] = Invoked;
         return next(http);
     }
 

@@ -15,13 +15,13 @@ public static class Network
 
     public static void UseClientAddress(this WebApplication app, IConfiguration configuration)
     {
+        var proxies = TrustedProxies(configuration);
+        if (proxies.Count == 0) return; // nothing rewrites the connection's address (and a request's items cost ~0.25 KB)
         app.Use((http, next) =>
         {
             http.Items[ConnectionAddressKey] = http.Connection.RemoteIpAddress;
             return next(http);
         });
-        var proxies = TrustedProxies(configuration);
-        if (proxies.Count == 0) return;
         var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
         options.KnownProxies.Clear();
         options.KnownIPNetworks.Clear();
@@ -41,7 +41,7 @@ public static class Network
     private static InvalidOperationException Malformed(string entry) =>
         new($"Pim:Network:TrustedProxies: '{entry}' is neither an IP address nor a CIDR network.");
 
-    /// <summary>The address of the TCP connection itself, whatever any header says.</summary>
+    /// <summary>The address of the TCP connection itself, whatever any header says (kept before the forwarded headers are read, when a proxy is trusted).</summary>
     public static IPAddress? ConnectionAddress(this HttpContext http) =>
         http.Items.TryGetValue(ConnectionAddressKey, out var address) ? address as IPAddress : http.Connection.RemoteIpAddress;
 

@@ -219,7 +219,7 @@ public static class RateLimits
     private static async Task<bool> SpendAsync(HttpContext http, RateBudgets budgets, ClassBudget of, string tenant, (string? Tenant, string Subject) caller)
     {
         var spending = budgets.Spend(new RateBudgets.Key(of.Policy, tenant, caller.Tenant, caller.Subject), new RateBudgets.Key(of.Policy, tenant), of.Budget);
-        // Set as the answer starts: the exception handler and the status-code pages clear the headers set before.
+        // Set as the answer starts: the exception handler clears the headers set before.
         http.Response.OnStarting(WriteHeaders, new Spent(http, of, spending));
         if (spending.Allowed) return true;
         Pim.Infrastructure.PimTelemetry.RateLimited(of.Policy, callerBudget: spending.CallerLeft == 0);

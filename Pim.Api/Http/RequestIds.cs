@@ -39,7 +39,7 @@ public static class RequestIds
     });
 
     /// <summary>
-    /// Set as the answer starts: the exception handler and the status-code pages clear the headers set before. Its own
+    /// Set as the answer starts: the exception handler clears the headers set before. Its own
     /// method: a closure in the middleware would capture its <c>HttpContext</c> parameter, and so be made for every request.
     /// </summary>
     private static void Echo(HttpContext http, string id) => http.Response.OnStarting(() =>
