@@ -27,6 +27,41 @@ public abstract class RequestHandlingTests(PimApp app)
     }
 
     [Fact]
+    public async Task Bare_error_statuses_answer_as_problems()
+    {
+        // Answered by the framework without a body (no endpoint matched, or none for the method): Pim writes the problem.
+        var s = await Scenario.OnboardAsync(app);
+        var unknown = await s.Alice.GetAsync("/v1/no-such-path").ExpectProblemAsync(HttpStatusCode.NotFound, "not-found");
+        Assert.Equal("/v1/no-such-path", unknown.Str("instance"));
+        Assert.False(string.IsNullOrEmpty(unknown.Str("traceId")));
+        await s.Alice.DeleteAsync(s.Path("/consent")).ExpectProblemAsync(HttpStatusCode.MethodNotAllowed, "method-not-allowed");
+    }
+
+    [Theory]
+    [InlineData(null, "{\"principalId\":\"bob\",\"roleId\":\"exchange-administrator\"}", 415, "unsupported-media-type", null)]
+    [InlineData("text/plain", "{\"principalId\":\"bob\",\"roleId\":\"exchange-administrator\"}", 415, "unsupported-media-type", null)]
+    [InlineData("application/json", "", 400, "malformed-request", null)]
+    [InlineData("application/json", "null", 400, "malformed-request", null)]
+    [InlineData("application/json", "{\"principalId\":\"bob\",\"roleId\":\"exchange-administrator\"} {}", 400, "malformed-request", null)]
+    [InlineData("application/json", "{\"principalId\":5,\"roleId\":\"exchange-administrator\"}", 400, "malformed-request", "principalId")]
+    [InlineData("application/json", "{\"principalId\":\"bob\",\"roleId\":\"exchange-administrator\",\"extra\":1}", 400, "malformed-request", null)]
+    [InlineData("application/json", "{\"roleId\":\"exchange-administrator\"}", 400, "malformed-request", null)]
+    [InlineData("application/json", "{\"principalId\":\"b o b\",\"roleId\":\"exchange-administrator\"}", 400, "validation-failed", "principalId")]
+    [InlineData("application/json", "{\"principalId\":\"bob\",\"roleId\":\"exchange-administrator\",\"scope\":\"nowhere\"}", 400, "validation-failed", "scope")]
+    public async Task The_single_evaluation_refuses_a_body_as_every_endpoint_does(string? mediaType, string body, int status, string code, string? field)
+    {
+        // It reads its own body (issue 27): every refusal is the one minimal APIs' binding and the wire bounds give elsewhere.
+        var s = await Scenario.OnboardAsync(app);
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        if (mediaType is not null) content.Headers.ContentType = new(mediaType);
+        var problem = await s.App.Evaluator().PostAsync(s.Path("/access/evaluation"), content).ExpectProblemAsync((HttpStatusCode)status, code);
+        if (field is not null) Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        // The same body, well formed, is answered.
+        await s.App.Evaluator().PostJsonAsync(s.Path("/access/evaluation"), new { principalId = "bob", roleId = "exchange-administrator" })
+            .ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Expired_tokens_are_refused()
     {
         var s = await Scenario.OnboardAsync(app);

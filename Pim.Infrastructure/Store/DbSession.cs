@@ -122,11 +122,13 @@ public sealed class DbSession(Store store, GrantIndex grants) : IUnitOfWork, IAs
             : await connection.BeginTransactionAsync(ct);
     }
 
+    /// <summary>Ends the unit of work: the session is then as new (the single evaluation's is used again, <see cref="AccessServiceFactory.Take"/>).</summary>
     public async ValueTask DisposeAsync()
     {
         await EndAsync();
         if (_connection is not null) await _connection.DisposeAsync();
         _connection = null;
+        _savepoints = 0;
     }
 
     private async ValueTask EndAsync()

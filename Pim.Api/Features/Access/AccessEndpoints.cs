@@ -11,9 +11,10 @@ public static class AccessEndpoints
 {
     public static void MapAccess(this RouteGroupBuilder tenant)
     {
-        // A closure over the one SingleEvaluation, not a handler with service parameters: those are resolved from the request's DI scope.
+        // The one SingleEvaluation's method, not a handler with service parameters: those are resolved from the request's DI scope.
         var single = ((IEndpointRouteBuilder)tenant).ServiceProvider.GetRequiredService<SingleEvaluation>();
-        tenant.MapPost("/access/evaluation", (EvaluationRequest body, HttpContext http, CancellationToken ct) => single.EvaluateAsync(body, http, ct))
+        // It reads its body itself (SingleEvaluation.ReadAsync): Accepts says what, for the contract, as minimal APIs would.
+        tenant.MapPost("/access/evaluation", (Func<HttpContext, Task>)single.EvaluateAsync).Accepts<EvaluationRequest>(JsonMediaType.Json)
             .WithTags("Access").WithName("EvaluateAccess")
             .WithSummary("Whether a principal holds a role now (operator, the principal itself, or the 'pim.evaluate' scope).")
             .Produces<EvaluationResponse>().ProducesValidationProblem().IsEvaluation(); // an unknown role is refused by AccessService itself, as for AuthZEN
