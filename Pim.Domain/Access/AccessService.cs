@@ -89,19 +89,19 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
         EnsureMayEvaluate(caller, principalId);
         // A built-in role is known without asking; a tenant's own role is looked up only when nothing grants it (a grant of
         // it means it exists), and an id that could be neither is unknown at once.
-        var builtIn = RoleCatalog.Find(roleId) is not null;
-        if (!builtIn && !RoleDefinition.IsCustomId(roleId)) throw UnknownRole(roleId);
+        var builtIn = BuiltInAlone.GetValueOrDefault(roleId);
+        if (builtIn is null && !RoleDefinition.IsCustomId(roleId)) throw UnknownRole(roleId);
         scope ??= ScopePath.Root;
         var now = time.Now();
         // One lookup: grants at the scope or any of its ancestors (closure table).
-        var grants = await access.FindGrantsAsync(caller.TenantId, principalId, [roleId], scope, now, ct);
+        var grants = await access.FindGrantsAsync(caller.TenantId, principalId, builtIn ?? [roleId], scope, now, ct);
         if (grants.Count == 0 || kind is not null)
         {
             // Only on the deny path (or when the kind must be checked): an unknown tenant or scope answers 404.
             var standing = await access.StandingAsync(caller.TenantId, principalId, roleId, scope, now, ct);
             if (!standing.TenantKnown) throw Errors.NotFound($"Tenant '{caller.TenantId}'");
             if (!standing.ScopeKnown) throw Errors.NotFound($"Scope '{scope}'");
-            if (grants.Count == 0 && !builtIn && await roles.FindAsync(caller.TenantId, roleId, ct) is null) throw UnknownRole(roleId);
+            if (grants.Count == 0 && builtIn is null && await roles.FindAsync(caller.TenantId, roleId, ct) is null) throw UnknownRole(roleId);
             if (grants.Count == 0 || standing.Kind != kind) return new AccessDecision(false, null, AccessRules.WhyNot(standing, kind));
         }
         // Which client relied on a standing assignment, so that "make eligible" can tell what it will break. (Index
@@ -111,6 +111,9 @@ public sealed class AccessService(IAccessReader access, IPrincipals principals, 
                 usage.Record(caller.TenantId, grants[i].AssignmentId, caller.PrincipalId ?? caller.Token.Subject, now, service: caller.PrincipalId is null);
         return new AccessDecision(true, Longest(grants), null);
     }
+
+    /// <summary>Each built-in role's id as the one role an evaluation asks about (made once, not per evaluation).</summary>
+    private static readonly Dictionary<string, string[]> BuiltInAlone = RoleCatalog.All.ToDictionary(r => r.Id, r => new[] { r.Id }, StringComparer.Ordinal);
 
     private static PimException UnknownRole(string roleId) =>
         Errors.InvalidField("roleId", $"'roleId' must name a role of the tenant (GET …/roles): '{roleId}' is none.");
