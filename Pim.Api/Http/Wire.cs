@@ -57,10 +57,9 @@ public static partial class Wire
     /// </summary>
     public static void EnsureWithinBounds(object record)
     {
-        var errors = new Dictionary<string, List<string>>();
+        var errors = Errors();
         CheckRecord(record, "", errors);
-        if (errors.Count > 0)
-            throw new PimException(ErrorCodes.ValidationFailed, "One or more fields are out of bounds.", errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        RefuseAny(errors);
     }
 
     private static readonly ConcurrentDictionary<string, Regex> Regexes = new();
