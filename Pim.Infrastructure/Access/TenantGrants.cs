@@ -88,18 +88,20 @@ public sealed class TenantGrants
         if (!_numbers.TryGetValue(principalId, out var h) || !_holders[h].Enabled) return [];
         var at = Ancestors(scope);
         var t = Ticks(now);
+        // One role asked about (an evaluation): compared as a string, not through the collection's Contains for every row.
+        var only = roleIds is string[] { Length: 1 } asked ? asked[0] : null;
         Grant? one = null;
         List<Grant>? several = null;
         foreach (ref readonly var row in ActiveOf(h))
-            if (Wanted(row.RoleId, row.Scope, row.StartsAt, row.EndsAt, roleIds, scope, at, t))
+            if (Wanted(row.RoleId, row.Scope, row.StartsAt, row.EndsAt, roleIds, only, scope, at, t))
                 Add(ref one, ref several, new Grant(row.RoleId, row.Scope, Time(row.EndsAt), row.AssignmentId, null, principalId));
         foreach (ref readonly var link in LinksOf(h))
             if (link.Group >= 0 && link.InForceAt(t))
                 foreach (ref readonly var row in ActiveOf(link.Group))
-                    if (Wanted(row.RoleId, row.Scope, row.StartsAt, row.EndsAt, roleIds, scope, at, t))
+                    if (Wanted(row.RoleId, row.Scope, row.StartsAt, row.EndsAt, roleIds, only, scope, at, t))
                         Add(ref one, ref several, new Grant(row.RoleId, row.Scope, Time(Math.Min(row.EndsAt, link.Until)), row.AssignmentId, null, link.GroupId));
         foreach (ref readonly var row in ActivationsOf(h))
-            if (row.CountsAt(t) && Wanted(row.RoleId, row.Scope, row.StartsAt, row.EndsAt, roleIds, scope, at, t))
+            if (row.CountsAt(t) && Wanted(row.RoleId, row.Scope, row.StartsAt, row.EndsAt, roleIds, only, scope, at, t))
                 Add(ref one, ref several, new Grant(row.RoleId, row.Scope, Time(row.EndsAt), row.AssignmentId, row.RequestId, principalId));
         if (several is not null) return several;
         return one is null ? [] : [one];
@@ -187,9 +189,9 @@ public sealed class TenantGrants
     private static bool At(string rowScope, string? scope, string[]? at) =>
         scope is null || (at is null ? rowScope == ScopePath.Root : Array.IndexOf(at, rowScope) >= 0);
 
-    private static bool Wanted(string roleId, string rowScope, long startsAt, long endsAt, IReadOnlyCollection<string>? roleIds, string? scope,
-        string[]? at, long now) =>
-        startsAt <= now && endsAt > now && (roleIds is null || roleIds.Contains(roleId)) && At(rowScope, scope, at);
+    private static bool Wanted(string roleId, string rowScope, long startsAt, long endsAt, IReadOnlyCollection<string>? roleIds, string? only,
+        string? scope, string[]? at, long now) =>
+        startsAt <= now && endsAt > now && (roleIds is null || (only is not null ? roleId == only : roleIds.Contains(roleId))) && At(rowScope, scope, at);
 
     /// <summary>
     /// Builds a <see cref="TenantGrants"/> from the loader's rows, in any order: the principals first, then what each holds
@@ -206,7 +208,13 @@ public sealed class TenantGrants
         private readonly List<(int Holder, Link Row)> _links = [];
         private readonly List<(int Holder, Ended Row)> _ended = [];
         private readonly Dictionary<string, List<string>> _ancestors = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+        /// <summary>Role ids and scopes kept once each: a built-in role's id and the root scope as the process's one instance
+        /// (<see cref="Seed"/>), so that an evaluation asking about them compares references, not characters among a
+        /// million rows (issue 27).</summary>
+        private readonly Dictionary<string, string> _pool = new(Seed, StringComparer.Ordinal);
+
+        private static readonly Dictionary<string, string> Seed =
+            RoleCatalog.All.Select(r => r.Id).Append(ScopePath.Root).ToDictionary(id => id, id => id, StringComparer.Ordinal);
         private int _entries;
 
         private string Shared(string text) => _pool.TryGetValue(text, out var shared) ? shared : _pool[text] = text;
