@@ -93,7 +93,7 @@ public sealed class SingleEvaluationTests(SqliteApp app)
         foreach (var decision in decisions)
         {
             using var written = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(written, new JsonWriterOptions { Encoder = options.Encoder, Indented = options.WriteIndented }))
+            using (var writer = new Utf8JsonWriter(written, SingleEvaluation.WriterOptions(options)))
                 SingleEvaluation.WriteAnswer(writer, question, decision);
             Assert.Equal(JsonSerializer.Serialize(EvaluationResponse.From(question, decision), options), Encoding.UTF8.GetString(written.ToArray()));
         }

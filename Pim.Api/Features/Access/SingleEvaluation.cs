@@ -22,10 +22,11 @@ namespace Pim.Api.Features.Access;
 public sealed class SingleEvaluation(AccessServiceFactory factory, IServiceProvider services, IOptions<JsonOptions> json) : IDisposable
 {
     /// <summary>One JSON writer per thread, used to its end before anything is awaited (made with this application's options).</summary>
-    private readonly ThreadLocal<Utf8JsonWriter> _writers = new(() => new Utf8JsonWriter(Nowhere, new JsonWriterOptions
-    {
-        Encoder = json.Value.SerializerOptions.Encoder, Indented = json.Value.SerializerOptions.WriteIndented,
-    }));
+    private readonly ThreadLocal<Utf8JsonWriter> _writers = new(() => new Utf8JsonWriter(Nowhere, WriterOptions(json.Value.SerializerOptions)));
+
+    /// <summary>How the application's JSON options write (as minimal APIs' writer would): its encoder and indentation.</summary>
+    internal static JsonWriterOptions WriterOptions(JsonSerializerOptions options) =>
+        new() { Encoder = options.Encoder, Indented = options.WriteIndented };
 
     public async Task EvaluateAsync(HttpContext http)
     {
