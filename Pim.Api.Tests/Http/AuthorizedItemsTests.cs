@@ -14,7 +14,7 @@ public sealed class AuthorizedItemsTests
     [Fact]
     public void The_mark_is_held_and_read_as_items_are()
     {
-        var items = AuthorizedItems.Feature("mark", Mark).Items;
+        var items = new AuthorizedItems("mark", Mark).Items;
         Assert.True(items.ContainsKey("mark"));
         Assert.Same(Mark, items["mark"]);
         Assert.True(items.TryGetValue("mark", out var read) && ReferenceEquals(read, Mark));
@@ -28,7 +28,7 @@ public sealed class AuthorizedItemsTests
     [Fact]
     public void What_is_put_in_them_is_kept_beside_the_mark()
     {
-        var items = AuthorizedItems.Feature("mark", Mark).Items;
+        var items = new AuthorizedItems("mark", Mark).Items;
         items["a"] = 1;
         items.Add("b", 2);
         Assert.Equal(3, items.Count);

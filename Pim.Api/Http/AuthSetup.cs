@@ -272,7 +272,7 @@ public static class AuthSetup
     {
         // Items nobody has used yet hold the mark without a dictionary (AuthorizedItems); else it is put among them.
         if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IItemsFeature>() is null)
-            http.Features.Set<Microsoft.AspNetCore.Http.Features.IItemsFeature>(AuthorizedItems.Feature(AuthorizationMiddlewareInvoked, Invoked));
+            http.Features.Set<Microsoft.AspNetCore.Http.Features.IItemsFeature>(new AuthorizedItems(AuthorizationMiddlewareInvoked, Invoked));
         else http.Items[AuthorizationMiddlewareInvoked] = Invoked;
         return next(http);
     }

@@ -11,19 +11,19 @@ namespace Pim.Api.Http;
 /// time anything else is put in them, the mark among them, and from then on every read and write is the dictionary's.
 /// Reads answer as ASP.NET Core's items do: a missing key reads null.
 /// </summary>
-internal sealed class AuthorizedItems(object markKey, object mark) : IItemsFeature, IDictionary<object, object?>
+internal sealed class AuthorizedItems : IItemsFeature, IDictionary<object, object?>
 {
+    private readonly object markKey, mark;
     private Dictionary<object, object?>? _items;
 
-    public IDictionary<object, object?> Items { get; set; } = null!;
-
-    /// <summary>The feature, its items this dictionary.</summary>
-    public static AuthorizedItems Feature(object markKey, object mark)
+    /// <summary>The feature, its items this dictionary (until someone sets others).</summary>
+    public AuthorizedItems(object markKey, object mark)
     {
-        var feature = new AuthorizedItems(markKey, mark);
-        feature.Items = feature;
-        return feature;
+        (this.markKey, this.mark) = (markKey, mark);
+        Items = this;
     }
+
+    public IDictionary<object, object?> Items { get; set; }
 
     private Dictionary<object, object?> Held => _items ??= new Dictionary<object, object?> { [markKey] = mark };
 
