@@ -5,7 +5,7 @@
 #   pg_start NAME [EXTRA_CONF]      initdb + start; sets PG_TMP, PG_DATA, PG_PORT and PG_STARTED=1
 #   pg_stop                         stop the server and delete its directory (safe to call at any time)
 #   as_pg CMD...                    run a server binary as the postgres user when root (initdb/pg_ctl refuse root)
-#   pick_port                       a free TCP port on 127.0.0.1 in 20000-60000
+#   pick_port                       a free TCP port on 127.0.0.1 from 20000, outside the ephemeral range
 PG_TMP=""
 PG_DATA=""
 PG_PORT=""
@@ -21,17 +21,26 @@ as_pg() {
 
 port_in_use() {
   local port=$1
-  if command -v ss >/dev/null 2>&1 && ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then
+  # Any socket on it, listening or not: a connection's local end holds its port too.
+  if command -v ss >/dev/null 2>&1 && ss -Htan "sport = :$port" 2>/dev/null | grep -q .; then
     return 0
   fi
   # Something accepting connections on the port means it is taken.
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
 }
 
+# Drawn below the kernel's range for outgoing connections' local ports (ip_local_port_range, 32768-60999 by default),
+# or above it when there is no room below: a port there may become a connection's local end between the pick and the
+# bind, which then fails "address already in use" (a README walkthrough of .ci/run did, on 51380).
 pick_port() {
-  local port
+  local port low=20000 high=60000 first last
+  if read -r first last </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null; then
+    if (( first - 1 - low >= 1000 )); then high=$(( first - 1 ))
+    elif (( 65000 - last - 1 >= 1000 )); then low=$(( last + 1 )); high=65000
+    fi
+  fi
   for _ in $(seq 1 100); do
-    port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40001 ))
+    port=$(( low + (RANDOM * 32768 + RANDOM) % (high - low + 1) ))
     if ! port_in_use "$port"; then
       echo "$port"
       return 0
@@ -82,7 +91,7 @@ full_page_writes = off
 $extra
 CONF
   for attempt in 1 2 3 4 5; do
-    PG_PORT="$(pick_port)" || die "could not find a free TCP port in 20000-60000."
+    PG_PORT="$(pick_port)" || die "could not find a free TCP port."
     rm -f -- "$PG_TMP/postgres.log"
     if as_pg "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$PG_TMP/postgres.log" -o "-p $PG_PORT" -w -t 30 >/dev/null 2>&1; then
       PG_STARTED=1
